@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `lkvm run`: build the VM, run it, serve its control socket and console. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lkvm/arch.h"
+#include "lkvm/builtin.h"
+#include "lkvm/ctl.h"
+#include "lkvm/term.h"
+#include "lkvm/util.h"
+#include "lkvm/vm.h"
+
+static struct ras_ring main_ring;
+
+/* The main thread: control requests, console input, stop wake-ups. */
+static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
+{
+	struct pollfd pfd[3];
+
+	for (;;) {
+		int n;
+
+		pfd[0] = (struct pollfd){ .fd = vm->wake_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
+		pfd[2] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		n = poll(pfd, 3, -1);
+		ras_thread_drain(vm);
+		if (vm_stopping(vm))
+			return;
+		if (n < 0)
+			continue;	/* EINTR: a signal; the ring drain below sees it */
+		if (pfd[1].revents & POLLIN)
+			ctl_serve_one(vm, ctl_fd);
+		if (pfd[2].revents & (POLLIN | POLLHUP)) {
+			uint8_t buf[64];
+			ssize_t r = read(in_fd, buf, sizeof(buf));
+			bool quit;
+
+			if (r <= 0) {
+				in_fd = -1;	/* EOF: no more input, the guest runs on */
+			} else {
+				size_t k = term_filter(buf, (size_t)r, &quit);
+
+				if (k)
+					arch_console_input(vm, buf, k);
+				if (quit)
+					vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
+			}
+		} else if (pfd[2].revents & POLLNVAL) {
+			in_fd = -1;
+		}
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	char err[256], sock[256] = "";
+	struct run_opts o;
+	struct vm vm;
+	int ret, ctl_fd, in_fd;
+
+	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
+		pr_err("%s", err);
+		return LKVM_EXIT_USAGE;
+	}
+	if (o.help) {
+		run_opts_usage(stdout);
+		return LKVM_EXIT_OK;
+	}
+	lkvm_debug = o.debug;
+	signal(SIGPIPE, SIG_IGN);
+
+	ctl_fd = ctl_listen(o.name, sock, sizeof(sock));
+	if (ctl_fd < 0)
+		return o.name_given ? LKVM_EXIT_USAGE : LKVM_EXIT_ERROR;
+
+	ret = vm_create(&vm, &o);
+	if (ret == 0) {
+		ras_thread_attach(&main_ring);
+		in_fd = term_init();
+		ret = vm_start(&vm);
+		if (ret == 0)
+			run_main_loop(&vm, ctl_fd, in_fd);
+		ret = vm_wait(&vm);
+		term_restore();
+	}
+	close(ctl_fd);
+	unlink(sock);
+	vm_destroy(&vm);
+	return ret;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_MEM_H
+#define LKVM_MEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * The guest memory map: which host virtual addresses back which guest
+ * physical addresses. It is written once while the VM is built and then
+ * only read, so lookups take no lock and allocate nothing: the memory-error
+ * path calls them from any thread.
+ */
+#define MEM_MAX_REGIONS 8
+
+struct mem_region {
+	uint64_t gpa;
+	uint64_t size;
+	uint8_t *hva;
+};
+
+struct mem_map {
+	struct mem_region r[MEM_MAX_REGIONS];
+	int nr;
+	uint8_t *base;		/* the whole host mapping (regions live inside) */
+	uint64_t base_size;
+	uint64_t ram_size;	/* sum of region sizes */
+};
+
+/* One piece of a host extent that falls in guest RAM. */
+struct mem_hit {
+	int region;
+	uint64_t gpa;		/* guest physical address of the piece */
+	uint64_t len;		/* bytes of the piece */
+	uint64_t hva;		/* host address of the piece */
+};
+
+/* Regions must not overlap in either space; returns 0 or -EINVAL/-ENOSPC. */
+int mem_map_add(struct mem_map *m, uint64_t gpa, uint64_t size, uint8_t *hva);
+
+/* Exact address lookups; false when outside guest RAM. */
+bool mem_hva_to_gpa(const struct mem_map *m, uint64_t hva, uint64_t *gpa);
+/* Host pointer for [gpa, gpa+len) if wholly inside one region, else NULL. */
+void *mem_gpa_to_hva(const struct mem_map *m, uint64_t gpa, uint64_t len);
+
+/*
+ * The extent of a memory error is [hva rounded down to 2^lsb, +2^lsb).
+ * Fill hits[] with the pieces of that extent that are guest RAM, in address
+ * order; returns how many (0: the extent is not guest memory at all). The
+ * faulting address itself, when in guest RAM, is always reported first.
+ */
+int mem_extent_lookup(const struct mem_map *m, uint64_t hva, unsigned int lsb,
+		      struct mem_hit *hits, int max_hits);
+
+#endif

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_RUN_OPTS_H
+#define LKVM_RUN_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum ras_policy {
+	RAS_POLICY_INJECT,
+	RAS_POLICY_STOP,
+};
+
+#define RUN_DEFAULT_MEM_MIB	256
+#define RUN_MIN_MEM_MIB		2
+#define RUN_MAX_CPUS		64
+#define RUN_NAME_MAX		64
+
+struct run_opts {
+	const char *kernel;		/* NULL: the built-in guest */
+	const char *initrd;
+	const char *params;
+	uint64_t mem_mib;
+	unsigned int cpus;
+	char name[RUN_NAME_MAX + 1];
+	bool name_given;
+	bool debug;
+	bool help;
+	enum ras_policy ras_policy;
+	const char *ras_log;
+	bool ras_test_port;		/* test-only: guest may request poison */
+};
+
+/*
+ * Parse `lkvm run` arguments (argv[0] is "run"). Returns 0, or -1 with a
+ * one-line message for the user in err.
+ */
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen);
+void run_opts_usage(FILE *f);
+int ras_policy_parse(const char *s, enum ras_policy *p);
+const char *ras_policy_name(enum ras_policy p);
+/* A VM name is [A-Za-z0-9._-]{1,64} and does not start with '.'. */
+bool vm_name_valid(const char *name);
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_UTIL_H
+#define LKVM_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Exit statuses are part of lkvm's interface: scripts read them. Guest
+ * debug-exit codes use the odd numbers ((code << 1) | 1), so lkvm's own
+ * statuses are even, apart from 1 (runtime error), shared with the
+ * debug-exit convention as in QEMU's isa-debug-exit.
+ */
+enum lkvm_status {
+	LKVM_EXIT_OK		= 0,	/* guest powered off / reset, or `lkvm stop` */
+	LKVM_EXIT_ERROR		= 1,	/* runtime error: KVM failure, guest crash */
+	LKVM_EXIT_USAGE		= 2,	/* bad command line or input files */
+	LKVM_EXIT_RAS_STOP	= 4,	/* guest memory error, VM stopped by policy */
+	LKVM_EXIT_RAS_FATAL	= 6,	/* lkvm's own memory hit by an uncorrected error */
+	LKVM_EXIT_SHUTDOWN	= 8,	/* guest triple fault (x86 shutdown) */
+};
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define ALIGN_UP(x, a)	(((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
+#define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+#define MAX(a, b)	((a) > (b) ? (a) : (b))
+#define KiB		1024ULL
+#define MiB		(1024ULL * KiB)
+#define GiB		(1024ULL * MiB)
+
+/* One line on stderr, prefixed with "lkvm: ". */
+void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print one line and exit with status. */
+void die(int status, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3), noreturn));
+extern bool lkvm_debug;
+
+/* Strict number parsing: whole string, no sign, no overflow. */
+int parse_u64(const char *s, uint64_t *out);
+
+/* Whole-file read; returns 0 or -errno. The buffer is malloc'ed. */
+int file_read_all(const char *path, uint8_t **buf, size_t *size);
+
+/* Async-signal-safe helpers: format into a caller buffer, write(2). */
+size_t sig_fmt_hex(char *buf, uint64_t v);
+void sig_write_str(int fd, const char *s);
+
+/* Does [a, a+alen) lie inside [b, b+blen)?  Overflow-safe. */
+static inline bool range_within(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	if (alen > blen || a < b)
+		return false;
+	return a - b <= blen - alen;
+}
+
+static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	if (!alen || !blen)
+		return false;
+	return a < b + blen && b < a + alen;
+}
+
+#endif

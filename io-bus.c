@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Address-range dispatch shared by port I/O and MMIO. */
+#include <errno.h>
+#include <string.h>
+
+#include "lkvm/io-bus.h"
+#include "lkvm/util.h"
+
+int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_fn fn,
+		    void *opaque, const char *name)
+{
+	int i;
+
+	if (!len || base + len < base)
+		return -EINVAL;
+	if (bus->nr >= IO_BUS_MAX)
+		return -ENOSPC;
+	for (i = 0; i < bus->nr; i++)
+		if (ranges_overlap(base, len, bus->r[i].base, bus->r[i].len))
+			return -EBUSY;
+	bus->r[bus->nr] = (struct io_range){ base, len, fn, opaque, name };
+	bus->nr++;
+	return 0;
+}
+
+bool io_bus_dispatch(struct io_bus *bus, struct vcpu *v, uint64_t addr,
+		     uint8_t *data, unsigned int len, bool is_write)
+{
+	int i;
+
+	for (i = 0; i < bus->nr; i++) {
+		struct io_range *r = &bus->r[i];
+
+		if (addr >= r->base && addr - r->base < r->len) {
+			r->fn(v, addr - r->base, data, len, is_write, r->opaque);
+			return true;
+		}
+	}
+	if (!is_write)
+		memset(data, 0xff, len);
+	return false;
+}

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Guest memory map: lock-free hva <-> gpa lookups over a fixed region table. */
+#include <errno.h>
+
+#include "lkvm/mem.h"
+#include "lkvm/util.h"
+
+int mem_map_add(struct mem_map *m, uint64_t gpa, uint64_t size, uint8_t *hva)
+{
+	int i;
+
+	if (!size || gpa + size < gpa || (uint64_t)(uintptr_t)hva + size < (uint64_t)(uintptr_t)hva)
+		return -EINVAL;
+	if (m->nr >= MEM_MAX_REGIONS)
+		return -ENOSPC;
+	for (i = 0; i < m->nr; i++) {
+		if (ranges_overlap(gpa, size, m->r[i].gpa, m->r[i].size) ||
+		    ranges_overlap((uintptr_t)hva, size, (uintptr_t)m->r[i].hva, m->r[i].size))
+			return -EINVAL;
+	}
+	m->r[m->nr].gpa = gpa;
+	m->r[m->nr].size = size;
+	m->r[m->nr].hva = hva;
+	m->nr++;
+	m->ram_size += size;
+	return 0;
+}
+
+bool mem_hva_to_gpa(const struct mem_map *m, uint64_t hva, uint64_t *gpa)
+{
+	int i;
+
+	for (i = 0; i < m->nr; i++) {
+		uint64_t start = (uintptr_t)m->r[i].hva;
+
+		if (hva >= start && hva - start < m->r[i].size) {
+			*gpa = m->r[i].gpa + (hva - start);
+			return true;
+		}
+	}
+	return false;
+}
+
+void *mem_gpa_to_hva(const struct mem_map *m, uint64_t gpa, uint64_t len)
+{
+	int i;
+
+	for (i = 0; i < m->nr; i++) {
+		if (range_within(gpa, len, m->r[i].gpa, m->r[i].size))
+			return m->r[i].hva + (gpa - m->r[i].gpa);
+	}
+	return NULL;
+}
+
+int mem_extent_lookup(const struct mem_map *m, uint64_t hva, unsigned int lsb,
+		      struct mem_hit *hits, int max_hits)
+{
+	uint64_t len, start;
+	int i, n = 0, first = -1;
+
+	if (lsb > 63)
+		lsb = 63;
+	len = 1ULL << lsb;
+	start = hva & ~(len - 1);
+
+	/* The region holding the faulting address goes first. */
+	for (i = 0; i < m->nr; i++) {
+		uint64_t rs = (uintptr_t)m->r[i].hva;
+
+		if (hva >= rs && hva - rs < m->r[i].size)
+			first = i;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		for (i = 0; i < m->nr && n < max_hits; i++) {
+			uint64_t rs = (uintptr_t)m->r[i].hva, re = rs + m->r[i].size;
+			uint64_t lo, hi;
+
+			if ((pass == 0) != (i == first))
+				continue;
+			if (!ranges_overlap(start, len, rs, m->r[i].size))
+				continue;
+			lo = MAX(start, rs);
+			/* start + len may wrap to 0 for lsb 63 extents near the top. */
+			hi = (start + len < start || start + len > re) ? re : start + len;
+			hits[n].region = i;
+			hits[n].hva = lo;
+			hits[n].gpa = m->r[i].gpa + (lo - rs);
+			hits[n].len = hi - lo;
+			n++;
+		}
+	}
+	return n;
+}

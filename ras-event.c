@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Memory-error events: a human line on stderr, a JSON line in --ras-log. */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lkvm/ras-event.h"
+#include "lkvm/util.h"
+
+int ras_event_open(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+}
+
+/* JSON string escaping for the free-text fields. */
+static size_t json_str(char *buf, size_t n, const char *s)
+{
+	size_t o = 0;
+
+	if (n < 3)
+		return 0;
+	buf[o++] = '"';
+	for (; *s && o + 8 < n; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			buf[o++] = '\\';
+			buf[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(buf + o, n - o, "\\u%04x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '"';
+	buf[o] = '\0';
+	return o;
+}
+
+size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras_error *e,
+		      enum ras_action a, const char *reason, const char *detail)
+{
+	char ts[40], name[160], why[600], what[600], vcpu[16], gpa[24];
+	struct timespec now;
+	struct tm tm;
+	int len;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	gmtime_r(&now.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	json_str(name, sizeof(name), vm_name);
+	json_str(why, sizeof(why), reason ? reason : "");
+	json_str(what, sizeof(what), detail ? detail : "");
+	if (e->vcpu >= 0)
+		snprintf(vcpu, sizeof(vcpu), "%d", e->vcpu);
+	else
+		snprintf(vcpu, sizeof(vcpu), "null");
+	if (e->in_guest)
+		snprintf(gpa, sizeof(gpa), "\"0x%llx\"", (unsigned long long)e->gpa);
+	else
+		snprintf(gpa, sizeof(gpa), "null");
+	len = snprintf(buf, n,
+		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
+		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
+		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s}",
+		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
+		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
+		       ras_action_name(a), why, what, e->simulated ? "true" : "false",
+		       e->repeat ? "true" : "false");
+	if (len < 0)
+		return 0;
+	return MIN((size_t)len, n - 1);
+}
+
+void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
+		    enum ras_action a, const char *reason, const char *detail)
+{
+	char where[96], who[24], buf[2048];
+	size_t len;
+
+	if (e->vcpu >= 0)
+		snprintf(who, sizeof(who), " on vCPU %d", e->vcpu);
+	else
+		who[0] = '\0';
+
+	if (e->in_guest)
+		snprintf(where, sizeof(where), "guest physical 0x%llx",
+			 (unsigned long long)e->gpa);
+	else
+		snprintf(where, sizeof(where), "lkvm's own memory (not guest RAM)");
+	pr_info("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s",
+		ras_kind_name(e->kind), e->simulated ? " (simulated)" : "",
+		e->repeat ? " (page already poisoned)" : "", who, where, (unsigned long long)e->hva, (unsigned long long)(e->extent / 1024),
+		ras_action_name(a), detail && *detail ? ": " : "", detail ? detail : "",
+		reason && *reason ? "; " : "", reason ? reason : "");
+	if (log_fd < 0)
+		return;
+	len = ras_event_json(buf, sizeof(buf) - 1, vm_name, e, a, reason, detail);
+	buf[len++] = '\n';
+	if (write(log_fd, buf, len) < 0)
+		pr_err("cannot write the memory-error log: the event above is not in it");
+}

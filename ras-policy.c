@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Memory-error policy decision and the handler's record ring: pure code. */
+#include "lkvm/ras.h"
+
+enum ras_action ras_decide(enum ras_policy policy, enum ras_kind kind, bool in_guest,
+			   bool guest_can_take)
+{
+	if (!in_guest)
+		/* lkvm's own memory: consumed data cannot be undone; AO is a warning. */
+		return kind == RAS_AR ? RAS_ACT_FATAL : RAS_ACT_IGNORE;
+	if (policy == RAS_POLICY_STOP)
+		return RAS_ACT_STOP;
+	/* The user asked for injection: never let KVM reset the guest instead. */
+	return guest_can_take ? RAS_ACT_INJECT : RAS_ACT_STOP;
+}
+
+const char *ras_action_name(enum ras_action a)
+{
+	switch (a) {
+	case RAS_ACT_INJECT:
+		return "injected";
+	case RAS_ACT_STOP:
+		return "stopped";
+	case RAS_ACT_FATAL:
+		return "fatal";
+	case RAS_ACT_IGNORE:
+		return "ignored";
+	}
+	return "?";
+}
+
+const char *ras_kind_name(enum ras_kind k)
+{
+	return k == RAS_AR ? "AR" : "AO";
+}
+
+bool ras_ring_push(struct ras_ring *r, const struct ras_record *rec)
+{
+	unsigned int head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+	unsigned int tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
+
+	if (head - tail >= RAS_RING_SIZE) {
+		__atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
+		return false;
+	}
+	r->rec[head % RAS_RING_SIZE] = *rec;
+	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
+	return true;
+}
+
+bool ras_ring_pop(struct ras_ring *r, struct ras_record *rec)
+{
+	unsigned int tail = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
+	unsigned int head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
+
+	if (tail == head)
+		return false;
+	*rec = r->rec[tail % RAS_RING_SIZE];
+	__atomic_store_n(&r->tail, tail + 1, __ATOMIC_RELEASE);
+	return true;
+}

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `lkvm run` command line: getopt_long, strict values, one-line errors. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lkvm/run-opts.h"
+#include "lkvm/util.h"
+
+enum {
+	OPT_NAME = 256,
+	OPT_CONSOLE,
+	OPT_DEBUG,
+	OPT_RAS_POLICY,
+	OPT_RAS_LOG,
+	OPT_RAS_TEST_PORT,
+};
+
+static const struct option run_longopts[] = {
+	{ "kernel",		required_argument, NULL, 'k' },
+	{ "initrd",		required_argument, NULL, 'i' },
+	{ "params",		required_argument, NULL, 'p' },
+	{ "mem",		required_argument, NULL, 'm' },
+	{ "cpus",		required_argument, NULL, 'c' },
+	{ "name",		required_argument, NULL, OPT_NAME },
+	{ "console",		required_argument, NULL, OPT_CONSOLE },
+	{ "debug",		no_argument,	   NULL, OPT_DEBUG },
+	{ "ras-policy",		required_argument, NULL, OPT_RAS_POLICY },
+	{ "ras-log",		required_argument, NULL, OPT_RAS_LOG },
+	{ "ras-test-port",	no_argument,	   NULL, OPT_RAS_TEST_PORT },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+void run_opts_usage(FILE *f)
+{
+	fprintf(f,
+"usage: lkvm run [options]\n"
+"\n"
+"Run a guest. With no --kernel, runs lkvm's built-in guest, which reports\n"
+"the vCPUs and memory it sees on the serial console and powers off.\n"
+"\n"
+"  -k, --kernel FILE      kernel: Linux bzImage or multiboot (v1) ELF\n"
+"  -i, --initrd FILE      initrd (Linux) or first module (multiboot)\n"
+"  -p, --params STRING    kernel command line\n"
+"  -m, --mem MIB          guest RAM in MiB (default %d)\n"
+"  -c, --cpus N           number of vCPUs, 1..%d (default 1)\n"
+"      --name NAME        VM name for list/stop/pause/resume/debug\n"
+"                         (default guest-<pid>)\n"
+"      --console serial   guest console device (only serial: 16550 at 0x3f8)\n"
+"      --ras-policy P     what to do with host memory errors in guest RAM:\n"
+"                         inject (default): hand them to the guest\n"
+"                         stop: stop the VM, report, exit with status 4\n"
+"      --ras-log FILE     append one JSON line per memory error to FILE\n"
+"      --ras-test-port    test only: let the guest request memory errors\n"
+"      --debug            trace VM exits to stderr\n"
+"  -h, --help             this help\n"
+"\n"
+"Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
+"4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
+"8 guest triple fault; (code << 1) | 1 when the guest writes code to\n"
+"port 0xf4.\n", RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS);
+}
+
+int ras_policy_parse(const char *s, enum ras_policy *p)
+{
+	if (!strcmp(s, "inject"))
+		*p = RAS_POLICY_INJECT;
+	else if (!strcmp(s, "stop"))
+		*p = RAS_POLICY_STOP;
+	else
+		return -1;
+	return 0;
+}
+
+const char *ras_policy_name(enum ras_policy p)
+{
+	return p == RAS_POLICY_STOP ? "stop" : "inject";
+}
+
+bool vm_name_valid(const char *name)
+{
+	size_t i, n = strlen(name);
+
+	if (!n || n > RUN_NAME_MAX || name[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+	uint64_t v;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->mem_mib = RUN_DEFAULT_MEM_MIB;
+	o->cpus = 1;
+	o->ras_policy = RAS_POLICY_INJECT;
+	snprintf(o->name, sizeof(o->name), "guest-%d", (int)getpid());
+
+	optind = 0;	/* full reset: parse may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:h", run_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			o->kernel = optarg;
+			break;
+		case 'i':
+			o->initrd = optarg;
+			break;
+		case 'p':
+			o->params = optarg;
+			break;
+		case 'm':
+			if (parse_u64(optarg, &v) || v < RUN_MIN_MEM_MIB || v > 1024 * 1024)
+				fail("invalid --mem '%s': give guest RAM in MiB, %d to 1048576",
+				     optarg, RUN_MIN_MEM_MIB);
+			o->mem_mib = v;
+			break;
+		case 'c':
+			if (parse_u64(optarg, &v) || v < 1 || v > RUN_MAX_CPUS)
+				fail("invalid --cpus '%s': give a number of vCPUs from 1 to %d",
+				     optarg, RUN_MAX_CPUS);
+			o->cpus = (unsigned int)v;
+			break;
+		case OPT_NAME:
+			if (!vm_name_valid(optarg))
+				fail("invalid --name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+				     optarg, RUN_NAME_MAX);
+			snprintf(o->name, sizeof(o->name), "%s", optarg);
+			o->name_given = true;
+			break;
+		case OPT_CONSOLE:
+			if (strcmp(optarg, "serial"))
+				fail("invalid --console '%s': the only console is 'serial'", optarg);
+			break;
+		case OPT_DEBUG:
+			o->debug = true;
+			break;
+		case OPT_RAS_POLICY:
+			if (ras_policy_parse(optarg, &o->ras_policy))
+				fail("invalid --ras-policy '%s': valid policies are 'inject' and 'stop'",
+				     optarg);
+			break;
+		case OPT_RAS_LOG:
+			if (!*optarg)
+				fail("invalid --ras-log '': give a file name");
+			o->ras_log = optarg;
+			break;
+		case OPT_RAS_TEST_PORT:
+			o->ras_test_port = true;
+			break;
+		case 'h':
+			o->help = true;
+			return 0;
+		case ':':
+			fail("option '%s' needs a value; see 'lkvm run --help'", argv[optind - 1]);
+		default:
+			if (optopt)
+				fail("unknown option '-%c'; see 'lkvm run --help'", optopt);
+			fail("unknown option '%s'; see 'lkvm run --help'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		fail("unexpected argument '%s'; see 'lkvm run --help'", argv[optind]);
+	if (o->initrd && !o->kernel)
+		fail("--initrd needs --kernel: the built-in guest takes no initrd");
+	return 0;
+}

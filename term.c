@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The user's terminal as the guest console. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "lkvm/term.h"
+
+static struct termios term_saved;
+static bool term_raw;
+static bool term_escape;
+
+void term_restore(void)
+{
+	if (term_raw)
+		tcsetattr(STDIN_FILENO, TCSANOW, &term_saved);
+	term_raw = false;
+}
+
+int term_init(void)
+{
+	struct termios t;
+
+	if (fcntl(STDIN_FILENO, F_GETFL) < 0)
+		return -1;	/* no stdin at all */
+	if (isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &term_saved) == 0) {
+		t = term_saved;
+		cfmakeraw(&t);
+		t.c_oflag |= OPOST | ONLCR;	/* keep our own stderr lines readable */
+		if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0) {
+			term_raw = true;
+			atexit(term_restore);
+		}
+	}
+	return STDIN_FILENO;
+}
+
+size_t term_filter(uint8_t *buf, size_t n, bool *quit)
+{
+	size_t i, out = 0;
+
+	*quit = false;
+	if (!term_raw)
+		return n;
+	for (i = 0; i < n; i++) {
+		if (term_escape) {
+			term_escape = false;
+			if (buf[i] == 'x') {
+				*quit = true;
+				return out;
+			}
+			if (buf[i] != 0x01)
+				buf[out++] = 0x01;
+		} else if (buf[i] == 0x01) {
+			term_escape = true;
+			continue;
+		}
+		buf[out++] = buf[i];
+	}
+	return out;
+}
+
+void term_write(const uint8_t *buf, size_t n)
+{
+	while (n) {
+		ssize_t w = write(STDOUT_FILENO, buf, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return;	/* stdout gone: the guest keeps running */
+		buf += w;
+		n -= (size_t)w;
+	}
+}

@@ -1,0 +1,275 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Multiboot (v1) kernels, as hypervisor test suites build them: ELF32
+ * PT_LOAD segments (or the a.out kludge) at their physical addresses, entry
+ * in flat 32-bit protected mode with EAX = 0x2badb002, EBX = boot info.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "boot.h"
+#include "lkvm/util.h"
+
+#define MB_MAGIC		0x1badb002
+#define MB_BOOT_MAGIC		0x2badb002
+#define MB_SEARCH		8192
+#define MB_F_PAGE_ALIGN		(1u << 0)
+#define MB_F_MEMINFO		(1u << 1)
+#define MB_F_VIDEO		(1u << 2)
+#define MB_F_AOUT		(1u << 16)
+/* Flags bits 0-15 are requirements: lkvm provides 0 and 1; 2 is ignored. */
+#define MB_F_KNOWN		(MB_F_PAGE_ALIGN | MB_F_MEMINFO | MB_F_VIDEO)
+
+/* multiboot_info flags and layout */
+#define MBI_MEM			(1u << 0)
+#define MBI_CMDLINE		(1u << 2)
+#define MBI_MODS		(1u << 3)
+#define MBI_MMAP		(1u << 6)
+#define MBI_LOADER_NAME		(1u << 9)
+#define MBI_SIZE		88
+
+#define MAX_SEGS		16
+#define E820_MAX		16
+
+struct seg {
+	uint64_t addr, filesz, memsz, off;
+};
+
+#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
+/* Offset of a valid multiboot header in the first 8 KiB, or -1. */
+static long mb_find(const uint8_t *k, size_t n)
+{
+	size_t off, lim = MIN(n, (size_t)MB_SEARCH);
+
+	for (off = 0; off + 12 <= lim; off += 4) {
+		uint32_t magic = rd32(k + off), flags = rd32(k + off + 4), sum = rd32(k + off + 8);
+
+		if (magic == MB_MAGIC && (uint32_t)(magic + flags + sum) == 0)
+			return (long)off;
+	}
+	return -1;
+}
+
+int multiboot_probe(const uint8_t *k, size_t n)
+{
+	return mb_find(k, n) >= 0;
+}
+
+static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint64_t *entry,
+		       const char *name, char *err, size_t errlen)
+{
+	uint32_t phoff;
+	uint16_t phentsize, phnum;
+	int i;
+
+	if (n < 52 || memcmp(k, "\177ELF", 4))
+		fail("%s: multiboot kernel is not ELF and has no a.out address fields", name);
+	if (k[4] != 1 || k[5] != 1)
+		fail("%s: multiboot ELF must be 32-bit little-endian (ELFCLASS32); build with -m32 or objcopy -O elf32-i386",
+		     name);
+	if (rd16(k + 16) != 2 || rd16(k + 18) != 3)
+		fail("%s: multiboot ELF must be an i386 executable", name);
+	*entry = rd32(k + 24);
+	phoff = rd32(k + 28);
+	phentsize = rd16(k + 42);
+	phnum = rd16(k + 44);
+	if (phentsize < 32 || phnum == 0 || phoff > n ||
+	    (uint64_t)phentsize * phnum > n - phoff)
+		fail("%s: truncated or malformed ELF program headers", name);
+	*ns = 0;
+	for (i = 0; i < phnum; i++) {
+		const uint8_t *ph = k + phoff + (size_t)i * phentsize;
+		struct seg sg;
+
+		if (rd32(ph) != 1)	/* PT_LOAD */
+			continue;
+		sg.off = rd32(ph + 4);
+		sg.addr = rd32(ph + 12);	/* p_paddr: multiboot loads physically */
+		sg.filesz = rd32(ph + 16);
+		sg.memsz = rd32(ph + 20);
+		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
+			fail("%s: ELF segment %d lies outside the file (truncated?)", name, i);
+		if (*ns >= MAX_SEGS)
+			fail("%s: more than %d loadable segments", name, MAX_SEGS);
+		s[(*ns)++] = sg;
+	}
+	if (!*ns)
+		fail("%s: ELF has no loadable segments", name);
+	return 0;
+}
+
+static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct seg *s, int *ns,
+			uint64_t *entry, const char *name, char *err, size_t errlen)
+{
+	uint32_t header_addr, load_addr, load_end, bss_end;
+	uint64_t off, len;
+
+	if ((size_t)hoff + 32 > n)
+		fail("%s: truncated multiboot header", name);
+	header_addr = rd32(k + hoff + 12);
+	load_addr = rd32(k + hoff + 16);
+	load_end = rd32(k + hoff + 20);
+	bss_end = rd32(k + hoff + 24);
+	*entry = rd32(k + hoff + 28);
+	if (load_addr > header_addr || header_addr - load_addr > (uint64_t)hoff)
+		fail("%s: multiboot load_addr 0x%x is after header_addr 0x%x", name, load_addr,
+		     header_addr);
+	off = (uint64_t)hoff - (header_addr - load_addr);
+	len = load_end ? (uint64_t)load_end - load_addr : n - off;
+	if (load_end && load_end < load_addr)
+		fail("%s: multiboot load_end_addr is below load_addr", name);
+	if (off > n || len > n - off)
+		fail("%s: multiboot load range lies outside the file (truncated?)", name);
+	s[0].off = off;
+	s[0].addr = load_addr;
+	s[0].filesz = len;
+	s[0].memsz = (bss_end && bss_end > load_addr + len) ? bss_end - load_addr : len;
+	*ns = 1;
+	return 0;
+}
+
+/* First candidate address whose [a, a+len) misses every segment. */
+static uint64_t mb_place(const struct seg *s, int ns, uint64_t len, const uint64_t *cand, int nc)
+{
+	for (int c = 0; c < nc; c++) {
+		bool ok = true;
+
+		for (int i = 0; i < ns; i++)
+			if (ranges_overlap(cand[c], len, s[i].addr, s[i].memsz))
+				ok = false;
+		if (ok)
+			return cand[c];
+	}
+	return UINT64_MAX;
+}
+
+int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
+		   char *err, size_t errlen)
+{
+	const uint8_t *k = f->kernel;
+	size_t n = f->kernel_size;
+	struct seg s[MAX_SEGS + 1];
+	struct e820_entry e820[E820_MAX];
+	uint64_t entry = 0, kend = 0, info, mod = 0, low_end, upper = 0;
+	uint32_t flags;
+	size_t cmdlen, namelen, modnamelen, info_len;
+	int ns = 0, i, ne;
+	long hoff;
+	uint8_t *p, *mbi;
+	static const uint64_t info_cand[] = { 0x9000, 0x1000, 0x70000, 0x90000 };
+
+	hoff = mb_find(k, n);
+	if (hoff < 0)
+		fail("%s: no multiboot header in the first 8 KiB", f->kernel_name);
+	flags = rd32(k + hoff + 4);
+	if (flags & 0xffff & ~MB_F_KNOWN)
+		fail("%s: kernel requires multiboot features lkvm lacks (flags 0x%x)",
+		     f->kernel_name, flags & 0xffff & ~MB_F_KNOWN);
+	if (flags & MB_F_AOUT) {
+		if (mb_aout_segs(k, n, hoff, s, &ns, &entry, f->kernel_name, err, errlen))
+			return -1;
+	} else if (mb_elf_segs(k, n, s, &ns, &entry, f->kernel_name, err, errlen)) {
+		return -1;
+	}
+
+	for (i = 0; i < ns; i++) {
+		p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+		if (!p || s[i].addr < 0x500)
+			fail("%s: segment at 0x%llx-0x%llx is outside guest RAM%s", f->kernel_name,
+			     (unsigned long long)s[i].addr,
+			     (unsigned long long)(s[i].addr + s[i].memsz),
+			     s[i].addr + s[i].memsz > m->ram_size ? "; raise --mem" : "");
+		for (int j = 0; j < i; j++)
+			if (ranges_overlap(s[i].addr, s[i].memsz, s[j].addr, s[j].memsz))
+				fail("%s: loadable segments overlap", f->kernel_name);
+		kend = MAX(kend, s[i].addr + s[i].memsz);
+	}
+	{
+		bool in_seg = false;
+
+		for (i = 0; i < ns; i++)
+			if (entry >= s[i].addr && entry - s[i].addr < s[i].memsz)
+				in_seg = true;
+		if (!in_seg)
+			fail("%s: entry point 0x%llx is not in a loaded segment", f->kernel_name,
+			     (unsigned long long)entry);
+	}
+
+	low_end = (m->nr && m->r[0].gpa == 0) ? m->r[0].size : 0;
+	if (f->initrd) {
+		mod = ALIGN_UP(MAX(kend, X86_HIGHMEM_START), 4096);
+		if (mod + f->initrd_size > low_end || mod + f->initrd_size < mod)
+			fail("module %s (%zu KiB) does not fit after the kernel; raise --mem",
+			     f->initrd_name, f->initrd_size >> 10);
+		s[ns].addr = mod;
+		s[ns].memsz = ALIGN_UP(f->initrd_size, 4096);
+		s[ns].filesz = 0;
+	}
+
+	/* Boot info: mbi, mmap, module entry, strings, somewhere free and low. */
+	cmdlen = strlen(f->kernel_name) + 1 + (f->params ? strlen(f->params) : 0) + 1;
+	namelen = strlen("lkvm") + 1;
+	modnamelen = f->initrd ? strlen(f->initrd_name) + 1 : 0;
+	if (cmdlen > 8192 || modnamelen > 4096)
+		fail("kernel command line or module name too long (8 KiB / 4 KiB at most)");
+	info_len = MBI_SIZE + E820_MAX * 24 + 16 + cmdlen + namelen + modnamelen;
+	info = mb_place(s, ns + (f->initrd ? 1 : 0), info_len, info_cand, ARRAY_SIZE(info_cand));
+	if (info == UINT64_MAX || !(mbi = mem_gpa_to_hva(m, info, info_len)))
+		fail("%s: no free low memory for the multiboot information", f->kernel_name);
+
+	/* Everything checked: now write guest memory. */
+	for (i = 0; i < ns; i++) {
+		p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+		memcpy(p, k + s[i].off, s[i].filesz);
+		memset(p + s[i].filesz, 0, s[i].memsz - s[i].filesz);
+	}
+	if (f->initrd)
+		memcpy(mem_gpa_to_hva(m, mod, f->initrd_size), f->initrd, f->initrd_size);
+
+	memset(mbi, 0, info_len);
+	ne = x86_e820_build(m, e820, E820_MAX);
+	for (i = 0; i < ne; i++) {
+		uint8_t *e = mbi + MBI_SIZE + 24 * i;
+
+		wr32(e, 20);
+		wr64(e + 4, e820[i].addr);
+		wr64(e + 12, e820[i].size);
+		wr32(e + 20, e820[i].type);
+		if (e820[i].addr == X86_HIGHMEM_START && e820[i].type == E820_RAM)
+			upper = e820[i].size / 1024;
+	}
+	{
+		uint64_t modent = info + MBI_SIZE + E820_MAX * 24;
+		uint64_t cmd = modent + 16, lname = cmd + cmdlen, mname = lname + namelen;
+		uint32_t mflags = MBI_MEM | MBI_CMDLINE | MBI_MMAP | MBI_LOADER_NAME;
+		char *c = (char *)mbi + (cmd - info);
+
+		snprintf(c, cmdlen, "%s%s%s", f->kernel_name, f->params ? " " : "",
+			 f->params ? f->params : "");
+		memcpy(mbi + (lname - info), "lkvm", namelen);
+		if (f->initrd) {
+			mflags |= MBI_MODS;
+			memcpy(mbi + (mname - info), f->initrd_name, modnamelen);
+			wr32(mbi + (modent - info), (uint32_t)mod);
+			wr32(mbi + (modent - info) + 4, (uint32_t)(mod + f->initrd_size));
+			wr32(mbi + (modent - info) + 8, (uint32_t)mname);
+			wr32(mbi + 20, 1);			/* mods_count */
+			wr32(mbi + 24, (uint32_t)modent);	/* mods_addr */
+		}
+		wr32(mbi + 0, mflags);
+		wr32(mbi + 4, (uint32_t)(X86_LOWMEM_END / 1024));	/* mem_lower */
+		wr32(mbi + 8, (uint32_t)MIN(upper, 0xffffffffULL));	/* mem_upper */
+		wr32(mbi + 16, (uint32_t)cmd);
+		wr32(mbi + 44, (uint32_t)(ne * 24));		/* mmap_length */
+		wr32(mbi + 48, (uint32_t)(info + MBI_SIZE));	/* mmap_addr */
+		wr32(mbi + 64, (uint32_t)lname);		/* boot_loader_name */
+	}
+
+	b->mode = X86_BOOT_PROT32;
+	b->rip = entry;
+	b->rax = MB_BOOT_MAGIC;
+	b->rbx = info;
+	b->format = "multiboot";
+	return 0;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Small x86 platform ports: debug exit (0xf4), ACPI-style power off
+ * (0x604), keyboard-controller reset (0x64), the POST port (0x80), and the
+ * test-only memory-error request port (0xe0-0xe8).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lkvm/util.h"
+#include "x86.h"
+
+#define DEBUG_EXIT_PORT	0xf4
+#define PM1A_CNT_PORT	0x604
+#define PM1_SLP_EN	(1u << 13)
+#define I8042_DATA	0x60
+#define I8042_CMD	0x64
+#define I8042_RESET	0xfe
+#define POST_PORT	0x80
+#define RAS_TEST_PORT	0xe0
+
+static void debug_exit_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+			  bool is_write, void *opaque)
+{
+	uint64_t code;
+
+	(void)off;
+	(void)opaque;
+	if (!is_write) {
+		memset(data, 0xff, len);
+		return;
+	}
+	code = io_data_get(data, len);
+	vm_request_stop(v->vm, (int)(((code << 1) | 1) & 0xff),
+			lkvm_debug ? "guest wrote %llu to the debug-exit port" : NULL,
+			(unsigned long long)code);
+}
+
+static void pm_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		  bool is_write, void *opaque)
+{
+	(void)off;
+	(void)opaque;
+	if (!is_write) {
+		memset(data, 0, len);
+		return;
+	}
+	if (io_data_get(data, len) & PM1_SLP_EN)
+		vm_request_stop(v->vm, LKVM_EXIT_OK, lkvm_debug ? "guest powered off" : NULL);
+}
+
+static void i8042_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		     bool is_write, void *opaque)
+{
+	(void)off;
+	if (!is_write) {
+		memset(data, 0, len);	/* no keyboard: empty buffers */
+		return;
+	}
+	if (opaque && data[0] == I8042_RESET)
+		vm_request_stop(v->vm, LKVM_EXIT_OK, "guest requested a reset; VM ended");
+}
+
+static void post_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		    bool is_write, void *opaque)
+{
+	(void)v;
+	(void)off;
+	(void)opaque;
+	if (!is_write)
+		memset(data, 0xff, len);
+}
+
+struct ras_test_port {
+	uint64_t gpa;
+	int last;
+};
+
+static void ras_test_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+			bool is_write, void *opaque)
+{
+	struct ras_test_port *p = (struct ras_test_port *)opaque + v->id;
+	uint64_t val = io_data_get(data, len);
+
+	if (!is_write) {
+		io_data_put(data, len, off == 8 ? (uint64_t)(uint32_t)p->last : 0);
+		return;
+	}
+	if (off == 0)
+		p->gpa = (p->gpa & ~0xffffffffULL) | (val & 0xffffffffULL);
+	else if (off == 4)
+		p->gpa = (p->gpa & 0xffffffffULL) | (val << 32);
+	else if (off == 8)
+		p->last = ras_test_request(v, p->gpa, (enum ras_test_cmd)val);
+}
+
+int x86_platform_ports(struct vm *vm)
+{
+	int err = 0;
+
+	err |= io_bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, debug_exit_io, NULL, "debug-exit");
+	err |= io_bus_register(&vm->pio, PM1A_CNT_PORT, 2, pm_io, NULL, "pm1a-cnt");
+	err |= io_bus_register(&vm->pio, I8042_DATA, 1, i8042_io, NULL, "i8042-data");
+	err |= io_bus_register(&vm->pio, I8042_CMD, 1, i8042_io, (void *)1, "i8042-cmd");
+	err |= io_bus_register(&vm->pio, POST_PORT, 1, post_io, NULL, "post");
+	if (vm->opts->ras_test_port) {
+		/* Per-VM state; the port is off unless the user asked for it. */
+		static struct ras_test_port port[RUN_MAX_CPUS];	/* one per vCPU */
+
+		err |= io_bus_register(&vm->pio, RAS_TEST_PORT, 9, ras_test_io, port,
+				       "ras-test");
+	}
+	return err ? -1 : 0;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * 16550A UART. Transmit is always ready: bytes go straight to the console,
+ * so the transmitter-empty interrupt is pending whenever it is enabled.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+
+#include "lkvm/term.h"
+#include "lkvm/util.h"
+#include "x86.h"
+
+#define UART_RX_FIFO	64
+
+enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
+
+#define IER_RDI		0x01
+#define IER_THRI	0x02
+#define IER_MSI		0x08
+#define IIR_NONE	0x01
+#define IIR_THRI	0x02
+#define IIR_RDI		0x04
+#define IIR_MSI		0x00
+#define IIR_FIFO	0xc0
+#define LCR_DLAB	0x80
+#define MCR_DTR		0x01
+#define MCR_RTS		0x02
+#define MCR_OUT1	0x04
+#define MCR_OUT2	0x08
+#define MCR_LOOP	0x10
+#define LSR_DR		0x01
+#define LSR_THRE	0x20
+#define LSR_TEMT	0x40
+
+struct uart {
+	struct vm *vm;
+	pthread_mutex_t lock;
+	unsigned int irq;
+	int irq_level;
+	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm, msr_delta;
+	bool thr_pending;
+	uint8_t rx[UART_RX_FIFO];
+	unsigned int rx_head, rx_count;
+};
+
+static uint8_t uart_iir(struct uart *u)
+{
+	uint8_t fifo = (u->fcr & 1) ? IIR_FIFO : 0;
+
+	if ((u->ier & IER_RDI) && u->rx_count)
+		return IIR_RDI | fifo;
+	if ((u->ier & IER_THRI) && u->thr_pending)
+		return IIR_THRI | fifo;
+	if ((u->ier & IER_MSI) && u->msr_delta)
+		return IIR_MSI | fifo;
+	return IIR_NONE | fifo;
+}
+
+static void uart_update_irq(struct uart *u)
+{
+	struct kvm_irq_level l = { .irq = u->irq };
+	int level = !(uart_iir(u) & IIR_NONE);
+
+	if (level == u->irq_level)
+		return;
+	u->irq_level = level;
+	l.level = (uint32_t)level;
+	ioctl(u->vm->vm_fd, KVM_IRQ_LINE, &l);
+}
+
+static void uart_rx_push(struct uart *u, uint8_t c)
+{
+	if (u->rx_count < UART_RX_FIFO) {
+		u->rx[(u->rx_head + u->rx_count) % UART_RX_FIFO] = c;
+		u->rx_count++;
+	}
+}
+
+static uint8_t uart_msr(struct uart *u)
+{
+	uint8_t m;
+
+	if (!(u->mcr & MCR_LOOP))
+		return 0xb0;	/* DCD DSR CTS: a terminal is always there */
+	m = (u->mcr & MCR_RTS ? 0x10 : 0) | (u->mcr & MCR_DTR ? 0x20 : 0) |
+	    (u->mcr & MCR_OUT1 ? 0x40 : 0) | (u->mcr & MCR_OUT2 ? 0x80 : 0);
+	return m;
+}
+
+static uint8_t uart_read(struct uart *u, unsigned int reg)
+{
+	uint8_t v = 0;
+
+	switch (reg) {
+	case RBR:
+		if (u->lcr & LCR_DLAB)
+			return u->dll;
+		if (u->rx_count) {
+			v = u->rx[u->rx_head];
+			u->rx_head = (u->rx_head + 1) % UART_RX_FIFO;
+			u->rx_count--;
+		}
+		return v;
+	case IER:
+		return (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
+	case IIR:
+		v = uart_iir(u);
+		if ((v & 0x0f) == IIR_THRI)
+			u->thr_pending = false;	/* reading IIR acknowledges THRE */
+		return v;
+	case LCR:
+		return u->lcr;
+	case MCR:
+		return u->mcr;
+	case LSR:
+		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
+	case MSR:
+		u->msr_delta = 0;
+		return uart_msr(u);
+	default:
+		return u->scr;
+	}
+}
+
+static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
+{
+	switch (reg) {
+	case RBR:
+		if (u->lcr & LCR_DLAB) {
+			u->dll = v;
+		} else if (u->mcr & MCR_LOOP) {
+			uart_rx_push(u, v);
+			u->thr_pending = true;
+		} else {
+			term_write(&v, 1);
+			u->thr_pending = true;
+		}
+		break;
+	case IER:
+		if (u->lcr & LCR_DLAB) {
+			u->dlm = v;
+		} else {
+			if ((v & IER_THRI) && !(u->ier & IER_THRI))
+				u->thr_pending = true;
+			u->ier = v & 0x0f;
+		}
+		break;
+	case IIR:
+		u->fcr = v;
+		if (v & 0x02) {		/* clear receive FIFO */
+			u->rx_count = 0;
+			u->rx_head = 0;
+		}
+		break;
+	case LCR:
+		u->lcr = v;
+		break;
+	case MCR:
+		if ((v ^ u->mcr) & 0x0f)
+			u->msr_delta = 1;
+		u->mcr = v & 0x1f;
+		break;
+	case SCR:
+		u->scr = v;
+		break;
+	default:
+		break;	/* LSR, MSR are read-only */
+	}
+}
+
+static void uart_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		    bool is_write, void *opaque)
+{
+	struct uart *u = opaque;
+
+	(void)v;
+	pthread_mutex_lock(&u->lock);
+	if (is_write)
+		uart_write(u, (unsigned int)off, data[0]);
+	else
+		io_data_put(data, len, uart_read(u, (unsigned int)off));
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
+void uart_input(struct uart *u, const uint8_t *buf, size_t n)
+{
+	pthread_mutex_lock(&u->lock);
+	for (size_t i = 0; i < n; i++)
+		uart_rx_push(u, buf[i]);
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
+struct uart *uart_create(struct vm *vm, uint16_t base, unsigned int irq)
+{
+	struct uart *u = calloc(1, sizeof(*u));
+
+	if (!u)
+		return NULL;
+	u->vm = vm;
+	u->irq = irq;
+	u->mcr = MCR_OUT2;
+	pthread_mutex_init(&u->lock, NULL);
+	if (io_bus_register(&vm->pio, base, 8, uart_io, u, "uart")) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_X86_H
+#define LKVM_X86_H
+
+#include <linux/kvm.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "boot.h"
+#include "lkvm/vm.h"
+
+struct vm;
+struct uart;
+
+#define X86_CPUID_MAX 128
+
+struct x86_vm {
+	struct x86_boot boot;
+	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, patched per vCPU */
+	bool amd;			/* guest CPU vendor AuthenticAMD/HygonGenuine */
+	struct uart *uart;
+	void *fw_cfg;
+	/* machine-check set-up, filled by x86/ras.c */
+	uint64_t mcg_cap;
+	unsigned int mce_banks;
+	int mce_error;			/* why set-up failed, as -errno; 0 ok */
+};
+
+static inline struct x86_vm *x86_vm(struct vm *vm)
+{
+	return vm->arch;
+}
+
+/* Platform devices, each registering its own ports. */
+struct uart *uart_create(struct vm *vm, uint16_t base, unsigned int irq);
+void uart_input(struct uart *u, const uint8_t *buf, size_t n);
+int fw_cfg_create(struct vm *vm);
+int x86_platform_ports(struct vm *vm);
+/* The built-in guest image, linked into lkvm. */
+extern const uint8_t lkvm_builtin_guest[];
+extern const uint8_t lkvm_builtin_guest_end[];
+
+#endif
