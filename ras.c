@@ -46,6 +46,8 @@ struct ras_state {
 	bool ao_started;
 	volatile int ao_quit;
 	struct ras_ring ao_ring;
+	struct ras_record ao_req[16];	/* simulation requests (lock) */
+	unsigned int ao_req_head, ao_req_tail;
 	unsigned int lost_reported;
 };
 
@@ -192,10 +194,22 @@ static void *ras_ao_thread(void *arg)
 	sigdelset(&wait, SIGBUS);
 	sigdelset(&wait, SIGUSR1);
 	while (!vm->ras->ao_quit) {
+		struct ras_record req;
+		bool have = false;
+
 		ras_thread_drain(vm);
 		ras_report_lost(vm, &vm->ras->ao_ring);
 		if (vm->ras->ao_quit)
 			break;
+		pthread_mutex_lock(&vm->ras->lock);
+		if (vm->ras->ao_req_tail != vm->ras->ao_req_head) {
+			req = vm->ras->ao_req[vm->ras->ao_req_tail++ % ARRAY_SIZE(vm->ras->ao_req)];
+			have = true;
+		}
+		pthread_mutex_unlock(&vm->ras->lock);
+		/* One at a time: a second pending SIGBUS would merge with the first. */
+		if (have)
+			ras_send_sigbus(vm->ras->ao_tid, (enum ras_kind)req.kind, req.hva, req.lsb);
 		sigsuspend(&wait);
 	}
 	ras_thread_detach();
@@ -417,10 +431,16 @@ void ras_vcpu_drain(struct vcpu *v)
 {
 	struct ras_record rec;
 
-	while (ras_ring_pop(&v->ring, &rec))
-		ras_handle(v, &rec, true);
-	while (vcpu_mailbox_take(v, &rec))
-		ras_handle(v, &rec, false);
+	for (;;) {
+		while (ras_ring_pop(&v->ring, &rec))
+			ras_handle(v, &rec, true);
+		if (!vcpu_mailbox_take(v, &rec))
+			break;
+		if (rec.raise)	/* the handler records it in our ring, now */
+			ras_send_sigbus(v->tid, (enum ras_kind)rec.kind, rec.hva, rec.lsb);
+		else
+			ras_handle(v, &rec, false);
+	}
 	if (__atomic_load_n(&v->ring.lost, __ATOMIC_RELAXED))
 		ras_report_lost(v->vm, &v->ring);
 }
@@ -454,16 +474,47 @@ static bool ras_wait_recorded(struct ras_ring *ring, unsigned int head0)
 	return false;
 }
 
+/*
+ * Have the right thread raise a simulated SIGBUS: AR on vCPU `vcpu`, AO on
+ * the early-kill thread. Returns once its handler recorded it (or -errno).
+ */
+static int ras_simulate(struct vm *vm, enum ras_kind kind, uint64_t hva, unsigned int lsb,
+			int vcpu)
+{
+	struct ras_record req = { .hva = hva, .kind = (uint8_t)kind, .lsb = (uint8_t)lsb,
+				  .simulated = 1, .raise = 1 };
+	struct ras_ring *ring;
+	unsigned int head0;
+	int err = 0;
+
+	if (kind == RAS_AR) {
+		ring = &vm->vcpus[vcpu].ring;
+		head0 = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+		err = vcpu_mailbox_post(&vm->vcpus[vcpu], &req);
+	} else {
+		ring = &vm->ras->ao_ring;
+		head0 = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
+		pthread_mutex_lock(&vm->ras->lock);
+		if (vm->ras->ao_req_head - vm->ras->ao_req_tail >= ARRAY_SIZE(vm->ras->ao_req))
+			err = -ENOSPC;
+		else
+			vm->ras->ao_req[vm->ras->ao_req_head++ % ARRAY_SIZE(vm->ras->ao_req)] = req;
+		pthread_mutex_unlock(&vm->ras->lock);
+		if (!err)
+			pthread_kill(vm->ras->ao_thread, SIGUSR1);
+	}
+	if (err)
+		return err;
+	return ras_wait_recorded(ring, head0) ? 0 : -ETIMEDOUT;
+}
+
 int ras_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
 		   char *msg, size_t n)
 {
 	long ps = sysconf(_SC_PAGESIZE);
 	uint64_t page = ALIGN_DOWN(gpa, (uint64_t)ps);
 	uint8_t *hva = mem_gpa_to_hva(&vm->mem, page, (uint64_t)ps);
-	struct ras_ring *ring;
-	unsigned int head0;
-	pid_t tid;
-	int err;
+	int err, ret;
 
 	if (!hva) {
 		snprintf(msg, n, "0x%llx is not guest RAM", (unsigned long long)gpa);
@@ -475,25 +526,11 @@ int ras_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
 		return 0;
 	}
 	err = errno;
-	if (kind == RAS_AR) {
-		ring = &vm->vcpus[vcpu].ring;
-		tid = vm->vcpus[vcpu].tid;
-	} else {
-		ring = &vm->ras->ao_ring;
-		tid = vm->ras->ao_tid;
-	}
-	if (!tid) {
-		snprintf(msg, n, "the target thread is not running yet");
-		return -EAGAIN;
-	}
-	head0 = __atomic_load_n(&ring->head, __ATOMIC_ACQUIRE);
-	if (ras_send_sigbus(tid, kind, (uintptr_t)hva, (unsigned int)__builtin_ctzl((unsigned long)ps)) < 0) {
-		snprintf(msg, n, "cannot send SIGBUS: %s", strerror(errno));
-		return -EIO;
-	}
-	if (!ras_wait_recorded(ring, head0)) {
-		snprintf(msg, n, "the SIGBUS was sent but not recorded within 1 s");
-		return -ETIMEDOUT;
+	ret = ras_simulate(vm, kind, (uintptr_t)hva, (unsigned int)__builtin_ctzl((unsigned long)ps),
+			   vcpu);
+	if (ret) {
+		snprintf(msg, n, "cannot simulate the error: %s", strerror(-ret));
+		return ret;
 	}
 	snprintf(msg, n, "guest page 0x%llx: simulated %s (MADV_HWPOISON unavailable: %s)",
 		 (unsigned long long)page, ras_kind_name(kind), strerror(err));
@@ -506,7 +543,6 @@ int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 	static uint8_t lkvm_own_page[4096] __attribute__((aligned(4096)));
 	struct vm *vm = v->vm;
 	uint8_t *hva = mem_gpa_to_hva(&vm->mem, ALIGN_DOWN(gpa, 4096), 4096);
-	unsigned int head0;
 
 	switch (cmd) {
 	case RAS_TEST_AR:
@@ -515,14 +551,23 @@ int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 		/* To ourselves: the handler runs before the syscall returns. */
 		return ras_send_sigbus(v->tid, RAS_AR, (uintptr_t)hva, 12);
 	case RAS_TEST_AO:
-		if (!hva || !vm->ras->ao_tid)
+		if (!hva)
 			return -EINVAL;
-		head0 = __atomic_load_n(&vm->ras->ao_ring.head, __ATOMIC_ACQUIRE);
-		if (ras_send_sigbus(vm->ras->ao_tid, RAS_AO, (uintptr_t)hva, 12))
-			return -errno;
-		return ras_wait_recorded(&vm->ras->ao_ring, head0) ? 0 : -ETIMEDOUT;
+		return ras_simulate(vm, RAS_AO, (uintptr_t)hva, 12, 0);
 	case RAS_TEST_AR_LKVM:
 		return ras_send_sigbus(v->tid, RAS_AR, (uintptr_t)lkvm_own_page, 12);
+	case RAS_TEST_AR_LKVM_LOAD: {
+		/* No simulation mark, outside KVM_RUN: exactly what the kernel
+		 * sends when lkvm's own load hits poison. */
+		siginfo_t si;
+
+		memset(&si, 0, sizeof(si));
+		si.si_signo = SIGBUS;
+		si.si_code = BUS_MCEERR_AR;
+		si.si_addr = hva ? (void *)hva : (void *)lkvm_own_page;
+		si.si_addr_lsb = 12;
+		return syscall(SYS_rt_tgsigqueueinfo, getpid(), v->tid, SIGBUS, &si) < 0 ? -errno : 0;
+	}
 	}
 	return -EINVAL;
 }

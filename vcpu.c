@@ -126,11 +126,16 @@ static bool vcpu_handle_exit(struct vcpu *v)
 				"vCPU %u: KVM could not enter the guest (reason 0x%llx)", v->id,
 				(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return false;
-	case KVM_EXIT_INTERNAL_ERROR:
+	case KVM_EXIT_INTERNAL_ERROR: {
+		struct kvm_regs r;
+
+		if (ioctl(v->fd, KVM_GET_REGS, &r) < 0)
+			r.rip = 0;
 		vm_request_stop(v->vm, LKVM_EXIT_ERROR,
-				"vCPU %u: KVM internal error (suberror %u): the guest ran something KVM cannot emulate",
-				v->id, run->internal.suberror);
+				"vCPU %u: KVM internal error (suberror %u) at rip 0x%llx: the guest ran something KVM cannot emulate",
+				v->id, run->internal.suberror, (unsigned long long)r.rip);
 		return false;
+	}
 	default:
 		if (arch_handle_exit(v) == 0)
 			return true;

@@ -32,6 +32,12 @@ struct ras_record {
 	uint8_t kind;		/* enum ras_kind */
 	uint8_t lsb;		/* log2 of the poisoned extent */
 	uint8_t simulated;	/* sent by lkvm itself (no real poison) */
+	/*
+	 * A request, not an error yet: the receiving thread sends itself this
+	 * SIGBUS. The kernel lets a thread queue a kernel-style siginfo only to
+	 * itself, so a simulated error is raised by the thread that takes it.
+	 */
+	uint8_t raise;
 };
 
 #define RAS_RING_SIZE 64	/* power of two */
@@ -111,6 +117,7 @@ enum ras_test_cmd {
 	RAS_TEST_AR = 1,	/* AR at a guest page, on the requesting vCPU */
 	RAS_TEST_AO = 2,	/* AO at a guest page, via the early-kill thread */
 	RAS_TEST_AR_LKVM = 3,	/* AR at lkvm's own (non-guest) memory */
+	RAS_TEST_AR_LKVM_LOAD = 4,	/* as if lkvm's own load consumed poison */
 };
 int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd);
 /* Send this process a SIGBUS as the kernel would (rt_tgsigqueueinfo). */

@@ -114,7 +114,19 @@ trap_common:
 	add	$4, %esp
 	popa
 	add	$8, %esp
-	iret
+	/*
+	 * Return like IRET at the same privilege level, without IRET: KVM's
+	 * instruction emulator (all that the software KVM of some test hosts
+	 * has) handles IRET in real mode only. Stack: eip, cs, eflags.
+	 */
+	push	%eax
+	mov	4(%esp), %eax
+	xchg	%eax, 12(%esp)
+	mov	%eax, 8(%esp)
+	pop	%eax
+	add	$4, %esp
+	popf
+	ret
 
 	.data
 	.align 4

@@ -1,0 +1,145 @@
+#!/usr/bin/env bash
+# Payload guests on the real /dev/kvm: each test runs ./lkvm and asserts the
+# exit status and what the guest (stdout) and lkvm (stderr) said.
+# Prints PASS/FAIL/SKIP per test and a closing "N passed, N failed, N skipped".
+set -u
+cd "$(dirname "$0")/../.."
+LKVM=./lkvm
+G=tests/guests
+T=$(mktemp -d)
+export LKVM_DIR="$T/ctl"
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0 skip=0
+ok()   { pass=$((pass + 1)); echo "PASS $1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1: $2"; [ -f "$T/out" ] && sed 's/^/    out: /' "$T/out" | head -20; [ -f "$T/err" ] && sed 's/^/    err: /' "$T/err" | head -20; }
+skip() { skip=$((skip + 1)); echo "SKIP $1: $2"; }
+
+# run NAME -- lkvm args...: sets $st, $T/out, $T/err (bounded by a timeout)
+run() {
+	timeout 30 "$LKVM" "$@" >"$T/out" 2>"$T/err" </dev/null
+	st=$?
+}
+expect_status() { # name expected
+	if [ "$st" -ne "$2" ]; then bad "$1" "exit status $st, expected $2"; return 1; fi
+}
+expect_out() { # name file regex
+	if ! grep -Eq -- "$3" "$T/$2"; then bad "$1" "$2 lacks /$3/"; return 1; fi
+}
+
+if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
+	for t in builtin exit smp mbinfo echo ctl ras; do skip "$t" "/dev/kvm is missing or not accessible"; done
+	echo "0 passed, 0 failed, $skip skipped"
+	exit 0
+fi
+
+# --- the built-in guest: what a newcomer sees first ---
+t=builtin-guest
+run run -c 2 -m 128
+if expect_status $t 0 && expect_out $t out '^  vCPUs:   2 of 2 running \(APIC ids: 0 1\)' &&
+	expect_out $t out 'memory:  128 MiB \(fw_cfg\)' && expect_out $t out 'powering off'; then
+	if [ -s "$T/err" ]; then bad $t "lkvm wrote to stderr on a clean run"; else ok $t; fi
+fi
+
+# --- debug-exit port: (code << 1) | 1 ---
+for code in 0 1 21 100; do
+	t=debug-exit-$code
+	run run -k $G/exit.elf -p "code=$code"
+	expect_status $t $(( ((code << 1) | 1) & 255 )) && expect_out $t out "exit: code $code" && ok $t
+done
+
+# --- SMP bring-up via INIT/SIPI ---
+for n in 2 4; do
+	t=smp-$n
+	run run -k $G/smp.elf -c $n
+	ids=$(seq -s, 0 $((n - 1)))
+	expect_status $t 1 && expect_out $t out "smp: fw_cfg cpus=$n online=$n ids=$ids\$" && ok $t
+done
+
+# --- multiboot info, module and fw_cfg as seen by the guest ---
+t=multiboot-info
+printf 'lkvm-module-test-0123456789\n%.0s' $(seq 100) > "$T/mod"
+sum=$(od -An -v -tu1 "$T/mod" | awk '{for (i = 1; i <= NF; i++) s += $i} END {print s}')
+size=$(stat -c %s "$T/mod")
+run run -k $G/mbinfo.elf -i "$T/mod" -m 48 -c 3 -p "alpha beta=1"
+expect_status $t 67 && expect_out $t out '^magic=0x2badb002$' &&
+	expect_out $t out "^cmdline=$G/mbinfo.elf alpha beta=1\$" &&
+	expect_out $t out '^mem_lower=640$' && expect_out $t out "^mem_upper=$(( (48 - 1) * 1024 ))\$" &&
+	expect_out $t out '^mmap0=0x0\+0xa0000:1$' && expect_out $t out '^mmap1=0xa0000\+0x60000:2$' &&
+	expect_out $t out "^mmap2=0x100000\+0x$(printf %x $(( (48 - 1) << 20 ))):1\$" &&
+	expect_out $t out '^mods=1$' && expect_out $t out '^mod0_start_aligned=1$' &&
+	expect_out $t out "^mod0_size=$size\$" && expect_out $t out "^mod0_sum=$sum\$" &&
+	expect_out $t out '^loader=lkvm$' && expect_out $t out '^fw_cfg_sig=QEMU$' &&
+	expect_out $t out '^fw_cfg_ram_mib=48$' && expect_out $t out '^fw_cfg_cpus=3$' && ok $t
+
+# --- console input reaches the guest's UART ---
+t=console-input
+echo "hello lkvm" | timeout 30 $LKVM run -k $G/echo.elf >"$T/out" 2>"$T/err"; st=$?
+expect_status $t 1 && expect_out $t out '^echo: HELLO LKVM$' && ok $t
+
+# --- bad input: one line, documented status ---
+badinput() { # name status regex args...
+	local name=$1 want=$2 re=$3; shift 3
+	run "$@"
+	if [ "$st" -ne "$want" ]; then bad "$name" "exit status $st, expected $want"
+	elif [ "$(wc -l < "$T/err")" -ne 1 ]; then bad "$name" "expected exactly one line on stderr"
+	elif ! grep -Eq -- "$re" "$T/err"; then bad "$name" "stderr lacks /$re/"
+	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
+	else ok "$name"; fi
+}
+head -c 4096 /dev/urandom > "$T/junk"
+: > "$T/empty"
+printf 'not a kernel' > "$T/short"
+head -c 3000 $G/exit.elf > "$T/truncated.elf"
+badinput bad-kernel-missing 2 "cannot read kernel '/nonexistent'" run -k /nonexistent
+badinput bad-kernel-dir 2 "cannot read kernel" run -k /
+badinput bad-kernel-format 2 "unknown kernel format" run -k "$T/junk"
+badinput bad-kernel-empty 2 "unknown kernel format" run -k "$T/empty"
+badinput bad-kernel-truncated 2 "outside the file|truncated" run -k "$T/truncated.elf"
+badinput bad-initrd-missing 2 "cannot read initrd '/nonexistent'" run -k $G/exit.elf -i /nonexistent
+head -c $((3 << 20)) /dev/zero > "$T/big"
+badinput bad-initrd-too-big 2 "does not fit after the kernel; raise --mem" run -k $G/exit.elf -i "$T/big" -m 2
+badinput bad-mem 2 "invalid --mem 'lots'" run -m lots
+badinput bad-mem-small 2 "invalid --mem '1'" run -m 1
+badinput bad-cpus 2 "invalid --cpus '0'" run -c 0
+badinput bad-option 2 "unknown option '--frobnicate'" run --frobnicate
+badinput bad-policy 2 "valid policies are 'inject' and 'stop'" run --ras-policy=maybe
+badinput bad-name 2 "invalid --name" run --name ../x
+badinput bad-command 2 "unknown command 'fly'" fly
+badinput bad-missing-value 2 "needs a value" run --mem
+badinput bad-ras-log 2 "cannot open --ras-log" run --ras-log /nonexistent/dir/log
+badinput stop-unknown-vm 1 "no running VM named 'nosuchvm'" stop --name nosuchvm
+
+# --- control socket: list, pause, resume, stop ---
+t=ctl
+$LKVM run -k $G/idle.elf --name ctltest -c 2 >"$T/ctl.out" 2>"$T/ctl.err" </dev/null &
+pid=$!
+( sleep 60; kill $pid 2>/dev/null ) &
+for i in $(seq 50); do grep -q 'idle: up' "$T/ctl.out" 2>/dev/null && break; sleep 0.1; done
+l1=$($LKVM list 2>&1)
+$LKVM pause --name ctltest >/dev/null 2>&1; p1=$?
+l2=$($LKVM list 2>&1)
+$LKVM pause --name ctltest >/dev/null 2>"$T/p2"; p2=$?
+$LKVM resume --name ctltest >/dev/null 2>&1; r1=$?
+l3=$($LKVM list 2>&1)
+$LKVM stop --name ctltest >/dev/null 2>&1; s1=$?
+wait $pid; st=$?
+if ! echo "$l1" | grep -Eq "^ctltest $pid running 2 256 0\$"; then bad $t "list while running: $l1"
+elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -q "^ctltest $pid paused"; then bad $t "pause: rc $p1, list: $l2"
+elif [ $p2 -ne 1 ] || ! grep -q "already paused" "$T/p2"; then bad $t "second pause: rc $p2"
+elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -q "^ctltest $pid running"; then bad $t "resume: rc $r1, list: $l3"
+elif [ $s1 -ne 0 ] || [ $st -ne 0 ]; then bad $t "stop: rc $s1, lkvm exit status $st"
+elif [ -e "$LKVM_DIR/ctltest.sock" ]; then bad $t "control socket left behind"
+else ok $t; fi
+
+t=ctl-duplicate-name
+$LKVM run -k $G/idle.elf --name dup >"$T/dup.out" 2>&1 </dev/null &
+pid=$!
+for i in $(seq 50); do grep -q 'idle: up' "$T/dup.out" 2>/dev/null && break; sleep 0.1; done
+run run -k $G/idle.elf --name dup
+$LKVM stop --name dup >/dev/null 2>&1; wait $pid
+expect_status $t 2 && expect_out $t err "a VM named 'dup' is already running" && ok $t
+
+. tests/integration/ras.sh
+
+echo "$pass passed, $fail failed, $skip skipped"
+[ $fail -eq 0 ]

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit-test runner: every suite in one SRunner. CK_FORK and CK_VERBOSITY
+ * (and CK_RUN_SUITE / CK_RUN_CASE) from the environment are honoured.
+ */
+#include <stdlib.h>
+
+#include "suites.h"
+
+int main(void)
+{
+	SRunner *sr;
+	int failed;
+
+	sr = srunner_create(mem_suite());
+	srunner_add_suite(sr, run_opts_suite());
+	srunner_add_suite(sr, bzimage_suite());
+	srunner_add_suite(sr, multiboot_suite());
+	srunner_add_suite(sr, mce_suite());
+	srunner_add_suite(sr, ras_policy_suite());
+	srunner_add_suite(sr, ras_event_suite());
+	srunner_add_suite(sr, io_bus_suite());
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

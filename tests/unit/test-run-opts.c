@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `lkvm run` option parsing. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lkvm/run-opts.h"
+#include "suites.h"
+
+#define MAX_ARGS	32
+#define ARG_LEN		512
+
+/*
+ * argv is built from writable copies: getopt_long may permute it, and the
+ * parsed options point into it, so it lives until the next parse.
+ */
+static char arg_store[MAX_ARGS][ARG_LEN];
+static char *arg_v[MAX_ARGS + 1];
+
+static struct run_opts o;
+static char err[512];
+
+/* Parse "run" followed by the NULL-terminated arguments. */
+static int parse_args(const char *first, ...)
+{
+	va_list ap;
+	const char *s;
+	int argc = 0;
+
+	snprintf(arg_store[argc], ARG_LEN, "%s", "run");
+	arg_v[argc] = arg_store[argc];
+	argc++;
+	va_start(ap, first);
+	for (s = first; s; s = va_arg(ap, const char *)) {
+		ck_assert_int_lt(argc, MAX_ARGS);
+		ck_assert_uint_lt(strlen(s), ARG_LEN);
+		snprintf(arg_store[argc], ARG_LEN, "%s", s);
+		arg_v[argc] = arg_store[argc];
+		argc++;
+	}
+	va_end(ap);
+	arg_v[argc] = NULL;
+	memset(err, 0, sizeof(err));
+	return run_opts_parse(&o, argc, arg_v, err, sizeof(err));
+}
+
+#define PARSE(...)	parse_args(__VA_ARGS__, NULL)
+#define PARSE0()	parse_args(NULL)
+
+#define ck_assert_err_has(sub) \
+	ck_assert_msg(strstr(err, (sub)) != NULL, "error '%s' lacks '%s'", err, (sub))
+
+START_TEST(test_defaults)
+{
+	char name[32];
+
+	snprintf(name, sizeof(name), "guest-%d", (int)getpid());
+	ck_assert_int_eq(PARSE0(), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_uint_eq(o.mem_mib, 256);
+	ck_assert_uint_eq(o.cpus, 1);
+	ck_assert_int_eq(o.ras_policy, RAS_POLICY_INJECT);
+	ck_assert_str_eq(o.name, name);
+	ck_assert(!o.name_given);
+	ck_assert_ptr_null(o.kernel);
+	ck_assert_ptr_null(o.initrd);
+	ck_assert_ptr_null(o.params);
+	ck_assert_ptr_null(o.ras_log);
+	ck_assert(!o.debug);
+	ck_assert(!o.help);
+	ck_assert(!o.ras_test_port);
+}
+END_TEST
+
+START_TEST(test_short_options)
+{
+	ck_assert_int_eq(PARSE("-k", "bzImage", "-i", "initrd.img", "-p", "console=ttyS0 quiet",
+			       "-m", "512", "-c", "4"), 0);
+	ck_assert_str_eq(o.kernel, "bzImage");
+	ck_assert_str_eq(o.initrd, "initrd.img");
+	ck_assert_str_eq(o.params, "console=ttyS0 quiet");
+	ck_assert_uint_eq(o.mem_mib, 512);
+	ck_assert_uint_eq(o.cpus, 4);
+	ck_assert(!o.debug);
+	ck_assert(!o.help);
+
+	/* Attached values. */
+	ck_assert_int_eq(PARSE("-kvmlinuz", "-m1024", "-c2"), 0);
+	ck_assert_str_eq(o.kernel, "vmlinuz");
+	ck_assert_uint_eq(o.mem_mib, 1024);
+	ck_assert_uint_eq(o.cpus, 2);
+}
+END_TEST
+
+START_TEST(test_long_options)
+{
+	ck_assert_int_eq(PARSE("--kernel=k.elf", "--initrd", "mod.bin", "--params=a=1 b",
+			       "--mem=1024", "--cpus", "64", "--name=vm-1.test_A",
+			       "--console=serial", "--debug", "--ras-policy=stop",
+			       "--ras-log", "/tmp/ras.json", "--ras-test-port"), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(o.kernel, "k.elf");
+	ck_assert_str_eq(o.initrd, "mod.bin");
+	ck_assert_str_eq(o.params, "a=1 b");
+	ck_assert_uint_eq(o.mem_mib, 1024);
+	ck_assert_uint_eq(o.cpus, 64);
+	ck_assert_str_eq(o.name, "vm-1.test_A");
+	ck_assert(o.name_given);
+	ck_assert(o.debug);
+	ck_assert_int_eq(o.ras_policy, RAS_POLICY_STOP);
+	ck_assert_str_eq(o.ras_log, "/tmp/ras.json");
+	ck_assert(o.ras_test_port);
+	ck_assert(!o.help);
+
+	ck_assert_int_eq(PARSE("--ras-policy", "inject"), 0);
+	ck_assert_int_eq(o.ras_policy, RAS_POLICY_INJECT);
+}
+END_TEST
+
+START_TEST(test_help)
+{
+	ck_assert_int_eq(PARSE("-h"), 0);
+	ck_assert(o.help);
+	ck_assert_int_eq(PARSE("-m", "64", "--help"), 0);
+	ck_assert(o.help);
+	ck_assert_uint_eq(o.mem_mib, 64);
+}
+END_TEST
+
+START_TEST(test_last_value_wins_and_reparse)
+{
+	ck_assert_int_eq(PARSE("-m", "512", "--mem", "2048", "--debug"), 0);
+	ck_assert_uint_eq(o.mem_mib, 2048);
+	ck_assert(o.debug);
+	/* A second parse starts from scratch. */
+	ck_assert_int_eq(PARSE("-c", "3"), 0);
+	ck_assert_uint_eq(o.mem_mib, 256);
+	ck_assert_uint_eq(o.cpus, 3);
+	ck_assert(!o.debug);
+}
+END_TEST
+
+START_TEST(test_mem_bounds)
+{
+	ck_assert_int_eq(PARSE("-m", "2"), 0);
+	ck_assert_uint_eq(o.mem_mib, 2);
+	ck_assert_int_eq(PARSE("-m", "1048576"), 0);
+	ck_assert_uint_eq(o.mem_mib, 1048576);
+	ck_assert_int_eq(PARSE("-m", "1048577"), -1);
+	ck_assert_err_has("invalid --mem '1048577'");
+	ck_assert_int_eq(PARSE("--mem=0x100"), 0);
+	ck_assert_uint_eq(o.mem_mib, 256);
+}
+END_TEST
+
+static const char *const bad_mem[] = { "abc", "0", "1", "-5", "99999999999999999999", "",
+				       "12M", " 12", "+12" };
+
+START_TEST(test_bad_mem)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want), "invalid --mem '%s'", bad_mem[_i]);
+	ck_assert_int_eq(PARSE("--mem", bad_mem[_i]), -1);
+	ck_assert_err_has(want);
+	ck_assert_err_has("MiB");
+	ck_assert_int_eq(PARSE("-m", bad_mem[_i]), -1);
+	ck_assert_err_has(want);
+}
+END_TEST
+
+START_TEST(test_cpus)
+{
+	ck_assert_int_eq(PARSE("-c", "1"), 0);
+	ck_assert_uint_eq(o.cpus, 1);
+	ck_assert_int_eq(PARSE("-c", "64"), 0);
+	ck_assert_uint_eq(o.cpus, 64);
+
+	ck_assert_int_eq(PARSE("--cpus", "0"), -1);
+	ck_assert_err_has("invalid --cpus '0'");
+	ck_assert_err_has("from 1 to 64");
+	ck_assert_int_eq(PARSE("-c", "65"), -1);
+	ck_assert_err_has("invalid --cpus '65'");
+	ck_assert_int_eq(PARSE("-c", "two"), -1);
+	ck_assert_err_has("invalid --cpus 'two'");
+}
+END_TEST
+
+START_TEST(test_unknown_option)
+{
+	ck_assert_int_eq(PARSE("--bogus"), -1);
+	ck_assert_err_has("unknown option '--bogus'");
+	ck_assert_int_eq(PARSE("-x"), -1);
+	ck_assert_err_has("unknown option '-x'");
+	/* optopt from the previous parse must not leak into this message. */
+	ck_assert_int_eq(PARSE("-m", "64", "--frobnicate=1"), -1);
+	ck_assert_err_has("unknown option '--frobnicate=1'");
+}
+END_TEST
+
+/*
+ * A value given to an option that takes none. glibc reports it as '?' with
+ * optopt set to the option's val (OPT_DEBUG = 258, or 'h'); the message
+ * should still name the option the user typed.
+ */
+START_TEST(test_value_for_flag_option)
+{
+	ck_assert_int_eq(PARSE("--debug=yes"), -1);
+	ck_assert_err_has("--debug");
+	ck_assert_int_eq(PARSE("--help=me"), -1);
+	ck_assert_err_has("--help");
+}
+END_TEST
+
+START_TEST(test_missing_value)
+{
+	ck_assert_int_eq(PARSE("--mem"), -1);
+	ck_assert_err_has("option '--mem' needs a value");
+	ck_assert_int_eq(PARSE("-k"), -1);
+	ck_assert_err_has("option '-k' needs a value");
+	ck_assert_int_eq(PARSE("-m", "64", "--ras-policy"), -1);
+	ck_assert_err_has("option '--ras-policy' needs a value");
+}
+END_TEST
+
+START_TEST(test_bad_ras_policy)
+{
+	ck_assert_int_eq(PARSE("--ras-policy=panic"), -1);
+	ck_assert_err_has("invalid --ras-policy 'panic'");
+	ck_assert_err_has("'inject'");
+	ck_assert_err_has("'stop'");
+	ck_assert_int_eq(PARSE("--ras-policy", "STOP"), -1);
+	ck_assert_err_has("invalid --ras-policy 'STOP'");
+}
+END_TEST
+
+static const char *const bad_names[] = {
+	"../x", "", ".hidden", "a/b", "a b", "caf\xc3\xa9",
+	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",	/* 65 */
+};
+
+START_TEST(test_bad_name)
+{
+	char want[160];
+
+	snprintf(want, sizeof(want), "invalid --name '%s'", bad_names[_i]);
+	ck_assert_int_eq(PARSE("--name", bad_names[_i]), -1);
+	ck_assert_err_has(want);
+	ck_assert_err_has("1-64 letters");
+}
+END_TEST
+
+START_TEST(test_name_64)
+{
+	char name[65];
+
+	memset(name, 'z', 64);
+	name[64] = '\0';
+	ck_assert_int_eq(PARSE("--name", name), 0);
+	ck_assert_str_eq(o.name, name);
+	ck_assert(o.name_given);
+}
+END_TEST
+
+START_TEST(test_console_and_log)
+{
+	ck_assert_int_eq(PARSE("--console", "vga"), -1);
+	ck_assert_err_has("invalid --console 'vga'");
+	ck_assert_err_has("'serial'");
+	ck_assert_int_eq(PARSE("--ras-log="), -1);
+	ck_assert_err_has("--ras-log");
+}
+END_TEST
+
+START_TEST(test_initrd_needs_kernel)
+{
+	ck_assert_int_eq(PARSE("-i", "initrd.img"), -1);
+	ck_assert_err_has("--initrd needs --kernel");
+	ck_assert_int_eq(PARSE("-i", "initrd.img", "-k", "bzImage"), 0);
+}
+END_TEST
+
+START_TEST(test_stray_argument)
+{
+	ck_assert_int_eq(PARSE("-m", "512", "extra"), -1);
+	ck_assert_err_has("unexpected argument 'extra'");
+	/* Before the options (getopt permutes it to the end). */
+	ck_assert_int_eq(PARSE("bzImage", "-m", "512"), -1);
+	ck_assert_err_has("unexpected argument 'bzImage'");
+}
+END_TEST
+
+START_TEST(test_policy_parse_name)
+{
+	enum ras_policy p = RAS_POLICY_STOP;
+
+	ck_assert_int_eq(ras_policy_parse("inject", &p), 0);
+	ck_assert_int_eq(p, RAS_POLICY_INJECT);
+	ck_assert_int_eq(ras_policy_parse("stop", &p), 0);
+	ck_assert_int_eq(p, RAS_POLICY_STOP);
+	ck_assert_int_eq(ras_policy_parse("Inject", &p), -1);
+	ck_assert_int_eq(ras_policy_parse("", &p), -1);
+	ck_assert_int_eq(ras_policy_parse("stopp", &p), -1);
+	ck_assert_int_eq(ras_policy_parse("inj", &p), -1);
+	ck_assert_int_eq(p, RAS_POLICY_STOP);	/* untouched on failure */
+	ck_assert_str_eq(ras_policy_name(RAS_POLICY_INJECT), "inject");
+	ck_assert_str_eq(ras_policy_name(RAS_POLICY_STOP), "stop");
+}
+END_TEST
+
+START_TEST(test_vm_name_valid)
+{
+	char n[80];
+
+	ck_assert(vm_name_valid("a"));
+	ck_assert(vm_name_valid("A-b_c.9"));
+	ck_assert(vm_name_valid("guest-1234"));
+	ck_assert(vm_name_valid("x.."));
+	memset(n, 'q', 64);
+	n[64] = '\0';
+	ck_assert(vm_name_valid(n));
+	n[64] = 'q';
+	n[65] = '\0';
+	ck_assert(!vm_name_valid(n));
+
+	ck_assert(!vm_name_valid(""));
+	ck_assert(!vm_name_valid("."));
+	ck_assert(!vm_name_valid(".hidden"));
+	ck_assert(!vm_name_valid("../x"));
+	ck_assert(!vm_name_valid("a/b"));
+	ck_assert(!vm_name_valid("a b"));
+	ck_assert(!vm_name_valid("a\n"));
+	ck_assert(!vm_name_valid("caf\xc3\xa9"));
+	ck_assert(!vm_name_valid("x:y"));
+}
+END_TEST
+
+Suite *run_opts_suite(void)
+{
+	Suite *s = suite_create("run-opts");
+	TCase *tc;
+
+	tc = tcase_create("accept");
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_short_options);
+	tcase_add_test(tc, test_long_options);
+	tcase_add_test(tc, test_help);
+	tcase_add_test(tc, test_last_value_wins_and_reparse);
+	tcase_add_test(tc, test_mem_bounds);
+	tcase_add_test(tc, test_cpus);
+	tcase_add_test(tc, test_name_64);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("reject");
+	tcase_add_loop_test(tc, test_bad_mem, 0, (int)(sizeof(bad_mem) / sizeof(bad_mem[0])));
+	tcase_add_test(tc, test_unknown_option);
+	tcase_add_test(tc, test_value_for_flag_option);
+	tcase_add_test(tc, test_missing_value);
+	tcase_add_test(tc, test_bad_ras_policy);
+	tcase_add_loop_test(tc, test_bad_name, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
+	tcase_add_test(tc, test_console_and_log);
+	tcase_add_test(tc, test_initrd_needs_kernel);
+	tcase_add_test(tc, test_stray_argument);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("helpers");
+	tcase_add_test(tc, test_policy_parse_name);
+	tcase_add_test(tc, test_vm_name_valid);
+	suite_add_tcase(s, tc);
+	return s;
+}
