@@ -38,6 +38,8 @@ static void request(uint64_t gpa, uint32_t cmd)
 	outb(0xe8, (uint8_t)cmd);
 }
 
+static volatile uint32_t print_lock;
+
 static void mc_handler(struct trap_frame *f)
 {
 	uint32_t cpu = apic_id() & 63, banks = (uint32_t)rdmsr(MSR_MCG_CAP) & 0xff, b;
@@ -51,15 +53,25 @@ static void mc_handler(struct trap_frame *f)
 			continue;
 		addr = rdmsr(MSR_MC0_STATUS + 4 * b + 1);
 		misc = rdmsr(MSR_MC0_STATUS + 4 * b + 2);
-		if (verbose)
+		if (verbose) {
+			while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
+				pause();
 			printf("mce: cpu=%u bank=%u status=0x%llx addr=0x%llx misc=0x%llx mcg_status=0x%llx mcg_cap=0x%llx\n",
 			       cpu, b, st, addr, misc, mcg, rdmsr(MSR_MCG_CAP));
+			__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
+		}
 		if (addr != mc_expect[cpu])
 			mc_bad[cpu]++;
 		wrmsr(MSR_MC0_STATUS + 4 * b, 0);
 	}
 	mc_count[cpu]++;
 	wrmsr(MSR_MCG_STATUS, 0);	/* MCIP clear: ready for the next one */
+	if (wait_mode) {
+		while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
+			pause();
+		printf("mce: handled on cpu=%u\n", cpu);
+		__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
+	}
 	(void)f;
 }
 

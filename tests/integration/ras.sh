@@ -82,17 +82,24 @@ pid=$!
 ( sleep 60; kill $pid 2>/dev/null ) &
 for i in $(seq 50); do grep -q 'mce: waiting' "$T/pv.out" 2>/dev/null && break; sleep 0.1; done
 $LKVM debug --name poisonvm --poison 0x7ffffff000 >"$T/d0" 2>&1; d0=$?
-$LKVM debug --name poisonvm --poison 0x345000 >"$T/d1" 2>&1; d1=$?
-$LKVM debug --name poisonvm --poison 0x345678 >"$T/d2" 2>&1; d2=$?
-$LKVM debug --name poisonvm --poison 0x456000 --ao >"$T/d3" 2>&1; d3=$?
-$LKVM debug --name poisonvm --poison 0x567000 --vcpu 1 >"$T/d4" 2>&1; d4=$?
+# The guest must finish one machine check before the next (MCIP): wait for its report.
+mc_seen() { # n: wait until the guest reported n machine checks
+	for i in $(seq 100); do
+		[ "$(grep -c '^mce: handled' "$T/pv.out")" -ge "$1" ] && return 0
+		sleep 0.05
+	done
+}
+$LKVM debug --name poisonvm --poison 0x345000 >"$T/d1" 2>&1; d1=$?; mc_seen 1
+$LKVM debug --name poisonvm --poison 0x345678 >"$T/d2" 2>&1; d2=$?; mc_seen 2
+$LKVM debug --name poisonvm --poison 0x456000 --ao >"$T/d3" 2>&1; d3=$?; mc_seen 3
+$LKVM debug --name poisonvm --poison 0x567000 --vcpu 1 >"$T/d4" 2>&1; d4=$?; mc_seen 4
 $LKVM debug --name poisonvm --poison 0x567000 --vcpu 7 >"$T/d5" 2>&1; d5=$?
 sleep 0.5
 lst=$($LKVM list 2>&1)
 $LKVM stop --name poisonvm >/dev/null 2>&1; wait $pid; st=$?
 if [ $d0 -ne 1 ] || ! grep -q 'is not guest RAM' "$T/d0"; then bad $t "poison outside RAM: rc $d0: $(cat "$T/d0")"
 elif [ $d1 -ne 0 ] || ! grep -q 'guest page 0x345000' "$T/d1"; then bad $t "poison: rc $d1: $(cat "$T/d1")"
-elif [ $d2 -ne 0 ] || [ $d3 -ne 0 ] || [ $d4 -ne 0 ]; then bad $t "poison rcs $d2 $d3 $d4"
+elif [ $d2 -ne 0 ] || [ $d3 -ne 0 ] || [ $d4 -ne 0 ]; then bad $t "poison rcs $d2 $d3 $d4: $(cat "$T/pv.err")"
 elif [ $d5 -ne 1 ] || ! grep -q 'no vCPU 7' "$T/d5"; then bad $t "bad vCPU: rc $d5: $(cat "$T/d5")"
 elif ! echo "$lst" | grep -Eq '^poisonvm [0-9]+ running 2 256 3$'; then bad $t "list: $lst"
 elif [ $st -ne 0 ]; then bad $t "lkvm exit status $st"

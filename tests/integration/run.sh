@@ -11,7 +11,7 @@ export LKVM_DIR="$T/ctl"
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0
 ok()   { pass=$((pass + 1)); echo "PASS $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $1: $2"; [ -f "$T/out" ] && sed 's/^/    out: /' "$T/out" | head -20; [ -f "$T/err" ] && sed 's/^/    err: /' "$T/err" | head -20; }
+bad()  { fail=$((fail + 1)); echo "FAIL $1: $2"; [ -f "$T/out" ] && sed 's/^/    out: /' "$T/out" | head -20; [ -f "$T/err" ] && sed 's/^/    err: /' "$T/err" | head -20; rm -f "$T/out" "$T/err"; }
 skip() { skip=$((skip + 1)); echo "SKIP $1: $2"; }
 
 # run NAME -- lkvm args...: sets $st, $T/out, $T/err (bounded by a timeout)

@@ -27,8 +27,26 @@ static void ram_setup(void)
 	memset(err, 0, sizeof(err));
 }
 
+/* Buffers of one test, freed by the fixture even when an assertion fails. */
+#define MAX_ALLOCS	8
+static void *allocs[MAX_ALLOCS];
+static int nr_allocs;
+
+static void *test_alloc(size_t n)
+{
+	void *p;
+
+	ck_assert_int_lt(nr_allocs, MAX_ALLOCS);
+	p = malloc(n);
+	ck_assert_ptr_nonnull(p);
+	allocs[nr_allocs++] = p;
+	return p;
+}
+
 static void ram_teardown(void)
 {
+	while (nr_allocs)
+		free(allocs[--nr_allocs]);
 	free(ram);
 	ram = NULL;
 }
@@ -68,9 +86,8 @@ static size_t setup_bytes(const struct bz_opts *o)
 static uint8_t *bz_build(const struct bz_opts *o, size_t *len)
 {
 	size_t n = setup_bytes(o) + o->pm_size, i;
-	uint8_t *k = malloc(n);
+	uint8_t *k = test_alloc(n);
 
-	ck_assert_ptr_nonnull(k);
 	for (i = 0; i < n; i++)
 		k[i] = (uint8_t)(i * 13 + 5 + (i >> 8));
 	/* Clear the header area so only the fields below are set. */
@@ -133,16 +150,14 @@ START_TEST(test_probe)
 	wr16(k + 0x1fe, 0xaa55);
 	k[0x205] = 'T';
 	ck_assert_int_eq(bzimage_probe(k, n), 0);
-	free(k);
 
 	/* A multiboot ELF is not a bzImage. */
-	k = calloc(1, 0x1000);
-	ck_assert_ptr_nonnull(k);
+	k = test_alloc(0x1000);
+	memset(k, 0, 0x1000);
 	memcpy(k, "\177ELF", 4);
 	ck_assert_int_eq(bzimage_probe(k, 0x1000), 0);
 	ck_assert_int_eq(bz_load(k, 0x1000, NULL, 0, NULL), -1);
 	ck_assert_err_has("not a Linux bzImage");
-	free(k);
 }
 END_TEST
 
@@ -193,7 +208,6 @@ START_TEST(test_load_kernel_and_boot_params)
 	ck_assert_uint_eq(boot.gdt_base, 0x500);
 	ck_assert_uint_eq(boot.gdt_limit, 31);
 	ck_assert_str_eq(boot.format, "bzImage");
-	free(k);
 }
 END_TEST
 
@@ -206,7 +220,6 @@ START_TEST(test_no_params_empty_cmdline)
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), 0);
 	ck_assert_uint_eq(rd32(gp(X86_BOOT_PARAMS_ADDR) + 0x228), 0x20000);
 	ck_assert_uint_eq(*gp(0x20000), 0);
-	free(k);
 }
 END_TEST
 
@@ -222,7 +235,6 @@ START_TEST(test_setup_sects_zero_means_four)
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), 0);
 	ck_assert_mem_eq(gp(0x100000), k + 5 * 512, o.pm_size);
 	ck_assert_uint_eq(*gp(0x100000 + o.pm_size), FILL);
-	free(k);
 }
 END_TEST
 
@@ -230,7 +242,7 @@ START_TEST(test_e820)
 {
 	struct bz_opts o = bz_default;
 	size_t n;
-	uint8_t *k = bz_build(&o, &n), *bp = gp(X86_BOOT_PARAMS_ADDR), *e;
+	uint8_t *k = bz_build(&o, &n), *bp = gp(X86_BOOT_PARAMS_ADDR);
 	static const uint64_t want[3][3] = {
 		{ 0, 0xa0000, E820_RAM },
 		{ 0xa0000, 0x60000, E820_RESERVED },
@@ -240,7 +252,8 @@ START_TEST(test_e820)
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), 0);
 	ck_assert_uint_eq(bp[0x1e8], 3);
 	for (int i = 0; i < 3; i++) {
-		e = bp + 0x2d0 + 20 * i;
+		const uint8_t *e = bp + 0x2d0 + 20 * i;
+
 		ck_assert_uint_eq(rd64(e), want[i][0]);
 		ck_assert_uint_eq(rd64(e + 8), want[i][1]);
 		ck_assert_uint_eq(rd32(e + 16), want[i][2]);
@@ -248,7 +261,6 @@ START_TEST(test_e820)
 	/* Nothing after the third entry. */
 	for (int i = 60; i < 80; i++)
 		ck_assert_uint_eq(bp[0x2d0 + i], 0);
-	free(k);
 }
 END_TEST
 
@@ -278,16 +290,14 @@ START_TEST(test_page_tables)
 	ck_assert_uint_eq(rd64(gdt + 8), 0);
 	ck_assert_uint_eq(rd64(gdt + 16), 0x00af9b000000ffffULL);
 	ck_assert_uint_eq(rd64(gdt + 24), 0x00cf93000000ffffULL);
-	free(k);
 }
 END_TEST
 
 static uint8_t *make_initrd(size_t n)
 {
-	uint8_t *p = malloc(n);
+	uint8_t *p = test_alloc(n);
 	size_t i;
 
-	ck_assert_ptr_nonnull(p);
 	for (i = 0; i < n; i++)
 		p[i] = (uint8_t)(i * 7 + 1);
 	return p;
@@ -311,8 +321,6 @@ START_TEST(test_initrd_top_of_ram)
 	ck_assert_uint_eq(*gp(addr + isz), FILL);
 	ck_assert_uint_eq(rd32(bp + 0x0c0), 0);
 	ck_assert_uint_eq(rd32(bp + 0x0c4), 0);
-	free(rd);
-	free(k);
 }
 END_TEST
 
@@ -335,8 +343,6 @@ START_TEST(test_initrd_addr_max)
 	ck_assert_int_eq(bz_load(k, n, rd, 4096, NULL), 0);
 	ck_assert_uint_eq(rd32(bp + 0x218), 0x2fff000);
 	ck_assert_uint_eq(rd32(bp + 0x21c), 4096);
-	free(rd);
-	free(k);
 }
 END_TEST
 
@@ -358,7 +364,6 @@ START_TEST(test_err_truncated)
 	ck_assert_int_eq(bz_load(k, setup_bytes(&o), NULL, 0, NULL), -1);
 	ck_assert_err_has("truncated bzImage");
 	ck_assert_uint_eq(*gp(0x100000), FILL);
-	free(k);
 }
 END_TEST
 
@@ -379,7 +384,6 @@ START_TEST(test_err_old_protocol)
 	/* 2.12 is the first one accepted. */
 	wr16(k + 0x206, 0x020c);
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), 0);
-	free(k);
 }
 END_TEST
 
@@ -394,7 +398,6 @@ START_TEST(test_err_no_kernel_64)
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), -1);
 	ck_assert_err_has("boot protocol 2.15 without a 64-bit entry");
 	ck_assert_uint_eq(*gp(0x100000), FILL);
-	free(k);
 }
 END_TEST
 
@@ -411,7 +414,6 @@ START_TEST(test_err_init_size)
 	ck_assert_err_has("needs 144 MiB of RAM to unpack, the VM has 64 MiB below 3 GiB");
 	ck_assert_err_has("raise --mem");
 	ck_assert_uint_eq(*gp(0x100000), FILL);
-	free(k);
 
 	/* 60 MiB fits when unpacked at 1 MiB, not at 16 MiB. */
 	o.init_size = 60 * MiB;
@@ -423,7 +425,6 @@ START_TEST(test_err_init_size)
 	/* pref_address in the 32-bit hole is not used. */
 	wr64(k + 0x258, 0xc0000000);
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, NULL), 0);
-	free(k);
 }
 END_TEST
 
@@ -442,8 +443,6 @@ START_TEST(test_err_initrd_overlap)
 	/* 1 MiB still fits (ends at 64 MiB, starts at 63 MiB). */
 	ck_assert_int_eq(bz_load(k, n, rd, 1 * MiB, NULL), 0);
 	ck_assert_uint_eq(rd32(gp(X86_BOOT_PARAMS_ADDR) + 0x218), 63 * MiB);
-	free(rd);
-	free(k);
 }
 END_TEST
 
@@ -457,16 +456,13 @@ START_TEST(test_err_initrd_too_big)
 	k = bz_build(&o, &n);
 	ck_assert_int_eq(bz_load(k, n, rd, isz, NULL), -1);
 	ck_assert_err_has("initrd initrd.img (2 MiB) does not fit below 1 MiB");
-	free(rd);
-	free(k);
 }
 END_TEST
 
 static char *make_params(size_t len)
 {
-	char *p = malloc(len + 1);
+	char *p = test_alloc(len + 1);
 
-	ck_assert_ptr_nonnull(p);
 	memset(p, 'x', len);
 	p[len] = '\0';
 	return p;
@@ -484,7 +480,6 @@ START_TEST(test_err_cmdline_too_long)
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, p), -1);
 	ck_assert_err_has("kernel command line is 17 bytes");
 	ck_assert_uint_eq(*gp(0x20000), FILL);
-	free(p);
 
 	/* No limit in the header: lkvm's own 64 KiB buffer still applies. */
 	wr32(k + 0x238, 0);
@@ -494,8 +489,6 @@ START_TEST(test_err_cmdline_too_long)
 	p[0xffff] = '\0';
 	ck_assert_int_eq(bz_load(k, n, NULL, 0, p), 0);
 	ck_assert_uint_eq(strlen((char *)gp(0x20000)), 0xffff);
-	free(p);
-	free(k);
 }
 END_TEST
 
@@ -516,8 +509,6 @@ START_TEST(test_cmdline_exactly_cmdline_size)
 	ck_assert_msg(bz_load(k, n, NULL, 0, p) == 0,
 		      "16-character command line rejected with cmdline_size 16: %s", err);
 	ck_assert_str_eq((char *)gp(0x20000), p);
-	free(p);
-	free(k);
 }
 END_TEST
 

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm run` option parsing. */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -21,32 +20,28 @@ static char *arg_v[MAX_ARGS + 1];
 static struct run_opts o;
 static char err[512];
 
-/* Parse "run" followed by the NULL-terminated arguments. */
-static int parse_args(const char *first, ...)
+/* Parse "run" followed by the NULL-terminated list args. */
+static int parse_list(const char *const *args)
 {
-	va_list ap;
-	const char *s;
 	int argc = 0;
 
 	snprintf(arg_store[argc], ARG_LEN, "%s", "run");
 	arg_v[argc] = arg_store[argc];
 	argc++;
-	va_start(ap, first);
-	for (s = first; s; s = va_arg(ap, const char *)) {
+	for (; *args; args++) {
 		ck_assert_int_lt(argc, MAX_ARGS);
-		ck_assert_uint_lt(strlen(s), ARG_LEN);
-		snprintf(arg_store[argc], ARG_LEN, "%s", s);
+		ck_assert_uint_lt(strlen(*args), ARG_LEN);
+		snprintf(arg_store[argc], ARG_LEN, "%s", *args);
 		arg_v[argc] = arg_store[argc];
 		argc++;
 	}
-	va_end(ap);
 	arg_v[argc] = NULL;
 	memset(err, 0, sizeof(err));
 	return run_opts_parse(&o, argc, arg_v, err, sizeof(err));
 }
 
-#define PARSE(...)	parse_args(__VA_ARGS__, NULL)
-#define PARSE0()	parse_args(NULL)
+#define PARSE(...)	parse_list((const char *const[]){ __VA_ARGS__, NULL })
+#define PARSE0()	parse_list((const char *const[]){ NULL })
 
 #define ck_assert_err_has(sub) \
 	ck_assert_msg(strstr(err, (sub)) != NULL, "error '%s' lacks '%s'", err, (sub))
