@@ -38,10 +38,18 @@ endif
 
 OBJS := $(CORE_SRCS:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o)
 
+# Quiet build lines unless V=1.
+ifneq ($(V),1)
+Q = @printf '  %-7s %s\n' $(1) $(2);
+endif
+
 all: lkvm
 
 lkvm: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(call Q,LINK,$@)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+%.o: %.c
+	$(call Q,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
 
 # ---- tiny x86 guests: the built-in one and the test payloads ----
 GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -50,14 +58,14 @@ GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-pro
 GUEST_RT := x86/guest/crt0.o32 x86/guest/lib.o32
 
 %.o32: %.c x86/guest/guest.h
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(call Q,CC32,$@)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 %.o32: %.S
-	$(CC) $(GUEST_CFLAGS) -c -o $@ $<
+	$(call Q,AS32,$@)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
 %.elf: %.o32 $(GUEST_RT) x86/guest/guest.ld
-	$(LD) -m elf_i386 -n --no-warn-rwx-segments -z noexecstack -T x86/guest/guest.ld -o $@ $(GUEST_RT) $<
+	$(call Q,LD32,$@)$(LD) -m elf_i386 -n --no-warn-rwx-segments -z noexecstack -T x86/guest/guest.ld -o $@ $(GUEST_RT) $<
 
 x86/builtin-guest.o: x86/builtin-guest.S x86/guest/default.elf
-	$(CC) -c -DBUILTIN_GUEST='"x86/guest/default.elf"' -o $@ $<
+	$(call Q,AS,$@)$(CC) -c -DBUILTIN_GUEST='"x86/guest/default.elf"' -o $@ $<
 
 # ---- tests ----
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
@@ -69,9 +77,9 @@ TEST_GUESTS := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 tests/unit-tests: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
 tests/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(SAN) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(SAN) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
 
 guests: $(TEST_GUESTS)
 
@@ -85,7 +93,7 @@ check-kvm: lkvm $(TEST_GUESTS)
 check: check-unit check-kvm
 
 lint:
-	cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
+	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
 		$(CORE_SRCS) $(ARCH_SRCS)
 

@@ -61,7 +61,7 @@ int cmd_run(int argc, char **argv)
 	char err[256], sock[256] = "";
 	struct run_opts o;
 	struct vm vm;
-	int ret, ctl_fd, in_fd;
+	int ret, ctl_fd;
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -80,6 +80,8 @@ int cmd_run(int argc, char **argv)
 
 	ret = vm_create(&vm, &o);
 	if (ret == 0) {
+		int in_fd;
+
 		ras_thread_attach(&main_ring);
 		in_fd = term_init();
 		ret = vm_start(&vm);

@@ -60,7 +60,7 @@ static volatile int ras_log_fd = -1;
 /* lkvm consumed poisoned memory itself: report without libc stdio, exit. */
 static void ras_fatal_self(const struct ras_record *rec)
 {
-	char hex[24], gpa_hex[24];
+	char hex[24];
 	uint64_t gpa;
 	bool guest = ras_vm && mem_hva_to_gpa(&ras_vm->mem, rec->hva, &gpa);
 
@@ -68,6 +68,8 @@ static void ras_fatal_self(const struct ras_record *rec)
 	sig_write_str(2, "lkvm: fatal: lkvm itself read poisoned memory at host address ");
 	sig_write_str(2, hex);
 	if (guest) {
+		char gpa_hex[24];
+
 		sig_fmt_hex(gpa_hex, gpa);
 		sig_write_str(2, " (guest RAM at guest physical ");
 		sig_write_str(2, gpa_hex);
@@ -87,7 +89,6 @@ static void ras_fatal_self(const struct ras_record *rec)
 static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 {
 	struct ras_ring *ring = tls_ring;
-	struct ras_record rec;
 	int saved = errno;
 
 	(void)uc;
@@ -98,10 +99,12 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 			raise(sig);
 		return;
 	}
-	rec.hva = (uintptr_t)si->si_addr;
-	rec.kind = si->si_code == BUS_MCEERR_AR ? RAS_AR : RAS_AO;
-	rec.lsb = (uint8_t)si->si_addr_lsb;
-	rec.simulated = si->si_errno == RAS_SIM_MAGIC;
+	struct ras_record rec = {
+		.hva = (uintptr_t)si->si_addr,
+		.kind = si->si_code == BUS_MCEERR_AR ? RAS_AR : RAS_AO,
+		.lsb = (uint8_t)si->si_addr_lsb,
+		.simulated = si->si_errno == RAS_SIM_MAGIC,
+	};
 	/*
 	 * A real AR outside KVM_RUN means lkvm's own load hit the poison. Inside
 	 * KVM_RUN, KVM sent it for the guest and KVM_RUN returns EINTR.
@@ -194,7 +197,7 @@ static void *ras_ao_thread(void *arg)
 	sigdelset(&wait, SIGBUS);
 	sigdelset(&wait, SIGUSR1);
 	while (!vm->ras->ao_quit) {
-		struct ras_record req;
+		struct ras_record req = { 0 };
 		bool have = false;
 
 		ras_thread_drain(vm);
@@ -371,7 +374,7 @@ static void ras_handle(struct vcpu *v, const struct ras_record *rec, bool own)
 	char why[256] = "", what[256] = "";
 	enum ras_action act;
 	bool can_take = true;
-	int i, n;
+	int n;
 
 	e.extent = e.lsb < 64 ? 1ULL << e.lsb : 0;
 	n = mem_extent_lookup(&vm->mem, e.hva, e.lsb, hits, MEM_MAX_REGIONS);
@@ -382,7 +385,7 @@ static void ras_handle(struct vcpu *v, const struct ras_record *rec, bool own)
 	pthread_mutex_lock(&vm->ras->lock);
 	if (e.in_guest) {
 		e.repeat = ras_poison_lookup(vm->ras, e.gpa);
-		for (i = 0; i < n; i++)
+		for (int i = 0; i < n; i++)
 			ras_poison_add(vm->ras, hits[i].gpa, hits[i].len);
 	}
 	pthread_mutex_unlock(&vm->ras->lock);

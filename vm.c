@@ -178,7 +178,6 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 	uint64_t one = 1;
 	unsigned int i;
 	bool first;
-	va_list ap;
 
 	pthread_mutex_lock(&vm->lock);
 	first = !vm->stopping;
@@ -192,6 +191,7 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 		return;
 	if (fmt) {
 		char line[512];
+		va_list ap;
 
 		va_start(ap, fmt);
 		vsnprintf(line, sizeof(line), fmt, ap);

@@ -92,7 +92,7 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 	version = rd16(k + HDR_VERSION);
 	if (version < 0x020c || !(rd16(k + HDR_XLOADFLAGS) & XLF_KERNEL_64))
 		fail("%s: boot protocol %u.%02u without a 64-bit entry; lkvm needs protocol 2.12+ (Linux 3.8 or later, x86-64)",
-		     f->kernel_name, version >> 8, version & 0xff);
+		     f->kernel_name, (unsigned int)version >> 8, (unsigned int)version & 0xff);
 	setup_size = ((uint64_t)(k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4) + 1) * 512;
 	if (setup_size >= n)
 		fail("%s: truncated bzImage (setup claims %llu bytes, file has %zu)",

@@ -115,7 +115,7 @@ int arch_load_kernel(struct vm *vm)
 		f.kernel_name = o->kernel;
 	} else {
 		f.kernel = lkvm_builtin_guest;
-		f.kernel_size = (size_t)(lkvm_builtin_guest_end - lkvm_builtin_guest);
+		f.kernel_size = (uintptr_t)lkvm_builtin_guest_end - (uintptr_t)lkvm_builtin_guest;
 		f.kernel_name = "lkvm-builtin-guest";
 	}
 	if (o->initrd) {

@@ -40,12 +40,15 @@ struct seg {
 /* Offset of a valid multiboot header in the first 8 KiB, or -1. */
 static long mb_find(const uint8_t *k, size_t n)
 {
-	size_t off, lim = MIN(n, (size_t)MB_SEARCH);
+	size_t off, lim = n < MB_SEARCH ? n : MB_SEARCH;
 
+	/* cppcheck 2.10 misreads lim as always 0 here (false positive). */
+	// cppcheck-suppress knownConditionTrueFalse
 	for (off = 0; off + 12 <= lim; off += 4) {
-		uint32_t magic = rd32(k + off), flags = rd32(k + off + 4), sum = rd32(k + off + 8);
-
-		if (magic == MB_MAGIC && (uint32_t)(magic + flags + sum) == 0)
+		if (rd32(k + off) != MB_MAGIC)
+			continue;
+		/* magic + flags + checksum == 0 (mod 2^32) */
+		if (rd32(k + off + 8) == 0u - MB_MAGIC - rd32(k + off + 4))
 			return (long)off;
 	}
 	return -1;

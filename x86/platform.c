@@ -50,16 +50,23 @@ static void pm_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		vm_request_stop(v->vm, LKVM_EXIT_OK, lkvm_debug ? "guest powered off" : NULL);
 }
 
+/* No keyboard: empty buffers; the only command that matters is reset. */
 static void i8042_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		     bool is_write, void *opaque)
 {
 	(void)off;
-	if (!is_write) {
-		memset(data, 0, len);	/* no keyboard: empty buffers */
-		return;
-	}
-	if (opaque && data[0] == I8042_RESET)
+	(void)opaque;
+	if (!is_write)
+		memset(data, 0, len);
+}
+
+static void i8042_cmd_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+			 bool is_write, void *opaque)
+{
+	if (is_write && data[0] == I8042_RESET)
 		vm_request_stop(v->vm, LKVM_EXIT_OK, "guest requested a reset; VM ended");
+	else
+		i8042_io(v, off, data, len, is_write, opaque);
 }
 
 static void post_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
@@ -102,7 +109,7 @@ int x86_platform_ports(struct vm *vm)
 	err |= io_bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, debug_exit_io, NULL, "debug-exit");
 	err |= io_bus_register(&vm->pio, PM1A_CNT_PORT, 2, pm_io, NULL, "pm1a-cnt");
 	err |= io_bus_register(&vm->pio, I8042_DATA, 1, i8042_io, NULL, "i8042-data");
-	err |= io_bus_register(&vm->pio, I8042_CMD, 1, i8042_io, (void *)1, "i8042-cmd");
+	err |= io_bus_register(&vm->pio, I8042_CMD, 1, i8042_cmd_io, NULL, "i8042-cmd");
 	err |= io_bus_register(&vm->pio, POST_PORT, 1, post_io, NULL, "post");
 	if (vm->opts->ras_test_port) {
 		/* Per-VM state; the port is off unless the user asked for it. */
