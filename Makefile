@@ -29,8 +29,7 @@ CORE_SRCS := main.c builtin-run.c builtin-ctl.c run-opts.c vm.c vcpu.c mem.c io-
 	ctl.c term.c util.c ras.c ras-policy.c ras-event.c
 
 ifeq ($(ARCH),x86)
-ARCH_SRCS := x86/kvm-x86.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/uart.c \
-	x86/fw_cfg.c x86/platform.c x86/ras.c x86/mce.c
+ARCH_SRCS := $(sort $(wildcard x86/*.c))
 ARCH_ASM := x86/builtin-guest.S
 else
 $(error ARCH=$(ARCH) is not supported yet: lkvm builds for x86 only so far)
@@ -112,3 +111,5 @@ clean:
 .SECONDARY:
 
 -include $(OBJS:.o=.d)
+# Real Linux guests in the nested test bed: make e2e (tests/e2e/).
+-include tests/e2e/e2e.mk

@@ -61,7 +61,7 @@ int cmd_run(int argc, char **argv)
 	char err[256], sock[256] = "";
 	struct run_opts o;
 	struct vm vm;
-	int ret, ctl_fd;
+	int ret, ctl_fd, in_fd, boots;
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -78,20 +78,29 @@ int cmd_run(int argc, char **argv)
 	if (ctl_fd < 0)
 		return o.name_given ? LKVM_EXIT_USAGE : LKVM_EXIT_ERROR;
 
-	ret = vm_create(&vm, &o);
-	if (ret == 0) {
-		int in_fd;
-
-		ras_thread_attach(&main_ring);
-		in_fd = term_init();
-		ret = vm_start(&vm);
-		if (ret == 0)
-			run_main_loop(&vm, ctl_fd, in_fd);
-		ret = vm_wait(&vm);
-		term_restore();
+	ras_thread_attach(&main_ring);
+	in_fd = term_init();
+	for (boots = 1;; boots++) {
+		ret = vm_create(&vm, &o);
+		if (ret == 0) {
+			ret = vm_start(&vm);
+			if (ret == 0)
+				run_main_loop(&vm, ctl_fd, in_fd);
+			ret = vm_wait(&vm);
+		}
+		/* A reset rebuilds the whole VM: new RAM, so no poisoned page survives. */
+		vm_destroy(&vm);
+		if (ret != LKVM_RESET)
+			break;
+		if (!o.reboot) {
+			pr_info("guest requested a reset; VM ended (use --reboot to boot it again)");
+			ret = LKVM_EXIT_OK;
+			break;
+		}
+		pr_info("guest reset: booting again (boot %d)", boots + 1);
 	}
+	term_restore();
 	close(ctl_fd);
 	unlink(sock);
-	vm_destroy(&vm);
 	return ret;
 }

@@ -15,6 +15,7 @@ enum {
 	OPT_RAS_POLICY,
 	OPT_RAS_LOG,
 	OPT_RAS_TEST_PORT,
+	OPT_REBOOT,
 };
 
 static const struct option run_longopts[] = {
@@ -29,6 +30,7 @@ static const struct option run_longopts[] = {
 	{ "ras-policy",		required_argument, NULL, OPT_RAS_POLICY },
 	{ "ras-log",		required_argument, NULL, OPT_RAS_LOG },
 	{ "ras-test-port",	no_argument,	   NULL, OPT_RAS_TEST_PORT },
+	{ "reboot",		no_argument,	   NULL, OPT_REBOOT },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -54,6 +56,8 @@ void run_opts_usage(FILE *f)
 "                         stop: stop the VM, report, exit with status 4\n"
 "      --ras-log FILE     append one JSON line per memory error to FILE\n"
 "      --ras-test-port    test only: let the guest request memory errors\n"
+"      --reboot           when the guest resets, boot it again (fresh RAM:\n"
+"                         poisoned pages are gone) instead of exiting 0\n"
 "      --debug            trace VM exits to stderr\n"
 "  -h, --help             this help\n"
 "\n"
@@ -159,6 +163,9 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			break;
 		case OPT_RAS_TEST_PORT:
 			o->ras_test_port = true;
+			break;
+		case OPT_REBOOT:
+			o->reboot = true;
 			break;
 		case 'h':
 			o->help = true;

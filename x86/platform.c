@@ -64,7 +64,7 @@ static void i8042_cmd_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned i
 			 bool is_write, void *opaque)
 {
 	if (is_write && data[0] == I8042_RESET)
-		vm_request_stop(v->vm, LKVM_EXIT_OK, "guest requested a reset; VM ended");
+		vm_request_stop(v->vm, LKVM_RESET, NULL);
 	else
 		i8042_io(v, off, data, len, is_write, opaque);
 }

@@ -30,6 +30,7 @@ struct run_opts {
 	enum ras_policy ras_policy;
 	const char *ras_log;
 	bool ras_test_port;		/* test-only: guest may request poison */
+	bool reboot;			/* guest reset reboots instead of exiting */
 };
 
 /*

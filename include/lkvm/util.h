@@ -19,6 +19,8 @@ enum lkvm_status {
 	LKVM_EXIT_RAS_STOP	= 4,	/* guest memory error, VM stopped by policy */
 	LKVM_EXIT_RAS_FATAL	= 6,	/* lkvm's own memory hit by an uncorrected error */
 	LKVM_EXIT_SHUTDOWN	= 8,	/* guest triple fault (x86 shutdown) */
+	/* Not an exit status: the guest asked for a reset (run.c decides). */
+	LKVM_RESET		= 256,
 };
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))

@@ -139,6 +139,22 @@ run run -k $G/idle.elf --name dup
 $LKVM stop --name dup >/dev/null 2>&1; wait $pid
 expect_status $t 2 && expect_out $t err "a VM named 'dup' is already running" && ok $t
 
+# --- guest reset: ends the VM (status 0), or boots it again with --reboot ---
+t=reset-ends-vm
+run run -k $G/reset.elf
+expect_status $t 0 && expect_out $t out '^reset: booted$' &&
+	expect_out $t err 'guest requested a reset; VM ended' && ok $t
+t=reset-reboot
+$LKVM run -k $G/reset.elf --reboot --name rebooter >"$T/rb.out" 2>"$T/rb.err" </dev/null &
+pid=$!
+( sleep 60; kill $pid 2>/dev/null ) &
+for i in $(seq 100); do [ "$(grep -c booted "$T/rb.out")" -ge 3 ] && break; sleep 0.05; done
+$LKVM stop --name rebooter >/dev/null 2>&1; wait $pid; st=$?
+n=$(grep -c '^reset: booted$' "$T/rb.out")
+if [ "$n" -lt 3 ] || ! grep -q 'guest reset: booting again (boot 3)' "$T/rb.err" || [ $st -ne 0 ]; then
+	bad $t "boots $n, status $st: $(tail -3 "$T/rb.err")"
+else ok $t; fi
+
 . tests/integration/ras.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
