@@ -16,6 +16,7 @@ static const struct option ctl_longopts[] = {
 	{ "poison",	required_argument, NULL, 'P' },
 	{ "ao",		no_argument,	   NULL, 'O' },
 	{ "vcpu",	required_argument, NULL, 'V' },
+	{ "poison-lkvm", no_argument,	   NULL, 'L' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -26,6 +27,7 @@ struct ctl_args {
 	const char *vcpu;
 	bool all;
 	bool ao;
+	bool lkvm;
 	bool help;
 };
 
@@ -56,6 +58,9 @@ static int ctl_parse(int argc, char **argv, struct ctl_args *a, const char *usag
 			break;
 		case 'V':
 			a->vcpu = optarg;
+			break;
+		case 'L':
+			a->lkvm = true;
 			break;
 		case 'h':
 			a->help = true;
@@ -166,7 +171,8 @@ int cmd_resume(int argc, char **argv)
 int cmd_debug(int argc, char **argv)
 {
 	static const char usage[] =
-		"lkvm debug --name NAME --poison GPA [--ao] [--vcpu N]\n";
+		"lkvm debug --name NAME --poison GPA [--ao] [--vcpu N]\n"
+		"lkvm debug --name NAME --poison-lkvm\n";
 	struct ctl_args a;
 	char req[160];
 	uint64_t gpa, vcpu = 0;
@@ -174,6 +180,8 @@ int cmd_debug(int argc, char **argv)
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
+	if (a.name && a.lkvm && !a.poison)
+		return ctl_request(a.name, "poison-self");
 	if (!a.name || !a.poison) {
 		pr_err("give --name NAME and --poison GPA; usage: %s", usage);
 		return LKVM_EXIT_USAGE;

@@ -133,6 +133,14 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 		ctl_reply(fd, vm_pause(vm) ? "error: already paused\n" : "ok\n");
 	} else if (!strcmp(cmd, "resume")) {
 		ctl_reply(fd, vm_resume(vm) ? "error: not paused\n" : "ok\n");
+	} else if (!strcmp(cmd, "poison-self")) {
+		char msg[256];
+		int err = ras_poison_self(vm, msg, sizeof(msg));
+
+		if (err)
+			ctl_reply(fd, "error: %s\n", msg);
+		else
+			ctl_reply(fd, "ok lkvm's own page poisoned\n");
 	} else if (!strcmp(cmd, "poison")) {
 		enum ras_kind kind = !strcmp(arg2, "ao") ? RAS_AO : RAS_AR;
 		char msg[256];

@@ -540,6 +540,24 @@ int ras_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
 	return 0;
 }
 
+int ras_poison_self(struct vm *vm, char *msg, size_t n)
+{
+	static uint8_t victim[2 * 65536];
+	long ps = sysconf(_SC_PAGESIZE);
+	volatile uint8_t *page = (uint8_t *)ALIGN_UP((uintptr_t)victim, (uintptr_t)ps);
+
+	page[0] = 1;	/* make it a real, mapped page */
+	if (madvise((void *)page, (size_t)ps, MADV_HWPOISON) == 0) {
+		/* The read below raises BUS_MCEERR_AR on this thread: fatal path. */
+		(void)page[0];
+		snprintf(msg, n, "lkvm read its poisoned page and survived: this is a bug");
+		return -EFAULT;
+	}
+	pr_info("MADV_HWPOISON unavailable (%s): simulating lkvm's own memory hit", strerror(errno));
+	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)page,
+			       (unsigned int)__builtin_ctzl((unsigned long)ps));
+}
+
 /* Test-only (--ras-test-port): the guest asks for an error at gpa. */
 int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 {

@@ -120,6 +120,12 @@ enum ras_test_cmd {
 	RAS_TEST_AR_LKVM_LOAD = 4,	/* as if lkvm's own load consumed poison */
 };
 int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd);
+/*
+ * Drill: poison a page of lkvm's own memory and read it, as if lkvm's own
+ * code hit a bad page (real with MADV_HWPOISON, else simulated). Ends lkvm
+ * with LKVM_EXIT_RAS_FATAL; returns only on failure to arrange it.
+ */
+int ras_poison_self(struct vm *vm, char *msg, size_t n);
 /* Send this process a SIGBUS as the kernel would (rt_tgsigqueueinfo). */
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb);
 

@@ -110,3 +110,14 @@ elif ! grep -q '"vcpu":0,"kind":"AR",.*"gpa":"0x345000".*"repeat":false' "$T/dbg
      ! grep -q '"vcpu":1,"kind":"AR",.*"gpa":"0x567000"' "$T/dbg.json"; then bad $t "log: $(cat "$T/dbg.json")"
 elif ! grep -q '^mce: cpu=1 bank=9 .*addr=0x567000' "$T/pv.out"; then bad $t "vCPU 1 saw no #MC: $(cat "$T/pv.out")"
 else ok $t; fi
+
+t=ras-debug-poison-lkvm
+$LKVM run -k $G/idle.elf --name selfhit --ras-log "$T/self.json" >"$T/sh.out" 2>"$T/sh.err" </dev/null &
+pid=$!
+( sleep 60; kill $pid 2>/dev/null ) &
+for i in $(seq 50); do grep -q 'idle: up' "$T/sh.out" 2>/dev/null && break; sleep 0.1; done
+$LKVM debug --name selfhit --poison-lkvm >"$T/ds" 2>&1
+wait $pid; st=$?
+if [ $st -ne 6 ]; then bad $t "lkvm exit status $st, expected 6: $(cat "$T/sh.err")"
+elif ! grep -Eq "lkvm's own memory .*fatal|lkvm itself read poisoned memory" "$T/sh.err"; then bad $t "no fatal message: $(cat "$T/sh.err")"
+else ok $t; fi
