@@ -28,11 +28,18 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 		pfd[1] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
 		n = poll(pfd, 3, -1);
-		ras_thread_drain(vm);
 		if (vm_stopping(vm))
 			return;
 		if (n < 0)
-			continue;	/* EINTR: a signal; the ring drain below sees it */
+			continue;
+		if (pfd[0].revents & POLLIN) {
+			uint64_t cnt;
+
+			/* A memory error recorded on some thread: forward ours. */
+			if (read(vm->wake_fd, &cnt, sizeof(cnt)) < 0)
+				cnt = 0;
+			ras_thread_drain(vm);
+		}
 		if (pfd[1].revents & POLLIN)
 			ctl_serve_one(vm, ctl_fd);
 		if (pfd[2].revents & (POLLIN | POLLHUP)) {

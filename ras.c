@@ -56,6 +56,7 @@ static __thread void *tls_altstack;
 /* Read by the handler's fatal path only. */
 static struct vm *ras_vm;
 static volatile int ras_log_fd = -1;
+static volatile int ras_wake_fd = -1;	/* wakes the main loop (eventfd) */
 
 /* lkvm consumed poisoned memory itself: report without libc stdio, exit. */
 static void ras_fatal_self(const struct ras_record *rec)
@@ -111,8 +112,16 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 	 */
 	if (rec.kind == RAS_AR && !rec.simulated && !(ring && ring->in_run))
 		ras_fatal_self(&rec);
-	if (ring)
+	if (ring) {
 		ras_ring_push(ring, &rec);
+		/* The main thread may be about to sleep in poll(): wake it. */
+		if (ras_wake_fd >= 0) {
+			uint64_t one = 1;
+
+			if (write(ras_wake_fd, &one, sizeof(one)) < 0)
+				(void)0;
+		}
+	}
 	errno = saved;
 }
 
@@ -239,6 +248,7 @@ int ras_init(struct vm *vm)
 		ras_log_fd = vm->ras->log_fd;
 	}
 	ras_vm = vm;
+	ras_wake_fd = vm->wake_fd;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = ras_sigbus;
@@ -272,6 +282,7 @@ void ras_exit(struct vm *vm)
 	}
 	ras_vm = NULL;
 	ras_log_fd = -1;
+	ras_wake_fd = -1;
 	if (vm->ras->log_fd >= 0)
 		close(vm->ras->log_fd);
 	free(vm->ras);
