@@ -101,6 +101,22 @@ bool vm_name_valid(const char *name)
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
+/* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
+static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (!strncmp(arg, "--", 2) && eq) {
+		for (const struct option *lo = run_longopts; lo->name; lo++)
+			if (lo->has_arg == no_argument && strlen(lo->name) == (size_t)(eq - arg - 2) &&
+			    !strncmp(lo->name, arg + 2, (size_t)(eq - arg - 2)))
+				fail("option '--%s' takes no value; see 'lkvm run --help'", lo->name);
+	}
+	if (opt > 0 && opt < 128 && arg[0] == '-' && arg[1] != '-')
+		fail("unknown option '-%c'; see 'lkvm run --help'", opt);
+	fail("unknown option '%s'; see 'lkvm run --help'", arg);
+}
+
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
 	uint64_t v;
@@ -173,9 +189,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		case ':':
 			fail("option '%s' needs a value; see 'lkvm run --help'", argv[optind - 1]);
 		default:
-			if (optopt)
-				fail("unknown option '-%c'; see 'lkvm run --help'", optopt);
-			fail("unknown option '%s'; see 'lkvm run --help'", argv[optind - 1]);
+			return run_opts_bad_option(argv[optind - 1], optopt, err, errlen);
 		}
 	}
 	if (optind < argc)

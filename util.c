@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Messages, strict number parsing, whole-file reads. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -73,7 +74,16 @@ int parse_u64(const char *s, uint64_t *out)
 	if (!s || !*s || *s == '-' || *s == '+' || *s == ' ')
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 0);
+	/* Decimal, or hex with 0x: a leading zero does not mean octal. */
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		if (!isxdigit((unsigned char)s[2]))
+			return -EINVAL;
+		v = strtoull(s + 2, &end, 16);
+	} else {
+		if (!isdigit((unsigned char)s[0]))
+			return -EINVAL;
+		v = strtoull(s, &end, 10);
+	}
 	if (errno == ERANGE)
 		return -ERANGE;
 	if (*end)

@@ -114,9 +114,10 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 		     (unsigned long long)low_end / MiB);
 
 	cmdlen = f->params ? strlen(f->params) : 0;
-	if (cmdline_size && cmdlen >= cmdline_size)
+	/* cmdline_size is the longest command line, without its NUL. */
+	if (cmdline_size && cmdlen > cmdline_size)
 		fail("kernel command line is %zu bytes; this kernel takes at most %u", cmdlen,
-		     cmdline_size - 1);
+		     cmdline_size);
 	if (cmdlen >= X86_CMDLINE_MAX)
 		fail("kernel command line is %zu bytes; lkvm passes at most %llu", cmdlen,
 		     X86_CMDLINE_MAX - 1);

@@ -115,9 +115,12 @@ static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct seg *s, in
 	load_end = rd32(k + hoff + 20);
 	bss_end = rd32(k + hoff + 24);
 	*entry = rd32(k + hoff + 28);
-	if (load_addr > header_addr || header_addr - load_addr > (uint64_t)hoff)
+	if (load_addr > header_addr)
 		fail("%s: multiboot load_addr 0x%x is after header_addr 0x%x", name, load_addr,
 		     header_addr);
+	if (header_addr - load_addr > (uint64_t)hoff)
+		fail("%s: multiboot load_addr 0x%x would start before the beginning of the file",
+		     name, load_addr);
 	off = (uint64_t)hoff - (header_addr - load_addr);
 	len = load_end ? (uint64_t)load_end - load_addr : n - off;
 	if (load_end && load_end < load_addr)

@@ -151,7 +151,8 @@ START_TEST(test_register_full)
 	int i;
 
 	for (i = 0; i < IO_BUS_MAX; i++)
-		ck_assert_int_eq(io_bus_register(&b, 0x1000 * (uint64_t)i, 0x10, dev_io, &x, "d"), 0);
+		ck_assert_int_eq(io_bus_register(&b, 0x1000 * (uint64_t)i, 0x10, dev_io, &x, "d"),
+				 0);
 	ck_assert_int_eq(io_bus_register(&b, 0x100000, 0x10, dev_io, &x, "d"), -ENOSPC);
 	ck_assert_int_eq(b.nr, IO_BUS_MAX);
 	/* The last one registered still dispatches. */

@@ -618,7 +618,8 @@ START_TEST(test_err_module_too_large)
 
 	elf_build();
 	ck_assert_int_eq(mb_load(NULL, mod, msz), -1);
-	ck_assert_err_has("module initrd.img (64512 KiB) does not fit after the kernel; raise --mem");
+	ck_assert_err_has("module initrd.img (64512 KiB) does not fit after the kernel; "
+			  "raise --mem");
 	ck_assert_ram_untouched();
 	/* One byte more than fits. */
 	ck_assert_int_eq(mb_load(NULL, mod, RAM_SIZE - 0x201000 + 1), -1);

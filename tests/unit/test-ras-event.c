@@ -350,14 +350,52 @@ START_TEST(test_json_small_buffer)
 }
 END_TEST
 
+/* Restores TZ after test_json_time when tests do not fork. */
+static char *saved_tz;
+static bool tz_changed;
+
+static void tz_restore(void)
+{
+	if (!tz_changed)
+		return;
+	if (saved_tz)
+		setenv("TZ", saved_tz, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved_tz);
+	saved_tz = NULL;
+	tz_changed = false;
+}
+
 START_TEST(test_json_time)
 {
 	char buf[2048], t[64];
 	bool found, str;
 	regex_t re;
 	struct tm tm;
-	struct timespec before, after;
+	struct timespec before, after, nap;
 	time_t got;
+	const char *tz = getenv("TZ");
+
+	/* A local time zone 5:30 east of UTC: the stamp must still be UTC. */
+	saved_tz = tz ? strdup(tz) : NULL;
+	tz_changed = true;
+	ck_assert_int_eq(setenv("TZ", "LKT-5:30", 1), 0);
+	tzset();
+
+	/*
+	 * Run 20 ms into a second, so the milliseconds are below 100 and
+	 * need their leading zero.
+	 */
+	clock_gettime(CLOCK_REALTIME, &before);
+	nap.tv_sec = 0;
+	nap.tv_nsec = 1000000000L - before.tv_nsec + 20000000L;
+	if (nap.tv_nsec >= 1000000000L) {
+		nap.tv_sec = 1;
+		nap.tv_nsec -= 1000000000L;
+	}
+	nanosleep(&nap, NULL);
 
 	clock_gettime(CLOCK_REALTIME, &before);
 	ras_event_json(buf, sizeof(buf), "vm1", &err_ar, RAS_ACT_INJECT, "", "");
@@ -369,6 +407,9 @@ START_TEST(test_json_time)
 				 "[0-6][0-9]\\.[0-9]{3}Z$", REG_EXTENDED | REG_NOSUB), 0);
 	ck_assert_msg(regexec(&re, t, 0, NULL, 0) == 0, "bad time '%s'", t);
 	regfree(&re);
+	/* The milliseconds are those of the clock. */
+	if (before.tv_sec == after.tv_sec)
+		ck_assert_int_ge(atoi(t + 20), before.tv_nsec / 1000000);
 	/* UTC, and now. */
 	memset(&tm, 0, sizeof(tm));
 	ck_assert_ptr_nonnull(strptime(t, "%Y-%m-%dT%H:%M:%S", &tm));
@@ -527,6 +568,7 @@ Suite *ras_event_suite(void)
 	tcase_add_test(tc, test_json_long_strings);
 	tcase_add_test(tc, test_json_small_buffer);
 	tcase_add_test(tc, test_json_time);
+	tcase_add_checked_fixture(tc, NULL, tz_restore);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("emit");

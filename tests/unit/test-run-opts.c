@@ -65,6 +65,22 @@ START_TEST(test_defaults)
 	ck_assert(!o.debug);
 	ck_assert(!o.help);
 	ck_assert(!o.ras_test_port);
+	ck_assert(!o.reboot);
+}
+END_TEST
+
+/* A leading zero is decimal, not octal; 0x is hex; bare 0x and spaces are errors. */
+START_TEST(test_number_bases)
+{
+	ck_assert_int_eq(PARSE("-m", "010", "-c", "010"), 0);
+	ck_assert_uint_eq(o.mem_mib, 10);
+	ck_assert_uint_eq(o.cpus, 10);
+	ck_assert_int_eq(PARSE("-m", "0x100"), 0);
+	ck_assert_uint_eq(o.mem_mib, 256);
+	ck_assert_int_eq(PARSE("-m", "0x"), -1);
+	ck_assert_err_has("invalid --mem '0x'");
+	ck_assert_int_eq(PARSE("-m", "0x 12"), -1);
+	ck_assert_int_eq(PARSE("-m", "12 "), -1);
 }
 END_TEST
 
@@ -108,8 +124,11 @@ START_TEST(test_long_options)
 	ck_assert(o.ras_test_port);
 	ck_assert(!o.help);
 
-	ck_assert_int_eq(PARSE("--ras-policy", "inject"), 0);
+	ck_assert(!o.reboot);
+
+	ck_assert_int_eq(PARSE("--ras-policy", "inject", "--reboot"), 0);
 	ck_assert_int_eq(o.ras_policy, RAS_POLICY_INJECT);
+	ck_assert(o.reboot);
 }
 END_TEST
 
@@ -133,6 +152,16 @@ START_TEST(test_last_value_wins_and_reparse)
 	ck_assert_uint_eq(o.mem_mib, 256);
 	ck_assert_uint_eq(o.cpus, 3);
 	ck_assert(!o.debug);
+	/*
+	 * -h returns in the middle of a cluster; getopt's position in it must
+	 * not carry over into the next parse.
+	 */
+	ck_assert_int_eq(PARSE("-hc8"), 0);
+	ck_assert(o.help);
+	ck_assert_int_eq(PARSE("--mem=64"), 0);
+	ck_assert_uint_eq(o.mem_mib, 64);
+	ck_assert_uint_eq(o.cpus, 1);
+	ck_assert(!o.help);
 }
 END_TEST
 
@@ -362,6 +391,7 @@ Suite *run_opts_suite(void)
 	tc = tcase_create("helpers");
 	tcase_add_test(tc, test_policy_parse_name);
 	tcase_add_test(tc, test_vm_name_valid);
+	tcase_add_test(tc, test_number_bases);
 	suite_add_tcase(s, tc);
 	return s;
 }
