@@ -100,8 +100,12 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 			raise(sig);
 		return;
 	}
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);	/* async-signal-safe */
 	struct ras_record rec = {
 		.hva = (uintptr_t)si->si_addr,
+		.t_ns = (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec,
 		.kind = si->si_code == BUS_MCEERR_AR ? RAS_AR : RAS_AO,
 		.lsb = (uint8_t)si->si_addr_lsb,
 		.simulated = si->si_errno == RAS_SIM_MAGIC,
@@ -381,7 +385,9 @@ static void ras_handle(struct vcpu *v, const struct ras_record *rec, bool own)
 		.lsb = rec->lsb ? rec->lsb : 12,
 		.simulated = rec->simulated,
 		.vcpu = (own && rec->kind == RAS_AR) ? (int)v->id : -1,
+		.t_signal_ns = rec->t_ns,
 	};
+	struct timespec now;
 	char why[256] = "", what[256] = "";
 	enum ras_action act;
 	bool can_take = true;
@@ -427,6 +433,8 @@ static void ras_handle(struct vcpu *v, const struct ras_record *rec, bool own)
 		snprintf(why, sizeof(why), "not guest memory; nothing consumed it");
 	}
 
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	e.t_action_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	pthread_mutex_lock(&vm->ras->lock);
 	ras_event_emit(vm->ras->log_fd, vm->opts->name, &e, act, why, what);
 	pthread_mutex_unlock(&vm->ras->lock);

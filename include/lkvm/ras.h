@@ -29,6 +29,7 @@ enum ras_kind {
 
 struct ras_record {
 	uint64_t hva;
+	uint64_t t_ns;		/* CLOCK_MONOTONIC when the handler ran */
 	uint8_t kind;		/* enum ras_kind */
 	uint8_t lsb;		/* log2 of the poisoned extent */
 	uint8_t simulated;	/* sent by lkvm itself (no real poison) */
@@ -62,6 +63,8 @@ struct ras_error {
 	bool simulated;
 	bool repeat;		/* this page had been poisoned before */
 	int vcpu;		/* vCPU that hit it (AR), or -1 */
+	uint64_t t_signal_ns;	/* when the SIGBUS handler ran (CLOCK_MONOTONIC) */
+	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
 };
 
 enum ras_action {

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Port-I/O exit benchmark payload (bench/run.sh): n=N "out" instructions to
- * a port no VMM claims (port=P, default 0xe9... see below), then exit
- * through the debug-exit port with code 0 (status 1).
- *
- * Each out is a full VM exit to the VMM and back, and nothing else runs in
- * the loop, so wall time grows by N round trips over the n=0 run.
+ * Payload of `make bench` (bench/run.sh): n=N "out" instructions to an I/O
+ * port that no device claims, then exit through the debug-exit port with
+ * code 0 (exit status 1). Every out is one VM exit to the VMM and back, and
+ * the loop does nothing else, so the run takes N round trips longer than
+ * with n=0.
  *
  *   n=N      number of out instructions (default 0)
- *   port=P   I/O port (default 0xe9 unless overridden: unclaimed by lkvm,
- *            and QEMU has no device there without -debugcon/isa-debugcon)
- *   hold=1   after the loop, say "pio: done" and halt instead of exiting,
- *            so the caller can read /proc/PID/smaps of a live VMM
+ *   port=P   the port (default 0xe9: lkvm claims none there, and QEMU has
+ *            no device there unless given -debugcon or isa-debugcon)
+ *   hold=1   after the loop, halt instead of exiting, so the caller can
+ *            read /proc/PID of the still-running VMM
  *
- * It prints one line at the end ("pio: n=N port=0xP"), so the caller can
- * check that the command line reached the guest; nothing inside the loop.
+ * Console: "pio: n=N port=0xP" right before the loop (the caller checks the
+ * command line arrived, and may time the loop from the two lines' arrival),
+ * "pio: done" right after it; nothing inside the loop.
  */
 #include "guest.h"
 
@@ -34,14 +34,13 @@ int main(uint32_t magic, struct multiboot_info *mbi)
 	if ((v = cmdline_arg(c, "hold")))
 		hold = parse_u32(v);
 
+	printf("pio: n=%u port=0x%x\n", n, port);
 	for (i = 0; i < n; i++)
 		outb((uint16_t)port, (uint8_t)i);
+	puts("pio: done\n");
 
-	printf("pio: n=%u port=0x%x\n", n, port);
-	if (hold) {
-		puts("pio: done\n");
+	if (hold)
 		for (;;)
 			__asm__ volatile("cli; hlt");
-	}
 	guest_exit(0);
 }

@@ -332,7 +332,7 @@ START_TEST(test_json_long_strings)
 	ck_assert(!strncmp(v, reason, strlen(v)));
 	ck_assert(json_get(buf, "detail", v, sizeof(v), &found, &str));
 	ck_assert(!strncmp(v, detail, strlen(v)));
-	ck_assert_has(buf, "\"repeat\":false}");
+	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0}");
 }
 END_TEST
 
@@ -555,6 +555,21 @@ START_TEST(test_event_open)
 }
 END_TEST
 
+/* latency_us: signal-to-action time, microseconds with one decimal. */
+START_TEST(test_json_latency)
+{
+	char buf[1024];
+	struct ras_error e = { .kind = RAS_AR, .in_guest = true, .gpa = 0x1000, .extent = 4096,
+			       .vcpu = 0, .t_signal_ns = 1000000, .t_action_ns = 1236300 };
+
+	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
+	ck_assert_msg(strstr(buf, "\"latency_us\":236.3}") != NULL, "%s", buf);
+	e.t_action_ns = 0;	/* no action time: 0, never negative */
+	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
+	ck_assert_msg(strstr(buf, "\"latency_us\":0.0}") != NULL, "%s", buf);
+}
+END_TEST
+
 Suite *ras_event_suite(void)
 {
 	Suite *s = suite_create("ras-event");
@@ -576,6 +591,7 @@ Suite *ras_event_suite(void)
 	tcase_add_test(tc, test_emit);
 	tcase_add_test(tc, test_emit_not_in_guest);
 	tcase_add_test(tc, test_event_open);
+	tcase_add_test(tc, test_json_latency);
 	suite_add_tcase(s, tc);
 	return s;
 }

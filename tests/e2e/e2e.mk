@@ -1,0 +1,19 @@
+# Nested end-to-end tests with real Linux guests and real memory errors:
+#   make e2e [E2E_SCENARIOS=boot,recovery,...] [E2E_TIMEOUT=s] [E2E_CPUS=n]
+# Downloads (Debian packages only) and build products live in .cache/e2e/.
+E2E_CACHE := .cache/e2e
+
+# lkvm for L1: the objects of ./lkvm, linked statically (L1 has no libc).
+$(E2E_CACHE)/lkvm.static: $(OBJS)
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,LINK,$@)$(CC) $(LDFLAGS) -static -o $@ $(OBJS) $(LDLIBS)
+
+# The L2 side of the memory-error scenarios.
+$(E2E_CACHE)/memtest: tests/e2e/memtest.c
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+
+e2e: lkvm $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
+	./tests/e2e/run.sh
+
+.PHONY: e2e

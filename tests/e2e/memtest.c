@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * memtest: the L2 side of the nested memory-error scenarios (tests/e2e/).
+ * Runs as root inside the L2 Linux guest, built with gcc -static.
+ *
+ *   memtest ar    fill a page, print "E2E-GPA 0x<guest physical>", wait for a
+ *                 line on stdin (the host poisons the page meanwhile), then
+ *                 read the page. The guest kernel is expected to kill us with
+ *                 SIGBUS BUS_MCEERR_AR; the handler prints what it got and
+ *                 dies by the same signal.
+ *   memtest ao    fill a page and print its address the same way, wait for a
+ *                 line, never touch the page again, and wait (bounded) until
+ *                 the guest kernel's log shows it handled a memory failure at
+ *                 that page frame: prints "E2E-AO-SEEN" or "E2E-AO-NOTSEEN".
+ *   memtest off   power the VM off through the ACPI PM1a control port 0x604.
+ *   memtest exit N  write N to the debug-exit port 0xf4.
+ */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/io.h>
+#include <sys/klog.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#define PAGE 4096UL
+
+static void say(const char *s)
+{
+	ssize_t r = write(1, s, strlen(s));
+
+	(void)r;
+}
+
+static void hex(char *out, uint64_t v)
+{
+	static const char d[] = "0123456789abcdef";
+	char tmp[17];
+	int n = 0;
+
+	do {
+		tmp[n++] = d[v & 15];
+		v >>= 4;
+	} while (v);
+	*out++ = '0';
+	*out++ = 'x';
+	while (n)
+		*out++ = tmp[--n];
+	*out = '\0';
+}
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	char line[96] = "E2E-SIGBUS code=", *e = line + strlen(line);
+
+	(void)uc;
+	*e++ = (char)('0' + (unsigned int)si->si_code % 10);	/* 4: BUS_MCEERR_AR */
+	strcpy(e, " addr=");
+	hex(e + strlen(e), (uintptr_t)si->si_addr);
+	strcat(line, "\n");
+	say(line);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* The page's guest physical address from /proc/self/pagemap (needs root). */
+static int page_gpa(void *p, uint64_t *gpa)
+{
+	uint64_t ent;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+	off_t off = (off_t)((uintptr_t)p / PAGE * 8);
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &ent, sizeof(ent), off) != (ssize_t)sizeof(ent)) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	if (!(ent & (1ULL << 63)) || !(ent & ((1ULL << 55) - 1)))
+		return -1;	/* not present, or PFN hidden (not root) */
+	*gpa = (ent & ((1ULL << 55) - 1)) * PAGE;
+	return 0;
+}
+
+static uint8_t *fill_page(uint64_t *gpa)
+{
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char line[64];
+
+	if (p == MAP_FAILED) {
+		perror("memtest: mmap");
+		exit(2);
+	}
+	memset(p, 0x5a, PAGE);
+	if (mlock(p, PAGE))
+		perror("memtest: mlock");
+	if (page_gpa(p, gpa)) {
+		say("memtest: cannot read /proc/self/pagemap\n");
+		exit(2);
+	}
+	strcpy(line, "E2E-GPA ");
+	hex(line + strlen(line), *gpa);
+	strcat(line, "\n");
+	say(line);
+	return p;
+}
+
+static void wait_line(void)
+{
+	char c;
+
+	while (read(0, &c, 1) == 1 && c != '\n')
+		;
+}
+
+static int klog_has(const char *needle)
+{
+	static char buf[1 << 18];
+	int n = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa;
+	uint64_t gpa;
+	uint8_t *p;
+
+	if (argc < 2)
+		goto usage;
+	if (!strcmp(argv[1], "ar")) {
+		volatile uint8_t *v;
+		unsigned int sum = 0;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGBUS, &sa, NULL);
+		p = fill_page(&gpa);
+		wait_line();
+		v = p;
+		for (unsigned long i = 0; i < PAGE; i++)
+			sum += v[i];
+		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
+		return 1;
+	}
+	if (!strcmp(argv[1], "ao")) {
+		char needle[64];
+		int i;
+
+		p = fill_page(&gpa);
+		(void)p;
+		wait_line();
+		/* mm/memory-failure.c: "Memory failure: %#lx: ..." with the pfn. */
+		snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
+			 (unsigned long long)(gpa / PAGE));
+		for (i = 0; i < 600; i++) {
+			if (klog_has(needle)) {
+				printf("E2E-AO-SEEN after %d.%d s\n", i / 10, i % 10);
+				return 0;
+			}
+			usleep(100000);
+		}
+		printf("E2E-AO-NOTSEEN: no '%s' in the kernel log after 60 s\n", needle);
+		return 1;
+	}
+	if (!strcmp(argv[1], "off") || !strcmp(argv[1], "exit")) {
+		if (iopl(3)) {
+			perror("memtest: iopl");
+			return 2;
+		}
+		if (!strcmp(argv[1], "off"))
+			outw(0x2000, 0x604);		/* PM1a_CNT: SLP_EN */
+		else
+			outl((unsigned int)strtoul(argc > 2 ? argv[2] : "0", NULL, 0), 0xf4);
+		pause();
+		return 0;
+	}
+usage:
+	fprintf(stderr, "usage: memtest ar|ao|off|exit N\n");
+	return 2;
+}

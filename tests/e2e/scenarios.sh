@@ -1,0 +1,291 @@
+#!/bin/busybox sh
+# The end-to-end scenarios, run inside L1 (see tests/e2e/README.md).
+# Each prints one line:  E2E-RESULT: PASS|FAIL|SKIP <name>: <reason> (<seconds> s)
+# usage: scenarios.sh [scenario...]   (default: all, in order)
+LKVM=/lkvm
+KERNEL=/l2/bzImage
+INITRD=/l2/initrd
+PARAMS="console=ttyS0 quiet"
+MEM=256
+CPUS=${E2E_CPUS:-2}
+BOOT_TIMEOUT=300
+
+trap '' PIPE	# a write to a guest that already ended must not kill us
+
+now() { cut -d' ' -f1 /proc/uptime; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+later_than() { awk -v a="$(now)" -v b="$1" 'BEGIN { exit !(a > b) }'; }
+
+result() {	# status name reason
+	echo "E2E-RESULT: $1 $2: $3 ($(secs "$T0" "$(now)") s)"
+}
+
+# Everything a failed scenario left, for the log (run.sh keeps it).
+dump() {
+	for f in out err ras.json debug.out; do
+		[ -s "$D/$f" ] && tail -n 40 "$D/$f" | sed "s|^|E2E-LOG $NAME $f: |"
+	done
+}
+
+fail() {	# name reason
+	result FAIL "$1" "$2"
+	dump
+	vm_kill
+	return 1
+}
+
+# Start lkvm in the background: console lines go to $D/out, each prefixed with
+# L1's uptime when it arrived; commands for L2's init go in through fd 3.
+vm_start() {	# name [lkvm options]
+	NAME=$1
+	shift
+	D=/tmp/$NAME
+	rm -rf "$D"
+	mkdir -p "$D"
+	mkfifo "$D/in"
+	VM_T0=$(now)
+	(
+		{
+			$LKVM run -k $KERNEL -i $INITRD -p "$PARAMS" -m $MEM -c $CPUS --name "$NAME" \
+				--ras-log "$D/ras.json" "$@" <"$D/in" 2>"$D/err" &
+			echo $! >"$D/pid"
+			wait $!
+			echo $? >"$D/rc"
+		} | awk '{ sub(/\r$/, ""); getline t < "/proc/uptime"; close("/proc/uptime");
+			   split(t, u, " "); print u[1], $0; fflush() }' >"$D/out"
+	) &
+	exec 3>"$D/in"
+}
+
+send() { echo "$*" >&3; }
+
+# Wait for the n-th console line matching an extended regexp; sets LINE.
+wait_for() {	# regexp timeout [n]
+	local end
+	end=$(awk -v a="$(now)" -v b="$2" 'BEGIN { print a + b }')
+	while :; do
+		LINE=$(grep -E -- "$1" "$D/out" | sed -n "${3:-1}p")
+		[ -n "$LINE" ] && return 0
+		if [ -f "$D/rc" ]; then
+			sleep 0.3
+			LINE=$(grep -E -- "$1" "$D/out" | sed -n "${3:-1}p")
+			[ -n "$LINE" ] && return 0
+			WHY="lkvm exited with status $(cat "$D/rc") first: $(tail -n 1 "$D/err")"
+			return 1
+		fi
+		if later_than "$end"; then
+			WHY="nothing after $2 s"
+			return 1
+		fi
+		sleep 0.5
+	done
+}
+
+# Wait for lkvm to exit; sets RC.
+vm_wait_exit() {	# timeout
+	local end
+	end=$(awk -v a="$(now)" -v b="$1" 'BEGIN { print a + b }')
+	while [ ! -f "$D/rc" ]; do
+		if later_than "$end"; then
+			RC=timeout
+			vm_kill
+			return 1
+		fi
+		sleep 0.5
+	done
+	sleep 0.2
+	RC=$(cat "$D/rc")
+	exec 3>&-
+	return 0
+}
+
+vm_kill() {
+	if [ -f "$D/pid" ] && [ ! -f "$D/rc" ]; then
+		kill -9 "$(cat "$D/pid")" 2>/dev/null
+		sleep 1
+	fi
+	exec 3>&-
+}
+
+# Time of a console line (its first field), relative to lkvm's start.
+line_secs() { secs "$VM_T0" "${1%% *}"; }
+
+# L2 fills a page and prints its address; L1 poisons it for real; L2 reads it.
+# Sets GPA and PFN.
+poison_touched_page() {
+	send ar
+	wait_for ' E2E-GPA 0x' 60 || { WHY="no page address from L2: $WHY"; return 1; }
+	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+	PFN=$(printf '%#x' $((GPA >> 12)))
+	poison "$GPA" || return 1
+	send go
+}
+
+poison() {	# gpa [--ao]
+	$LKVM debug --name "$NAME" --poison "$@" >"$D/debug.out" 2>&1
+	local rc=$?
+	if [ $rc != 0 ]; then
+		WHY="lkvm debug --poison $1 exited $rc: $(cat "$D/debug.out")"
+		return 1
+	fi
+	if ! grep -q 'for real' "$D/debug.out"; then
+		WHY="MADV_HWPOISON did not work in L1: $(cat "$D/debug.out")"
+		return 1
+	fi
+}
+
+# The event log line for kind/gpa/action, if any.
+ras_event() {	# kind gpa action
+	grep "\"kind\":\"$1\"" "$D/ras.json" 2>/dev/null | grep "\"gpa\":\"$2\"" |
+		grep "\"action\":\"$3\"" | head -n 1
+}
+
+info() {	# lines to show under a result
+	sed "s|^|E2E-INFO $NAME: |"
+}
+
+scn_boot() {
+	T0=$(now)
+	vm_start boot
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail boot "L2 never reached its /init: $WHY"; return; }
+	local t cpus
+	t=$(line_secs "$LINE")
+	cpus=$(echo "$LINE" | sed -n 's/.*cpus=\([0-9]*\).*/\1/p')
+	if [ -n "${E2E_DEBUG:-}" ]; then
+		# The whole L2 kernel log, for the L1 console log (slow: every byte exits).
+		send sh 'dmesg; echo E2E-DMESG-END'
+		wait_for ' E2E-DMESG-END' 300
+		sed "s|^|E2E-LOG boot out: |" "$D/out"
+		sed "s|^|E2E-LOG boot err: |" "$D/err"
+	fi
+	send reboot
+	vm_wait_exit 120 || { fail boot "L2 reached /init in $t s but lkvm did not exit after reboot -f"; return; }
+	[ "$RC" = 0 ] || { fail boot "L2 reached /init in $t s; after reboot -f lkvm exited $RC, want 0"; return; }
+	if [ "$cpus" != "$CPUS" ]; then
+		fail boot "L2 reached /init in $t s but sees $cpus CPU(s) of $CPUS"
+		return
+	fi
+	result PASS boot "L2 Linux (-c $CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started; reboot -f ended lkvm with 0"
+}
+
+scn_recovery() {
+	T0=$(now)
+	vm_start recovery
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail recovery "L2 never reached its /init: $WHY"; return; }
+	poison_touched_page || { fail recovery "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail recovery "L2 did not come back after the poisoned read: $WHY"; return; }
+	local sig mt rec
+	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail recovery "L2's shell stopped answering after the error: $WHY"; return; }
+	send reboot
+	vm_wait_exit 120 || { fail recovery "lkvm did not exit after reboot -f"; return; }
+	grep ' E2E-L2-KLOG ' "$D/out" | sed 's/^[0-9.]* E2E-L2-KLOG //' | info
+	[ -n "$sig" ] || { fail recovery "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
+	case "$mt" in *rc=135*) ;; *) fail recovery "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
+	[ -n "$rec" ] || { fail recovery "L2's kernel log has no 'Memory failure: $PFN: ... Recovered'"; return; }
+	[ "$RC" = 0 ] || { fail recovery "lkvm exited $RC after reboot -f, want 0"; return; }
+	[ -n "$(ras_event AR "$GPA" injected)" ] || { fail recovery "no AR/$GPA/injected event in lkvm's log"; return; }
+	result PASS recovery "page $GPA poisoned with MADV_HWPOISON, AR injected; L2 killed only the reader (SIGBUS BUS_MCEERR_AR), recovered pfn $PFN and ran on; lkvm exit 0"
+}
+
+scn_stop() {
+	T0=$(now)
+	vm_start stop --ras-policy stop
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail stop "L2 never reached its /init: $WHY"; return; }
+	poison_touched_page || { fail stop "$WHY"; return; }
+	vm_wait_exit 120 || { fail stop "lkvm did not stop after the memory error"; return; }
+	local ev
+	ev=$(ras_event A. "$GPA" stopped)
+	[ "$RC" = 4 ] || { fail stop "lkvm exited $RC, want 4"; return; }
+	grep -q "stopped after a memory error at guest physical $GPA" "$D/err" ||
+		{ fail stop "lkvm's stderr has no stop report for $GPA"; return; }
+	[ -n "$ev" ] || { fail stop "no stopped event for $GPA in lkvm's log"; return; }
+	if grep -q '"action":"injected"' "$D/ras.json"; then
+		fail stop "something was injected under --ras-policy=stop"
+		return
+	fi
+	if grep -q ' E2E-SIGBUS' "$D/out"; then
+		fail stop "the L2 process got a SIGBUS under --ras-policy=stop"
+		return
+	fi
+	local kind
+	kind=$(echo "$ev" | sed -n 's/.*"kind":"\([A-Z]*\)".*/\1/p')
+	result PASS stop "--ras-policy=stop: lkvm stopped on the $kind error at $GPA with status 4 and its report; nothing injected"
+}
+
+scn_ao() {
+	T0=$(now)
+	vm_start ao
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail ao "L2 never reached its /init: $WHY"; return; }
+	send ao
+	wait_for ' E2E-GPA 0x' 60 || { fail ao "no page address from L2: $WHY"; return; }
+	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+	PFN=$(printf '%#x' $((GPA >> 12)))
+	poison "$GPA" || { fail ao "$WHY"; return; }
+	send go
+	wait_for ' E2E-L2-ALIVE' 120 || { fail ao "L2 did not answer after the error: $WHY"; return; }
+	local seen
+	seen=$(grep -E ' E2E-AO-(SEEN|NOTSEEN)' "$D/out" | head -n 1)
+	send reboot
+	vm_wait_exit 120 || { fail ao "lkvm did not exit after reboot -f"; return; }
+	grep ' E2E-L2-KLOG ' "$D/out" | sed 's/^[0-9.]* E2E-L2-KLOG //' | info
+	[ -n "$(ras_event AO "$GPA" injected)" ] || { fail ao "no AO/$GPA/injected event in lkvm's log"; return; }
+	grep -q '"kind":"AR"' "$D/ras.json" && { fail ao "an AR error was logged though nothing touched the page"; return; }
+	case "$seen" in
+	*E2E-AO-SEEN*) ;;
+	*) fail ao "L2's kernel did not log a memory failure at pfn $PFN (${seen#* })"; return ;;
+	esac
+	[ "$RC" = 0 ] || { fail ao "lkvm exited $RC after reboot -f, want 0"; return; }
+	result PASS ao "untouched page $GPA poisoned: AO logged and injected (deferred error), L2's kernel handled pfn $PFN ${seen##*E2E-AO-SEEN }, L2 ran on; lkvm exit 0"
+}
+
+scn_lkvm_hit() {
+	T0=$(now)
+	vm_start lkvm-hit
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail lkvm-hit "L2 never reached its /init: $WHY"; return; }
+	$LKVM debug --name "$NAME" --poison-lkvm >"$D/debug.out" 2>&1
+	vm_wait_exit 60 || { fail lkvm-hit "lkvm still runs after its own page was poisoned"; return; }
+	[ "$RC" = 6 ] || { fail lkvm-hit "lkvm exited $RC, want 6"; return; }
+	local msg
+	msg=$(grep 'lkvm: fatal: lkvm itself read poisoned memory' "$D/err" | head -n 1)
+	[ -n "$msg" ] || { fail lkvm-hit "no fatal message on lkvm's stderr"; return; }
+	if grep -q 'simulating' "$D/err"; then
+		fail lkvm-hit "MADV_HWPOISON was not available: the hit was simulated"
+		return
+	fi
+	echo "$msg" | info
+	result PASS lkvm-hit "debug --poison-lkvm: lkvm read its own poisoned page (MADV_HWPOISON) and exited 6 with the fatal message"
+}
+
+scn_reboot() {
+	T0=$(now)
+	vm_start reboot --reboot
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail reboot "L2 never reached its /init: $WHY"; return; }
+	poison_touched_page || { fail reboot "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail reboot "L2 did not come back after the poisoned read: $WHY"; return; }
+	grep -qE ' E2E-SIGBUS code=4 ' "$D/out" || { fail reboot "the L2 process was not sent SIGBUS BUS_MCEERR_AR"; return; }
+	send reboot
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT 2 || { fail reboot "no second boot after reboot -f: $WHY"; return; }
+	local second t
+	second=$LINE
+	t=$(line_secs "$LINE")
+	send off
+	vm_wait_exit 120 || { fail reboot "lkvm did not exit after power-off"; return; }
+	[ "$RC" = 0 ] || { fail reboot "lkvm exited $RC after power-off, want 0"; return; }
+	grep -q 'guest reset: booting again (boot 2)' "$D/err" || { fail reboot "lkvm did not report the second boot"; return; }
+	case "$second" in *memerr=0*) ;; *) fail reboot "the second boot logged memory errors: ${second#* }"; return ;; esac
+	[ -n "$(ras_event AR "$GPA" injected)" ] || { fail reboot "no AR/$GPA/injected event in lkvm's log"; return; }
+	result PASS reboot "AR at $GPA recovered, reboot -f, second boot clean (marker at ${t} s, no memory errors), power-off exit 0"
+}
+
+echo "E2E-L1: lkvm $($LKVM version 2>&1 | head -n 1); L2 gets $CPUS vCPU(s), $MEM MiB, '$PARAMS'"
+for s in ${*:-boot recovery stop ao lkvm-hit reboot}; do
+	case "$s" in
+	boot | recovery | stop | ao | reboot) scn_$s ;;
+	lkvm-hit) scn_lkvm_hit ;;
+	*) T0=$(now); result SKIP "$s" "unknown scenario" ;;
+	esac
+done
