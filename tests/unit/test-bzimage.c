@@ -8,48 +8,7 @@
 #include "lkvm/util.h"
 #include "suites.h"
 
-#define RAM_SIZE	(64 * MiB)
-#define FILL		0xaa
-
-static uint8_t *ram;
-static struct mem_map map;
-static struct x86_boot boot;
-static char err[256];
-
-static void ram_setup(void)
-{
-	ram = malloc(RAM_SIZE);
-	ck_assert_ptr_nonnull(ram);
-	memset(ram, FILL, RAM_SIZE);
-	memset(&map, 0, sizeof(map));
-	ck_assert_int_eq(mem_map_add(&map, 0, RAM_SIZE, ram), 0);
-	memset(&boot, 0, sizeof(boot));
-	memset(err, 0, sizeof(err));
-}
-
-/* Buffers of one test, freed by the fixture even when an assertion fails. */
-#define MAX_ALLOCS	8
-static void *allocs[MAX_ALLOCS];
-static int nr_allocs;
-
-static void *test_alloc(size_t n)
-{
-	void *p;
-
-	ck_assert_int_lt(nr_allocs, MAX_ALLOCS);
-	p = malloc(n);
-	ck_assert_ptr_nonnull(p);
-	allocs[nr_allocs++] = p;
-	return p;
-}
-
-static void ram_teardown(void)
-{
-	while (nr_allocs)
-		free(allocs[--nr_allocs]);
-	free(ram);
-	ram = NULL;
-}
+#include "loader-fixture.h"
 
 struct bz_opts {
 	unsigned int setup_sects;	/* byte at 0x1f1 */
