@@ -88,11 +88,12 @@ pid=$!
 for i in $(seq 50); do grep -q 'mce: waiting' "$T/pv.out" 2>/dev/null && break; sleep 0.1; done
 $LKVM debug --name poisonvm --poison 0x7ffffff000 >"$T/d0" 2>&1; d0=$?
 # The guest must finish one machine check before the next (MCIP): wait for its report.
-mc_seen() { # n: wait until the guest reported n machine checks
-	for i in $(seq 100); do
+mc_seen() { # n: wait (up to 30 s on a loaded machine) until the guest handled n machine checks
+	for i in $(seq 600); do
 		[ "$(grep -c '^mce: handled' "$T/pv.out")" -ge "$1" ] && return 0
 		sleep 0.05
 	done
+	echo "    (guest had not handled machine check $1 after 30 s)"
 }
 $LKVM debug --name poisonvm --poison 0x345000 >"$T/d1" 2>&1; d1=$?; mc_seen 1
 $LKVM debug --name poisonvm --poison 0x345678 >"$T/d2" 2>&1; d2=$?; mc_seen 2

@@ -109,6 +109,31 @@ badinput bad-missing-value 2 "needs a value" run --mem
 badinput bad-ras-log 2 "cannot open --ras-log" run --ras-log /nonexistent/dir/log
 badinput stop-unknown-vm 1 "no running VM named 'nosuchvm'" stop --name nosuchvm
 
+t=triple-fault
+run run -k $G/triple.elf
+expect_status $t 8 && expect_out $t out '^triple: faulting$' && expect_out $t err 'guest triple fault' && ok $t
+
+# No /dev/kvm, or no permission: one line, status 1. Needs root to arrange.
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null && command -v setpriv >/dev/null; then
+	t=no-dev-kvm
+	unshare -m sh -c "mount -t tmpfs none /dev && exec $LKVM run" >"$T/out" 2>"$T/err" </dev/null; st=$?
+	expect_status $t 1 && expect_out $t err '^lkvm: cannot open /dev/kvm: no such device' &&
+		[ "$(wc -l < "$T/err")" -eq 1 ] && ok $t
+	t=no-kvm-permission
+	if [ "$(stat -c %a /dev/kvm)" = 600 ]; then
+		nd=$(mktemp -d /tmp/lkvm-nobody.XXXXXX); chown 65534 "$nd"
+		setpriv --reuid=65534 --regid=65534 --clear-groups env HOME="$nd" LKVM_DIR="$nd/ctl" \
+			$LKVM run >"$T/out" 2>"$T/err" </dev/null; st=$?
+		rm -rf "$nd"
+		expect_status $t 1 && expect_out $t err 'cannot open /dev/kvm: permission denied' && ok $t
+	else
+		skip $t "/dev/kvm is mode $(stat -c %a /dev/kvm): any user may open it"
+	fi
+else
+	skip no-dev-kvm "needs root, unshare and setpriv"
+	skip no-kvm-permission "needs root, unshare and setpriv"
+fi
+
 # --- control socket: list, pause, resume, stop ---
 t=ctl
 $LKVM run -k $G/idle.elf --name ctltest -c 2 >"$T/ctl.out" 2>"$T/ctl.err" </dev/null &
