@@ -168,6 +168,11 @@ int cmd_resume(int argc, char **argv)
 	return simple_cmd(argc, argv, "resume", "lkvm resume --name NAME\n", false);
 }
 
+int cmd_stat(int argc, char **argv)
+{
+	return simple_cmd(argc, argv, "stat", "lkvm stat --name NAME\n", false);
+}
+
 int cmd_debug(int argc, char **argv)
 {
 	static const char usage[] =

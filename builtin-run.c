@@ -54,8 +54,10 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 
 				if (k)
 					arch_console_input(vm, buf, k);
-				if (quit)
+				if (quit) {
+					ctl_stop_requested = 1;
 					vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
+				}
 			}
 		} else if (pfd[2].revents & POLLNVAL) {
 			in_fd = -1;
@@ -94,11 +96,22 @@ int cmd_run(int argc, char **argv)
 			if (ret == 0)
 				run_main_loop(&vm, ctl_fd, in_fd);
 			ret = vm_wait(&vm);
+			if (o.debug) {
+				char stats[4096];
+				size_t len = vm_stats_format(&vm, stats, sizeof(stats));
+
+				pr_debug("exit statistics:\n%.*s", (int)len, stats);
+			}
 		}
 		/* A reset rebuilds the whole VM: new RAM, so no poisoned page survives. */
 		vm_destroy(&vm);
 		if (ret != LKVM_RESET)
 			break;
+		if (ctl_stop_requested) {	/* a stop raced with the reset: stop wins */
+			pr_info("VM '%s' stopped by 'lkvm stop'", o.name);
+			ret = LKVM_EXIT_OK;
+			break;
+		}
 		if (!o.reboot) {
 			pr_info("guest requested a reset; VM ended (use --reboot to boot it again)");
 			ret = LKVM_EXIT_OK;

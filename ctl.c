@@ -15,6 +15,8 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
+volatile int ctl_stop_requested;
+
 int ctl_dir(char *buf, size_t n, int create)
 {
 	const char *env = getenv("LKVM_DIR"), *home = getenv("HOME");
@@ -126,8 +128,15 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 		ctl_reply(fd, "%s %d %s %u %llu %u\n", vm->opts->name, (int)getpid(),
 			  vm_paused(vm) ? "paused" : "running", vm->nr_vcpus,
 			  (unsigned long long)vm->opts->mem_mib, ras_poisoned_count(vm));
+	} else if (!strcmp(cmd, "stat")) {
+		char buf[4096];
+		size_t len = vm_stats_format(vm, buf, sizeof(buf));
+
+		if (send(fd, buf, len, MSG_NOSIGNAL) < 0)
+			return;
 	} else if (!strcmp(cmd, "stop")) {
 		ctl_reply(fd, "ok\n");
+		ctl_stop_requested = 1;
 		vm_request_stop(vm, LKVM_EXIT_OK, "VM '%s' stopped by 'lkvm stop'", vm->opts->name);
 	} else if (!strcmp(cmd, "pause")) {
 		ctl_reply(fd, vm_pause(vm) ? "error: already paused\n" : "ok\n");

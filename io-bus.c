@@ -32,10 +32,13 @@ bool io_bus_dispatch(struct io_bus *bus, struct vcpu *v, uint64_t addr,
 		struct io_range *r = &bus->r[i];
 
 		if (addr >= r->base && addr - r->base < r->len) {
+			__atomic_add_fetch(&r->hits, 1, __ATOMIC_RELAXED);
 			r->fn(v, addr - r->base, data, len, is_write, r->opaque);
 			return true;
 		}
 	}
+	__atomic_add_fetch(&bus->unclaimed, 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&bus->last_unclaimed, addr, __ATOMIC_RELAXED);
 	if (!is_write)
 		memset(data, 0xff, len);
 	return false;

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 "  stop      stop a VM (--name NAME, or --all)\n"
 "  pause     pause a VM's vCPUs (--name NAME)\n"
 "  resume    resume a paused VM (--name NAME)\n"
+"  stat      exit counts by reason and device, poisoned pages (--name NAME)\n"
 "  debug     memory-error drills: --name NAME --poison GPA [--ao] [--vcpu N]\n"
 "  version   print lkvm's version\n"
 "  help      this help; 'lkvm COMMAND --help' for a command's options\n"
@@ -40,6 +41,7 @@ int main(int argc, char **argv)
 	} cmds[] = {
 		{ "run", cmd_run }, { "list", cmd_list }, { "stop", cmd_stop },
 		{ "pause", cmd_pause }, { "resume", cmd_resume }, { "debug", cmd_debug },
+		{ "stat", cmd_stat },
 	};
 	size_t i;
 

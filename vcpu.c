@@ -43,7 +43,7 @@ static void vcpu_pause_point(struct vcpu *v)
 	pthread_mutex_unlock(&vm->lock);
 }
 
-static const char *exit_name(uint32_t r)
+const char *vcpu_exit_name(uint32_t r)
 {
 	static const char *const names[] = {
 		[KVM_EXIT_UNKNOWN] = "unknown", [KVM_EXIT_EXCEPTION] = "exception",
@@ -107,7 +107,9 @@ static bool vcpu_handle_exit(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
 
-	v->nr_exits++;
+	/* Relaxed: only this thread writes, readers (stats) may see a stale value. */
+	if (run->exit_reason < VCPU_EXIT_REASONS)
+		__atomic_add_fetch(&v->exits[run->exit_reason], 1, __ATOMIC_RELAXED);
 	switch (run->exit_reason) {
 	case KVM_EXIT_IO:
 		vcpu_handle_io(v);
@@ -140,7 +142,7 @@ static bool vcpu_handle_exit(struct vcpu *v)
 		if (arch_handle_exit(v) == 0)
 			return true;
 		vm_request_stop(v->vm, LKVM_EXIT_ERROR, "vCPU %u: unhandled exit %u (%s)",
-				v->id, run->exit_reason, exit_name(run->exit_reason));
+				v->id, run->exit_reason, vcpu_exit_name(run->exit_reason));
 		return false;
 	}
 }
@@ -184,7 +186,7 @@ static void *vcpu_thread(void *arg)
 		}
 		if (lkvm_debug && v->run->exit_reason != KVM_EXIT_IO &&
 		    v->run->exit_reason != KVM_EXIT_MMIO)
-			pr_debug("vCPU %u: exit %s", v->id, exit_name(v->run->exit_reason));
+			pr_debug("vCPU %u: exit %s", v->id, vcpu_exit_name(v->run->exit_reason));
 		if (!vcpu_handle_exit(v))
 			break;
 	}

@@ -9,5 +9,6 @@ int cmd_stop(int argc, char **argv);
 int cmd_pause(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_debug(int argc, char **argv);
+int cmd_stat(int argc, char **argv);
 
 #endif

@@ -13,6 +13,8 @@
 struct vm;
 
 int ctl_dir(char *buf, size_t n, int create);
+/* Set once `lkvm stop` (or Ctrl-A x) asked this process to end: no reboot. */
+extern volatile int ctl_stop_requested;
 /* Server side, on the main thread. Returns the listening fd, or -1. */
 int ctl_listen(const char *name, char *path, size_t n);
 void ctl_serve_one(struct vm *vm, int listen_fd);

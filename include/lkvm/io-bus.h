@@ -22,12 +22,15 @@ struct io_range {
 	io_fn fn;
 	void *opaque;
 	const char *name;
+	uint64_t hits;		/* accesses, for exit statistics */
 };
 
 struct io_bus {
 	struct io_range r[IO_BUS_MAX];
 	int nr;
 	const char *name;	/* "pio" or "mmio", for traces */
+	uint64_t unclaimed;	/* accesses nothing claimed */
+	uint64_t last_unclaimed;
 };
 
 int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_fn fn,

@@ -14,6 +14,7 @@
 #include "lkvm/run-opts.h"
 
 #define VCPU_MAILBOX 64
+#define VCPU_EXIT_REASONS 64
 
 struct vcpu {
 	struct vm *vm;
@@ -27,7 +28,7 @@ struct vcpu {
 	/* Errors forwarded to this vCPU by other threads (mutex: vm->lock). */
 	struct ras_record mailbox[VCPU_MAILBOX];
 	unsigned int mb_head, mb_tail;
-	uint64_t nr_exits;
+	uint64_t exits[VCPU_EXIT_REASONS];	/* by KVM_EXIT_*, this vCPU only */
 	void *arch;
 };
 
@@ -70,6 +71,9 @@ int vm_resume(struct vm *vm);
 bool vm_paused(struct vm *vm);
 
 void vcpu_kick(struct vcpu *v);
+const char *vcpu_exit_name(uint32_t reason);
+/* Exit statistics of the whole VM, one "key value" line each, into buf. */
+size_t vm_stats_format(struct vm *vm, char *buf, size_t n);
 /* Queue an error for v's thread (not from signal context). */
 int vcpu_mailbox_post(struct vcpu *v, const struct ras_record *rec);
 bool vcpu_mailbox_take(struct vcpu *v, struct ras_record *rec);
