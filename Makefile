@@ -113,3 +113,14 @@ clean:
 -include $(OBJS:.o=.d)
 # Real Linux guests in the nested test bed: make e2e (tests/e2e/).
 -include tests/e2e/e2e.mk
+
+# Fuzz the kernel loaders with libFuzzer + ASan/UBSan (clang): make fuzz [FUZZ_SECONDS=60]
+FUZZ_SECONDS ?= 60
+tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c x86/bzimage.c x86/multiboot.c x86/e820.c mem.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ix86 \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+fuzz: tests/fuzz/fuzz-loaders
+	mkdir -p .cache/fuzz-corpus
+	cp -n x86/guest/default.elf tests/guests/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
+	./tests/fuzz/fuzz-loaders -max_total_time=$(FUZZ_SECONDS) -max_len=65536 .cache/fuzz-corpus
+.PHONY: fuzz

@@ -89,7 +89,7 @@ badinput() { # name status regex args...
 head -c 4096 /dev/urandom > "$T/junk"
 : > "$T/empty"
 printf 'not a kernel' > "$T/short"
-head -c 3000 $G/exit.elf > "$T/truncated.elf"
+head -c 1500 $G/exit.elf > "$T/truncated.elf"	# cuts the text segment
 badinput bad-kernel-missing 2 "cannot read kernel '/nonexistent'" run -k /nonexistent
 badinput bad-kernel-dir 2 "cannot read kernel" run -k /
 badinput bad-kernel-format 2 "unknown kernel format" run -k "$T/junk"

@@ -21,7 +21,7 @@ _start:
 	mov	$boot_stack_top, %esp
 	mov	%eax, mb_magic
 	mov	%ebx, mb_info
-	lgdt	gdt_desc
+	lgdt	bsp_gdt_desc
 	ljmp	$0x08, $1f
 1:	mov	$0x10, %ax
 	mov	%ax, %ds
@@ -129,6 +129,14 @@ trap_common:
 	ret
 
 	.data
+	.align 8
+bsp_gdt:
+	.quad	0
+	.quad	0x00cf9a000000ffff	/* 0x08: flat 32-bit code */
+	.quad	0x00cf92000000ffff	/* 0x10: flat data */
+bsp_gdt_desc:
+	.word	bsp_gdt_desc - bsp_gdt - 1
+	.long	bsp_gdt
 	.align 4
 	.globl mb_magic, mb_info
 mb_magic:	.long 0
@@ -143,7 +151,10 @@ ap_stacks:	.space 4096 * AP_MAX
 boot_stack:	.space 16384
 boot_stack_top:
 
-/* Real-mode entry for APs, and the GDT all CPUs use (reachable from 16-bit code). */
+/*
+ * Real-mode entry for APs, run at 0x8000 after smp_start() copied it there,
+ * with its own copy of the GDT (reachable from 16-bit code).
+ */
 	.section .trampoline, "ax"
 	.code16
 	.globl ap_trampoline

@@ -184,12 +184,17 @@ void ap_main(void)
 		ap_payload();
 }
 
+extern char __tramp_load[], __tramp_start[], __tramp_end[];
+
 uint32_t smp_start(uint32_t want)
 {
 	uint32_t spins;
 
 	if (!want)
 		return 0;
+	/* The trampoline is linked to run at 0x8000 but loaded with the kernel. */
+	for (uint32_t i = 0; i < (uint32_t)(__tramp_end - __tramp_start); i++)
+		((volatile char *)__tramp_start)[i] = __tramp_load[i];
 	*apic(APIC_ICR_HI) = 0;
 	*apic(APIC_ICR_LO) = 0x000c4500;	/* INIT, all excluding self */
 	*apic(APIC_ICR_LO) = 0x000c4608;	/* SIPI, vector 0x08 -> 0x8000 */

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * libFuzzer target: kernel images are untrusted input. Every byte string
+ * goes through the loader probes and loaders into a small guest RAM; the
+ * sanitizers catch any access outside the image or outside guest RAM.
+ * The first byte picks the command line and whether an initrd is given.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot.h"
+#include "lkvm/mem.h"
+
+#define RAM (16u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static uint8_t *ram;
+	static const uint8_t initrd[4096];
+	struct mem_map m;
+	struct x86_boot b;
+	struct x86_files f;
+	char err[256];
+
+	if (!ram)
+		ram = malloc(RAM);
+	if (!ram || size < 1)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	mem_map_add(&m, 0, RAM, ram);
+	memset(&f, 0, sizeof(f));
+	f.kernel = data + 1;
+	f.kernel_size = size - 1;
+	f.kernel_name = "fuzz";
+	f.params = (data[0] & 1) ? "console=ttyS0" : NULL;
+	if (data[0] & 2) {
+		f.initrd = initrd;
+		f.initrd_size = (data[0] & 4) ? sizeof(initrd) : 1;
+		f.initrd_name = "initrd";
+	}
+	memset(&b, 0, sizeof(b));
+	if (bzimage_probe(f.kernel, f.kernel_size))
+		bzimage_load(&m, &f, &b, err, sizeof(err));
+	if (multiboot_probe(f.kernel, f.kernel_size))
+		multiboot_load(&m, &f, &b, err, sizeof(err));
+	return 0;
+}
