@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "boot.h"
+#include "pvh.h"
 #include "lkvm/mem.h"
 
 #define RAM (16u << 20)
@@ -45,5 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		bzimage_load(&m, &f, &b, err, sizeof(err));
 	if (multiboot_probe(f.kernel, f.kernel_size))
 		multiboot_load(&m, &f, &b, err, sizeof(err));
+	if (pvh_probe(f.kernel, f.kernel_size))
+		pvh_load(&m, &f, &b, err, sizeof(err));
 	return 0;
 }

@@ -13,5 +13,6 @@ Suite *mce_suite(void);
 Suite *ras_policy_suite(void);
 Suite *ras_event_suite(void);
 Suite *io_bus_suite(void);
+Suite *pvh_suite(void);
 
 #endif
