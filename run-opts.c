@@ -16,6 +16,7 @@ enum {
 	OPT_RAS_LOG,
 	OPT_RAS_TEST_PORT,
 	OPT_REBOOT,
+	OPT_HUGETLBFS,
 };
 
 static const struct option run_longopts[] = {
@@ -31,6 +32,7 @@ static const struct option run_longopts[] = {
 	{ "ras-log",		required_argument, NULL, OPT_RAS_LOG },
 	{ "ras-test-port",	no_argument,	   NULL, OPT_RAS_TEST_PORT },
 	{ "reboot",		no_argument,	   NULL, OPT_REBOOT },
+	{ "hugetlbfs",		required_argument, NULL, OPT_HUGETLBFS },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -56,6 +58,7 @@ void run_opts_usage(FILE *f)
 "                         stop: stop the VM, report, exit with status 4\n"
 "      --ras-log FILE     append one JSON line per memory error to FILE\n"
 "      --ras-test-port    test only: let the guest request memory errors\n"
+"      --hugetlbfs DIR    back guest RAM with huge pages from a hugetlbfs mount\n"
 "      --reboot           when the guest resets, boot it again (fresh RAM:\n"
 "                         poisoned pages are gone) instead of exiting 0\n"
 "      --debug            trace VM exits to stderr\n"
@@ -182,6 +185,11 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			break;
 		case OPT_REBOOT:
 			o->reboot = true;
+			break;
+		case OPT_HUGETLBFS:
+			if (!*optarg)
+				fail("invalid --hugetlbfs '': give the directory of a hugetlbfs mount");
+			o->hugetlbfs = optarg;
 			break;
 		case 'h':
 			o->help = true;

@@ -10,6 +10,8 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "lkvm/arch.h"
@@ -44,6 +46,45 @@ static int vm_open_kvm(struct vm *vm)
 }
 
 /*
+ * Guest RAM from a hugetlbfs mount, over the reserved range at p: an
+ * unlinked file, reserved at mmap time so a shortage shows now, not as a
+ * SIGBUS later.
+ */
+static int vm_map_hugetlbfs(const char *dir, uint8_t *p, uint64_t ram)
+{
+	char path[4096];
+	struct statfs sfs;
+	int fd;
+
+	if (statfs(dir, &sfs) < 0 || (unsigned long)sfs.f_type != HUGETLBFS_MAGIC) {
+		pr_err("--hugetlbfs %s is not a hugetlbfs mount; mount one with 'mount -t hugetlbfs none DIR'",
+		       dir);
+		return LKVM_EXIT_USAGE;
+	}
+	if ((uint64_t)sfs.f_bsize == 0 || ram % (uint64_t)sfs.f_bsize) {
+		pr_err("--mem must be a multiple of the huge page size (%ld KiB) with --hugetlbfs",
+		       (long)sfs.f_bsize / 1024);
+		return LKVM_EXIT_USAGE;
+	}
+	snprintf(path, sizeof(path), "%s/lkvm-XXXXXX", dir);
+	fd = mkostemp(path, O_CLOEXEC);
+	if (fd < 0) {
+		pr_err("cannot create a file in --hugetlbfs %s: %s", dir, strerror(errno));
+		return LKVM_EXIT_ERROR;
+	}
+	unlink(path);
+	if (ftruncate(fd, (off_t)ram) < 0 ||
+	    mmap(p, ram, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) == MAP_FAILED) {
+		pr_err("cannot get %llu MiB of huge pages from %s: %s; raise /proc/sys/vm/nr_hugepages",
+		       (unsigned long long)(ram / MiB), dir, strerror(errno));
+		close(fd);
+		return LKVM_EXIT_ERROR;
+	}
+	close(fd);	/* the mapping keeps the file */
+	return 0;
+}
+
+/*
  * One host mapping for all of guest RAM, 2 MiB aligned so the host can back
  * it with huge pages; the arch cuts it into guest-physical regions.
  */
@@ -64,7 +105,14 @@ static int vm_map_ram(struct vm *vm)
 	}
 	vm->mem.base = p;
 	p = (uint8_t *)ALIGN_UP((uintptr_t)p, 2 * MiB);
-	madvise(p, ram, MADV_HUGEPAGE);
+	if (vm->opts->hugetlbfs) {
+		int ret = vm_map_hugetlbfs(vm->opts->hugetlbfs, p, ram);
+
+		if (ret)
+			return ret;
+	} else {
+		madvise(p, ram, MADV_HUGEPAGE);
+	}
 	madvise(p, ram, MADV_DONTDUMP);
 
 	n = arch_mem_layout(ram, ar, MEM_MAX_REGIONS);

@@ -31,6 +31,7 @@ struct run_opts {
 	const char *ras_log;
 	bool ras_test_port;		/* test-only: guest may request poison */
 	bool reboot;			/* guest reset reboots instead of exiting */
+	const char *hugetlbfs;		/* guest RAM from this hugetlbfs mount */
 };
 
 /*

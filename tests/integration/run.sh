@@ -134,6 +134,26 @@ else
 	skip no-kvm-permission "needs root, unshare and setpriv"
 fi
 
+# --- guest RAM from hugetlbfs (needs root to mount and reserve pages) ---
+t=hugetlbfs
+badinput hugetlbfs-not-mount 2 "is not a hugetlbfs mount" run --hugetlbfs "$T"
+hp="$T/hp"; mkdir -p "$hp"
+if [ "$(id -u)" -eq 0 ] && mount -t hugetlbfs none "$hp" 2>/dev/null; then
+	old=$(cat /proc/sys/vm/nr_hugepages)
+	echo $((old + 32)) > /proc/sys/vm/nr_hugepages
+	if [ "$(cat /proc/sys/vm/nr_hugepages)" -ge $((old + 32)) ]; then
+		run run --hugetlbfs "$hp" -m 64
+		expect_status $t 0 && expect_out $t out 'memory:  64 MiB' && ok $t
+		badinput hugetlbfs-odd-size 2 "multiple of the huge page size" run --hugetlbfs "$hp" -m 63
+	else
+		skip $t "the host could not reserve 32 huge pages"
+	fi
+	echo "$old" > /proc/sys/vm/nr_hugepages
+	umount "$hp"
+else
+	skip $t "needs root to mount hugetlbfs"
+fi
+
 # --- control socket: list, pause, resume, stop ---
 t=ctl
 $LKVM run -k $G/idle.elf --name ctltest -c 2 >"$T/ctl.out" 2>"$T/ctl.err" </dev/null &
