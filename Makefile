@@ -95,6 +95,9 @@ lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
 		$(CORE_SRCS) $(ARCH_SRCS)
+	$(call Q,CPPCHECK,guests)cppcheck --quiet --error-exitcode=1 --platform=unix32 \
+		--enable=warning,style,performance,portability --inline-suppr \
+		--suppress=missingIncludeSystem --std=c11 -Ix86/guest x86/guest/*.c tests/guests/*.c
 
 bench: lkvm tests/guests/pio.elf
 	./bench/run.sh

@@ -193,7 +193,7 @@ uint32_t smp_start(uint32_t want)
 	if (!want)
 		return 0;
 	/* The trampoline is linked to run at 0x8000 but loaded with the kernel. */
-	for (uint32_t i = 0; i < (uint32_t)(__tramp_end - __tramp_start); i++)
+	for (uint32_t i = 0; i < (uintptr_t)__tramp_end - (uintptr_t)__tramp_start; i++)
 		((volatile char *)__tramp_start)[i] = __tramp_load[i];
 	*apic(APIC_ICR_HI) = 0;
 	*apic(APIC_ICR_LO) = 0x000c4500;	/* INIT, all excluding self */
