@@ -345,35 +345,6 @@ unsigned int ras_poisoned_count(struct vm *vm)
 	return (unsigned int)(bytes / 4096);
 }
 
-int ras_remap_poisoned(struct vm *vm)
-{
-	unsigned int i;
-	int ret = 0;
-
-	pthread_mutex_lock(&vm->ras->lock);
-	for (i = 0; i < vm->ras->nr_poison; i++) {
-		uint64_t gpa = vm->ras->poison[i].gpa, len = vm->ras->poison[i].len;
-		long ps = sysconf(_SC_PAGESIZE);
-		uint8_t *hva = mem_gpa_to_hva(&vm->mem, gpa, len);
-		uint8_t *start, *end;
-
-		if (!hva)
-			continue;
-		start = (uint8_t *)ALIGN_DOWN((uintptr_t)hva, (uintptr_t)ps);
-		end = (uint8_t *)ALIGN_UP((uintptr_t)hva + len, (uintptr_t)ps);
-		/* Fresh zeroed pages replace the bad ones; KVM follows the new mapping. */
-		if (mmap(start, (size_t)(end - start), PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED) {
-			pr_err("cannot replace poisoned guest memory at 0x%llx: %s",
-			       (unsigned long long)gpa, strerror(errno));
-			ret = -1;
-		}
-	}
-	vm->ras->nr_poison = 0;
-	pthread_mutex_unlock(&vm->ras->lock);
-	return ret;
-}
-
 static void ras_handle(struct vcpu *v, const struct ras_record *rec, bool own)
 {
 	struct vm *vm = v->vm;
