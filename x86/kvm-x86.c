@@ -8,6 +8,7 @@
 
 #include "lkvm/arch.h"
 #include "lkvm/util.h"
+#include "pc.h"
 #include "x86.h"
 
 #define X86_TSS_ADDR		0xfffbd000ULL
@@ -80,11 +81,26 @@ int arch_vm_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	}
 	x->uart = uart_create(vm, 0x3f8, 4);
-	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm)) {
+	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm) || rtc_create(vm)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
 	return 0;
+}
+
+/* CPUID leaf 1 (signature, feature flags) for the MP table's processor entries. */
+static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *features)
+{
+	uint32_t i;
+
+	*sig = 0;
+	*features = 0;
+	for (i = 0; i < x->cpuid->nent; i++) {
+		if (x->cpuid->entries[i].function == 1) {
+			*sig = x->cpuid->entries[i].eax;
+			*features = x->cpuid->entries[i].edx;
+		}
+	}
 }
 
 static int x86_read_file(const char *what, const char *path, uint8_t **buf, size_t *n)
@@ -129,9 +145,20 @@ int arch_load_kernel(struct vm *vm)
 	}
 	f.params = o->params;
 
-	if (bzimage_probe(f.kernel, f.kernel_size))
+	if (bzimage_probe(f.kernel, f.kernel_size)) {
 		ret = bzimage_load(&vm->mem, &f, &x->boot, err, sizeof(err));
-	else if (multiboot_probe(f.kernel, f.kernel_size))
+		if (ret == 0) {
+			/* Linux without ACPI finds the vCPUs and the I/O APIC here. */
+			uint32_t sig, features;
+
+			x86_cpu_signature(x, &sig, &features);
+			if (mptable_write(&vm->mem, vm->nr_vcpus, sig, features)) {
+				snprintf(err, sizeof(err), "no room for the MP table at 0x%llx; raise --mem",
+					 (unsigned long long)MPTABLE_ADDR);
+				ret = -1;
+			}
+		}
+	} else if (multiboot_probe(f.kernel, f.kernel_size))
 		ret = multiboot_load(&vm->mem, &f, &x->boot, err, sizeof(err));
 	else {
 		snprintf(err, sizeof(err), "%s: unknown kernel format; lkvm boots Linux bzImage and multiboot ELF kernels",

@@ -50,14 +50,24 @@ static void pm_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		vm_request_stop(v->vm, LKVM_EXIT_OK, lkvm_debug ? "guest powered off" : NULL);
 }
 
-/* No keyboard: empty buffers; the only command that matters is reset. */
+/*
+ * No keyboard controller behind the ports, only its reset line. The status
+ * says "output buffer full, input buffer empty": a driver that drains the
+ * output buffer (Linux's i8042_flush) gives up after a few reads and reports
+ * no controller at once, instead of timing out command after command (each
+ * status poll is a VM exit); the input buffer is always free, so a reset
+ * command is taken without waiting. The data port reads 0xff, as with no
+ * device attached.
+ */
+#define I8042_STR_OBF	0x01
+
 static void i8042_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		     bool is_write, void *opaque)
 {
 	(void)off;
 	(void)opaque;
 	if (!is_write)
-		memset(data, 0, len);
+		memset(data, 0xff, len);
 }
 
 static void i8042_cmd_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
@@ -65,8 +75,8 @@ static void i8042_cmd_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned i
 {
 	if (is_write && data[0] == I8042_RESET)
 		vm_request_stop(v->vm, LKVM_RESET, NULL);
-	else
-		i8042_io(v, off, data, len, is_write, opaque);
+	else if (!is_write)
+		io_data_put(data, len, I8042_STR_OBF);
 }
 
 static void post_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,

@@ -1,5 +1,7 @@
-# Nested end-to-end tests with real Linux guests and real memory errors:
+# Nested end-to-end tests with real Linux guests and real memory errors
+# (tests/e2e/README.md):
 #   make e2e [E2E_SCENARIOS=boot,recovery,...] [E2E_TIMEOUT=s] [E2E_CPUS=n]
+#   make e2e-clean      build products only; the downloaded kernel stays
 # Downloads (Debian packages only) and build products live in .cache/e2e/.
 E2E_CACHE := .cache/e2e
 
@@ -16,4 +18,8 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 e2e: lkvm $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
 	./tests/e2e/run.sh
 
-.PHONY: e2e
+e2e-clean:
+	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/l1-root \
+		$(E2E_CACHE)/l2-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
+
+.PHONY: e2e e2e-clean

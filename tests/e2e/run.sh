@@ -7,6 +7,8 @@
 # Called by `make e2e` after it built .cache/e2e/lkvm.static and memtest.
 #
 # Environment: E2E_DEBUG=1 (L2's whole kernel log into the console log),
+# E2E_L2_PARAMS (L2's command line, '+' for spaces), E2E_BOOT_TIMEOUT (s),
+# E2E_KVM_AMD (kvm_amd module parameters in L1, '+' for spaces),
 # E2E_SCENARIOS="boot,recovery,..." (default all),
 # E2E_TIMEOUT (seconds for the whole QEMU run, default 1200),
 # E2E_CPUS (vCPUs for L2, default 2).
@@ -126,9 +128,13 @@ log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG,
 
 # ---- L1 ----
 CONSOLE=$C/l1-console.log
-APPEND="console=ttyS0 panic=-1 quiet e2e=$(echo $SCENARIOS | tr ' ' ,)"
+L1_LOG=quiet
+[ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
+APPEND="console=ttyS0 panic=-1 $L1_LOG e2e=$(echo "$SCENARIOS" | tr ' ' ,)"
 [ -n "${E2E_CPUS:-}" ] && APPEND="$APPEND E2E_CPUS=$E2E_CPUS"	# init gets it in its environment
-[ -n "${E2E_DEBUG:-}" ] && APPEND="$APPEND E2E_DEBUG=1"
+for v in E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD; do
+	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
+done
 pass=0 fail=0 skip=0
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -bios /usr/share/qemu/qboot.rom \

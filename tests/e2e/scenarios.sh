@@ -5,10 +5,11 @@
 LKVM=/lkvm
 KERNEL=/l2/bzImage
 INITRD=/l2/initrd
-PARAMS="console=ttyS0 quiet"
+# E2E_L2_PARAMS (from run.sh, '+' for spaces) replaces L2's command line for debugging.
+PARAMS=$(echo "${E2E_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
 MEM=256
 CPUS=${E2E_CPUS:-2}
-BOOT_TIMEOUT=300
+BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-300}
 
 trap '' PIPE	# a write to a guest that already ended must not kill us
 
@@ -55,6 +56,8 @@ vm_start() {	# name [lkvm options]
 			   split(t, u, " "); print u[1], $0; fflush() }' >"$D/out"
 	) &
 	exec 3>"$D/in"
+	# Debugging: L2's console live on L1's, so a hang still shows how far it got.
+	[ -n "${E2E_DEBUG:-}" ] && { tail -f "$D/out" | sed "s|^|E2E-LIVE $NAME |" & }
 }
 
 send() { echo "$*" >&3; }
@@ -158,6 +161,8 @@ scn_boot() {
 		sed "s|^|E2E-LOG boot out: |" "$D/out"
 		sed "s|^|E2E-LOG boot err: |" "$D/err"
 	fi
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail boot "L2 reached /init in $t s but did not answer on its console: $WHY"; return; }
 	send reboot
 	vm_wait_exit 120 || { fail boot "L2 reached /init in $t s but lkvm did not exit after reboot -f"; return; }
 	[ "$RC" = 0 ] || { fail boot "L2 reached /init in $t s; after reboot -f lkvm exited $RC, want 0"; return; }
@@ -182,6 +187,7 @@ scn_recovery() {
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail recovery "L2's shell stopped answering after the error: $WHY"; return; }
 	send reboot
 	vm_wait_exit 120 || { fail recovery "lkvm did not exit after reboot -f"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
 	grep ' E2E-L2-KLOG ' "$D/out" | sed 's/^[0-9.]* E2E-L2-KLOG //' | info
 	[ -n "$sig" ] || { fail recovery "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
 	case "$mt" in *rc=135*) ;; *) fail recovery "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
@@ -281,7 +287,7 @@ scn_reboot() {
 	result PASS reboot "AR at $GPA recovered, reboot -f, second boot clean (marker at ${t} s, no memory errors), power-off exit 0"
 }
 
-echo "E2E-L1: lkvm $($LKVM version 2>&1 | head -n 1); L2 gets $CPUS vCPU(s), $MEM MiB, '$PARAMS'"
+echo "E2E-L1: $($LKVM version 2>&1 | head -n 1); L2 gets $CPUS vCPU(s), $MEM MiB, '$PARAMS'"
 for s in ${*:-boot recovery stop ao lkvm-hit reboot}; do
 	case "$s" in
 	boot | recovery | stop | ao | reboot) scn_$s ;;
