@@ -6,12 +6,18 @@
 # as L2. Memory errors are real: lkvm debug --poison uses MADV_HWPOISON in L1.
 # Called by `make e2e` after it built .cache/e2e/lkvm.static and memtest.
 #
-# Environment: E2E_DEBUG=1 (L2's whole kernel log into the console log),
-# E2E_L2_PARAMS (L2's command line, '+' for spaces), E2E_BOOT_TIMEOUT (s),
-# E2E_KVM_AMD (kvm_amd module parameters in L1, '+' for spaces),
-# E2E_SCENARIOS="boot,recovery,..." (default all),
-# E2E_TIMEOUT (seconds for the whole QEMU run, default 1200),
-# E2E_CPUS (vCPUs for L2, default 2).
+# Environment:
+#   E2E_SCENARIOS    "recovery,stop,..." (default: all)
+#   E2E_TIMEOUT      seconds for the whole QEMU run (default 1200)
+#   E2E_IDLE         seconds without L1 console output before L1 counts as frozen (240)
+#   E2E_CPUS         vCPUs of L2 in the memory-error drills (default 1)
+#   E2E_SMP_CPUS     vCPUs of L2 in the boot scenario (default 2)
+#   E2E_BOOT_TIMEOUT seconds to wait for each L2 boot (default 180)
+#   E2E_DEBUG=1      L1 not quiet, L2's console live in L1's, L2's kernel log in boot
+#   E2E_L2_PARAMS    L2's command line, '+' for spaces (default console=ttyS0+quiet)
+#   E2E_KVM_AMD      kvm_amd options in L1, '+' for spaces
+# While it runs, QEMU's monitor is at .cache/e2e/qemu-monitor.sock (for a hang:
+# "info registers" tells whether L1 or L2 code holds the CPU).
 set -eu -o pipefail
 
 cd "$(dirname "$0")/../.."
@@ -19,7 +25,9 @@ ROOT=$PWD
 E2E=$ROOT/tests/e2e
 C=$ROOT/.cache/e2e
 TIMEOUT=${E2E_TIMEOUT:-1200}
-ALL="boot recovery stop ao lkvm-hit reboot"
+IDLE=${E2E_IDLE:-240}
+# boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
+ALL="recovery stop ao lkvm-hit reboot boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 T_START=$(date +%s.%N)
 
@@ -57,15 +65,18 @@ fi
 BUSYBOX=/bin/busybox	# from busybox-static: no shared libraries in the guests
 
 # ---- the Debian kernel (L1 and L2) ----
-kpkg() { apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | head -n 1; }
-KPKG=$(kpkg)
+kpkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | sed -n 1p
+}
+KPKG=$(kpkg) || true
 if [ -z "$KPKG" ]; then
 	apt-get update -qq >"$C/apt.log" 2>&1 || true
-	KPKG=$(kpkg)
+	KPKG=$(kpkg) || true
 fi
 if [ -z "$KPKG" ]; then
 	# Offline: the newest kernel already in the cache.
-	KPKG=$(ls -d "$C"/linux-image-*/ 2>/dev/null | sort -V | tail -n 1 | xargs -r basename)
+	KPKG=$(ls -d "$C"/linux-image-*/ 2>/dev/null | sort -V | tail -n 1 | xargs -r basename) || true
 	[ -n "$KPKG" ] || die "cannot find the current Debian kernel (apt-cache depends linux-image-amd64)"
 fi
 KVER=${KPKG#linux-image-}
@@ -131,17 +142,33 @@ CONSOLE=$C/l1-console.log
 L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=ttyS0 panic=-1 $L1_LOG e2e=$(echo "$SCENARIOS" | tr ' ' ,)"
-[ -n "${E2E_CPUS:-}" ] && APPEND="$APPEND E2E_CPUS=$E2E_CPUS"	# init gets it in its environment
-for v in E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD; do
+# Unknown name=value parameters reach L1's init as environment variables.
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 pass=0 fail=0 skip=0
+rm -f "$C/qemu-monitor.sock" "$C/l1-frozen"
 set +e
 timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -bios /usr/share/qemu/qboot.rom \
 	-cpu max -smp 1 -m 2G -nographic -no-reboot -net none -vga none \
-	-kernel "$VMLINUX" -initrd "$C/l1-initrd.cpio" -append "$APPEND" </dev/null 2>&1 |
-	tr -d '\r' | tee "$CONSOLE" | {
-	while IFS= read -r line; do
+	-kernel "$VMLINUX" -initrd "$C/l1-initrd.cpio" -append "$APPEND" \
+	-monitor "unix:$C/qemu-monitor.sock,server,nowait" -pidfile "$C/qemu.pid" </dev/null 2>&1 |
+	tee "$CONSOLE" | {
+	# Every scenario prints within its own time limits (at most a few minutes):
+	# silence much longer than that means L1 itself froze. Stop QEMU then.
+	eof=
+	while [ -z "$eof" ]; do
+		IFS= read -r -t "$IDLE" line
+		st=$?
+		if [ $st -gt 128 ]; then
+			log "L1 printed nothing for $IDLE s: it froze; stopping QEMU"
+			touch "$C/l1-frozen"
+			kill "$(cat "$C/qemu.pid")" 2>/dev/null
+			continue
+		elif [ $st -ne 0 ]; then
+			eof=1		# QEMU ended; a last line without newline is still read
+		fi
+		line=${line%$'\r'}
 		case "$line" in
 		E2E-RESULT:\ *)
 			line=${line#E2E-RESULT: }
@@ -161,15 +188,17 @@ set -e
 
 # Every scenario asked for gets exactly one line, even if L1 never said.
 for s in $SCENARIOS; do
-	r=$(grep -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " "$CONSOLE" | head -n 1 | cut -d' ' -f2)
+	r=$(tr -d '\r' <"$CONSOLE" | grep -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " | cut -d' ' -f2) || true
 	case "$r" in
 	PASS) pass=$((pass + 1)) ;;
 	SKIP) skip=$((skip + 1)) ;;
 	FAIL) fail=$((fail + 1)) ;;
 	*)
 		fail=$((fail + 1))
-		if grep -q E2E-L1-NOKVM "$CONSOLE"; then
+		if grep -aq E2E-L1-NOKVM "$CONSOLE"; then
 			why="L1 has no /dev/kvm (kvm_amd did not load)"
+		elif [ -f "$C/l1-frozen" ]; then
+			why="no result: L1 froze during '$(tr -d '\r' <"$CONSOLE" | sed -n 's/^E2E-L1: scenario \([^:]*\):.*/\1/p' | tail -n 1)' (no console output for $IDLE s)"
 		elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
 			why="no result: QEMU hit the $TIMEOUT s time limit"
 		else
