@@ -30,11 +30,10 @@ uint64_t mce_cap(unsigned int host_banks, uint64_t host_supported)
 	return banks | (host_supported & (MCG_CTL_P | MCG_SER_P));
 }
 
-unsigned int mce_bank(uint64_t mcg_cap)
+unsigned int mce_bank(uint64_t mcg_cap, bool action_required)
 {
 	unsigned int banks = (unsigned int)(mcg_cap & 0xff);
+	unsigned int ar = banks > MCE_BANK_DEFAULT ? MCE_BANK_DEFAULT : (banks ? banks - 1 : 0);
 
-	if (banks > MCE_BANK_DEFAULT)
-		return MCE_BANK_DEFAULT;
-	return banks ? banks - 1 : 0;
+	return (action_required || ar == 0) ? ar : ar - 1;
 }

@@ -45,6 +45,11 @@ void mce_encode(bool amd, bool action_required, uint64_t gpa, struct mce_values 
 /* MCG_CAP lkvm asks for: up to 10 banks, plus what the host offers of
  * MCG_CTL_P and MCG_SER_P. */
 uint64_t mce_cap(unsigned int host_banks, uint64_t host_supported);
-unsigned int mce_bank(uint64_t mcg_cap);
+/*
+ * Bank for an error: action required in bank 9 (or the last bank), action
+ * optional in the bank below it, so an AO that the guest logged but kept
+ * (AMD deferred) does not make the later AR on the same page an overflow.
+ */
+unsigned int mce_bank(uint64_t mcg_cap, bool action_required);
 
 #endif

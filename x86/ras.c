@@ -76,12 +76,11 @@ static int x86_read_msrs(struct vcpu *v, const uint32_t *idx, uint64_t *val, uns
 static bool x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
 {
 	struct x86_vm *x = x86_vm(v->vm);
-	unsigned int bank = mce_bank(x->mcg_cap);
+	unsigned int bank = mce_bank(x->mcg_cap, e->kind == RAS_AR);
 	uint32_t idx[3] = { MSR_MCG_STATUS, MSR_MC0_CTL + 4 * bank, MSR_MCG_CTL };
 	uint64_t val[3];
 	struct kvm_sregs s;
 
-	(void)e;
 	if (x->mce_error) {
 		snprintf(why, n, "machine checks are not available on this host (%s)",
 			 strerror(-x->mce_error));
@@ -130,7 +129,7 @@ static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	m.addr = mv.addr;
 	m.misc = mv.misc;
 	m.mcg_status = mv.mcg_status;
-	m.bank = (uint8_t)mce_bank(x->mcg_cap);
+	m.bank = (uint8_t)mce_bank(x->mcg_cap, e->kind == RAS_AR);
 	if (ioctl(v->fd, KVM_X86_SET_MCE, &m) < 0)
 		return -errno;
 	snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx",

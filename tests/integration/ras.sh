@@ -28,7 +28,7 @@ t=ras-inject-ao
 run run -k $M --ras-test-port --ras-log "$T/ao.json" -c 2 -p "mode=ao gpa=$GPA"
 if expect_status $t 33; then
 	S=$(vendor_status AO)
-	expect_out $t out "^mce: cpu=0 bank=9 status=$S addr=$GPA misc=0x8c mcg_status=0x5 " &&
+	expect_out $t out "^mce: cpu=0 bank=8 status=$S addr=$GPA misc=0x8c mcg_status=0x5 " &&
 	expect_out $t ao.json "\"vcpu\":null,\"kind\":\"AO\",.*\"gpa\":\"$GPA\".*\"action\":\"injected\"" && ok $t
 fi
 

@@ -100,17 +100,24 @@ END_TEST
 
 START_TEST(test_bank)
 {
-	ck_assert_uint_eq(mce_bank(10), 9);
-	ck_assert_uint_eq(mce_bank(6), 5);
-	ck_assert_uint_eq(mce_bank(1), 0);
-	ck_assert_uint_eq(mce_bank(0), 0);
-	ck_assert_uint_eq(mce_bank(32), MCE_BANK_DEFAULT);
+	ck_assert_uint_eq(mce_bank(10, true), 9);
+	ck_assert_uint_eq(mce_bank(6, true), 5);
+	ck_assert_uint_eq(mce_bank(1, true), 0);
+	ck_assert_uint_eq(mce_bank(0, true), 0);
+	ck_assert_uint_eq(mce_bank(32, true), MCE_BANK_DEFAULT);
 	/* Only the bank count (bits 7:0) matters. */
-	ck_assert_uint_eq(mce_bank(0x100010a), 9);
-	ck_assert_uint_eq(mce_bank(0x1000106), 5);
-	ck_assert_uint_eq(mce_bank(0x100), 0);
-	ck_assert_uint_eq(mce_bank(mce_cap(32, 0x1000100)), 9);
-	ck_assert_uint_eq(mce_bank(mce_cap(2, 0x1000100)), 1);
+	ck_assert_uint_eq(mce_bank(0x100010a, true), 9);
+	ck_assert_uint_eq(mce_bank(0x1000106, true), 5);
+	/* AO goes one bank below AR, so the two never share a bank. */
+	ck_assert_uint_eq(mce_bank(10, false), 8);
+	ck_assert_uint_eq(mce_bank(32, false), 8);
+	ck_assert_uint_eq(mce_bank(6, false), 4);
+	ck_assert_uint_eq(mce_bank(2, false), 0);
+	ck_assert_uint_eq(mce_bank(1, false), 0);
+	ck_assert_uint_eq(mce_bank(0, false), 0);
+	ck_assert_uint_eq(mce_bank(0x100, true), 0);
+	ck_assert_uint_eq(mce_bank(mce_cap(32, 0x1000100), true), 9);
+	ck_assert_uint_eq(mce_bank(mce_cap(2, 0x1000100), true), 1);
 }
 END_TEST
 
