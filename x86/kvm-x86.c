@@ -9,6 +9,7 @@
 #include "lkvm/arch.h"
 #include "lkvm/util.h"
 #include "pc.h"
+#include "pvh.h"
 #include "x86.h"
 
 #define X86_TSS_ADDR		0xfffbd000ULL
@@ -145,8 +146,12 @@ int arch_load_kernel(struct vm *vm)
 	}
 	f.params = o->params;
 
-	if (bzimage_probe(f.kernel, f.kernel_size)) {
-		ret = bzimage_load(&vm->mem, &f, &x->boot, err, sizeof(err));
+	if (bzimage_probe(f.kernel, f.kernel_size) || pvh_probe(f.kernel, f.kernel_size)) {
+		/* An uncompressed vmlinux (PVH) skips the decompressor: boots faster. */
+		if (bzimage_probe(f.kernel, f.kernel_size))
+			ret = bzimage_load(&vm->mem, &f, &x->boot, err, sizeof(err));
+		else
+			ret = pvh_load(&vm->mem, &f, &x->boot, err, sizeof(err));
 		if (ret == 0) {
 			/* Linux without ACPI finds the vCPUs and the I/O APIC here. */
 			uint32_t sig, features;
@@ -161,7 +166,7 @@ int arch_load_kernel(struct vm *vm)
 	} else if (multiboot_probe(f.kernel, f.kernel_size))
 		ret = multiboot_load(&vm->mem, &f, &x->boot, err, sizeof(err));
 	else {
-		snprintf(err, sizeof(err), "%s: unknown kernel format; lkvm boots Linux bzImage and multiboot ELF kernels",
+		snprintf(err, sizeof(err), "%s: unknown kernel format; lkvm boots Linux bzImage, ELF vmlinux with a PVH note, and multiboot ELF kernels",
 			 f.kernel_name);
 		ret = -1;
 	}
