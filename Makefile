@@ -70,7 +70,7 @@ x86/builtin-guest.o: x86/builtin-guest.S x86/guest/default.elf
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
 UNIT_SRCS := $(wildcard tests/unit/*.c) mem.c run-opts.c util.c ras-policy.c ras-event.c \
-	io-bus.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/mce.c x86/pvh.c
+	io-bus.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/mce.c x86/pvh.c x86/cmdline.c
 UNIT_HDRS := $(wildcard include/lkvm/*.h x86/*.h tests/unit/*.h)
 TEST_GUESTS := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -67,6 +67,13 @@ int multiboot_probe(const uint8_t *k, size_t n);
 int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 		   char *err, size_t errlen);
 
+/*
+ * Linux command line: "pci=off" (this machine has no PCI: no config-space
+ * probing, no AGP aperture scan) before the user's params, unless they set
+ * pci= themselves. Returns a malloc'ed string, or NULL.
+ */
+char *x86_linux_params(const char *user);
+
 /* Little-endian field access into untrusted buffers (caller checks bounds). */
 static inline uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static inline uint32_t rd32(const uint8_t *p) { return (uint32_t)rd16(p) | (uint32_t)rd16(p + 2) << 16; }

@@ -121,7 +121,7 @@ int arch_load_kernel(struct vm *vm)
 	struct run_opts *o = vm->opts;
 	struct x86_files f = { 0 };
 	uint8_t *kbuf = NULL, *ibuf = NULL;
-	char err[256];
+	char err[256], *linux_params = NULL;
 	int ret;
 
 	if (o->kernel) {
@@ -147,6 +147,13 @@ int arch_load_kernel(struct vm *vm)
 	f.params = o->params;
 
 	if (bzimage_probe(f.kernel, f.kernel_size) || pvh_probe(f.kernel, f.kernel_size)) {
+		linux_params = x86_linux_params(o->params);
+		if (!linux_params) {
+			free(kbuf);
+			free(ibuf);
+			return LKVM_EXIT_ERROR;
+		}
+		f.params = linux_params;
 		/* An uncompressed vmlinux (PVH) skips the decompressor: boots faster. */
 		if (bzimage_probe(f.kernel, f.kernel_size))
 			ret = bzimage_load(&vm->mem, &f, &x->boot, err, sizeof(err));
@@ -172,6 +179,7 @@ int arch_load_kernel(struct vm *vm)
 	}
 	free(kbuf);
 	free(ibuf);
+	free(linux_params);
 	if (ret) {
 		pr_err("%s", err);
 		return LKVM_EXIT_USAGE;

@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, ras_event_suite());
 	srunner_add_suite(sr, io_bus_suite());
 	srunner_add_suite(sr, pvh_suite());
+	srunner_add_suite(sr, cmdline_suite());
 
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -14,5 +14,6 @@ Suite *ras_policy_suite(void);
 Suite *ras_event_suite(void);
 Suite *io_bus_suite(void);
 Suite *pvh_suite(void);
+Suite *cmdline_suite(void);
 
 #endif
