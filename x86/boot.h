@@ -59,6 +59,9 @@ struct e820_entry {
 /* The guest's physical memory map as firmware would report it. */
 int x86_e820_build(const struct mem_map *m, struct e820_entry *e, int max);
 
+/* In a loader with (char *err, size_t errlen): say why, return -1. */
+#define loader_fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
+
 /* Returns 0, or -1 with a one-line reason in err. */
 int bzimage_probe(const uint8_t *k, size_t n);
 int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,

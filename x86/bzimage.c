@@ -40,8 +40,6 @@
 #define LOADED_HIGH		(1 << 0)
 #define CAN_USE_HEAP		(1 << 7)
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
 int bzimage_probe(const uint8_t *k, size_t n)
 {
 	return n >= 0x264 && rd16(k + HDR_BOOT_FLAG) == 0xaa55 &&
@@ -88,14 +86,14 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 	int i, ne;
 
 	if (!bzimage_probe(k, n))
-		fail("%s: not a Linux bzImage (no HdrS header)", f->kernel_name);
+		loader_fail("%s: not a Linux bzImage (no HdrS header)", f->kernel_name);
 	version = rd16(k + HDR_VERSION);
 	if (version < 0x020c || !(rd16(k + HDR_XLOADFLAGS) & XLF_KERNEL_64))
-		fail("%s: boot protocol %u.%02u without a 64-bit entry; lkvm needs protocol 2.12+ (Linux 3.8 or later, x86-64)",
+		loader_fail("%s: boot protocol %u.%02u without a 64-bit entry; lkvm needs protocol 2.12+ (Linux 3.8 or later, x86-64)",
 		     f->kernel_name, (unsigned int)version >> 8, (unsigned int)version & 0xff);
 	setup_size = ((uint64_t)(k[HDR_SETUP_SECTS] ? k[HDR_SETUP_SECTS] : 4) + 1) * 512;
 	if (setup_size >= n)
-		fail("%s: truncated bzImage (setup claims %llu bytes, file has %zu)",
+		loader_fail("%s: truncated bzImage (setup claims %llu bytes, file has %zu)",
 		     f->kernel_name, (unsigned long long)setup_size, n);
 	pm_size = n - setup_size;
 	init_size = rd32(k + HDR_INIT_SIZE);
@@ -109,44 +107,44 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 		low_end = 0;
 	init_end = MAX(X86_KERNEL_ADDR, pref < X86_MMIO_HOLE ? pref : 0) + MAX((uint64_t)init_size, pm_size);
 	if (init_end > low_end)
-		fail("%s: needs %llu MiB of RAM to unpack, the VM has %llu MiB below 3 GiB; raise --mem",
+		loader_fail("%s: needs %llu MiB of RAM to unpack, the VM has %llu MiB below 3 GiB; raise --mem",
 		     f->kernel_name, (unsigned long long)ALIGN_UP(init_end, MiB) / MiB,
 		     (unsigned long long)low_end / MiB);
 
 	cmdlen = f->params ? strlen(f->params) : 0;
 	/* cmdline_size is the longest command line, without its NUL. */
 	if (cmdline_size && cmdlen > cmdline_size)
-		fail("kernel command line is %zu bytes; this kernel takes at most %u", cmdlen,
+		loader_fail("kernel command line is %zu bytes; this kernel takes at most %u", cmdlen,
 		     cmdline_size);
 	if (cmdlen >= X86_CMDLINE_MAX)
-		fail("kernel command line is %zu bytes; lkvm passes at most %llu", cmdlen,
+		loader_fail("kernel command line is %zu bytes; lkvm passes at most %llu", cmdlen,
 		     X86_CMDLINE_MAX - 1);
 
 	dst = mem_gpa_to_hva(m, X86_KERNEL_ADDR, pm_size);
 	if (!dst)
-		fail("%s: kernel does not fit in guest RAM; raise --mem", f->kernel_name);
+		loader_fail("%s: kernel does not fit in guest RAM; raise --mem", f->kernel_name);
 	memcpy(dst, k + setup_size, pm_size);
 
 	if (f->initrd) {
 		uint64_t top = MIN(low_end, initrd_max + 1);
 
 		if (f->initrd_size > top)
-			fail("initrd %s (%zu MiB) does not fit below %llu MiB; raise --mem",
+			loader_fail("initrd %s (%zu MiB) does not fit below %llu MiB; raise --mem",
 			     f->initrd_name, f->initrd_size >> 20, (unsigned long long)top >> 20);
 		initrd_addr = ALIGN_DOWN(top - f->initrd_size, 4096);
 		if (initrd_addr < init_end)
-			fail("kernel and initrd %s overlap: %llu MiB of RAM is too small for both; raise --mem",
+			loader_fail("kernel and initrd %s overlap: %llu MiB of RAM is too small for both; raise --mem",
 			     f->initrd_name, (unsigned long long)low_end / MiB);
 		dst = mem_gpa_to_hva(m, initrd_addr, f->initrd_size);
 		if (!dst)
-			fail("initrd %s does not fit in guest RAM; raise --mem", f->initrd_name);
+			loader_fail("initrd %s does not fit in guest RAM; raise --mem", f->initrd_name);
 		memcpy(dst, f->initrd, f->initrd_size);
 	}
 
 	bp = mem_gpa_to_hva(m, X86_BOOT_PARAMS_ADDR, 0x1000);
 	dst = mem_gpa_to_hva(m, X86_CMDLINE_ADDR, cmdlen + 1);
 	if (!bp || !dst)
-		fail("guest RAM too small for boot data; raise --mem");
+		loader_fail("guest RAM too small for boot data; raise --mem");
 	memset(bp, 0, 0x1000);
 	/* The setup header, as long as the image says it is (byte at 0x201). */
 	hdr_end = MIN((size_t)HDR_JUMP + 2 + k[HDR_JUMP + 1], n);
@@ -168,7 +166,7 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 		memcpy(bp + BP_E820_TABLE + 20 * i, &e820[i], 20);
 
 	if (bzimage_setup_long_mode(m, b))
-		fail("guest RAM too small for page tables; raise --mem");
+		loader_fail("guest RAM too small for page tables; raise --mem");
 	b->mode = X86_BOOT_LONG64;
 	b->rip = X86_KERNEL_ADDR + 0x200;	/* startup_64 */
 	b->rsi = X86_BOOT_PARAMS_ADDR;

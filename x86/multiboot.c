@@ -35,8 +35,6 @@ struct seg {
 	uint64_t addr, filesz, memsz, off;
 };
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
 /* Offset of a valid multiboot header in the first 8 KiB, or -1. */
 static long mb_find(const uint8_t *k, size_t n)
 {
@@ -67,19 +65,19 @@ static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint6
 	int i;
 
 	if (n < 52 || memcmp(k, "\177ELF", 4))
-		fail("%s: multiboot kernel is not ELF and has no a.out address fields", name);
+		loader_fail("%s: multiboot kernel is not ELF and has no a.out address fields", name);
 	if (k[4] != 1 || k[5] != 1)
-		fail("%s: multiboot ELF must be 32-bit little-endian (ELFCLASS32); build with -m32 or objcopy -O elf32-i386",
+		loader_fail("%s: multiboot ELF must be 32-bit little-endian (ELFCLASS32); build with -m32 or objcopy -O elf32-i386",
 		     name);
 	if (rd16(k + 16) != 2 || rd16(k + 18) != 3)
-		fail("%s: multiboot ELF must be an i386 executable", name);
+		loader_fail("%s: multiboot ELF must be an i386 executable", name);
 	*entry = rd32(k + 24);
 	phoff = rd32(k + 28);
 	phentsize = rd16(k + 42);
 	phnum = rd16(k + 44);
 	if (phentsize < 32 || phnum == 0 || phoff > n ||
 	    (uint64_t)phentsize * phnum > n - phoff)
-		fail("%s: truncated or malformed ELF program headers", name);
+		loader_fail("%s: truncated or malformed ELF program headers", name);
 	*ns = 0;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = k + phoff + (size_t)i * phentsize;
@@ -92,13 +90,13 @@ static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint6
 		sg.filesz = rd32(ph + 16);
 		sg.memsz = rd32(ph + 20);
 		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
-			fail("%s: ELF segment %d lies outside the file (truncated?)", name, i);
+			loader_fail("%s: ELF segment %d lies outside the file (truncated?)", name, i);
 		if (*ns >= MAX_SEGS)
-			fail("%s: more than %d loadable segments", name, MAX_SEGS);
+			loader_fail("%s: more than %d loadable segments", name, MAX_SEGS);
 		s[(*ns)++] = sg;
 	}
 	if (!*ns)
-		fail("%s: ELF has no loadable segments", name);
+		loader_fail("%s: ELF has no loadable segments", name);
 	return 0;
 }
 
@@ -109,24 +107,24 @@ static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct seg *s, in
 	uint64_t off, len;
 
 	if ((size_t)hoff + 32 > n)
-		fail("%s: truncated multiboot header", name);
+		loader_fail("%s: truncated multiboot header", name);
 	header_addr = rd32(k + hoff + 12);
 	load_addr = rd32(k + hoff + 16);
 	load_end = rd32(k + hoff + 20);
 	bss_end = rd32(k + hoff + 24);
 	*entry = rd32(k + hoff + 28);
 	if (load_addr > header_addr)
-		fail("%s: multiboot load_addr 0x%x is after header_addr 0x%x", name, load_addr,
+		loader_fail("%s: multiboot load_addr 0x%x is after header_addr 0x%x", name, load_addr,
 		     header_addr);
 	if (header_addr - load_addr > (uint64_t)hoff)
-		fail("%s: multiboot load_addr 0x%x would start before the beginning of the file",
+		loader_fail("%s: multiboot load_addr 0x%x would start before the beginning of the file",
 		     name, load_addr);
 	off = (uint64_t)hoff - (header_addr - load_addr);
 	len = load_end ? (uint64_t)load_end - load_addr : n - off;
 	if (load_end && load_end < load_addr)
-		fail("%s: multiboot load_end_addr is below load_addr", name);
+		loader_fail("%s: multiboot load_end_addr is below load_addr", name);
 	if (off > n || len > n - off)
-		fail("%s: multiboot load range lies outside the file (truncated?)", name);
+		loader_fail("%s: multiboot load range lies outside the file (truncated?)", name);
 	s[0].off = off;
 	s[0].addr = load_addr;
 	s[0].filesz = len;
@@ -167,10 +165,10 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 
 	hoff = mb_find(k, n);
 	if (hoff < 0)
-		fail("%s: no multiboot header in the first 8 KiB", f->kernel_name);
+		loader_fail("%s: no multiboot header in the first 8 KiB", f->kernel_name);
 	flags = rd32(k + hoff + 4);
 	if (flags & 0xffff & ~MB_F_KNOWN)
-		fail("%s: kernel requires multiboot features lkvm lacks (flags 0x%x)",
+		loader_fail("%s: kernel requires multiboot features lkvm lacks (flags 0x%x)",
 		     f->kernel_name, flags & 0xffff & ~MB_F_KNOWN);
 	if (flags & MB_F_AOUT) {
 		if (mb_aout_segs(k, n, hoff, s, &ns, &entry, f->kernel_name, err, errlen))
@@ -182,13 +180,13 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 	for (i = 0; i < ns; i++) {
 		p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
 		if (!p || s[i].addr < 0x500)
-			fail("%s: segment at 0x%llx-0x%llx is outside guest RAM%s", f->kernel_name,
+			loader_fail("%s: segment at 0x%llx-0x%llx is outside guest RAM%s", f->kernel_name,
 			     (unsigned long long)s[i].addr,
 			     (unsigned long long)(s[i].addr + s[i].memsz),
 			     s[i].addr + s[i].memsz > m->ram_size ? "; raise --mem" : "");
 		for (int j = 0; j < i; j++)
 			if (ranges_overlap(s[i].addr, s[i].memsz, s[j].addr, s[j].memsz))
-				fail("%s: loadable segments overlap", f->kernel_name);
+				loader_fail("%s: loadable segments overlap", f->kernel_name);
 		kend = MAX(kend, s[i].addr + s[i].memsz);
 	}
 	{
@@ -198,7 +196,7 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 			if (entry >= s[i].addr && entry - s[i].addr < s[i].memsz)
 				in_seg = true;
 		if (!in_seg)
-			fail("%s: entry point 0x%llx is not in a loaded segment", f->kernel_name,
+			loader_fail("%s: entry point 0x%llx is not in a loaded segment", f->kernel_name,
 			     (unsigned long long)entry);
 	}
 
@@ -206,7 +204,7 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 	if (f->initrd) {
 		mod = ALIGN_UP(MAX(kend, X86_HIGHMEM_START), 4096);
 		if (mod + f->initrd_size > low_end || mod + f->initrd_size < mod)
-			fail("module %s (%zu KiB) does not fit after the kernel; raise --mem",
+			loader_fail("module %s (%zu KiB) does not fit after the kernel; raise --mem",
 			     f->initrd_name, f->initrd_size >> 10);
 		s[ns].addr = mod;
 		s[ns].memsz = ALIGN_UP(f->initrd_size, 4096);
@@ -218,11 +216,11 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 	namelen = strlen("lkvm") + 1;
 	modnamelen = f->initrd ? strlen(f->initrd_name) + 1 : 0;
 	if (cmdlen > 8192 || modnamelen > 4096)
-		fail("kernel command line or module name too long (8 KiB / 4 KiB at most)");
+		loader_fail("kernel command line or module name too long (8 KiB / 4 KiB at most)");
 	info_len = MBI_SIZE + E820_MAX * 24 + 16 + cmdlen + namelen + modnamelen;
 	info = mb_place(s, ns + (f->initrd ? 1 : 0), info_len, info_cand, ARRAY_SIZE(info_cand));
 	if (info == UINT64_MAX || !(mbi = mem_gpa_to_hva(m, info, info_len)))
-		fail("%s: no free low memory for the multiboot information", f->kernel_name);
+		loader_fail("%s: no free low memory for the multiboot information", f->kernel_name);
 
 	/* Everything checked: now write guest memory. */
 	for (i = 0; i < ns; i++) {

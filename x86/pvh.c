@@ -15,8 +15,6 @@ struct pvh_seg {
 	uint64_t off, paddr, filesz, memsz;
 };
 
-#define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
 static int pvh_elf_ok(const uint8_t *k, size_t n)
 {
 	return n >= 64 && !memcmp(k, "\177ELF", 4) && k[4] == 2 && k[5] == 1 &&
@@ -84,7 +82,7 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 	bool entry_ok = false;
 
 	if (!pvh_elf_ok(k, n) || !(entry = pvh_entry(k, n)))
-		fail("%s: not an x86-64 ELF kernel with a PVH entry note", f->kernel_name);
+		loader_fail("%s: not an x86-64 ELF kernel with a PVH entry note", f->kernel_name);
 	for (unsigned int j = 0; (ph = pvh_phdr(k, n, j)); j++) {
 		struct pvh_seg sg;
 
@@ -95,47 +93,47 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 		sg.filesz = rd64(ph + 32);
 		sg.memsz = rd64(ph + 40);
 		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
-			fail("%s: ELF segment %u lies outside the file (truncated?)", f->kernel_name, j);
+			loader_fail("%s: ELF segment %u lies outside the file (truncated?)", f->kernel_name, j);
 		if (ns >= MAX_SEGS)
-			fail("%s: more than %d loadable segments", f->kernel_name, MAX_SEGS);
+			loader_fail("%s: more than %d loadable segments", f->kernel_name, MAX_SEGS);
 		if (!sg.memsz)
 			continue;
 		if (!mem_gpa_to_hva(m, sg.paddr, sg.memsz) || sg.paddr < X86_HIGHMEM_START)
-			fail("%s: segment at 0x%llx-0x%llx is outside guest RAM; raise --mem",
+			loader_fail("%s: segment at 0x%llx-0x%llx is outside guest RAM; raise --mem",
 			     f->kernel_name, (unsigned long long)sg.paddr,
 			     (unsigned long long)(sg.paddr + sg.memsz));
 		for (i = 0; i < ns; i++)
 			if (ranges_overlap(sg.paddr, sg.memsz, s[i].paddr, s[i].memsz))
-				fail("%s: loadable segments overlap", f->kernel_name);
+				loader_fail("%s: loadable segments overlap", f->kernel_name);
 		if (entry >= sg.paddr && entry - sg.paddr < sg.memsz)
 			entry_ok = true;
 		kend = MAX(kend, sg.paddr + sg.memsz);
 		s[ns++] = sg;
 	}
 	if (!ns)
-		fail("%s: ELF has no loadable segments", f->kernel_name);
+		loader_fail("%s: ELF has no loadable segments", f->kernel_name);
 	if (!entry_ok || entry > 0xffffffffULL)
-		fail("%s: PVH entry 0x%llx is not in a loaded 32-bit segment", f->kernel_name,
+		loader_fail("%s: PVH entry 0x%llx is not in a loaded 32-bit segment", f->kernel_name,
 		     (unsigned long long)entry);
 
 	cmdlen = f->params ? strlen(f->params) : 0;
 	if (cmdlen >= X86_CMDLINE_MAX)
-		fail("kernel command line is %zu bytes; lkvm passes at most %llu", cmdlen,
+		loader_fail("kernel command line is %zu bytes; lkvm passes at most %llu", cmdlen,
 		     X86_CMDLINE_MAX - 1);
 	low_end = (m->nr && m->r[0].gpa == 0) ? m->r[0].size : 0;
 	if (f->initrd) {
 		/* Highest page-aligned place in low RAM, above the kernel. */
 		if (f->initrd_size > low_end)
-			fail("initrd %s does not fit in guest RAM; raise --mem", f->initrd_name);
+			loader_fail("initrd %s does not fit in guest RAM; raise --mem", f->initrd_name);
 		initrd = ALIGN_DOWN(low_end - f->initrd_size, 4096);
 		if (initrd < kend)
-			fail("kernel and initrd %s overlap: %llu MiB of RAM is too small for both; raise --mem",
+			loader_fail("kernel and initrd %s overlap: %llu MiB of RAM is too small for both; raise --mem",
 			     f->initrd_name, (unsigned long long)low_end / MiB);
 	}
 	si = mem_gpa_to_hva(m, PVH_START_INFO_ADDR, 0x1000);
 	p = mem_gpa_to_hva(m, X86_CMDLINE_ADDR, cmdlen + 1);
 	if (!si || !p)
-		fail("guest RAM too small for boot data; raise --mem");
+		loader_fail("guest RAM too small for boot data; raise --mem");
 
 	/* Everything checked: write guest memory. */
 	for (i = 0; i < ns; i++) {
