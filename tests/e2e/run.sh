@@ -126,6 +126,8 @@ cp "$E2E/l1-init" "$L1/init"
 cp "$E2E/scenarios.sh" "$L1/scenarios.sh"
 cp "$C/lkvm.static" "$L1/lkvm"
 cp "$BZIMAGE" "$L1/l2/bzImage"
+# The uncompressed kernel for the opt-in boot-pvh scenario (PVH entry, no decompressor).
+case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
 cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
 chmod 755 "$L1/init" "$L1/lkvm"
 for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do

@@ -47,7 +47,7 @@ vm_start() {	# name [lkvm options]
 	NAME=$1
 	shift
 	VM_CPUS=$CPUS
-	[ "$NAME" = boot ] && VM_CPUS=$SMP_CPUS
+	case "$NAME" in boot | boot-pvh) VM_CPUS=$SMP_CPUS ;; esac
 	D=/tmp/$NAME
 	rm -rf "$D"
 	mkdir -p "$D"
@@ -156,10 +156,11 @@ info() {	# lines to show under a result
 	sed "s|^|E2E-INFO $NAME: |"
 }
 
-scn_boot() {
+scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
+	local sname=${1:-boot}
 	T0=$(now)
-	vm_start boot
-	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail boot "L2 never reached its /init: $WHY"; return; }
+	vm_start "$sname"
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail "$sname" "L2 never reached its /init: $WHY"; return; }
 	local t cpus
 	t=$(line_secs "$LINE")
 	cpus=$(echo "$LINE" | sed -n 's/.*cpus=\([0-9]*\).*/\1/p')
@@ -167,19 +168,19 @@ scn_boot() {
 		# The whole L2 kernel log, for the L1 console log (slow: every byte exits).
 		send sh 'dmesg; echo E2E-DMESG-END'
 		wait_for ' E2E-DMESG-END' 300
-		sed "s|^|E2E-LOG boot out: |" "$D/out"
-		sed "s|^|E2E-LOG boot err: |" "$D/err"
+		sed "s|^|E2E-LOG $sname out: |" "$D/out"
+		sed "s|^|E2E-LOG $sname err: |" "$D/err"
 	fi
 	send alive
-	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail boot "L2 reached /init in $t s but did not answer on its console: $WHY"; return; }
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail "$sname" "L2 reached /init in $t s but did not answer on its console: $WHY"; return; }
 	send reboot
-	vm_wait_exit 120 || { fail boot "L2 reached /init in $t s but lkvm did not exit after reboot -f"; return; }
-	[ "$RC" = 0 ] || { fail boot "L2 reached /init in $t s; after reboot -f lkvm exited $RC, want 0"; return; }
+	vm_wait_exit 120 || { fail "$sname" "L2 reached /init in $t s but lkvm did not exit after reboot -f"; return; }
+	[ "$RC" = 0 ] || { fail "$sname" "L2 reached /init in $t s; after reboot -f lkvm exited $RC, want 0"; return; }
 	if [ "$cpus" != "$VM_CPUS" ]; then
-		fail boot "L2 reached /init in $t s but sees $cpus CPU(s) of $VM_CPUS"
+		fail "$sname" "L2 reached /init in $t s but sees $cpus CPU(s) of $VM_CPUS"
 		return
 	fi
-	result PASS boot "L2 Linux (-c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started; reboot -f ended lkvm with 0"
+	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started; reboot -f ended lkvm with 0"
 }
 
 scn_recovery() {
@@ -301,6 +302,7 @@ echo "E2E-L1: $($LKVM version 2>&1 | head -n 1); L2 gets $SMP_CPUS vCPU(s) in bo
 for s in ${*:-boot recovery stop ao lkvm-hit reboot}; do
 	case "$s" in
 	boot | recovery | stop | ao | reboot) scn_$s ;;
+	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	*) T0=$(now); result SKIP "$s" "unknown scenario" ;;
 	esac
