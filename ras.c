@@ -321,16 +321,6 @@ static void ras_poison_add(struct ras_state *rs, uint64_t gpa, uint64_t len)
 	rs->nr_poison++;
 }
 
-bool ras_page_is_poisoned(struct vm *vm, uint64_t gpa)
-{
-	bool p;
-
-	pthread_mutex_lock(&vm->ras->lock);
-	p = ras_poison_lookup(vm->ras, gpa);
-	pthread_mutex_unlock(&vm->ras->lock);
-	return p;
-}
-
 unsigned int ras_poisoned_count(struct vm *vm)
 {
 	uint64_t bytes = 0;

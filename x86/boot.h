@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "lkvm/mem.h"
 
@@ -58,6 +59,23 @@ struct e820_entry {
 
 /* The guest's physical memory map as firmware would report it. */
 int x86_e820_build(const struct mem_map *m, struct e820_entry *e, int max);
+
+/* A loadable piece of a kernel file, already checked against file and RAM. */
+struct x86_seg {
+	uint64_t addr, off, filesz, memsz;
+};
+
+/* Copy checked segments into guest RAM; the part past filesz is zeroed (bss). */
+static inline void x86_segs_copy(struct mem_map *m, const uint8_t *k, const struct x86_seg *s,
+				 int n)
+{
+	for (int i = 0; i < n; i++) {
+		uint8_t *d = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+
+		memcpy(d, k + s[i].off, s[i].filesz);
+		memset(d + s[i].filesz, 0, s[i].memsz - s[i].filesz);
+	}
+}
 
 /* In a loader with (char *err, size_t errlen): say why, return -1. */
 #define loader_fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)

@@ -31,10 +31,6 @@
 #define MAX_SEGS		16
 #define E820_MAX		16
 
-struct seg {
-	uint64_t addr, filesz, memsz, off;
-};
-
 /* Offset of a valid multiboot header in the first 8 KiB, or -1. */
 static long mb_find(const uint8_t *k, size_t n)
 {
@@ -57,7 +53,7 @@ int multiboot_probe(const uint8_t *k, size_t n)
 	return mb_find(k, n) >= 0;
 }
 
-static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint64_t *entry,
+static int mb_elf_segs(const uint8_t *k, size_t n, struct x86_seg *s, int *ns, uint64_t *entry,
 		       const char *name, char *err, size_t errlen)
 {
 	uint32_t phoff;
@@ -81,7 +77,7 @@ static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint6
 	*ns = 0;
 	for (i = 0; i < phnum; i++) {
 		const uint8_t *ph = k + phoff + (size_t)i * phentsize;
-		struct seg sg;
+		struct x86_seg sg;
 
 		if (rd32(ph) != 1)	/* PT_LOAD */
 			continue;
@@ -100,7 +96,7 @@ static int mb_elf_segs(const uint8_t *k, size_t n, struct seg *s, int *ns, uint6
 	return 0;
 }
 
-static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct seg *s, int *ns,
+static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct x86_seg *s, int *ns,
 			uint64_t *entry, const char *name, char *err, size_t errlen)
 {
 	uint32_t header_addr, load_addr, load_end, bss_end;
@@ -134,7 +130,7 @@ static int mb_aout_segs(const uint8_t *k, size_t n, long hoff, struct seg *s, in
 }
 
 /* First candidate address whose [a, a+len) misses every segment. */
-static uint64_t mb_place(const struct seg *s, int ns, uint64_t len, const uint64_t *cand, int nc)
+static uint64_t mb_place(const struct x86_seg *s, int ns, uint64_t len, const uint64_t *cand, int nc)
 {
 	for (int c = 0; c < nc; c++) {
 		bool ok = true;
@@ -153,14 +149,14 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 {
 	const uint8_t *k = f->kernel;
 	size_t n = f->kernel_size;
-	struct seg s[MAX_SEGS + 1];
+	struct x86_seg s[MAX_SEGS + 1];
 	struct e820_entry e820[E820_MAX];
 	uint64_t entry = 0, kend = 0, info, mod = 0, low_end, upper = 0;
 	uint32_t flags;
 	size_t cmdlen, namelen, modnamelen, info_len;
 	int ns = 0, i, ne;
 	long hoff;
-	uint8_t *p, *mbi;
+	uint8_t *mbi;
 	static const uint64_t info_cand[] = { 0x9000, 0x1000, 0x70000, 0x90000 };
 
 	hoff = mb_find(k, n);
@@ -178,7 +174,8 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 	}
 
 	for (i = 0; i < ns; i++) {
-		p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+		uint8_t *p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+
 		if (!p || s[i].addr < 0x500)
 			loader_fail("%s: segment at 0x%llx-0x%llx is outside guest RAM%s", f->kernel_name,
 			     (unsigned long long)s[i].addr,
@@ -223,11 +220,7 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 		loader_fail("%s: no free low memory for the multiboot information", f->kernel_name);
 
 	/* Everything checked: now write guest memory. */
-	for (i = 0; i < ns; i++) {
-		p = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
-		memcpy(p, k + s[i].off, s[i].filesz);
-		memset(p + s[i].filesz, 0, s[i].memsz - s[i].filesz);
-	}
+	x86_segs_copy(m, k, s, ns);
 	if (f->initrd)
 		memcpy(mem_gpa_to_hva(m, mod, f->initrd_size), f->initrd, f->initrd_size);
 

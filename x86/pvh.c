@@ -11,10 +11,6 @@
 #define MAX_SEGS	16
 #define E820_MAX	16
 
-struct pvh_seg {
-	uint64_t off, paddr, filesz, memsz;
-};
-
 static int pvh_elf_ok(const uint8_t *k, size_t n)
 {
 	return n >= 64 && !memcmp(k, "\177ELF", 4) && k[4] == 2 && k[5] == 1 &&
@@ -74,7 +70,7 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 {
 	const uint8_t *k = f->kernel, *ph;
 	size_t n = f->kernel_size, cmdlen;
-	struct pvh_seg s[MAX_SEGS];
+	struct x86_seg s[MAX_SEGS];
 	struct e820_entry e820[E820_MAX];
 	uint64_t entry, kend = 0, initrd = 0, low_end;
 	uint8_t *si, *p;
@@ -84,12 +80,12 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 	if (!pvh_elf_ok(k, n) || !(entry = pvh_entry(k, n)))
 		loader_fail("%s: not an x86-64 ELF kernel with a PVH entry note", f->kernel_name);
 	for (unsigned int j = 0; (ph = pvh_phdr(k, n, j)); j++) {
-		struct pvh_seg sg;
+		struct x86_seg sg;
 
 		if (rd32(ph) != PT_LOAD)
 			continue;
 		sg.off = rd64(ph + 8);
-		sg.paddr = rd64(ph + 24);
+		sg.addr = rd64(ph + 24);
 		sg.filesz = rd64(ph + 32);
 		sg.memsz = rd64(ph + 40);
 		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
@@ -98,16 +94,16 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 			loader_fail("%s: more than %d loadable segments", f->kernel_name, MAX_SEGS);
 		if (!sg.memsz)
 			continue;
-		if (!mem_gpa_to_hva(m, sg.paddr, sg.memsz) || sg.paddr < X86_HIGHMEM_START)
+		if (!mem_gpa_to_hva(m, sg.addr, sg.memsz) || sg.addr < X86_HIGHMEM_START)
 			loader_fail("%s: segment at 0x%llx-0x%llx is outside guest RAM; raise --mem",
-			     f->kernel_name, (unsigned long long)sg.paddr,
-			     (unsigned long long)(sg.paddr + sg.memsz));
+			     f->kernel_name, (unsigned long long)sg.addr,
+			     (unsigned long long)(sg.addr + sg.memsz));
 		for (i = 0; i < ns; i++)
-			if (ranges_overlap(sg.paddr, sg.memsz, s[i].paddr, s[i].memsz))
+			if (ranges_overlap(sg.addr, sg.memsz, s[i].addr, s[i].memsz))
 				loader_fail("%s: loadable segments overlap", f->kernel_name);
-		if (entry >= sg.paddr && entry - sg.paddr < sg.memsz)
+		if (entry >= sg.addr && entry - sg.addr < sg.memsz)
 			entry_ok = true;
-		kend = MAX(kend, sg.paddr + sg.memsz);
+		kend = MAX(kend, sg.addr + sg.memsz);
 		s[ns++] = sg;
 	}
 	if (!ns)
@@ -136,12 +132,7 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 		loader_fail("guest RAM too small for boot data; raise --mem");
 
 	/* Everything checked: write guest memory. */
-	for (i = 0; i < ns; i++) {
-		uint8_t *d = mem_gpa_to_hva(m, s[i].paddr, s[i].memsz);
-
-		memcpy(d, k + s[i].off, s[i].filesz);
-		memset(d + s[i].filesz, 0, s[i].memsz - s[i].filesz);
-	}
+	x86_segs_copy(m, k, s, ns);
 	memcpy(p, f->params ? f->params : "", cmdlen + 1);
 	if (f->initrd)
 		memcpy(mem_gpa_to_hva(m, initrd, f->initrd_size), f->initrd, f->initrd_size);

@@ -109,7 +109,6 @@ void ras_vcpu_drain(struct vcpu *v);		/* before every KVM_RUN */
 /* Non-vCPU threads: forward this thread's records to vCPUs. */
 void ras_thread_drain(struct vm *vm);
 unsigned int ras_poisoned_count(struct vm *vm);
-bool ras_page_is_poisoned(struct vm *vm, uint64_t gpa);
 /* Poison a guest page: really (MADV_HWPOISON) when allowed, else simulated. */
 int ras_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
 		   char *msg, size_t n);
