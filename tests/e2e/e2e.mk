@@ -18,8 +18,12 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 e2e: lkvm $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
 	./tests/e2e/run.sh
 
+# lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
+bench-boot: lkvm $(E2E_CACHE)/lkvm.static
+	./bench/boot.sh
+
 e2e-clean:
 	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/l1-root \
 		$(E2E_CACHE)/l2-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
 
-.PHONY: e2e e2e-clean
+.PHONY: e2e e2e-clean bench-boot

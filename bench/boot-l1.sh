@@ -1,0 +1,112 @@
+#!/bin/busybox sh
+# make bench-boot, inside L1 (run as /job.sh by tests/e2e/l1-init): boots the
+# same L2 kernel and initramfs with each VMM configuration named in the
+# arguments, BENCH_RUNS rounds (configurations take turns within a round),
+# and prints one line per boot:
+#   BENCH-ROW <config> <round> <seconds to /init> <exits> <userspace exits> <VMM RSS kB>
+# or BENCH-FAIL <config> <round> <reason>.
+#   seconds to /init   L1's uptime when L2's first /init line reached the
+#                      VMM's stdout, minus L1's uptime just before the VMM
+#                      was started (same clock, same pipe for every VMM).
+#   exits              L1's KVM debugfs "exits" (every exit of the VM's
+#                      vCPUs, whether KVM or the VMM handled it), read as
+#                      soon as the marker is seen: the VM is still running
+#                      and is the only one. Userspace exits = io_exits +
+#                      mmio_exits (the ones that reach the VMM).
+#   VMM RSS            Rss in /proc/PID/smaps summed over every mapping of
+#                      the VMM process except guest RAM (mappings of at
+#                      least the guest's RAM size), at the same moment.
+RUNS=${BENCH_RUNS:-4}
+MEM=${BENCH_MEM:-256}
+PARAMS=$(echo "${BENCH_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
+TMO=${BENCH_BOOT_TIMEOUT:-180}
+INITRD=/l2/initrd
+KD=/sys/kernel/debug/kvm
+
+now() { cut -d' ' -f1 /proc/uptime; }
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+[ -r $KD/exits ] || { echo "BENCH-FAIL all 0 L1 has no KVM debugfs statistics ($KD/exits)"; exit 0; }
+
+# Run (exec) the VMM of a configuration: the same kernel file, initramfs,
+# RAM, one vCPU and command line for all.
+vmm_exec() {	# config
+	local k=/l2/vmlinux
+	case "$1" in *-bzimage) k=/l2/bzImage ;; esac
+	case "$1" in
+	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
+	qemu-*) exec /usr/bin/qemu-system-x86_64 -accel kvm -M pc -cpu host -m $MEM -smp 1 \
+		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
+		-kernel $k -initrd $INITRD -append "$PARAMS" ;;
+	esac
+	echo "unknown configuration $1" >&2
+	exit 2
+}
+
+# Rss of the VMM outside guest RAM, kB.
+vmm_rss() {
+	awk -v lim=$((MEM * 1024)) '
+		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
+		/^Size:/ { big = ($2 >= lim) }
+		/^Rss:/ { if (!big) s += $2 }
+		END { print s + 0 }' "/proc/$1/smaps"
+}
+
+boot_one() {	# config round
+	local d=/tmp/bench pid t0 t end line exits io mmio rss
+	rm -rf $d
+	mkdir -p $d
+	t0=$(now)
+	(
+		{
+			vmm_exec "$1" </dev/null 2>$d/err &
+			echo $! >$d/pid
+			wait $!
+			echo $? >$d/rc
+		} | awk '{ sub(/\r$/, ""); getline t < "/proc/uptime"; close("/proc/uptime");
+			   split(t, u, " "); print u[1], $0; fflush() }' >$d/out
+	) &
+	end=$(awk -v a="$t0" -v b="$TMO" 'BEGIN { print a + b }')
+	while :; do
+		line=$(grep -m 1 ' BENCH-L2-INIT' $d/out)
+		[ -n "$line" ] && break
+		if [ -f $d/rc ] || awk -v a="$(now)" -v b="$end" 'BEGIN { exit !(a > b) }'; then
+			echo "BENCH-FAIL $1 $2 no /init marker (VMM status $(cat $d/rc 2>/dev/null || echo 'still running after '$TMO' s'); $(tail -n 2 $d/err | tr '\n' ' '))"
+			kill -9 "$(cat $d/pid)" 2>/dev/null
+			wait
+			return
+		fi
+		usleep 20000
+	done
+	exits=$(cat $KD/exits)
+	io=$(cat $KD/io_exits)
+	mmio=$(cat $KD/mmio_exits)
+	pid=$(cat $d/pid)
+	rss=$(vmm_rss "$pid")
+	t=$(awk -v a="$t0" -v b="${line%% *}" 'BEGIN { printf "%.2f", b - a }')
+	echo "BENCH-ROW $1 $2 $t $exits $((io + mmio)) $rss"
+	if [ -n "${BENCH_DMESG:-}" ]; then
+		end=$(awk -v a="$(now)" 'BEGIN { print a + 60 }')
+		until grep -q BENCH-DMESG-END $d/out || awk -v a="$(now)" -v b="$end" 'BEGIN { exit !(a > b) }'; do
+			usleep 200000
+		done
+		echo "BENCH-L1: $1 round $2: L2 log has $(grep -c BENCH-DMESG $d/out) lines at $(now) s"
+		sed "s/^/BENCH-LOG $1 /" $d/out
+		case "$1" in lkvm-*) /lkvm stat --name bench 2>&1 | sed "s/^/BENCH-LOG $1 stat: /" ;; esac
+	fi
+	echo "BENCH-L1: $1 round $2: stopping the VMM (pid $pid) at $(now) s"
+	kill "$pid"
+	wait
+	echo "BENCH-L1: $1 round $2: VMM gone at $(now) s"
+}
+
+CONFIGS=${*:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage}
+[ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
+echo "BENCH-L1: $(/lkvm version 2>&1 | head -n 1); $(/usr/bin/qemu-system-x86_64 --version 2>&1 | head -n 1)"
+echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'; $RUNS rounds of: $CONFIGS"
+r=1
+while [ $r -le "$RUNS" ]; do
+	for c in $CONFIGS; do
+		boot_one "$c" $r
+	done
+	r=$((r + 1))
+done

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+#
+# bench/boot.sh (make bench-boot): lkvm and QEMU boot the same Linux guest,
+# side by side, in the nested test bed (tests/e2e/README.md).
+#
+# One QEMU TCG boot of L1 (the Debian kernel, with nested KVM). Inside it,
+# bench/boot-l1.sh boots L2 -- the same Debian kernel, the same initramfs
+# (busybox and bench/boot-l2-init), 256 MiB, 1 vCPU, "console=ttyS0 quiet" --
+# with four VMM configurations, BENCH_RUNS rounds in which they take turns:
+#   lkvm vmlinux      lkvm run -k vmlinux (ELF, PVH entry: no decompressor)
+#   lkvm bzImage      lkvm run -k vmlinuz (Linux boot protocol, decompressor)
+#   QEMU pc vmlinux   qemu-system-x86_64 -accel kvm -M pc -cpu host -nodefaults
+#                     -kernel vmlinux (QEMU's PVH option ROM), SeaBIOS
+#   QEMU pc bzImage   the same with -kernel vmlinuz (linuxboot_dma option ROM)
+# QEMU runs inside L1 from the host's own package: its binary, the shared
+# libraries ldd lists and its firmware files are copied into L1's initramfs.
+# lkvm adds pci=off to the command line (it has no PCI); QEMU's pc machine has
+# a PCI bus and gets the command line as it is.
+#
+# Printed, per configuration, medians over the rounds after the first (the
+# first round is a warm-up and is dropped):
+#   to /init   seconds from the VMM's start to the arrival of L2's first
+#              /init line on its stdout (L1's clock; see bench/boot-l1.sh)
+#   exits      every exit of the VM up to then (L1's KVM statistics), and
+#              the ones that reached the VMM (io_exits + mmio_exits)
+#   VMM RSS    the VMM process's resident memory outside guest RAM
+# then lkvm/QEMU ratios: lkvm's best configuration against QEMU's best, and
+# each kernel format against the same format.
+#
+# Settings (environment): BENCH_RUNS (4 rounds, the first dropped),
+# BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
+# qemu-bzimage"), BENCH_DMESG=1 (each L2 prints its kernel log after the
+# marker, not counted: .cache/e2e/bench-boot-console.log has it),
+# BENCH_L2_PARAMS (L2's command line, '+' for spaces), E2E_TIMEOUT.
+# Exit status: 0 when every configuration has at least one measured boot,
+# 1 otherwise (each failed boot is printed with its reason).
+set -eu -o pipefail
+export LC_ALL=C
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+C=$ROOT/.cache/e2e
+LOG_TAG=bench-boot
+RUNS=${BENCH_RUNS:-4}
+CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage}
+. tests/e2e/bed.sh
+die() { log "$*"; exit 1; }
+
+case "$RUNS" in '' | *[!0-9]*) die "BENCH_RUNS=$RUNS: want a whole number of rounds >= 2 (the first is dropped)" ;; esac
+[ "$RUNS" -ge 2 ] || die "BENCH_RUNS=$RUNS: want >= 2 rounds (the first is dropped)"
+mkdir -p "$C"
+[ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make bench-boot'"
+bed_packages
+bed_kernel
+QEMU=/usr/bin/qemu-system-x86_64
+
+# L2's initramfs: busybox and the marker-printing init.
+L2=$C/bench-l2-root
+rm -rf "$L2"
+mkdir -p "$L2/bin" "$L2/proc" "$L2/sys" "$L2/dev" "$L2/tmp"
+cp "$BUSYBOX" "$L2/bin/busybox"
+cp bench/boot-l2-init "$L2/init"
+chmod 755 "$L2/init"
+mkcpio "$L2" "$C/bench-l2-initrd.cpio"
+
+# L1: lkvm, QEMU with its libraries and firmware, both kernels, the initramfs.
+L1=$C/bench-l1-root
+bed_l1_root "$L1" bench/boot-l1.sh
+cp "$C/lkvm.static" "$L1/lkvm"
+cp "$BZIMAGE" "$L1/l2/bzImage"
+cp "$VMLINUX" "$L1/l2/vmlinux"
+cp "$C/bench-l2-initrd.cpio" "$L1/l2/initrd"
+l1_copy() {	# file: copied to the same path in L1, symlinks resolved
+	mkdir -p "$L1$(dirname "$1")"
+	cp -L "$1" "$L1$1"
+}
+l1_copy "$QEMU"
+for f in $(ldd "$QEMU" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+	l1_copy "$f"
+done
+for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+	 /usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin; do
+	[ -f "$f" ] || die "$f missing (from the qemu-system-x86 and seabios packages)"
+	l1_copy "$f"
+done
+chmod 755 "$L1/lkvm"
+mkcpio "$L1" "$C/bench-l1-initrd.cpio"
+log "L1 and L2 $KPKG, L1 image $(($(stat -c %s "$C/bench-l1-initrd.cpio") >> 20)) MiB, ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"
+
+APPEND="console=ttyS0 panic=-1 quiet ${E2E_L1_PARAMS:-} job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS"
+for v in BENCH_DMESG BENCH_L2_PARAMS; do
+	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
+done
+ROWS=$C/bench-boot.rows
+: >"$ROWS"
+bed_line() {
+	case "$1" in
+	BENCH-ROW\ *)
+		echo "${1#BENCH-ROW }" >>"$ROWS"
+		set -- ${1#BENCH-ROW }
+		log "$1 round $2: /init after $3 s, $4 exits ($5 to the VMM), VMM RSS $6 kB"
+		;;
+	BENCH-FAIL\ *) log "FAILED: ${1#BENCH-FAIL }" ;;
+	BENCH-L1:*) log "${1#BENCH-L1: }" ;;
+	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
+	esac
+}
+CONSOLE=$C/bench-boot-console.log
+bed_boot_l1 "$C/bench-l1-initrd.cpio" "$APPEND" "$CONSOLE"
+[ -f "$C/l1-frozen" ] && log "L1 froze (no output for $IDLE s); the table has what was measured before"
+grep -aq E2E-L1-NOKVM "$CONSOLE" && die "L1 has no /dev/kvm (kvm_amd did not load); see $CONSOLE"
+
+# The table: medians of rounds 2.., ratios.
+st=0
+awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" '
+function median(list,    a, n, i, j, t) {
+	n = split(list, a, " ")
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	if (n == 0) return ""
+	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function label(c) {
+	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, "QEMU pc  ", c)
+	sub(/vmlinux$/, "vmlinux (PVH)", c)
+	return c
+}
+function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
+$2 > 1 { t[$1] = t[$1] " " $3; e[$1] = e[$1] " " $4; u[$1] = u[$1] " " $5; r[$1] = r[$1] " " $6; n[$1]++ }
+END {
+	printf "make bench-boot: L2 = Debian %s, 256 MiB, 1 vCPU, nested KVM in QEMU TCG;\n", kpkg
+	printf "medians of rounds 2..%d (round 1 dropped)\n\n", runs
+	printf "%-24s %5s %12s %8s %16s %12s\n", "configuration", "boots", "to /init (s)", "exits", "to the VMM", "VMM RSS (MiB)"
+	nc = split(configs, cs, " ")
+	bad = 0
+	for (i = 1; i <= nc; i++) {
+		c = cs[i]
+		if (!n[c]) {
+			printf "%-24s %5d %12s\n", label(c), 0, "failed"
+			bad = 1
+			continue
+		}
+		T[c] = median(t[c]); E[c] = median(e[c]); U[c] = median(u[c]); R[c] = median(r[c]) / 1024
+		printf "%-24s %5d %12.2f %8d %16d %12.1f\n", label(c), n[c], T[c], E[c], U[c], R[c]
+		if (c ~ /^lkvm/ && (bl == "" || T[c] < T[bl])) bl = c
+		if (c ~ /^qemu/ && (bq == "" || T[c] < T[bq])) bq = c
+	}
+	printf "\n"
+	if (bl != "" && bq != "") {
+		printf "lkvm best (%s) / QEMU best (%s): time %s (target <= 0.60), exits %s, to the VMM %s, VMM RSS %s\n",
+			bl, bq, ratio(T[bl], T[bq]), ratio(E[bl], E[bq]), ratio(U[bl], U[bq]), ratio(R[bl], R[bq])
+		for (i = 1; i <= nc; i++) {
+			c = cs[i]
+			if (c !~ /^lkvm-/) continue
+			q = c; sub(/^lkvm-/, "qemu-", q)
+			if (n[c] && n[q])
+				printf "same kernel file, %-8s lkvm/QEMU: time %s, exits %s, VMM RSS %s\n",
+					substr(c, 6) ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
+		}
+	}
+	exit bad
+}' "$ROWS" || st=$?
+log "L1 console: $CONSOLE; per-boot rows: $ROWS; total $(elapsed "$T_START") s"
+exit $st

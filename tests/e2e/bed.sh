@@ -1,0 +1,159 @@
+# The nested test bed, shared by tests/e2e/run.sh (make e2e) and
+# bench/boot.sh (make bench-boot). Source it from bash after setting:
+#   ROOT   the repository          C   the cache directory (.cache/e2e)
+#   JOBS   words passed to L1's job script (its arguments), for die()
+# It provides:
+#   bed_packages            install qemu-system-x86, cpio, kmod, busybox-static
+#   bed_kernel              the current Debian kernel in the cache: sets KPKG,
+#                           KVER, BZIMAGE, VMLINUX (extracted ELF), MODDIR
+#   mkcpio DIR OUT          an uncompressed newc cpio of DIR
+#   bed_l1_root DIR JOB     L1's root: busybox, /init, KVM modules, /job.sh
+#   bed_boot_l1 CPIO APPEND CONSOLE
+#                           boot L1 under QEMU TCG; each console line goes
+#                           to bed_line (define it), all of it to CONSOLE.
+#                           Sets QRC (QEMU's status); creates $C/l1-frozen
+#                           when L1 printed nothing for IDLE seconds.
+# Environment: E2E_TIMEOUT (whole QEMU run, s), E2E_IDLE (freeze detector, s),
+# E2E_L1_CPUS (L1 vCPUs, default 2: with 1, L1 froze in ~1 of 4 L2 boots).
+
+E2E=$ROOT/tests/e2e
+TIMEOUT=${E2E_TIMEOUT:-1200}
+IDLE=${E2E_IDLE:-240}
+BUSYBOX=/bin/busybox	# from busybox-static: no shared libraries in the guests
+T_START=$(date +%s.%N)
+
+log() { echo "${LOG_TAG:-e2e}: $*" >&2; }
+elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
+
+bed_packages() {
+	local p missing= SUDO=
+	for p in qemu-system-x86 cpio kmod busybox-static xz-utils "$@"; do
+		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
+	done
+	[ -n "$missing" ] || return 0
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	log "installing$missing"
+	$SUDO apt-get install -y -qq $missing >"$C/apt.log" 2>&1 ||
+		{ $SUDO apt-get update -qq >>"$C/apt.log" 2>&1 && $SUDO apt-get install -y -qq $missing >>"$C/apt.log" 2>&1; } ||
+		die "cannot install$missing (see $C/apt.log)"
+}
+
+bed_kpkg() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | sed -n 1p
+}
+
+bed_kernel() {
+	mkdir -p "$C/dl"
+	KPKG=$(bed_kpkg) || true
+	if [ -z "$KPKG" ]; then
+		apt-get update -qq >"$C/apt.log" 2>&1 || true
+		KPKG=$(bed_kpkg) || true
+	fi
+	if [ -z "$KPKG" ]; then
+		# Offline: the newest kernel already in the cache.
+		KPKG=$(ls -d "$C"/linux-image-*/ 2>/dev/null | sort -V | tail -n 1 | xargs -r basename) || true
+		[ -n "$KPKG" ] || die "cannot find the current Debian kernel (apt-cache depends linux-image-amd64)"
+	fi
+	KVER=${KPKG#linux-image-}
+	local kdir=$C/$KPKG
+	if [ ! -f "$kdir/.unpacked" ]; then
+		if ! ls "$C/dl/${KPKG}"_*.deb >/dev/null 2>&1; then
+			log "downloading $KPKG"
+			(cd "$C/dl" && apt-get download "$KPKG" >"$C/download.log" 2>&1) ||
+				die "apt-get download $KPKG failed (see $C/download.log)"
+		fi
+		rm -rf "$kdir"
+		dpkg -x "$(ls "$C/dl/${KPKG}"_*.deb | tail -n 1)" "$kdir"
+		touch "$kdir/.unpacked"
+	fi
+	BZIMAGE=$kdir/boot/vmlinuz-$KVER
+	MODDIR=$kdir/lib/modules/$KVER/kernel
+	[ -f "$BZIMAGE" ] || die "$BZIMAGE missing"
+	# The uncompressed ELF vmlinux (PVH entry): L1 boots it, L2 can.
+	VMLINUX=$C/vmlinux-$KVER
+	if [ ! -s "$VMLINUX" ]; then
+		log "extracting $VMLINUX"
+		"$E2E/extract-vmlinux.sh" "$BZIMAGE" "$VMLINUX.tmp" || die "cannot extract vmlinux from $BZIMAGE"
+		mv "$VMLINUX.tmp" "$VMLINUX"
+	fi
+}
+
+# Initramfs images are uncompressed cpio: nothing to inflate at TCG speed.
+mkcpio() {	# dir out
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$2.tmp"
+	mv "$2.tmp" "$2"
+}
+
+bed_l1_root() {	# dir job-script
+	local m src
+	rm -rf "$1"
+	mkdir -p "$1/bin" "$1/proc" "$1/sys" "$1/dev" "$1/tmp" "$1/l2"
+	cp "$BUSYBOX" "$1/bin/busybox"
+	cp "$E2E/l1-init" "$1/init"
+	cp "$2" "$1/job.sh"
+	chmod 755 "$1/init"
+	for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do
+		src=$MODDIR/$m
+		[ -f "$src" ] || die "module $m missing from $KPKG"
+		mkdir -p "$1/lib/modules/$KVER/kernel/$(dirname "$m")"
+		cp "$src" "$1/lib/modules/$KVER/kernel/$m"
+	done
+}
+
+# QEMU monitor commands (human monitor on $C/qemu-monitor.sock), output to
+# stdout: a frozen L1's registers say where its CPU is stuck (L1 or L2 code).
+bed_monitor() {	# command...
+	command -v python3 >/dev/null || { echo "no python3: cannot talk to the QEMU monitor"; return 0; }
+	python3 - "$C/qemu-monitor.sock" "$@" <<'PY'
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(5)
+s.connect(sys.argv[1])
+for cmd in sys.argv[2:]:
+    s.sendall(cmd.encode() + b"\n")
+    time.sleep(0.5)
+time.sleep(1)
+out = b""
+try:
+    while True:
+        b = s.recv(65536)
+        if not b:
+            break
+        out += b
+except socket.timeout:
+    pass
+sys.stdout.write(out.decode(errors="replace").replace("\r", ""))
+PY
+}
+
+bed_boot_l1() {	# cpio append console
+	local console=$3
+	rm -f "$C/qemu-monitor.sock" "$C/l1-frozen"
+	set +e
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -bios /usr/share/qemu/qboot.rom \
+		-cpu max -smp "${E2E_L1_CPUS:-2}" -m 2G -nographic -no-reboot -net none -vga none \
+		-kernel "$VMLINUX" -initrd "$1" -append "$2" \
+		-monitor "unix:$C/qemu-monitor.sock,server,nowait" -pidfile "$C/qemu.pid" </dev/null 2>&1 |
+		tee "$console" | {
+		# Every job prints within its own time limits (at most a few
+		# minutes): silence much longer than that means L1 itself froze.
+		local eof= line st
+		while [ -z "$eof" ]; do
+			IFS= read -r -t "$IDLE" line
+			st=$?
+			if [ $st -gt 128 ]; then
+				log "L1 printed nothing for $IDLE s: it froze; CPU state in $C/l1-frozen.regs; stopping QEMU"
+				touch "$C/l1-frozen"
+				bed_monitor "info registers" "info lapic" "info registers" "info lapic" >"$C/l1-frozen.regs" 2>&1
+				kill "$(cat "$C/qemu.pid")" 2>/dev/null
+				continue
+			elif [ $st -ne 0 ]; then
+				eof=1	# QEMU ended; a last line without newline is still read
+			fi
+			bed_line "${line%$'\r'}"
+		done
+	}
+	QRC=${PIPESTATUS[0]}
+	set -e
+}
