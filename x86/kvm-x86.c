@@ -104,9 +104,9 @@ static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *f
 	}
 }
 
-static int x86_read_file(const char *what, const char *path, uint8_t **buf, size_t *n)
+static int x86_map_file(const char *what, const char *path, const uint8_t **buf, size_t *n)
 {
-	int err = file_read_all(path, buf, n);
+	int err = file_map(path, buf, n);
 
 	if (err) {
 		pr_err("cannot read %s '%s': %s", what, path, strerror(-err));
@@ -115,73 +115,93 @@ static int x86_read_file(const char *what, const char *path, uint8_t **buf, size
 	return 0;
 }
 
+struct x86_load {
+	struct vm *vm;
+	struct x86_files f;
+	char err[256];
+};
+
+/* Probe the kernel's format and load it; runs under file_guard_call(). */
+static int x86_load_guarded(void *arg)
+{
+	struct x86_load *l = arg;
+	struct x86_vm *x = x86_vm(l->vm);
+	struct x86_files *f = &l->f;
+	char *linux_params;
+	int ret;
+
+	if (!bzimage_probe(f->kernel, f->kernel_size) && !pvh_probe(f->kernel, f->kernel_size)) {
+		if (multiboot_probe(f->kernel, f->kernel_size))
+			return multiboot_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
+		snprintf(l->err, sizeof(l->err), "%s: unknown kernel format; lkvm boots Linux bzImage, ELF vmlinux with a PVH note, and multiboot ELF kernels",
+			 f->kernel_name);
+		return -1;
+	}
+	linux_params = x86_linux_params(f->params);
+	if (!linux_params) {
+		snprintf(l->err, sizeof(l->err), "out of memory for the kernel command line");
+		return -1;
+	}
+	f->params = linux_params;
+	/* An uncompressed vmlinux (PVH) skips the decompressor: boots faster. */
+	if (bzimage_probe(f->kernel, f->kernel_size))
+		ret = bzimage_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
+	else
+		ret = pvh_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
+	free(linux_params);
+	if (ret == 0) {
+		/* Linux without ACPI finds the vCPUs and the I/O APIC here. */
+		uint32_t sig, features;
+
+		x86_cpu_signature(x, &sig, &features);
+		if (mptable_write(&l->vm->mem, l->vm->nr_vcpus, sig, features)) {
+			snprintf(l->err, sizeof(l->err), "no room for the MP table at 0x%llx; raise --mem",
+				 (unsigned long long)MPTABLE_ADDR);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
 int arch_load_kernel(struct vm *vm)
 {
 	struct x86_vm *x = x86_vm(vm);
 	struct run_opts *o = vm->opts;
-	struct x86_files f = { 0 };
-	uint8_t *kbuf = NULL, *ibuf = NULL;
-	char err[256], *linux_params = NULL;
+	struct x86_load l = { .vm = vm };
+	const uint8_t *kbuf = NULL, *ibuf = NULL;
+	size_t ksize = 0, isize = 0;
 	int ret;
 
 	if (o->kernel) {
-		ret = x86_read_file("kernel", o->kernel, &kbuf, &f.kernel_size);
+		ret = x86_map_file("kernel", o->kernel, &kbuf, &ksize);
 		if (ret)
 			return ret;
-		f.kernel = kbuf;
-		f.kernel_name = o->kernel;
+		l.f.kernel = kbuf;
+		l.f.kernel_size = ksize;
+		l.f.kernel_name = o->kernel;
 	} else {
-		f.kernel = lkvm_builtin_guest;
-		f.kernel_size = (uintptr_t)lkvm_builtin_guest_end - (uintptr_t)lkvm_builtin_guest;
-		f.kernel_name = "lkvm-builtin-guest";
+		l.f.kernel = lkvm_builtin_guest;
+		l.f.kernel_size = (uintptr_t)lkvm_builtin_guest_end - (uintptr_t)lkvm_builtin_guest;
+		l.f.kernel_name = "lkvm-builtin-guest";
 	}
 	if (o->initrd) {
-		ret = x86_read_file("initrd", o->initrd, &ibuf, &f.initrd_size);
+		ret = x86_map_file("initrd", o->initrd, &ibuf, &isize);
 		if (ret) {
-			free(kbuf);
+			file_unmap(kbuf, ksize);
 			return ret;
 		}
-		f.initrd = ibuf;
-		f.initrd_name = o->initrd;
+		l.f.initrd = ibuf;
+		l.f.initrd_size = isize;
+		l.f.initrd_name = o->initrd;
 	}
-	f.params = o->params;
-
-	if (bzimage_probe(f.kernel, f.kernel_size) || pvh_probe(f.kernel, f.kernel_size)) {
-		linux_params = x86_linux_params(o->params);
-		if (!linux_params) {
-			free(kbuf);
-			free(ibuf);
-			return LKVM_EXIT_ERROR;
-		}
-		f.params = linux_params;
-		/* An uncompressed vmlinux (PVH) skips the decompressor: boots faster. */
-		if (bzimage_probe(f.kernel, f.kernel_size))
-			ret = bzimage_load(&vm->mem, &f, &x->boot, err, sizeof(err));
-		else
-			ret = pvh_load(&vm->mem, &f, &x->boot, err, sizeof(err));
-		if (ret == 0) {
-			/* Linux without ACPI finds the vCPUs and the I/O APIC here. */
-			uint32_t sig, features;
-
-			x86_cpu_signature(x, &sig, &features);
-			if (mptable_write(&vm->mem, vm->nr_vcpus, sig, features)) {
-				snprintf(err, sizeof(err), "no room for the MP table at 0x%llx; raise --mem",
-					 (unsigned long long)MPTABLE_ADDR);
-				ret = -1;
-			}
-		}
-	} else if (multiboot_probe(f.kernel, f.kernel_size))
-		ret = multiboot_load(&vm->mem, &f, &x->boot, err, sizeof(err));
-	else {
-		snprintf(err, sizeof(err), "%s: unknown kernel format; lkvm boots Linux bzImage, ELF vmlinux with a PVH note, and multiboot ELF kernels",
-			 f.kernel_name);
-		ret = -1;
-	}
-	free(kbuf);
-	free(ibuf);
-	free(linux_params);
+	l.f.params = o->params;
+	ret = file_guard_call(x86_load_guarded, &l);
+	if (ret == -EIO)
+		snprintf(l.err, sizeof(l.err), "the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
+	file_unmap(kbuf, ksize);
+	file_unmap(ibuf, isize);
 	if (ret) {
-		pr_err("%s", err);
+		pr_err("%s", l.err);
 		return LKVM_EXIT_USAGE;
 	}
 	pr_debug("loaded %s kernel, entry 0x%llx", x->boot.format,

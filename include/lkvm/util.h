@@ -44,8 +44,19 @@ extern bool lkvm_debug;
 /* Strict number parsing: whole string, no sign, no overflow. */
 int parse_u64(const char *s, uint64_t *out);
 
-/* Whole-file read; returns 0 or -errno. The buffer is malloc'ed. */
-int file_read_all(const char *path, uint8_t **buf, size_t *size);
+/*
+ * Map a whole regular file read-only; returns 0 or -errno. An empty file
+ * gives size 0. Release with file_unmap(). Touch the bytes only inside
+ * file_guard_call(): if the file shrinks meanwhile, access raises SIGBUS.
+ */
+int file_map(const char *path, const uint8_t **buf, size_t *size);
+void file_unmap(const uint8_t *buf, size_t size);
+/*
+ * Run fn(arg) with a SIGBUS guard for mapped files: a SIGBUS ends fn and
+ * this returns -EIO (a truncated file, or a storage error) instead of lkvm
+ * dying. Start-up only: the process must still be single-threaded.
+ */
+int file_guard_call(int (*fn)(void *), void *arg);
 
 /* Async-signal-safe helpers: format into a caller buffer, write(2). */
 size_t sig_fmt_hex(char *buf, uint64_t v);

@@ -22,6 +22,7 @@ int main(void)
 	srunner_add_suite(sr, io_bus_suite());
 	srunner_add_suite(sr, pvh_suite());
 	srunner_add_suite(sr, cmdline_suite());
+	srunner_add_suite(sr, file_suite());
 
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -15,5 +15,6 @@ Suite *ras_event_suite(void);
 Suite *io_bus_suite(void);
 Suite *pvh_suite(void);
 Suite *cmdline_suite(void);
+Suite *file_suite(void);
 
 #endif
