@@ -45,6 +45,7 @@ int main(int argc, char **argv)
 	};
 	size_t i;
 
+	lkvm_start_ns = mono_ns();
 	if (argc < 2) {
 		usage(stderr);
 		return LKVM_EXIT_USAGE;

@@ -171,6 +171,8 @@ static void *vcpu_thread(void *arg)
 		ras_vcpu_drain(v);
 		if (vm_stopping(vm))
 			break;
+		if (v->id == 0 && !vm->startup_ns)
+			__atomic_store_n(&vm->startup_ns, mono_ns() - vm->t0_ns, __ATOMIC_RELAXED);
 		v->ring.in_run = 1;
 		r = ioctl(v->fd, KVM_RUN, 0);
 		err = errno;

@@ -175,7 +175,11 @@ int vm_create(struct vm *vm, struct run_opts *o)
 	unsigned int i;
 	int ret, max;
 
+	static bool rebuilt;
+
 	memset(vm, 0, sizeof(*vm));
+	vm->t0_ns = rebuilt ? mono_ns() : lkvm_start_ns;
+	rebuilt = true;
 	vm->kvm_fd = vm->vm_fd = vm->wake_fd = -1;
 	vm->opts = o;
 	vm->nr_vcpus = o->cpus;
@@ -384,7 +388,9 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 			by[r] += c;
 			total += c;
 		}
-	o += (size_t)snprintf(buf + o, n - o, "exits %llu\n", (unsigned long long)total);
+	o += (size_t)snprintf(buf + o, n - o, "startup_us %llu\nexits %llu\n",
+			      (unsigned long long)(__atomic_load_n(&vm->startup_ns, __ATOMIC_RELAXED) / 1000),
+			      (unsigned long long)total);
 	for (int r = 0; r < VCPU_EXIT_REASONS && o < n; r++)
 		if (by[r])
 			o += (size_t)snprintf(buf + o, n - o, "exits.%s %llu\n",

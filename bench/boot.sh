@@ -91,7 +91,6 @@ ROWS=$C/bench-boot.rows
 CONSOLE=$C/bench-boot-console.log
 : >"$ROWS"
 : >"$CONSOLE"
-STUCK=
 bed_line() {
 	case "$1" in
 	BENCH-ROW\ *)
@@ -101,8 +100,8 @@ bed_line() {
 		;;
 	BENCH-FAIL\ *) log "FAILED: ${1#BENCH-FAIL }" ;;
 	BENCH-STUCK\ *)
-		STUCK=${1#BENCH-STUCK }
-		log "STUCK: $STUCK; stopping this L1"
+		echo "${1#BENCH-STUCK }" >"$C/bench-stuck"	# bed_line runs in a subshell
+		log "STUCK: ${1#BENCH-STUCK }; stopping this L1"
 		kill "$(cat "$C/qemu.pid")" 2>/dev/null
 		;;
 	BENCH-L1:*) log "${1#BENCH-L1: }" ;;
@@ -118,9 +117,10 @@ for l1 in 1 2 3; do
 	for v in BENCH_DMESG BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
 		[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 	done
-	STUCK=
+	rm -f "$C/bench-stuck"
 	bed_boot_l1 "$C/bench-l1-initrd.cpio" "$APPEND" "$C/bench-boot-l1.log" < /dev/null
 	cat "$C/bench-boot-l1.log" >>"$CONSOLE"
+	STUCK=$(awk '{ print $1, $2 }' "$C/bench-stuck" 2>/dev/null) || true
 	grep -aq E2E-L1-NOKVM "$CONSOLE" && die "L1 has no /dev/kvm (kvm_amd did not load); see $CONSOLE"
 	if [ -f "$C/l1-frozen" ]; then
 		log "L1 $l1 froze (no output for $IDLE s)"
@@ -151,7 +151,7 @@ function median(list,    a, n, i, j, t) {
 }
 function label(c) {
 	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, "QEMU pc  ", c)
-	sub(/vmlinux$/, "vmlinux (PVH)", c)
+	sub(/vmlinux$/, "vmlinux (PVH)", c); sub(/bzimage$/, "bzImage", c)
 	return c
 }
 function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
@@ -184,7 +184,7 @@ END {
 			q = c; sub(/^lkvm-/, "qemu-", q)
 			if (n[c] && n[q])
 				printf "same kernel file, %-8s lkvm/QEMU: time %s, exits %s, VMM RSS %s\n",
-					substr(c, 6) ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
+					(c ~ /bzimage$/ ? "bzImage" : "vmlinux") ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
 		}
 	}
 	exit bad

@@ -40,6 +40,9 @@ void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));
 extern bool lkvm_debug;
+/* CLOCK_MONOTONIC in ns; lkvm_start_ns is when main() began. */
+uint64_t mono_ns(void);
+extern uint64_t lkvm_start_ns;
 
 /* Strict number parsing: whole string, no sign, no overflow. */
 int parse_u64(const char *s, uint64_t *out);

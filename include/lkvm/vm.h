@@ -33,6 +33,8 @@ struct vcpu {
 };
 
 struct vm {
+	uint64_t t0_ns;		/* lkvm's start; after a guest reset, the rebuild */
+	uint64_t startup_ns;	/* t0_ns to vCPU 0's first KVM_RUN (0: not yet) */
 	int kvm_fd;
 	int vm_fd;
 	struct run_opts *opts;

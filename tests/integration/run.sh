@@ -171,6 +171,7 @@ $LKVM stop --name ctltest >/dev/null 2>&1; s1=$?
 wait $pid; st=$?
 if ! echo "$l1" | grep -Eq "^ctltest $pid running 2 256 0\$"; then bad $t "list while running: $l1"
 elif ! echo "$stat" | grep -q '^pio.uart 9$' || ! echo "$stat" | grep -q '^exits.io 9$'; then bad $t "stat: $stat"
+elif ! echo "$stat" | grep -Eq '^startup_us [1-9][0-9]*$'; then bad $t "stat has no start-up time: $stat"
 elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -q "^ctltest $pid paused"; then bad $t "pause: rc $p1, list: $l2"
 elif [ $p2 -ne 1 ] || ! grep -q "already paused" "$T/p2"; then bad $t "second pause: rc $p2"
 elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -q "^ctltest $pid running"; then bad $t "resume: rc $r1, list: $l3"
