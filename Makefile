@@ -2,6 +2,8 @@
 #   make [ARCH=x86] [CROSS_COMPILE=...] [STATIC=1]   build ./lkvm
 #   make check      unit tests (plain and ASan/UBSan) + payload guests on /dev/kvm
 #   make bench      start-up, memory overhead, exit round trips vs QEMU
+#   make e2e        real Linux guests, real memory errors (nested bed, tests/e2e/)
+#   make bench-boot lkvm vs QEMU booting the same Linux (nested bed, bench/boot.sh)
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 
 HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' \
@@ -49,6 +51,12 @@ lkvm: $(OBJS)
 
 %.o: %.c
 	$(call Q,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
+
+# main.c prints the version: rebuild it when `git describe` changes.
+.version: FORCE
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
+main.o: .version
+FORCE:
 
 # ---- tiny x86 guests: the built-in one and the test payloads ----
 GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
@@ -107,10 +115,10 @@ install: lkvm
 	install -m 0755 lkvm $(DESTDIR)$(PREFIX)/bin/lkvm
 
 clean:
-	rm -f lkvm $(OBJS) $(OBJS:.o=.d) x86/guest/*.o32 x86/guest/*.elf tests/guests/*.o32 \
+	rm -f lkvm .version $(OBJS) $(OBJS:.o=.d) x86/guest/*.o32 x86/guest/*.elf tests/guests/*.o32 \
 		tests/guests/*.elf tests/unit-tests tests/unit-tests-san
 
-.PHONY: all check check-unit check-kvm guests lint bench install clean
+.PHONY: FORCE all check check-unit check-kvm guests lint bench install clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d)

@@ -122,8 +122,14 @@ for l1 in 1 2 3; do
 	cat "$C/bench-boot-l1.log" >>"$CONSOLE"
 	STUCK=$(awk '{ print $1, $2 }' "$C/bench-stuck" 2>/dev/null) || true
 	grep -aq E2E-L1-NOKVM "$CONSOLE" && die "L1 has no /dev/kvm (kvm_amd did not load); see $CONSOLE"
-	if [ -f "$C/l1-frozen" ]; then
-		log "L1 $l1 froze (no output for $IDLE s)"
+	if [ -z "$STUCK" ] && ! grep -aq '^E2E-L1-DONE' "$C/bench-boot-l1.log"; then
+		# Frozen, or L1's kernel died (seen once: "corrupted stack end
+		# detected inside scheduler" in QEMU's thread, under TCG).
+		if [ -f "$C/l1-frozen" ]; then
+			log "L1 $l1 froze (no output for $IDLE s)"
+		else
+			log "L1 $l1 ended before its job did: $(grep -a -m 1 -E 'Kernel panic|BUG:' "$C/bench-boot-l1.log" | tr -d '\r' || echo "QEMU status $QRC")"
+		fi
 		STUCK=$(tail -n 1 "$ROWS" | awk '{ print $1, $2 }')
 		[ -n "$STUCK" ] || STUCK="- $first"
 	fi
@@ -135,7 +141,7 @@ for l1 in 1 2 3; do
 		first=$2
 		awk -v r="$first" '$2 != r' "$ROWS" >"$ROWS.tmp" && mv "$ROWS.tmp" "$ROWS"
 	fi
-	[ $l1 = 3 ] && { log "three L1s got stuck; the table has what was measured"; break; }
+	[ $l1 = 3 ] && { log "three L1s failed; the table has what was measured"; break; }
 	log "booting a new L1 for rounds $first..$RUNS"
 done
 
