@@ -24,7 +24,7 @@
 RUNS=${BENCH_RUNS:-4}
 MEM=${BENCH_MEM:-256}
 PARAMS=$(echo "${BENCH_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
-TMO=${BENCH_BOOT_TIMEOUT:-120}
+TMO=${BENCH_BOOT_TIMEOUT:-90}
 FIRST=${BENCH_FIRST:-1}
 INITRD=/l2/initrd
 KD=/sys/kernel/debug/kvm
@@ -66,40 +66,47 @@ boot_one() {	# config round
 	local d=/tmp/bench pid t0 t end line exits io mmio rss
 	rm -rf $d
 	mkdir -p $d
+	mkfifo $d/marker
+	exec 4<>$d/marker	# read-write: opening never blocks, awk always has a reader
 	t0=$(now)
 	(
+		exec 4<&-
 		{
 			vmm_exec "$1" </dev/null 2>$d/err &
 			echo $! >$d/pid
 			wait $!
 			echo $? >$d/rc
-		} | awk '{ sub(/\r$/, ""); getline t < "/proc/uptime"; close("/proc/uptime");
-			   split(t, u, " "); print u[1], $0; fflush() }' >$d/out
+		} | awk -v out=$d/out -v fifo=$d/marker '
+			{ sub(/\r$/, ""); getline t < "/proc/uptime"; close("/proc/uptime")
+			  split(t, u, " "); print u[1], $0 > out; fflush(out)
+			  if (!m && $0 ~ /BENCH-L2-INIT$/) { m = 1; print u[1] > fifo; close(fifo) } }
+			END { if (!m) { print "EOF" > fifo; close(fifo) } }'
 	) &
-	end=$(awk -v a="$t0" -v b="$TMO" 'BEGIN { print a + b }')
-	while :; do
-		line=$(grep -m 1 ' BENCH-L2-INIT' $d/out)
-		[ -n "$line" ] && break
-		if [ -f $d/rc ]; then
-			echo "BENCH-FAIL $1 $2 the VMM exited with status $(cat $d/rc) before L2's /init: $(tail -n 2 $d/err | tr '\n' ' ')"
-			relay "$1" $d
-			wait
-			return 0
-		fi
-		if awk -v a="$(now)" -v b="$end" 'BEGIN { exit !(a > b) }'; then
-			echo "BENCH-STUCK $1 $2 no /init marker after $TMO s"
-			relay "$1" $d
-			kill -9 "$(cat $d/pid)" 2>/dev/null
-			return 1
-		fi
-		usleep 20000
-	done
+	# No polling: the shell sleeps in read(2) until awk has seen the marker
+	# (or the VMM's output ended), so L1's CPUs are left to the VMM.
+	line=
+	read -t "$TMO" -r line <&4
+	exec 4<&-
+	case "$line" in
+	'')
+		echo "BENCH-STUCK $1 $2 no /init marker after $TMO s"
+		relay "$1" $d
+		kill -9 "$(cat $d/pid)" 2>/dev/null
+		return 1
+		;;
+	EOF)
+		wait
+		echo "BENCH-FAIL $1 $2 the VMM exited with status $(cat $d/rc) before L2's /init: $(tail -n 2 $d/err | tr '\n' ' ')"
+		relay "$1" $d
+		return 0
+		;;
+	esac
 	exits=$(cat $KD/exits)
 	io=$(cat $KD/io_exits)
 	mmio=$(cat $KD/mmio_exits)
 	pid=$(cat $d/pid)
 	rss=$(vmm_rss "$pid")
-	t=$(awk -v a="$t0" -v b="${line%% *}" 'BEGIN { printf "%.2f", b - a }')
+	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
 	echo "BENCH-ROW $1 $2 $t $exits $((io + mmio)) $rss"
 	relay "$1" $d
 	if [ -n "${BENCH_DMESG:-}" ]; then

@@ -27,7 +27,7 @@
 # then lkvm/QEMU ratios: lkvm's best configuration against QEMU's best, and
 # each kernel format against the same format.
 #
-# Settings (environment): BENCH_RUNS (4 rounds, the first dropped),
+# Settings (environment): BENCH_RUNS (5 rounds, the first dropped),
 # BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
 # qemu-bzimage"), BENCH_DMESG=1 (each L2 prints its kernel log after the
 # marker, not counted: .cache/e2e/bench-boot-console.log has it),
@@ -41,7 +41,9 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 LOG_TAG=bench-boot
-RUNS=${BENCH_RUNS:-4}
+# Boots take well under a minute: 2 minutes of silence is a frozen L1.
+: "${E2E_IDLE:=120}"
+RUNS=${BENCH_RUNS:-5}
 CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage}
 . tests/e2e/bed.sh
 die() { log "$*"; exit 1; }
