@@ -127,10 +127,11 @@ static int x86_load_guarded(void *arg)
 	struct x86_load *l = arg;
 	struct x86_vm *x = x86_vm(l->vm);
 	struct x86_files *f = &l->f;
+	bool bzimage = bzimage_probe(f->kernel, f->kernel_size);
 	char *linux_params;
 	int ret;
 
-	if (!bzimage_probe(f->kernel, f->kernel_size) && !pvh_probe(f->kernel, f->kernel_size)) {
+	if (!bzimage && !pvh_probe(f->kernel, f->kernel_size)) {
 		if (multiboot_probe(f->kernel, f->kernel_size))
 			return multiboot_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
 		snprintf(l->err, sizeof(l->err), "%s: unknown kernel format; lkvm boots Linux bzImage, ELF vmlinux with a PVH note, and multiboot ELF kernels",
@@ -144,7 +145,7 @@ static int x86_load_guarded(void *arg)
 	}
 	f->params = linux_params;
 	/* An uncompressed vmlinux (PVH) skips the decompressor: boots faster. */
-	if (bzimage_probe(f->kernel, f->kernel_size))
+	if (bzimage)
 		ret = bzimage_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
 	else
 		ret = pvh_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
@@ -168,16 +169,14 @@ int arch_load_kernel(struct vm *vm)
 	struct x86_vm *x = x86_vm(vm);
 	struct run_opts *o = vm->opts;
 	struct x86_load l = { .vm = vm };
-	const uint8_t *kbuf = NULL, *ibuf = NULL;
-	size_t ksize = 0, isize = 0;
+	const uint8_t *kbuf = NULL;	/* mapped here (not the built-in guest) */
 	int ret;
 
 	if (o->kernel) {
-		ret = x86_map_file("kernel", o->kernel, &kbuf, &ksize);
+		ret = x86_map_file("kernel", o->kernel, &kbuf, &l.f.kernel_size);
 		if (ret)
 			return ret;
 		l.f.kernel = kbuf;
-		l.f.kernel_size = ksize;
 		l.f.kernel_name = o->kernel;
 	} else {
 		l.f.kernel = lkvm_builtin_guest;
@@ -185,21 +184,21 @@ int arch_load_kernel(struct vm *vm)
 		l.f.kernel_name = "lkvm-builtin-guest";
 	}
 	if (o->initrd) {
-		ret = x86_map_file("initrd", o->initrd, &ibuf, &isize);
+		ret = x86_map_file("initrd", o->initrd, &l.f.initrd, &l.f.initrd_size);
 		if (ret) {
-			file_unmap(kbuf, ksize);
+			file_unmap(kbuf, l.f.kernel_size);
 			return ret;
 		}
-		l.f.initrd = ibuf;
-		l.f.initrd_size = isize;
 		l.f.initrd_name = o->initrd;
 	}
 	l.f.params = o->params;
 	ret = file_guard_call(x86_load_guarded, &l);
 	if (ret == -EIO)
 		snprintf(l.err, sizeof(l.err), "the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
-	file_unmap(kbuf, ksize);
-	file_unmap(ibuf, isize);
+	else if (ret < 0 && !l.err[0])
+		snprintf(l.err, sizeof(l.err), "cannot load the kernel: %s", strerror(-ret));
+	file_unmap(kbuf, l.f.kernel_size);
+	file_unmap(l.f.initrd, l.f.initrd_size);
 	if (ret) {
 		pr_err("%s", l.err);
 		return LKVM_EXIT_USAGE;
