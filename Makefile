@@ -27,17 +27,18 @@ ifeq ($(STATIC),1)
 LDFLAGS += -static
 endif
 
-CORE_SRCS := main.c builtin-run.c builtin-ctl.c run-opts.c vm.c vcpu.c mem.c io-bus.c \
-	ctl.c term.c util.c ras.c ras-policy.c ras-event.c
-
-ifeq ($(ARCH),x86)
-ARCH_SRCS := $(sort $(wildcard x86/*.c))
-ARCH_ASM := x86/builtin-guest.S
-else
-$(error ARCH=$(ARCH) is not supported yet: lkvm builds for x86 only so far)
+# Core: every top-level .c file. Architecture: the $(ARCH_DIR)/ directory,
+# described by its build.mk. kvmtool's habit: ARCH=arm64 lives in arm/.
+CORE_SRCS := $(sort $(wildcard *.c))
+ARCH_DIR := $(patsubst arm64,arm,$(ARCH))
+ifeq ($(wildcard $(ARCH_DIR)/build.mk),)
+$(error ARCH=$(ARCH): lkvm has no $(ARCH_DIR)/ directory yet (supported: $(patsubst %/build.mk,%,$(wildcard */build.mk))); build with ARCH=x86)
 endif
+.DEFAULT_GOAL := all
+include $(ARCH_DIR)/build.mk
+CFLAGS += $(ARCH_CPPFLAGS)
 
-OBJS := $(CORE_SRCS:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o)
+OBJS := $(CORE_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o)
 
 # Quiet build lines unless V=1.
 ifneq ($(V),1)
@@ -58,35 +59,21 @@ lkvm: $(OBJS)
 main.o: .version
 FORCE:
 
-# ---- tiny x86 guests: the built-in one and the test payloads ----
-GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-	-fno-asynchronous-unwind-tables -mgeneral-regs-only -nostdlib -O2 -std=gnu11 \
-	-Wall -Wextra -Werror -Wno-unused-parameter -Ix86/guest
-GUEST_RT := x86/guest/crt0.o32 x86/guest/lib.o32
-
-%.o32: %.c x86/guest/guest.h
-	$(call Q,CC32,$@)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
-%.o32: %.S
-	$(call Q,AS32,$@)$(CC) $(GUEST_CFLAGS) -c -o $@ $<
-%.elf: %.o32 $(GUEST_RT) x86/guest/guest.ld
-	$(call Q,LD32,$@)$(LD) -m elf_i386 -n --no-warn-rwx-segments -z noexecstack -T x86/guest/guest.ld -o $@ $(GUEST_RT) $<
-
-x86/builtin-guest.o: x86/builtin-guest.S x86/guest/default.elf
-	$(call Q,AS,$@)$(CC) -c -DBUILTIN_GUEST='"x86/guest/default.elf"' -o $@ $<
-
 # ---- tests ----
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
-UNIT_SRCS := $(wildcard tests/unit/*.c) mem.c run-opts.c util.c ras-policy.c ras-event.c \
-	io-bus.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/mce.c x86/pvh.c x86/cmdline.c
-UNIT_HDRS := $(wildcard include/lkvm/*.h x86/*.h tests/unit/*.h)
-TEST_GUESTS := $(patsubst %.c,%.elf,$(wildcard tests/guests/*.c))
+# Unit tests: pure core code, and the arch's pure code with its suites in
+# tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
+UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c io-bus.c
+UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
+UNIT_HDRS := $(wildcard include/lkvm/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
+UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 tests/unit-tests: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(call Q,CC,$@)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
 tests/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(call Q,CC,$@)$(CC) $(filter-out -MMD -MP,$(CFLAGS)) $(SAN) $(CHECK_CFLAGS) -Ix86 -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
 
 guests: $(TEST_GUESTS)
 
@@ -102,12 +89,10 @@ check: check-unit check-kvm
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(CORE_SRCS) $(ARCH_SRCS)
-	$(call Q,CPPCHECK,guests)cppcheck --quiet --error-exitcode=1 --platform=unix32 \
-		--enable=warning,style,performance,portability --inline-suppr \
-		--suppress=missingIncludeSystem --std=c11 -Ix86/guest x86/guest/*.c tests/guests/*.c
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
-bench: lkvm tests/guests/pio.elf
+bench: lkvm tests/guests/x86/pio.elf
 	./bench/run.sh
 
 install: lkvm
@@ -115,8 +100,7 @@ install: lkvm
 	install -m 0755 lkvm $(DESTDIR)$(PREFIX)/bin/lkvm
 
 clean:
-	rm -f lkvm .version $(OBJS) $(OBJS:.o=.d) x86/guest/*.o32 x86/guest/*.elf tests/guests/*.o32 \
-		tests/guests/*.elf tests/unit-tests tests/unit-tests-san
+	rm -f lkvm .version $(OBJS) $(OBJS:.o=.d) $(ARCH_CLEAN) tests/unit-tests tests/unit-tests-san
 
 .PHONY: FORCE all check check-unit check-kvm guests lint bench install clean
 .SECONDARY:
@@ -127,11 +111,11 @@ clean:
 
 # Fuzz the kernel loaders with libFuzzer + ASan/UBSan (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 60
-tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c x86/bzimage.c x86/multiboot.c x86/pvh.c x86/e820.c mem.c
-	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Ix86 \
+tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude $(ARCH_CPPFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 fuzz: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
-	cp -n x86/guest/default.elf tests/guests/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
+	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
 	./tests/fuzz/fuzz-loaders -max_total_time=$(FUZZ_SECONDS) -max_len=65536 .cache/fuzz-corpus
 .PHONY: fuzz

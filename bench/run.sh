@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 #
 # bench/run.sh: lkvm and QEMU side by side on the same tiny multiboot payload
-# (tests/guests/pio.c). `make bench` builds ./lkvm and the payload, then runs
+# (tests/guests/x86/pio.c). `make bench` builds ./lkvm and the payload, then runs
 # this. The table goes to stdout, followed by one line naming the host and
 # the method. Progress messages go to stderr.
 #
@@ -41,7 +41,7 @@
 # multiboot option ROM) and machine "microvm" (qboot, no PCI). Every VMM gets
 # the same ELF, the same guest RAM size, and the same command line.
 #
-# The payload: tests/guests/pio.elf, as built by the Makefile. Every segment
+# The payload: tests/guests/x86/pio.elf, as built by the Makefile. Every segment
 # of it loads at or above 1 MiB (QEMU's multiboot loader needs that); the
 # script checks and refuses to compare VMMs on a payload QEMU cannot boot.
 #
@@ -114,10 +114,10 @@ has_low_segment() {
 	return 1
 }
 
-PAYLOAD=tests/guests/pio.elf
-PAYLOAD_NOTE="tests/guests/pio.elf"
+PAYLOAD=tests/guests/x86/pio.elf
+PAYLOAD_NOTE="tests/guests/x86/pio.elf"
 prepare_payload() {
-	[[ -f $PAYLOAD ]] || die "$PAYLOAD is missing (make tests/guests/pio.elf)"
+	[[ -f $PAYLOAD ]] || die "$PAYLOAD is missing (make tests/guests/x86/pio.elf)"
 	if has_low_segment "$PAYLOAD"; then
 		say "$PAYLOAD has a segment below 1 MiB: QEMU's multiboot loader would corrupt its boot info"
 		QEMU_BROKEN="the payload has a segment below 1 MiB"

@@ -5,7 +5,7 @@
 set -u
 cd "$(dirname "$0")/../.."
 LKVM=./lkvm
-G=tests/guests
+G=tests/guests/x86
 T=$(mktemp -d)
 export LKVM_DIR="$T/ctl"
 trap 'rm -rf "$T"' EXIT

@@ -14,15 +14,11 @@ int main(void)
 
 	sr = srunner_create(mem_suite());
 	srunner_add_suite(sr, run_opts_suite());
-	srunner_add_suite(sr, bzimage_suite());
-	srunner_add_suite(sr, multiboot_suite());
-	srunner_add_suite(sr, mce_suite());
 	srunner_add_suite(sr, ras_policy_suite());
 	srunner_add_suite(sr, ras_event_suite());
 	srunner_add_suite(sr, io_bus_suite());
-	srunner_add_suite(sr, pvh_suite());
-	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, file_suite());
+	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);
 	failed = srunner_ntests_failed(sr);

@@ -4,7 +4,7 @@
 #include <stdint.h>
 
 #include "mce.h"
-#include "suites.h"
+#include "x86-suites.h"
 
 struct encode_case {
 	bool amd, ar;

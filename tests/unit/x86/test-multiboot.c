@@ -7,7 +7,7 @@
 
 #include "boot.h"
 #include "lkvm/util.h"
-#include "suites.h"
+#include "x86-suites.h"
 
 #include "loader-fixture.h"
 

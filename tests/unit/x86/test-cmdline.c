@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #include "boot.h"
-#include "suites.h"
+#include "x86-suites.h"
 
 static void expect(const char *user, const char *want)
 {

@@ -5,7 +5,7 @@
 
 #include "loader-fixture.h"
 #include "pvh.h"
-#include "suites.h"
+#include "x86-suites.h"
 
 #define K_LEN		0x3000
 #define NOTE_OFF	0x200

@@ -1,0 +1,12 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The x86 suites, added to the core runner. */
+#include "x86-suites.h"
+
+void arch_add_suites(SRunner *sr)
+{
+	srunner_add_suite(sr, bzimage_suite());
+	srunner_add_suite(sr, multiboot_suite());
+	srunner_add_suite(sr, mce_suite());
+	srunner_add_suite(sr, pvh_suite());
+	srunner_add_suite(sr, cmdline_suite());
+}
