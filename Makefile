@@ -64,7 +64,8 @@ CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
-UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c io-bus.c
+UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c io-bus.c elf.c guard.c \
+	ras.c ras-route.c ras-queue.c vm-state.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -111,7 +112,7 @@ clean:
 
 # Fuzz the kernel loaders with libFuzzer + ASan/UBSan (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 60
-tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c
+tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude $(ARCH_CPPFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 fuzz: tests/fuzz/fuzz-loaders

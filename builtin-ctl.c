@@ -17,6 +17,7 @@ static const struct option ctl_longopts[] = {
 	{ "ao",		no_argument,	   NULL, 'O' },
 	{ "vcpu",	required_argument, NULL, 'V' },
 	{ "poison-lkvm", no_argument,	   NULL, 'L' },
+	{ "guest-read",	no_argument,	   NULL, 'G' },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -27,6 +28,7 @@ struct ctl_args {
 	const char *vcpu;
 	bool all;
 	bool ao;
+	bool guest_read;
 	bool lkvm;
 	bool help;
 };
@@ -61,6 +63,9 @@ static int ctl_parse(int argc, char **argv, struct ctl_args *a, const char *usag
 			break;
 		case 'L':
 			a->lkvm = true;
+			break;
+		case 'G':
+			a->guest_read = true;
 			break;
 		case 'h':
 			a->help = true;
@@ -177,6 +182,7 @@ int cmd_debug(int argc, char **argv)
 {
 	static const char usage[] =
 		"lkvm debug --name NAME --poison GPA [--ao] [--vcpu N]\n"
+		"lkvm debug --name NAME --poison GPA --guest-read\n"
 		"lkvm debug --name NAME --poison-lkvm\n";
 	struct ctl_args a;
 	char req[160];
@@ -198,6 +204,14 @@ int cmd_debug(int argc, char **argv)
 	if (a.vcpu && (parse_u64(a.vcpu, &vcpu) || vcpu >= RUN_MAX_CPUS)) {
 		pr_err("invalid --vcpu '%s': give a vCPU number", a.vcpu);
 		return LKVM_EXIT_USAGE;
+	}
+	if (a.guest_read) {
+		if (a.ao || a.vcpu) {
+			pr_err("--guest-read is lkvm's own read of the page, on no vCPU: drop --ao and --vcpu");
+			return LKVM_EXIT_USAGE;
+		}
+		snprintf(req, sizeof(req), "guest-read 0x%llx", (unsigned long long)gpa);
+		return ctl_request(a.name, req);
 	}
 	snprintf(req, sizeof(req), "poison 0x%llx %s %llu", (unsigned long long)gpa,
 		 a.ao ? "ao" : "ar", (unsigned long long)vcpu);

@@ -7,14 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lkvm/arch.h"
 #include "lkvm/builtin.h"
 #include "lkvm/ctl.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
-static struct ras_ring main_ring;
+static struct ras_queue main_ring;
 
 /* The main thread: control requests, console input, stop wake-ups. */
 static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
@@ -53,7 +52,7 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 				size_t k = term_filter(buf, (size_t)r, &quit);
 
 				if (k)
-					arch_console_input(vm, buf, k);
+					term_input(buf, k);
 				if (quit) {
 					ctl_stop_requested = 1;
 					vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
@@ -87,7 +86,13 @@ int cmd_run(int argc, char **argv)
 	if (ctl_fd < 0)
 		return o.name_given ? LKVM_EXIT_USAGE : LKVM_EXIT_ERROR;
 
-	ras_thread_attach(&main_ring);
+	/* Before anything can fault: the one SIGBUS handler, our queue. */
+	if (ras_signals_init() || ras_thread_attach(&main_ring)) {
+		pr_err("cannot set up memory-error handling: %s", strerror(errno));
+		close(ctl_fd);
+		unlink(sock);
+		return LKVM_EXIT_ERROR;
+	}
 	in_fd = term_init();
 	for (boots = 1;; boots++) {
 		ret = vm_create(&vm, &o);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lkvm/ctl.h"
+#include "lkvm/ras-drill.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -144,12 +145,23 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 		ctl_reply(fd, vm_resume(vm) ? "error: not paused\n" : "ok\n");
 	} else if (!strcmp(cmd, "poison-self")) {
 		char msg[256];
-		int err = ras_poison_self(vm, msg, sizeof(msg));
+		int err = ras_drill_poison_self(vm, msg, sizeof(msg));
 
 		if (err)
 			ctl_reply(fd, "error: %s\n", msg);
 		else
 			ctl_reply(fd, "ok lkvm's own page poisoned\n");
+	} else if (!strcmp(cmd, "guest-read")) {
+		char msg[320];
+
+		if (parse_u64(arg1, &gpa)) {
+			ctl_reply(fd, "error: bad guest-read request\n");
+			return;
+		}
+		if (ras_drill_guest_read(vm, gpa, msg, sizeof(msg)))
+			ctl_reply(fd, "error: %s\n", msg);
+		else
+			ctl_reply(fd, "ok %s\n", msg);
 	} else if (!strcmp(cmd, "poison")) {
 		enum ras_kind kind = !strcmp(arg2, "ao") ? RAS_AO : RAS_AR;
 		char msg[256];
@@ -163,7 +175,7 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 				  (unsigned long long)vcpu, vm->nr_vcpus);
 			return;
 		}
-		if (ras_poison_gpa(vm, gpa, kind, (int)vcpu, msg, sizeof(msg)))
+		if (ras_drill_poison_gpa(vm, gpa, kind, (int)vcpu, msg, sizeof(msg)))
 			ctl_reply(fd, "error: %s\n", msg);
 		else
 			ctl_reply(fd, "ok %s\n", msg);

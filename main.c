@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lkvm/arch.h"
 #include "lkvm/builtin.h"
 #include "lkvm/util.h"
 
@@ -30,7 +31,8 @@ static void usage(FILE *f)
 "\n"
 "Exit status of 'lkvm run': 0 guest powered off or reset, 1 runtime error,\n"
 "2 usage error, 4 VM stopped by a guest memory error, 6 lkvm hit by a memory\n"
-"error, 8 guest triple fault, (code << 1) | 1 for a guest write to port 0xf4.\n");
+"error, 8 guest crashed (%s), (code << 1) | 1 when the guest writes code to\n"
+"%s.\n", arch_info()->crash, arch_info()->guest_exit);
 }
 
 int main(int argc, char **argv)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Guest memory map: lock-free hva <-> gpa lookups over a fixed region table. */
 #include <errno.h>
+#include <string.h>
 
+#include "lkvm/guard.h"
 #include "lkvm/mem.h"
 #include "lkvm/util.h"
 
@@ -90,4 +92,47 @@ int mem_extent_lookup(const struct mem_map *m, uint64_t hva, unsigned int lsb,
 		}
 	}
 	return n;
+}
+
+struct mem_copy {
+	void *dst;
+	const void *src;
+	size_t len;
+};
+
+static int mem_copy_fn(void *arg)
+{
+	struct mem_copy *c = arg;
+
+	memcpy(c->dst, c->src, c->len);
+	return 0;
+}
+
+/*
+ * Every copy between lkvm and guest RAM outside KVM_RUN: bounds-checked
+ * against one region, and guarded, so a poisoned guest page costs this one
+ * access (-EHWPOISON, and an event naming who) instead of lkvm.
+ */
+int mem_read(const struct mem_map *m, uint64_t gpa, void *dst, size_t len, const char *who)
+{
+	struct mem_copy c = { .dst = dst, .len = len };
+
+	if (!len)
+		return 0;
+	c.src = mem_gpa_to_hva(m, gpa, len);
+	if (!c.src)
+		return -EFAULT;
+	return guard_call(who, mem_copy_fn, &c);
+}
+
+int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len, const char *who)
+{
+	struct mem_copy c = { .src = src, .len = len };
+
+	if (!len)
+		return 0;
+	c.dst = mem_gpa_to_hva(m, gpa, len);
+	if (!c.dst)
+		return -EFAULT;
+	return guard_call(who, mem_copy_fn, &c);
 }

@@ -42,7 +42,7 @@ static size_t json_str(char *buf, size_t n, const char *s)
 size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras_error *e,
 		      enum ras_action a, const char *reason, const char *detail)
 {
-	char ts[40], name[160], why[600], what[600], vcpu[16], gpa[24];
+	char ts[40], name[160], why[600], what[600], vcpu[16], gpa[24], reader[160];
 	struct timespec now;
 	struct tm tm;
 	int len;
@@ -57,6 +57,10 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		snprintf(vcpu, sizeof(vcpu), "%d", e->vcpu);
 	else
 		snprintf(vcpu, sizeof(vcpu), "null");
+	if (e->reader)
+		json_str(reader, sizeof(reader), e->reader);
+	else
+		snprintf(reader, sizeof(reader), "null");
 	if (e->in_guest)
 		snprintf(gpa, sizeof(gpa), "\"0x%llx\"", (unsigned long long)e->gpa);
 	else
@@ -65,13 +69,14 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
 		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
 		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s,"
-		       "\"latency_us\":%.1f}",
+		       "\"latency_us\":%.1f,\"reader\":%s,\"source\":\"%s\"}",
 		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
 		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
 		       ras_action_name(a), why, what, e->simulated ? "true" : "false",
 		       e->repeat ? "true" : "false",
 		       e->t_action_ns > e->t_signal_ns && e->t_signal_ns ?
-		       (double)(e->t_action_ns - e->t_signal_ns) / 1000.0 : 0.0);
+		       (double)(e->t_action_ns - e->t_signal_ns) / 1000.0 : 0.0,
+		       reader, e->source ? e->source : "sigbus");
 	if (len < 0)
 		return 0;
 	return MIN((size_t)len, n - 1);
@@ -80,11 +85,13 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 		    enum ras_action a, const char *reason, const char *detail)
 {
-	char where[96], who[24], buf[2048];
+	char where[96], who[160], buf[2048];
 	size_t len;
 
 	if (e->vcpu >= 0)
 		snprintf(who, sizeof(who), " on vCPU %d", e->vcpu);
+	else if (e->reader)
+		snprintf(who, sizeof(who), " in lkvm's %s", e->reader);
 	else
 		who[0] = '\0';
 

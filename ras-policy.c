@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Memory-error policy decision and the handler's record ring: pure code. */
+/* Memory-error policy decision: pure code. */
 #include "lkvm/ras.h"
 
 enum ras_action ras_decide(enum ras_policy policy, enum ras_kind kind, bool in_guest,
@@ -25,6 +25,8 @@ const char *ras_action_name(enum ras_action a)
 		return "fatal";
 	case RAS_ACT_IGNORE:
 		return "ignored";
+	case RAS_ACT_DROP:
+		return "dropped";
 	}
 	return "?";
 }
@@ -32,30 +34,4 @@ const char *ras_action_name(enum ras_action a)
 const char *ras_kind_name(enum ras_kind k)
 {
 	return k == RAS_AR ? "AR" : "AO";
-}
-
-bool ras_ring_push(struct ras_ring *r, const struct ras_record *rec)
-{
-	unsigned int head = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
-	unsigned int tail = __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE);
-
-	if (head - tail >= RAS_RING_SIZE) {
-		__atomic_add_fetch(&r->lost, 1, __ATOMIC_RELAXED);
-		return false;
-	}
-	r->rec[head % RAS_RING_SIZE] = *rec;
-	__atomic_store_n(&r->head, head + 1, __ATOMIC_RELEASE);
-	return true;
-}
-
-bool ras_ring_pop(struct ras_ring *r, struct ras_record *rec)
-{
-	unsigned int tail = __atomic_load_n(&r->tail, __ATOMIC_RELAXED);
-	unsigned int head = __atomic_load_n(&r->head, __ATOMIC_ACQUIRE);
-
-	if (tail == head)
-		return false;
-	*rec = r->rec[tail % RAS_RING_SIZE];
-	__atomic_store_n(&r->tail, tail + 1, __ATOMIC_RELEASE);
-	return true;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lkvm/arch.h"
 #include "lkvm/run-opts.h"
 #include "lkvm/util.h"
 
@@ -39,20 +40,22 @@ static const struct option run_longopts[] = {
 
 void run_opts_usage(FILE *f)
 {
+	const struct arch_info *ai = arch_info();
+
 	fprintf(f,
 "usage: lkvm run [options]\n"
 "\n"
 "Run a guest. With no --kernel, runs lkvm's built-in guest, which reports\n"
 "the vCPUs and memory it sees on the serial console and powers off.\n"
 "\n"
-"  -k, --kernel FILE      kernel: Linux bzImage or multiboot (v1) ELF\n"
-"  -i, --initrd FILE      initrd (Linux) or first module (multiboot)\n"
+"  -k, --kernel FILE      kernel: %s\n"
+"  -i, --initrd FILE      initrd (Linux), first module (multiboot)\n"
 "  -p, --params STRING    kernel command line\n"
 "  -m, --mem MIB          guest RAM in MiB (default %d)\n"
 "  -c, --cpus N           number of vCPUs, 1..%d (default 1)\n"
 "      --name NAME        VM name for list/stop/pause/resume/debug\n"
 "                         (default guest-<pid>)\n"
-"      --console serial   guest console device (only serial: 16550 at 0x3f8)\n"
+"      --console serial   guest console device (serial: %s)\n"
 "      --ras-policy P     what to do with host memory errors in guest RAM:\n"
 "                         inject (default): hand them to the guest\n"
 "                         stop: stop the VM, report, exit with status 4\n"
@@ -66,8 +69,9 @@ void run_opts_usage(FILE *f)
 "\n"
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
-"8 guest triple fault; (code << 1) | 1 when the guest writes code to\n"
-"port 0xf4.\n", RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS);
+"8 guest crashed (%s); (code << 1) | 1 when the guest writes code to\n"
+"%s.\n", ai->kernels, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console, ai->crash,
+		ai->guest_exit);
 }
 
 int ras_policy_parse(const char *s, enum ras_policy *p)

@@ -11,6 +11,20 @@
 static struct termios term_saved;
 static bool term_raw;
 static bool term_escape;
+static term_input_fn term_sink;
+static void *term_sink_opaque;
+
+void term_set_input(term_input_fn fn, void *opaque)
+{
+	term_sink = fn;
+	term_sink_opaque = opaque;
+}
+
+void term_input(const uint8_t *buf, size_t n)
+{
+	if (term_sink && n)
+		term_sink(term_sink_opaque, buf, n);
+}
 
 void term_restore(void)
 {

@@ -3,8 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,31 +142,6 @@ void file_unmap(const uint8_t *buf, size_t size)
 {
 	if (buf && size)
 		munmap((void *)buf, size);
-}
-
-static sigjmp_buf guard_jmp;
-
-static void guard_sigbus(int sig)
-{
-	(void)sig;
-	siglongjmp(guard_jmp, 1);
-}
-
-int file_guard_call(int (*fn)(void *), void *arg)
-{
-	struct sigaction sa, old;
-	volatile int ret = -EIO;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = guard_sigbus;
-	sa.sa_flags = SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, &old) < 0)
-		return -errno;
-	if (sigsetjmp(guard_jmp, 1) == 0)
-		ret = fn(arg);
-	sigaction(SIGBUS, &old, NULL);
-	return ret;
 }
 
 size_t sig_fmt_hex(char *buf, uint64_t v)

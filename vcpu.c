@@ -12,35 +12,9 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
-#define SIG_KICK SIGUSR1
-
 static void vcpu_kick_handler(int sig)
 {
 	(void)sig;	/* only there to interrupt KVM_RUN */
-}
-
-void vcpu_kick(struct vcpu *v)
-{
-	if (!v->started)
-		return;
-	/* immediate_exit closes the race with a vCPU about to enter KVM_RUN. */
-	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
-	pthread_kill(v->thread, SIG_KICK);
-}
-
-static void vcpu_pause_point(struct vcpu *v)
-{
-	struct vm *vm = v->vm;
-
-	pthread_mutex_lock(&vm->lock);
-	if (vm->pause_req && !vm->stopping) {
-		vm->nr_paused++;
-		pthread_cond_broadcast(&vm->cond);
-		while (vm->pause_req && !vm->stopping)
-			pthread_cond_wait(&vm->cond, &vm->lock);
-		vm->nr_paused--;
-	}
-	pthread_mutex_unlock(&vm->lock);
 }
 
 const char *vcpu_exit_name(uint32_t r)
@@ -119,28 +93,30 @@ static bool vcpu_handle_exit(struct vcpu *v)
 		return true;
 	case KVM_EXIT_INTR:
 		return true;
-	case KVM_EXIT_SHUTDOWN:
-		vm_request_stop(v->vm, LKVM_EXIT_SHUTDOWN,
-				"vCPU %u: guest triple fault (shutdown); VM ended", v->id);
-		return false;
 	case KVM_EXIT_FAIL_ENTRY:
 		vm_request_stop(v->vm, LKVM_EXIT_ERROR,
 				"vCPU %u: KVM could not enter the guest (reason 0x%llx)", v->id,
 				(unsigned long long)run->fail_entry.hardware_entry_failure_reason);
 		return false;
 	case KVM_EXIT_INTERNAL_ERROR: {
-		struct kvm_regs r;
+		char regs[160];
 
-		if (ioctl(v->fd, KVM_GET_REGS, &r) < 0)
-			r.rip = 0;
+		if (!arch_vcpu_dump(v, regs, sizeof(regs)))
+			snprintf(regs, sizeof(regs), "registers unavailable");
 		vm_request_stop(v->vm, LKVM_EXIT_ERROR,
-				"vCPU %u: KVM internal error (suberror %u) at rip 0x%llx: the guest ran something KVM cannot emulate",
-				v->id, run->internal.suberror, (unsigned long long)r.rip);
+				"vCPU %u: KVM internal error (suberror %u) at %s: the guest ran something KVM cannot emulate",
+				v->id, run->internal.suberror, regs);
 		return false;
 	}
 	default:
-		if (arch_handle_exit(v) == 0)
+		switch (arch_handle_exit(v)) {
+		case ARCH_EXIT_CONTINUE:
 			return true;
+		case ARCH_EXIT_STOP:
+			return false;
+		case ARCH_EXIT_UNHANDLED:
+			break;
+		}
 		vm_request_stop(v->vm, LKVM_EXIT_ERROR, "vCPU %u: unhandled exit %u (%s)",
 				v->id, run->exit_reason, vcpu_exit_name(run->exit_reason));
 		return false;
@@ -157,9 +133,14 @@ static void *vcpu_thread(void *arg)
 	v->tid = (pid_t)syscall(SYS_gettid);
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
-	ras_thread_attach(&v->ring);
+	if (ras_thread_attach(&v->ring)) {
+		/* Without its queue every real AR on this vCPU would look like lkvm's own. */
+		vm_request_stop(vm, LKVM_EXIT_ERROR, "vCPU %u: cannot set up memory-error handling: %s",
+				v->id, strerror(errno));
+		return NULL;
+	}
 	sigemptyset(&set);
-	sigaddset(&set, SIG_KICK);
+	sigaddset(&set, LKVM_SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
 	for (;;) {
@@ -208,10 +189,10 @@ int vm_start(struct vm *vm)
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = vcpu_kick_handler;
-	sigaction(SIG_KICK, &sa, NULL);
+	sigaction(LKVM_SIG_KICK, &sa, NULL);
 	/* Only vCPU threads take kicks. */
 	sigemptyset(&set);
-	sigaddset(&set, SIG_KICK);
+	sigaddset(&set, LKVM_SIG_KICK);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];

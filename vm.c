@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The VM: /dev/kvm, guest RAM, vCPUs, and its lifecycle (stop, pause). */
+/*
+ * Building and tearing down a VM, in named stages (vm_create): each stage
+ * may rely on everything before it.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -37,7 +40,7 @@ static int vm_open_kvm(struct vm *vm)
 		pr_err("/dev/kvm speaks KVM API %d, lkvm needs %d", ver, KVM_API_VERSION);
 		return LKVM_EXIT_ERROR;
 	}
-	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+	vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, arch_vm_type(vm));
 	if (vm->vm_fd < 0) {
 		pr_err("KVM_CREATE_VM failed: %s", strerror(errno));
 		return LKVM_EXIT_ERROR;
@@ -170,11 +173,56 @@ static int vm_create_vcpus(struct vm *vm)
 	return 0;
 }
 
+static int vm_check_cpus(struct vm *vm)
+{
+	int max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+
+	if (max > 0 && vm->nr_vcpus > (unsigned int)max) {
+		pr_err("--cpus %u is more than this host's KVM allows (%d)", vm->nr_vcpus, max);
+		return LKVM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static int vm_init_ras_vcpus(struct vm *vm)
+{
+	int ret;
+
+	vm->ras_ops = arch_ras_ops();
+	ret = ras_init(vm);
+	if (ret)
+		return ret;
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		/* The arch orders its own steps and the RAS per-vCPU set-up. */
+		ret = arch_vcpu_init(&vm->vcpus[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * The stages, in order. Hidden rules made explicit: the irqchip exists
+ * before any vCPU (x86 LAPICs, arm64 vGIC); devices exist before the
+ * description that lists them; RAS state exists before a vCPU's RAS set-up.
+ */
+static const struct vm_stage {
+	const char *name;
+	int (*fn)(struct vm *vm);
+} vm_stages[] = {
+	{ "open /dev/kvm, create VM", vm_open_kvm },
+	{ "check vCPU count", vm_check_cpus },
+	{ "guest RAM", vm_map_ram },
+	{ "interrupt controller", arch_irqchip_init },
+	{ "vCPUs", vm_create_vcpus },
+	{ "devices", arch_devices_init },
+	{ "kernel", arch_load_kernel },
+	{ "machine description", arch_describe },
+	{ "memory errors, vCPU set-up", vm_init_ras_vcpus },
+};
+
 int vm_create(struct vm *vm, struct run_opts *o)
 {
-	unsigned int i;
-	int ret, max;
-
 	static bool rebuilt;
 
 	memset(vm, 0, sizeof(*vm));
@@ -183,6 +231,7 @@ int vm_create(struct vm *vm, struct run_opts *o)
 	vm->kvm_fd = vm->vm_fd = vm->wake_fd = -1;
 	vm->opts = o;
 	vm->nr_vcpus = o->cpus;
+	vm->page_shift = arch_page_shift();
 	vm->pio.name = "pio";
 	vm->mmio.name = "mmio";
 	pthread_mutex_init(&vm->lock, NULL);
@@ -190,152 +239,17 @@ int vm_create(struct vm *vm, struct run_opts *o)
 	vm->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->wake_fd < 0)
 		return LKVM_EXIT_ERROR;
+	/* From here on a memory error in this VM's RAM is guest RAM. */
+	ras_set_vm(vm);
+	for (size_t i = 0; i < ARRAY_SIZE(vm_stages); i++) {
+		int ret = vm_stages[i].fn(vm);
 
-	ret = vm_open_kvm(vm);
-	if (ret)
-		return ret;
-	max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
-	if (max > 0 && o->cpus > (unsigned int)max) {
-		pr_err("--cpus %u is more than this host's KVM allows (%d)", o->cpus, max);
-		return LKVM_EXIT_USAGE;
-	}
-	ret = vm_map_ram(vm);
-	if (ret)
-		return ret;
-	ret = arch_vm_init(vm);
-	if (ret)
-		return ret;
-	ret = vm_create_vcpus(vm);
-	if (ret)
-		return ret;
-	ret = arch_load_kernel(vm);
-	if (ret)
-		return ret;
-	vm->ras_ops = arch_ras_ops();
-	ret = ras_init(vm);
-	if (ret)
-		return ret;
-	for (i = 0; i < vm->nr_vcpus; i++) {
-		/* RAS first: the arch's CPUID may advertise what it set up. */
-		if (vm->ras_ops && vm->ras_ops->vcpu_init && vm->ras_ops->vcpu_init(&vm->vcpus[i]))
-			return LKVM_EXIT_ERROR;
-		ret = arch_vcpu_init(&vm->vcpus[i]);
-		if (ret)
+		if (ret) {
+			pr_debug("VM build stopped at stage '%s'", vm_stages[i].name);
 			return ret;
+		}
 	}
 	return 0;
-}
-
-void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
-{
-	uint64_t one = 1;
-	unsigned int i;
-	bool first;
-
-	pthread_mutex_lock(&vm->lock);
-	first = !vm->stopping;
-	if (first) {
-		vm->stopping = true;
-		vm->exit_status = status;
-	}
-	pthread_cond_broadcast(&vm->cond);
-	pthread_mutex_unlock(&vm->lock);
-	if (!first)
-		return;
-	if (fmt) {
-		char line[512];
-		va_list ap;
-
-		va_start(ap, fmt);
-		vsnprintf(line, sizeof(line), fmt, ap);
-		va_end(ap);
-		pr_info("%s", line);
-	}
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
-	if (write(vm->wake_fd, &one, sizeof(one)) < 0)
-		return;
-}
-
-bool vm_stopping(struct vm *vm)
-{
-	bool s;
-
-	pthread_mutex_lock(&vm->lock);
-	s = vm->stopping;
-	pthread_mutex_unlock(&vm->lock);
-	return s;
-}
-
-int vm_pause(struct vm *vm)
-{
-	unsigned int i;
-
-	pthread_mutex_lock(&vm->lock);
-	if (vm->pause_req) {
-		pthread_mutex_unlock(&vm->lock);
-		return -EALREADY;
-	}
-	vm->pause_req = true;
-	pthread_mutex_unlock(&vm->lock);
-	for (i = 0; i < vm->nr_vcpus; i++)
-		vcpu_kick(&vm->vcpus[i]);
-	pthread_mutex_lock(&vm->lock);
-	while (vm->nr_paused < vm->nr_vcpus && !vm->stopping)
-		pthread_cond_wait(&vm->cond, &vm->lock);
-	pthread_mutex_unlock(&vm->lock);
-	return 0;
-}
-
-int vm_resume(struct vm *vm)
-{
-	pthread_mutex_lock(&vm->lock);
-	if (!vm->pause_req) {
-		pthread_mutex_unlock(&vm->lock);
-		return -EALREADY;
-	}
-	vm->pause_req = false;
-	pthread_cond_broadcast(&vm->cond);
-	pthread_mutex_unlock(&vm->lock);
-	return 0;
-}
-
-bool vm_paused(struct vm *vm)
-{
-	bool p;
-
-	pthread_mutex_lock(&vm->lock);
-	p = vm->pause_req;
-	pthread_mutex_unlock(&vm->lock);
-	return p;
-}
-
-int vcpu_mailbox_post(struct vcpu *v, const struct ras_record *rec)
-{
-	int ret = 0;
-
-	pthread_mutex_lock(&v->vm->lock);
-	if (v->mb_head - v->mb_tail >= VCPU_MAILBOX)
-		ret = -ENOSPC;
-	else
-		v->mailbox[v->mb_head++ % VCPU_MAILBOX] = *rec;
-	pthread_mutex_unlock(&v->vm->lock);
-	if (!ret)
-		vcpu_kick(v);
-	return ret;
-}
-
-bool vcpu_mailbox_take(struct vcpu *v, struct ras_record *rec)
-{
-	bool got = false;
-
-	pthread_mutex_lock(&v->vm->lock);
-	if (v->mb_tail != v->mb_head) {
-		*rec = v->mailbox[v->mb_tail++ % VCPU_MAILBOX];
-		got = true;
-	}
-	pthread_mutex_unlock(&v->vm->lock);
-	return got;
 }
 
 void vm_destroy(struct vm *vm)
@@ -351,6 +265,8 @@ void vm_destroy(struct vm *vm)
 			close(vm->vcpus[i].fd);
 	}
 	free(vm->vcpus);
+	/* No SIGBUS may look this RAM up any more. */
+	ras_set_vm(NULL);
 	if (vm->mem.base)
 		munmap(vm->mem.base, vm->mem.base_size);
 	if (vm->vm_fd >= 0)
@@ -359,49 +275,6 @@ void vm_destroy(struct vm *vm)
 		close(vm->kvm_fd);
 	if (vm->wake_fd >= 0)
 		close(vm->wake_fd);
-}
-
-static size_t stats_bus(const struct io_bus *bus, char *buf, size_t n)
-{
-	size_t o = 0;
-
-	for (int i = 0; i < bus->nr && o < n; i++)
-		if (bus->r[i].hits)
-			o += (size_t)snprintf(buf + o, n - o, "%s.%s %llu\n", bus->name, bus->r[i].name,
-					      (unsigned long long)bus->r[i].hits);
-	if (bus->unclaimed && o < n)
-		o += (size_t)snprintf(buf + o, n - o, "%s.unclaimed %llu (last 0x%llx)\n", bus->name,
-				      (unsigned long long)bus->unclaimed,
-				      (unsigned long long)bus->last_unclaimed);
-	return MIN(o, n);
-}
-
-size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
-{
-	uint64_t total = 0, by[VCPU_EXIT_REASONS] = { 0 };
-	size_t o = 0;
-
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		for (int r = 0; r < VCPU_EXIT_REASONS; r++) {
-			uint64_t c = __atomic_load_n(&vm->vcpus[i].exits[r], __ATOMIC_RELAXED);
-
-			by[r] += c;
-			total += c;
-		}
-	o += (size_t)snprintf(buf + o, n - o, "startup_us %llu\nexits %llu\n",
-			      (unsigned long long)(__atomic_load_n(&vm->startup_ns, __ATOMIC_RELAXED) / 1000),
-			      (unsigned long long)total);
-	for (int r = 0; r < VCPU_EXIT_REASONS && o < n; r++)
-		if (by[r])
-			o += (size_t)snprintf(buf + o, n - o, "exits.%s %llu\n",
-					      vcpu_exit_name((uint32_t)r), (unsigned long long)by[r]);
-	if (o < n)
-		o += stats_bus(&vm->pio, buf + o, n - o);
-	if (o < n)
-		o += stats_bus(&vm->mmio, buf + o, n - o);
-	if (o < n)
-		o += (size_t)snprintf(buf + o, n - o, "poisoned_pages %u\n", ras_poisoned_count(vm));
-	return MIN(o, n);
 }
 
 int vm_wait(struct vm *vm)

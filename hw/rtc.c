@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * MC146818 real-time clock and CMOS RAM (ports 0x70 index, 0x71 data).
+ * MC146818 real-time clock and CMOS RAM: index register at base, data at
+ * base + 1 (x86: ports 0x70 and 0x71).
  *
  * The time is the host's (UTC), read when the guest reads it; the guest
  * cannot set it (writes to the time registers are ignored). No update is
@@ -12,11 +13,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "hw/rtc.h"
+#include "lkvm/devices.h"
 #include "lkvm/util.h"
-#include "pc.h"
-#include "x86.h"
-
-#define RTC_PORT	0x70
 #define RTC_NMI_MASK	0x80	/* bit 7 of the index: NMI disable, not an address */
 
 enum {
@@ -35,6 +34,7 @@ enum {
 #define REG_D_VRT	0x80	/* valid RAM and time */
 
 struct rtc {
+	struct device dev;
 	pthread_mutex_t lock;
 	uint8_t index;
 	uint8_t ram[RTC_NREGS];
@@ -141,7 +141,7 @@ static void rtc_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len
 	pthread_mutex_unlock(&r->lock);
 }
 
-int rtc_create(struct vm *vm)
+int rtc_create(struct vm *vm, enum dev_bus bus, uint64_t base)
 {
 	/* One per process (lkvm runs one VM); a reboot starts it afresh. */
 	static struct rtc rtc = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -152,5 +152,9 @@ int rtc_create(struct vm *vm)
 	rtc.ram[RTC_REG_A] = REG_A_DEFAULT;
 	rtc.ram[RTC_REG_B] = REG_B_24H;
 	pthread_mutex_unlock(&rtc.lock);
-	return io_bus_register(&vm->pio, RTC_PORT, 2, rtc_io, &rtc, "rtc") ? -1 : 0;
+	rtc.dev = (struct device){
+		.name = "rtc", .bus = bus, .base = base, .len = 2, .irq = DEV_NO_IRQ,
+		.io = rtc_io, .opaque = &rtc,
+	};
+	return device_register(vm, &rtc.dev) ? -1 : 0;
 }

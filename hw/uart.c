@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * 16550A UART. Transmit is always ready: bytes go straight to the console,
- * so the transmitter-empty interrupt is pending whenever it is enabled.
+ * 16550A UART, on any bus: port I/O on x86 (0x3f8), MMIO elsewhere (arm64
+ * at 0x1000000, as kvmtool places it); one byte per register. Transmit is
+ * always ready: bytes go straight to the console, so the transmitter-empty
+ * interrupt is pending whenever it is enabled.
  */
 #include <pthread.h>
 #include <stdlib.h>
-#include <sys/ioctl.h>
 
+#include "hw/uart.h"
+#include "lkvm/devices.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
-#include "x86.h"
+#include "lkvm/vm.h"
 
 #define UART_RX_FIFO	64
 
@@ -35,8 +38,8 @@ enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
 
 struct uart {
 	struct vm *vm;
+	struct device dev;
 	pthread_mutex_t lock;
-	unsigned int irq;
 	int irq_level;
 	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm, msr_delta;
 	bool thr_pending;
@@ -59,14 +62,12 @@ static uint8_t uart_iir(struct uart *u)
 
 static void uart_update_irq(struct uart *u)
 {
-	struct kvm_irq_level l = { .irq = u->irq };
 	int level = !(uart_iir(u) & IIR_NONE);
 
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
-	l.level = (uint32_t)level;
-	ioctl(u->vm->vm_fd, KVM_IRQ_LINE, &l);
+	device_irq_set(u->vm, &u->dev, level);
 }
 
 static void uart_rx_push(struct uart *u, uint8_t c)
@@ -184,8 +185,10 @@ static void uart_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int le
 	pthread_mutex_unlock(&u->lock);
 }
 
-void uart_input(struct uart *u, const uint8_t *buf, size_t n)
+static void uart_console_input(void *opaque, const uint8_t *buf, size_t n)
 {
+	struct uart *u = opaque;
+
 	pthread_mutex_lock(&u->lock);
 	for (size_t i = 0; i < n; i++)
 		uart_rx_push(u, buf[i]);
@@ -193,19 +196,33 @@ void uart_input(struct uart *u, const uint8_t *buf, size_t n)
 	pthread_mutex_unlock(&u->lock);
 }
 
-struct uart *uart_create(struct vm *vm, uint16_t base, unsigned int irq)
+struct uart *uart_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq, bool console)
 {
 	struct uart *u = calloc(1, sizeof(*u));
 
 	if (!u)
 		return NULL;
 	u->vm = vm;
-	u->irq = irq;
 	u->mcr = MCR_OUT2;
 	pthread_mutex_init(&u->lock, NULL);
-	if (io_bus_register(&vm->pio, base, 8, uart_io, u, "uart")) {
+	u->dev = (struct device){
+		.name = "uart", .bus = bus, .base = base, .len = 8, .irq = irq,
+		.io = uart_io, .opaque = u,
+	};
+	if (device_register(vm, &u->dev)) {
 		free(u);
 		return NULL;
 	}
+	if (console)
+		term_set_input(uart_console_input, u);
 	return u;
+}
+
+void uart_destroy(struct uart *u)
+{
+	if (!u)
+		return;
+	term_set_input(NULL, NULL);
+	pthread_mutex_destroy(&u->lock);
+	free(u);
 }

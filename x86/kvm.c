@@ -1,12 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
-/* x86 VM and vCPU set-up: memory layout, irqchip, CPUID, entry state. */
+/*
+ * The x86 machine: memory layout, in-kernel irqchip and PIT, platform
+ * devices, kernel loading, and its description (MP table).
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
 
+#include "hw/rtc.h"
+#include "hw/uart.h"
 #include "lkvm/arch.h"
+#include "lkvm/guard.h"
 #include "lkvm/util.h"
 #include "pc.h"
 #include "pvh.h"
@@ -14,6 +21,26 @@
 
 #define X86_TSS_ADDR		0xfffbd000ULL
 #define X86_IDENT_MAP_ADDR	0xfffbc000ULL
+#define X86_COM1_PORT		0x3f8
+#define X86_COM1_IRQ		4
+#define X86_RTC_PORT		0x70
+/* MMIO for devices that ask for room: below the I/O APIC, above RAM's 3 GiB. */
+#define X86_MMIO_DEV_BASE	0xd0000000ULL
+#define X86_MMIO_DEV_END	0xfec00000ULL
+/* ISA lines 0-15 have fixed owners; the I/O APIC has 24 pins. */
+#define X86_IRQ_FIRST_FREE	16
+#define X86_IRQ_END		24
+
+unsigned long arch_vm_type(struct vm *vm)
+{
+	(void)vm;
+	return 0;	/* the default machine */
+}
+
+unsigned int arch_page_shift(void)
+{
+	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+}
 
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
 {
@@ -52,7 +79,7 @@ static int x86_get_cpuid(struct vm *vm, struct x86_vm *x)
 	return 0;
 }
 
-int arch_vm_init(struct vm *vm)
+int arch_irqchip_init(struct vm *vm)
 {
 	struct kvm_pit_config pit = { .flags = 0 };
 	uint64_t ident = X86_IDENT_MAP_ADDR;
@@ -63,6 +90,8 @@ int arch_vm_init(struct vm *vm)
 	if (!x)
 		return LKVM_EXIT_ERROR;
 	vm->arch = x;
+	x->mmio_next = X86_MMIO_DEV_BASE;
+	x->irq_next = X86_IRQ_FIRST_FREE;
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, X86_TSS_ADDR) < 0 ||
 	    ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) < 0) {
 		pr_err("cannot set up x86 VM (TSS/identity map): %s", strerror(errno));
@@ -81,11 +110,48 @@ int arch_vm_init(struct vm *vm)
 		pr_err("cannot read supported CPUID: %s", strerror(-err));
 		return LKVM_EXIT_ERROR;
 	}
-	x->uart = uart_create(vm, 0x3f8, 4);
-	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm) || rtc_create(vm)) {
+	return 0;
+}
+
+int arch_devices_init(struct vm *vm)
+{
+	struct x86_vm *x = x86_vm(vm);
+
+	x->uart = uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ, true);
+	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm) ||
+	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
+	return 0;
+}
+
+int arch_irq_line(struct vm *vm, unsigned int irq, int level)
+{
+	struct kvm_irq_level l = { .irq = irq, .level = (uint32_t)level };
+
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
+}
+
+int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
+{
+	struct x86_vm *x = x86_vm(vm);
+	uint64_t base = ALIGN_UP(x->mmio_next, 4096);
+
+	if (!size || size > X86_MMIO_DEV_END - base)
+		return -ENOSPC;
+	*gpa = base;
+	x->mmio_next = base + ALIGN_UP(size, 4096);
+	return 0;
+}
+
+int arch_irq_alloc(struct vm *vm, unsigned int *irq)
+{
+	struct x86_vm *x = x86_vm(vm);
+
+	if (x->irq_next >= X86_IRQ_END)
+		return -ENOSPC;
+	*irq = x->irq_next++;
 	return 0;
 }
 
@@ -102,6 +168,26 @@ static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *f
 			*features = x->cpuid->entries[i].edx;
 		}
 	}
+}
+
+/* Linux without ACPI finds the vCPUs and the I/O APIC in the MP table. */
+int arch_describe(struct vm *vm)
+{
+	uint32_t sig, features;
+	int err;
+
+	err = devices_describe(vm, NULL);
+	if (err) {
+		pr_err("cannot describe the devices: %s", strerror(-err));
+		return LKVM_EXIT_ERROR;
+	}
+	x86_cpu_signature(x86_vm(vm), &sig, &features);
+	if (mptable_write(&vm->mem, vm->nr_vcpus, sig, features)) {
+		pr_err("no room for the MP table at 0x%llx; raise --mem",
+		       (unsigned long long)MPTABLE_ADDR);
+		return LKVM_EXIT_USAGE;
+	}
+	return 0;
 }
 
 static int x86_map_file(const char *what, const char *path, const uint8_t **buf, size_t *n)
@@ -150,17 +236,6 @@ static int x86_load_guarded(void *arg)
 	else
 		ret = pvh_load(&l->vm->mem, f, &x->boot, l->err, sizeof(l->err));
 	free(linux_params);
-	if (ret == 0) {
-		/* Linux without ACPI finds the vCPUs and the I/O APIC here. */
-		uint32_t sig, features;
-
-		x86_cpu_signature(x, &sig, &features);
-		if (mptable_write(&l->vm->mem, l->vm->nr_vcpus, sig, features)) {
-			snprintf(l->err, sizeof(l->err), "no room for the MP table at 0x%llx; raise --mem",
-				 (unsigned long long)MPTABLE_ADDR);
-			ret = -1;
-		}
-	}
 	return ret;
 }
 
@@ -192,9 +267,11 @@ int arch_load_kernel(struct vm *vm)
 		l.f.initrd_name = o->initrd;
 	}
 	l.f.params = o->params;
-	ret = file_guard_call(x86_load_guarded, &l);
+	ret = guard_call("kernel loader", x86_load_guarded, &l);
 	if (ret == -EIO)
 		snprintf(l.err, sizeof(l.err), "the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
+	else if (ret == -EHWPOISON)
+		snprintf(l.err, sizeof(l.err), "guest RAM was hit by a host memory error while lkvm loaded the kernel; try again");
 	else if (ret < 0 && !l.err[0])
 		snprintf(l.err, sizeof(l.err), "cannot load the kernel: %s", strerror(-ret));
 	file_unmap(kbuf, l.f.kernel_size);
@@ -208,103 +285,6 @@ int arch_load_kernel(struct vm *vm)
 	return 0;
 }
 
-static int x86_set_cpuid(struct vcpu *v)
-{
-	struct x86_vm *x = x86_vm(v->vm);
-	struct kvm_cpuid2 *c = x->cpuid;
-	uint32_t i;
-
-	for (i = 0; i < c->nent; i++) {
-		struct kvm_cpuid_entry2 *e = &c->entries[i];
-
-		switch (e->function) {
-		case 1:
-			e->ebx = (e->ebx & 0x00ffffff) | (v->id << 24);	/* initial APIC id */
-			e->ecx |= 1u << 31;				/* hypervisor */
-			break;
-		case 0xb:
-		case 0x1f:
-			e->edx = v->id;					/* x2APIC id */
-			break;
-		case 0x80000007:
-			/*
-			 * AMD guests recover from uncorrected memory errors only
-			 * when the CPU says so (SUCCOR, bit 1; overflow recovery,
-			 * bit 0): we deliver recoverable machine checks.
-			 */
-			if (x->amd && x->mce_banks)
-				e->ebx |= 0x3;
-			break;
-		}
-	}
-	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0) {
-		pr_err("vCPU %u: KVM_SET_CPUID2 failed: %s", v->id, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
-static void x86_seg(struct kvm_segment *s, uint16_t sel, uint8_t type, bool l, bool db)
-{
-	*s = (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel, .type = type,
-		.present = 1, .dpl = 0, .db = db, .s = 1, .l = l, .g = 1,
-	};
-}
-
-static int x86_set_entry_state(struct vcpu *v)
-{
-	struct x86_boot *b = &x86_vm(v->vm)->boot;
-	struct kvm_sregs s;
-	struct kvm_regs r = { 0 };
-
-	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
-		return -1;
-	if (b->mode == X86_BOOT_LONG64) {
-		x86_seg(&s.cs, 0x10, 0xb, true, false);
-		x86_seg(&s.ds, 0x18, 0x3, false, true);
-		s.cr0 = 0x80000011;		/* PG ET PE */
-		s.cr3 = b->cr3;
-		s.cr4 = 0x20;			/* PAE */
-		s.efer = 0x500;			/* LME LMA */
-		s.gdt.base = b->gdt_base;
-		s.gdt.limit = b->gdt_limit;
-	} else {
-		x86_seg(&s.cs, 0x08, 0xb, false, true);
-		x86_seg(&s.ds, 0x10, 0x3, false, true);
-		s.cr0 = 0x11;			/* ET PE, paging off */
-		s.cr4 = 0;
-		s.efer = 0;
-	}
-	s.es = s.fs = s.gs = s.ss = s.ds;
-	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
-		return -1;
-	r.rip = b->rip;
-	r.rax = b->rax;
-	r.rbx = b->rbx;
-	r.rsi = b->rsi;
-	r.rflags = 2;
-	return ioctl(v->fd, KVM_SET_REGS, &r) < 0 ? -1 : 0;
-}
-
-int arch_vcpu_init(struct vcpu *v)
-{
-	if (x86_set_cpuid(v))
-		return LKVM_EXIT_ERROR;
-	/* The BSP starts at the kernel entry; APs wait for INIT/SIPI. */
-	if (v->id == 0 && x86_set_entry_state(v)) {
-		pr_err("vCPU 0: cannot set entry state: %s", strerror(errno));
-		return LKVM_EXIT_ERROR;
-	}
-	return 0;
-}
-
-int arch_handle_exit(struct vcpu *v)
-{
-	(void)v;
-	return -1;
-}
-
 void arch_vm_exit(struct vm *vm)
 {
 	struct x86_vm *x = vm->arch;
@@ -312,13 +292,8 @@ void arch_vm_exit(struct vm *vm)
 	if (!x)
 		return;
 	free(x->cpuid);
-	free(x->uart);
+	uart_destroy(x->uart);
 	free(x->fw_cfg);
 	free(x);
 	vm->arch = NULL;
-}
-
-void arch_console_input(struct vm *vm, const uint8_t *buf, size_t n)
-{
-	uart_input(x86_vm(vm)->uart, buf, n);
 }

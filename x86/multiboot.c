@@ -4,10 +4,12 @@
  * PT_LOAD segments (or the a.out kludge) at their physical addresses, entry
  * in flat 32-bit protected mode with EAX = 0x2badb002, EBX = boot info.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "boot.h"
+#include "lkvm/elf.h"
 #include "lkvm/util.h"
 
 #define MB_MAGIC		0x1badb002
@@ -29,6 +31,7 @@
 #define MBI_SIZE		88
 
 #define MAX_SEGS		16
+#define EM_386			3
 #define E820_MAX		16
 
 /* Offset of a valid multiboot header in the first 8 KiB, or -1. */
@@ -56,41 +59,31 @@ int multiboot_probe(const uint8_t *k, size_t n)
 static int mb_elf_segs(const uint8_t *k, size_t n, struct x86_seg *s, int *ns, uint64_t *entry,
 		       const char *name, char *err, size_t errlen)
 {
-	uint32_t phoff;
-	uint16_t phentsize, phnum;
-	int i;
+	struct elf e;
+	struct elf_iter it = ELF_ITER_INIT;
+	struct elf_seg es;
+	int ret = elf_open(&e, k, n);
 
-	if (n < 52 || memcmp(k, "\177ELF", 4))
+	if (ret == -ENOEXEC)
 		loader_fail("%s: multiboot kernel is not ELF and has no a.out address fields", name);
-	if (k[4] != 1 || k[5] != 1)
+	if (ret)
+		loader_fail("%s: %s", name, e.err);
+	if (e.class != ELF_CLASS32 || e.data != ELF_DATA_LE)
 		loader_fail("%s: multiboot ELF must be 32-bit little-endian (ELFCLASS32); build with -m32 or objcopy -O elf32-i386",
 		     name);
-	if (rd16(k + 16) != 2 || rd16(k + 18) != 3)
+	if (e.type != ELF_ET_EXEC || e.machine != EM_386)
 		loader_fail("%s: multiboot ELF must be an i386 executable", name);
-	*entry = rd32(k + 24);
-	phoff = rd32(k + 28);
-	phentsize = rd16(k + 42);
-	phnum = rd16(k + 44);
-	if (phentsize < 32 || phnum == 0 || phoff > n ||
-	    (uint64_t)phentsize * phnum > n - phoff)
-		loader_fail("%s: truncated or malformed ELF program headers", name);
+	*entry = e.entry;
 	*ns = 0;
-	for (i = 0; i < phnum; i++) {
-		const uint8_t *ph = k + phoff + (size_t)i * phentsize;
-		struct x86_seg sg;
-
-		if (rd32(ph) != 1)	/* PT_LOAD */
-			continue;
-		sg.off = rd32(ph + 4);
-		sg.addr = rd32(ph + 12);	/* p_paddr: multiboot loads physically */
-		sg.filesz = rd32(ph + 16);
-		sg.memsz = rd32(ph + 20);
-		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
-			loader_fail("%s: ELF segment %d lies outside the file (truncated?)", name, i);
+	while ((ret = elf_next_load(&e, &it, &es)) > 0) {
 		if (*ns >= MAX_SEGS)
 			loader_fail("%s: more than %d loadable segments", name, MAX_SEGS);
-		s[(*ns)++] = sg;
+		/* p_paddr: multiboot loads physically */
+		s[(*ns)++] = (struct x86_seg){ .addr = es.paddr, .off = es.offset,
+					       .filesz = es.filesz, .memsz = es.memsz };
 	}
+	if (ret < 0)
+		loader_fail("%s: %s", name, e.err);
 	if (!*ns)
 		loader_fail("%s: ELF has no loadable segments", name);
 	return 0;

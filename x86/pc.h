@@ -8,9 +8,6 @@
 
 struct vm;
 
-/* MC146818 real-time clock and CMOS RAM at ports 0x70/0x71. */
-int rtc_create(struct vm *vm);
-
 /*
  * Intel MultiProcessor Specification 1.4 tables, so that an OS without ACPI
  * finds every vCPU, the I/O APIC and the ISA interrupt routing.

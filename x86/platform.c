@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lkvm/ras-drill.h"
 #include "lkvm/util.h"
 #include "x86.h"
 
@@ -109,7 +110,7 @@ static void ras_test_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned in
 	else if (off == 4)
 		p->gpa = (p->gpa & 0xffffffffULL) | (val << 32);
 	else if (off == 8)
-		p->last = ras_test_request(v, p->gpa, (enum ras_test_cmd)val);
+		p->last = ras_drill_test_request(v, p->gpa, (enum ras_test_cmd)val);
 }
 
 int x86_platform_ports(struct vm *vm)

@@ -3,93 +3,60 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lkvm/elf.h"
 #include "lkvm/util.h"
 #include "pvh.h"
 
-#define PT_LOAD		1
-#define PT_NOTE		4
+#define EM_X86_64	62
 #define MAX_SEGS	16
 #define E820_MAX	16
 
-static int pvh_elf_ok(const uint8_t *k, size_t n)
+/* Open k as an x86-64 ELF; false when it is not one, or is malformed. */
+static bool pvh_elf_open(struct elf *e, const uint8_t *k, size_t n)
 {
-	return n >= 64 && !memcmp(k, "\177ELF", 4) && k[4] == 2 && k[5] == 1 &&
-	       rd16(k + 18) == 62;	/* ELFCLASS64, little-endian, EM_X86_64 */
-}
-
-/* Program header i, or NULL when the table does not fit in the file. */
-static const uint8_t *pvh_phdr(const uint8_t *k, size_t n, unsigned int i)
-{
-	uint64_t phoff = rd64(k + 32);
-	uint16_t entsz = rd16(k + 54), num = rd16(k + 56);
-
-	if (entsz < 56 || i >= num || phoff > n || (uint64_t)entsz * num > n - phoff)
-		return NULL;
-	return k + phoff + (uint64_t)i * entsz;
+	return !elf_open(e, k, n) && e->class == ELF_CLASS64 && e->data == ELF_DATA_LE &&
+	       e->machine == EM_X86_64;
 }
 
 /* The PHYS32_ENTRY address from the notes; 0 when there is none. */
-static uint64_t pvh_entry(const uint8_t *k, size_t n)
+static uint64_t pvh_entry(struct elf *e)
 {
-	const uint8_t *ph;
+	const uint8_t *desc;
+	size_t descsz;
 
-	for (unsigned int i = 0; (ph = pvh_phdr(k, n, i)); i++) {
-		uint64_t off = rd64(ph + 8), size = rd64(ph + 32), pos = 0;
-
-		if (rd32(ph) != PT_NOTE || off > n || size > n - off)
-			continue;
-		while (size - pos >= 12) {
-			const uint8_t *note = k + off + pos;
-			uint64_t namesz = rd32(note), descsz = rd32(note + 4);
-			uint64_t name_al = ALIGN_UP(namesz, 4), desc_al = ALIGN_UP(descsz, 4);
-
-			if (name_al > size - pos - 12 || desc_al > size - pos - 12 - name_al)
-				break;
-			if (rd32(note + 8) == XEN_ELFNOTE_PHYS32_ENTRY && namesz == 4 &&
-			    !memcmp(note + 12, "Xen", 4)) {
-				const uint8_t *desc = note + 12 + name_al;
-
-				if (descsz == 4)
-					return rd32(desc);
-				if (descsz == 8)
-					return rd64(desc);
-			}
-			pos += 12 + name_al + desc_al;
-		}
-	}
-	return 0;
+	if (elf_find_note(e, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, &desc, &descsz) <= 0)
+		return 0;
+	return descsz == 4 || descsz == 8 ? elf_uint(e, desc, descsz) : 0;
 }
 
 int pvh_probe(const uint8_t *k, size_t n)
 {
-	return pvh_elf_ok(k, n) && pvh_entry(k, n) != 0;
+	struct elf e;
+
+	return pvh_elf_open(&e, k, n) && pvh_entry(&e) != 0;
 }
 
 int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 	     char *err, size_t errlen)
 {
-	const uint8_t *k = f->kernel, *ph;
+	const uint8_t *k = f->kernel;
 	size_t n = f->kernel_size, cmdlen;
+	struct elf elf;
+	struct elf_iter it = ELF_ITER_INIT;
+	struct elf_seg es;
 	struct x86_seg s[MAX_SEGS];
 	struct e820_entry e820[E820_MAX];
 	uint64_t entry, kend = 0, initrd = 0, low_end;
 	uint8_t *si, *p;
-	int ns = 0, ne, i;
+	int ns = 0, ne, i, ret;
 	bool entry_ok = false;
 
-	if (!pvh_elf_ok(k, n) || !(entry = pvh_entry(k, n)))
+	if (!pvh_elf_open(&elf, k, n) || !(entry = pvh_entry(&elf)))
 		loader_fail("%s: not an x86-64 ELF kernel with a PVH entry note", f->kernel_name);
-	for (unsigned int j = 0; (ph = pvh_phdr(k, n, j)); j++) {
-		struct x86_seg sg;
+	while ((ret = elf_next_load(&elf, &it, &es)) > 0) {
+		struct x86_seg sg = { .addr = es.paddr, .off = es.offset, .filesz = es.filesz,
+				      .memsz = es.memsz };
 
-		if (rd32(ph) != PT_LOAD)
-			continue;
-		sg.off = rd64(ph + 8);
-		sg.addr = rd64(ph + 24);
-		sg.filesz = rd64(ph + 32);
-		sg.memsz = rd64(ph + 40);
-		if (sg.filesz > sg.memsz || sg.off > n || sg.filesz > n - sg.off)
-			loader_fail("%s: ELF segment %u lies outside the file (truncated?)", f->kernel_name, j);
 		if (ns >= MAX_SEGS)
 			loader_fail("%s: more than %d loadable segments", f->kernel_name, MAX_SEGS);
 		if (!sg.memsz)
@@ -106,6 +73,8 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 		kend = MAX(kend, sg.addr + sg.memsz);
 		s[ns++] = sg;
 	}
+	if (ret < 0)
+		loader_fail("%s: %s", f->kernel_name, elf.err);
 	if (!ns)
 		loader_fail("%s: ELF has no loadable segments", f->kernel_name);
 	if (!entry_ok || entry > 0xffffffffULL)

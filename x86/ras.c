@@ -4,8 +4,9 @@
  *
  * Set-up: every vCPU gets MCG_CAP (up to 10 banks, MCG_CTL_P and MCG_SER_P
  * when the host offers them) before it first runs. Delivery: action-required
- * errors go to the vCPU that consumed the data; action-optional errors go to
- * vCPU 0 only. That is how AMD machines report them (no broadcast) and what
+ * errors go to the vCPU that consumed the data; action-optional errors, and
+ * errors lkvm's own guarded accesses hit in guest RAM (no guest code consumed
+ * those), go to vCPU 0 only, as action-optional. That is how AMD machines report them (no broadcast) and what
  * an AMD guest expects; Intel machines broadcast, which lkvm does not do yet
  * (see docs/ras.md).
  */
@@ -76,7 +77,7 @@ static int x86_read_msrs(struct vcpu *v, const uint32_t *idx, uint64_t *val, uns
 static bool x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
 {
 	struct x86_vm *x = x86_vm(v->vm);
-	unsigned int bank = mce_bank(x->mcg_cap, e->kind == RAS_AR);
+	unsigned int bank = mce_bank(x->mcg_cap, ras_error_consumed(e));
 	uint32_t idx[3] = { MSR_MCG_STATUS, MSR_MC0_CTL + 4 * bank, MSR_MCG_CTL };
 	uint64_t val[3];
 	struct kvm_sregs s;
@@ -123,13 +124,14 @@ static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	struct kvm_x86_mce m;
 	struct mce_values mv;
 
-	mce_encode(x->amd, e->kind == RAS_AR, e->gpa, &mv);
+	/* Only a vCPU that consumed the data gets SRAR; the rest is SRAO. */
+	mce_encode(x->amd, ras_error_consumed(e), e->gpa, &mv);
 	memset(&m, 0, sizeof(m));
 	m.status = mv.status;
 	m.addr = mv.addr;
 	m.misc = mv.misc;
 	m.mcg_status = mv.mcg_status;
-	m.bank = (uint8_t)mce_bank(x->mcg_cap, e->kind == RAS_AR);
+	m.bank = (uint8_t)mce_bank(x->mcg_cap, ras_error_consumed(e));
 	if (ioctl(v->fd, KVM_X86_SET_MCE, &m) < 0)
 		return -errno;
 	snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx",

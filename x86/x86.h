@@ -20,6 +20,8 @@ struct x86_vm {
 	bool amd;			/* guest CPU vendor AuthenticAMD/HygonGenuine */
 	struct uart *uart;
 	void *fw_cfg;
+	uint64_t mmio_next;		/* arch_mmio_alloc() */
+	unsigned int irq_next;		/* arch_irq_alloc() */
 	/* machine-check set-up, filled by x86/ras.c */
 	uint64_t mcg_cap;
 	unsigned int mce_banks;
@@ -31,9 +33,7 @@ static inline struct x86_vm *x86_vm(struct vm *vm)
 	return vm->arch;
 }
 
-/* Platform devices, each registering its own ports. */
-struct uart *uart_create(struct vm *vm, uint16_t base, unsigned int irq);
-void uart_input(struct uart *u, const uint8_t *buf, size_t n);
+/* Platform devices, each registering itself (devices.h). */
 int fw_cfg_create(struct vm *vm);
 int x86_platform_ports(struct vm *vm);
 /* The built-in guest image, linked into lkvm. */

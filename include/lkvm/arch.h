@@ -6,8 +6,23 @@
 #include <stdint.h>
 
 /*
- * What each architecture directory provides to the core. Exactly one arch is
- * linked in, so these are plain functions: no #ifdef in the core.
+ * The contract between the core and an architecture directory (x86/, and
+ * later arm/, powerpc/). Exactly one arch is linked in, so these are plain
+ * functions and the core has no #ifdef. vm_create() calls them in this
+ * order (see vm.c):
+ *
+ *   arch_vm_type      KVM_CREATE_VM's type (ppc64 HV, arm64 IPA size)
+ *   arch_mem_layout   guest-physical regions of RAM
+ *   arch_irqchip_init interrupt controller and timers, before any vCPU
+ *   (vCPUs created)
+ *   arch_devices_init platform devices (devices.h registry)
+ *   arch_load_kernel  kernel, initrd, boot parameters
+ *   arch_describe     machine description once devices and kernel exist:
+ *                     MP table on x86, a device tree elsewhere
+ *   (ras_init)
+ *   arch_vcpu_init    per vCPU; the arch calls ras_vcpu_setup() where its
+ *                     own steps allow (x86: before CPUID, which advertises
+ *                     what it set up; arm64: after KVM_ARM_VCPU_INIT)
  */
 struct vm;
 struct vcpu;
@@ -17,23 +32,55 @@ struct arch_region {
 	uint64_t gpa, size;
 };
 
+/* What the commands' help and the README say about this machine. */
+struct arch_info {
+	const char *name;		/* "x86" */
+	const char *kernels;		/* formats -k takes, one phrase */
+	const char *console;		/* --console serial: which device, where */
+	const char *guest_exit;		/* how a guest reports an exit code */
+	const char *crash;		/* what status 8 means here */
+};
+
+const struct arch_info *arch_info(void);
+unsigned long arch_vm_type(struct vm *vm);
 /* Split ram bytes into guest-physical regions; returns how many. */
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max);
-/* Interrupt controller, timers, platform devices. */
-int arch_vm_init(struct vm *vm);
+int arch_irqchip_init(struct vm *vm);
+int arch_devices_init(struct vm *vm);
 /*
- * Load the kernel (or the built-in guest). Returns 0, LKVM_EXIT_USAGE for
- * bad input files, LKVM_EXIT_ERROR otherwise; message printed.
+ * Load the kernel (or the built-in guest). Returns 0, or an exit status
+ * (LKVM_EXIT_USAGE for bad input files) with the message printed.
  */
 int arch_load_kernel(struct vm *vm);
+int arch_describe(struct vm *vm);
 int arch_vcpu_init(struct vcpu *v);
-/* Exits the core does not handle; returns 0 to go on running. */
-int arch_handle_exit(struct vcpu *v);
-/* Guest reset request or a vm_destroy. */
+
+enum arch_exit {
+	ARCH_EXIT_CONTINUE,	/* handled: run the vCPU again */
+	ARCH_EXIT_STOP,		/* handled: the VM is stopping (status set) */
+	ARCH_EXIT_UNHANDLED,	/* not an exit this arch knows */
+};
+/* Exits the core does not handle (the core does I/O, MMIO, signals). */
+enum arch_exit arch_handle_exit(struct vcpu *v);
+/* A short register summary for error messages, e.g. "pc 0x1234 sp 0x...". */
+size_t arch_vcpu_dump(struct vcpu *v, char *buf, size_t n);
+
+/* Raise or lower a guest interrupt line of the in-kernel irqchip. */
+int arch_irq_line(struct vm *vm, unsigned int irq, int level);
+/* Room for a new MMIO device and an interrupt line for it. */
+int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa);
+int arch_irq_alloc(struct vm *vm, unsigned int *irq);
+
+/* Guest reset request or vm_destroy(): free what the arch allocated. */
 void arch_vm_exit(struct vm *vm);
-/* The policy module for memory errors. */
+/* The policy module for memory errors (NULL: none; errors then stop). */
 const struct ras_ops *arch_ras_ops(void);
-/* Console input byte(s) for the guest's console device. */
-void arch_console_input(struct vm *vm, const uint8_t *buf, size_t n);
+/*
+ * log2 of the smallest memory-error extent on this host: used when the
+ * kernel does not say (si_addr_lsb 0) and for errors that come from a vCPU
+ * exit instead of a signal. The host's page size (4 KiB on x86, 4/16/64 KiB
+ * on arm64, 64 KiB on ppc64).
+ */
+unsigned int arch_page_shift(void);
 
 #endif

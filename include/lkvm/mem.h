@@ -3,6 +3,7 @@
 #define LKVM_MEM_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -51,5 +52,15 @@ void *mem_gpa_to_hva(const struct mem_map *m, uint64_t gpa, uint64_t len);
  */
 int mem_extent_lookup(const struct mem_map *m, uint64_t hva, unsigned int lsb,
 		      struct mem_hit *hits, int max_hits);
+
+/*
+ * The guarded copy: how lkvm code reads or writes guest RAM outside
+ * KVM_RUN (loaders, device emulation). [gpa, gpa+len) must lie in one
+ * region (else -EFAULT). A memory error on a guest page during the copy
+ * gives -EHWPOISON and is routed as a memory error naming who; lkvm lives.
+ */
+int mem_read(const struct mem_map *m, uint64_t gpa, void *dst, size_t len, const char *who);
+int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len,
+	      const char *who);
 
 #endif

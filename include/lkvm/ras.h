@@ -7,31 +7,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "lkvm/run-opts.h"
 
 /*
- * Host memory errors (SIGBUS BUS_MCEERR_AR/AO) in guest RAM.
+ * Host memory errors in guest RAM. The path, in three steps:
  *
- * The SIGBUS handler only records what the kernel said into a ring owned by
- * the thread it interrupted. Records are acted on by vCPU threads, before
- * their next KVM_RUN: a vCPU thread handles its own action-required errors;
- * action-optional errors (caught by the early-kill thread) and requests from
- * `lkvm debug --poison` are forwarded to the vCPU the arch chooses.
+ *  1. record (ras.c): the one SIGBUS handler writes what the kernel said
+ *     into the ring of the thread it interrupted and returns. Inside a
+ *     guarded access (guard.h) on guest RAM it also ends that access.
+ *  2. locate (ras-route.c): host address -> guest physical address, the
+ *     extent (from the signal, else the arch's page size), and whether the
+ *     page was poisoned before.
+ *  3. dispatch (ras-route.c): can the guest take it, what the policy says,
+ *     inject through the arch's ras_ops, one event line, stop if needed.
+ *
+ * Records are acted on by vCPU threads before their next KVM_RUN: a vCPU
+ * handles its own action-required errors; others (action-optional errors
+ * from the early-kill thread, hits in guarded accesses on other threads,
+ * drills) are forwarded to the vCPU the arch chooses. Errors that a vCPU
+ * exit reports instead of a signal (ppc64: KVM_EXIT_NMI, KVM_RUN EFAULT)
+ * enter at step 2 through ras_vcpu_error().
  */
 struct vm;
 struct vcpu;
 
 enum ras_kind {
-	RAS_AR,		/* action required: the guest consumed the data */
+	RAS_AR,		/* action required: the data was consumed */
 	RAS_AO,		/* action optional: found bad before anyone used it */
 };
 
 struct ras_record {
 	uint64_t hva;
 	uint64_t t_ns;		/* CLOCK_MONOTONIC when the handler ran */
+	const char *reader;	/* lkvm code whose guarded access hit it, or NULL */
 	uint8_t kind;		/* enum ras_kind */
-	uint8_t lsb;		/* log2 of the poisoned extent */
+	uint8_t lsb;		/* log2 of the poisoned extent (0: not given) */
 	uint8_t simulated;	/* sent by lkvm itself (no real poison) */
 	/*
 	 * A request, not an error yet: the receiving thread sends itself this
@@ -41,16 +53,25 @@ struct ras_record {
 	uint8_t raise;
 };
 
-#define RAS_RING_SIZE 64	/* power of two */
+#define RAS_QUEUE_SIZE 64	/* power of two */
 
-/* Single producer (the signal handler) and consumer on one thread. */
-struct ras_ring {
-	struct ras_record rec[RAS_RING_SIZE];
-	volatile unsigned int head;	/* written by the handler */
+/*
+ * The one queue type of the memory-error path. Lock-free for one producer
+ * and one consumer (a thread's signal handler and that thread); with
+ * several producers (a vCPU's mailbox, the drill requests) they serialise
+ * on a lock of their own. A push to a full queue is counted, never blocks.
+ */
+struct ras_queue {
+	struct ras_record rec[RAS_QUEUE_SIZE];
+	volatile unsigned int head;	/* written by the producer */
 	volatile unsigned int tail;	/* written by the consumer */
-	volatile unsigned int lost;	/* ring full: counted, reported */
-	volatile sig_atomic_t in_run;	/* inside KVM_RUN (vCPU threads) */
+	volatile unsigned int lost;	/* full: counted, reported once */
+	unsigned int lost_reported;	/* consumer side */
+	volatile sig_atomic_t in_run;	/* vCPU thread inside KVM_RUN */
 };
+
+bool ras_queue_push(struct ras_queue *q, const struct ras_record *rec);
+bool ras_queue_pop(struct ras_queue *q, struct ras_record *rec);
 
 /* A guest memory error after lookup, as the policy and arch see it. */
 struct ras_error {
@@ -62,16 +83,30 @@ struct ras_error {
 	bool in_guest;
 	bool simulated;
 	bool repeat;		/* this page had been poisoned before */
-	int vcpu;		/* vCPU that hit it (AR), or -1 */
-	uint64_t t_signal_ns;	/* when the SIGBUS handler ran (CLOCK_MONOTONIC) */
+	int vcpu;		/* vCPU that consumed it (AR on a vCPU), or -1 */
+	const char *reader;	/* lkvm code that hit it in a guarded access */
+	const char *source;	/* "sigbus", or the exit that reported it */
+	uint64_t t_signal_ns;	/* when the error was recorded (CLOCK_MONOTONIC) */
 	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
 };
+
+/*
+ * Did a vCPU consume the data? Only then can the guest be told "the code
+ * running here read it" (x86 SRAR, arm64 SEA). An AR that lkvm's own
+ * guarded access took on guest RAM is told to the guest as action-optional:
+ * the page is bad, nothing in the guest consumed it.
+ */
+static inline bool ras_error_consumed(const struct ras_error *e)
+{
+	return e->kind == RAS_AR && e->vcpu >= 0;
+}
 
 enum ras_action {
 	RAS_ACT_INJECT,		/* hand it to the guest */
 	RAS_ACT_STOP,		/* stop the VM, status LKVM_EXIT_RAS_STOP */
 	RAS_ACT_FATAL,		/* lkvm itself hit: status LKVM_EXIT_RAS_FATAL */
 	RAS_ACT_IGNORE,		/* AO outside guest RAM: log and go on */
+	RAS_ACT_DROP,		/* the VM is already stopping: logged only */
 };
 
 /* The arch's memory-error policy module. */
@@ -93,40 +128,66 @@ enum ras_action ras_decide(enum ras_policy policy, enum ras_kind kind, bool in_g
 const char *ras_action_name(enum ras_action a);
 const char *ras_kind_name(enum ras_kind k);
 
-/* Ring operations (the push side is async-signal-safe). */
-bool ras_ring_push(struct ras_ring *r, const struct ras_record *rec);
-bool ras_ring_pop(struct ras_ring *r, struct ras_record *rec);
-
 /* si_errno value marking a SIGBUS lkvm sent itself (simulated error). */
 #define RAS_SIM_MAGIC 0x4c4b564d
 
-/* Core entry points. */
-int ras_init(struct vm *vm);			/* handler, early-kill thread, log */
+/* ---- record (ras.c) ---- */
+/* Once per process, before anything can fault: the SIGBUS handler. */
+int ras_signals_init(void);
+/* Per VM: poison bookkeeping, the log, the early-kill thread. */
+int ras_init(struct vm *vm);
 void ras_exit(struct vm *vm);
-int ras_thread_attach(struct ras_ring *ring);	/* alt stack + TLS ring */
+/* The VM whose RAM the handler checks (NULL while none is built). */
+void ras_set_vm(struct vm *vm);
+/* Every thread that may take a SIGBUS: alt stack + its queue. */
+int ras_thread_attach(struct ras_queue *q);
 void ras_thread_detach(void);
-void ras_vcpu_drain(struct vcpu *v);		/* before every KVM_RUN */
-/* Non-vCPU threads: forward this thread's records to vCPUs. */
+/* Arch's per-vCPU step (called from arch_vcpu_init where the arch needs it). */
+int ras_vcpu_setup(struct vcpu *v);
+/* Before every KVM_RUN: act on this vCPU's records and mailbox. */
+void ras_vcpu_drain(struct vcpu *v);
+/* Non-vCPU threads: forward this thread's records to a vCPU. */
 void ras_thread_drain(struct vm *vm);
-unsigned int ras_poisoned_count(struct vm *vm);
-/* Poison a guest page: really (MADV_HWPOISON) when allowed, else simulated. */
-int ras_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
-		   char *msg, size_t n);
-/* Test-only guest requests (--ras-test-port). */
-enum ras_test_cmd {
-	RAS_TEST_AR = 1,	/* AR at a guest page, on the requesting vCPU */
-	RAS_TEST_AO = 2,	/* AO at a guest page, via the early-kill thread */
-	RAS_TEST_AR_LKVM = 3,	/* AR at lkvm's own (non-guest) memory */
-	RAS_TEST_AR_LKVM_LOAD = 4,	/* as if lkvm's own load consumed poison */
-};
-int ras_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd);
-/*
- * Drill: poison a page of lkvm's own memory and read it, as if lkvm's own
- * code hit a bad page (real with MADV_HWPOISON, else simulated). Ends lkvm
- * with LKVM_EXIT_RAS_FATAL; returns only on failure to arrange it.
- */
-int ras_poison_self(struct vm *vm, char *msg, size_t n);
-/* Send this process a SIGBUS as the kernel would (rt_tgsigqueueinfo). */
+/* Queue a record for v's thread (not from signal context); kicks v. */
+int ras_mailbox_post(struct vcpu *v, const struct ras_record *rec);
+/* Send thread tid of this process a SIGBUS as the kernel would (simulated). */
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb);
+
+/* ---- locate and dispatch (ras-route.c) ---- */
+/* Pages known to be poisoned, by guest physical address. */
+#define RAS_MAX_POISON 1024
+struct ras_poison_set {
+	struct {
+		uint64_t gpa, len;
+	} r[RAS_MAX_POISON];
+	unsigned int nr;
+	bool overflow;
+	unsigned int page_shift;	/* bookkeeping granule */
+};
+
+struct mem_map;
+/*
+ * Locate: fill e from rec (host address, extent: rec->lsb or page_shift),
+ * mark the guest pages of the extent poisoned in ps, set e->repeat.
+ * Returns the number of guest-RAM pieces of the extent (0: not guest RAM).
+ */
+int ras_locate(const struct mem_map *m, struct ras_poison_set *ps, unsigned int page_shift,
+	       const struct ras_record *rec, struct ras_error *e);
+bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa);
+uint64_t ras_poison_bytes(const struct ras_poison_set *ps);
+/*
+ * Dispatch a located error on v's thread: policy, can the guest take it,
+ * inject, event, stop. Returns what was done.
+ */
+enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e);
+/* A record taken by v's thread (own: v's own signal, else forwarded). */
+void ras_handle_record(struct vcpu *v, const struct ras_record *rec, bool own);
+/*
+ * An error a vCPU exit reported (no signal): gpa in guest RAM, on v's
+ * thread. source names the exit for the event ("KVM_EXIT_NMI", ...).
+ */
+enum ras_action ras_vcpu_error(struct vcpu *v, uint64_t gpa, enum ras_kind kind,
+			       const char *source);
+unsigned int ras_poisoned_count(struct vm *vm);
 
 #endif

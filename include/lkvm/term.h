@@ -16,5 +16,13 @@ void term_restore(void);
 /* Filter input: returns bytes for the guest; *quit on Ctrl-A x. */
 size_t term_filter(uint8_t *buf, size_t n, bool *quit);
 void term_write(const uint8_t *buf, size_t n);
+/*
+ * Where console input goes: the console device the user chose registers
+ * itself as the sink when it is created (NULL: input is dropped).
+ */
+typedef void (*term_input_fn)(void *opaque, const uint8_t *buf, size_t n);
+void term_set_input(term_input_fn fn, void *opaque);
+/* Hand input bytes (after term_filter) to the sink. */
+void term_input(const uint8_t *buf, size_t n);
 
 #endif

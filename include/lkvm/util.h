@@ -18,7 +18,7 @@ enum lkvm_status {
 	LKVM_EXIT_USAGE		= 2,	/* bad command line or input files */
 	LKVM_EXIT_RAS_STOP	= 4,	/* guest memory error, VM stopped by policy */
 	LKVM_EXIT_RAS_FATAL	= 6,	/* lkvm's own memory hit by an uncorrected error */
-	LKVM_EXIT_SHUTDOWN	= 8,	/* guest triple fault (x86 shutdown) */
+	LKVM_EXIT_GUEST_CRASH	= 8,	/* the guest crashed beyond recovery (arch_info()->crash) */
 	/* Not an exit status: the guest asked for a reset (run.c decides). */
 	LKVM_RESET		= 256,
 };
@@ -50,16 +50,10 @@ int parse_u64(const char *s, uint64_t *out);
 /*
  * Map a whole regular file read-only; returns 0 or -errno. An empty file
  * gives size 0. Release with file_unmap(). Touch the bytes only inside
- * file_guard_call(): if the file shrinks meanwhile, access raises SIGBUS.
+ * guard_call() (guard.h): if the file shrinks meanwhile, access raises SIGBUS.
  */
 int file_map(const char *path, const uint8_t **buf, size_t *size);
 void file_unmap(const uint8_t *buf, size_t size);
-/*
- * Run fn(arg) with a SIGBUS guard for mapped files: a SIGBUS ends fn and
- * this returns -EIO (a truncated file, or a storage error) instead of lkvm
- * dying. Start-up only: the process must still be single-threaded.
- */
-int file_guard_call(int (*fn)(void *), void *arg);
 
 /* Async-signal-safe helpers: format into a caller buffer, write(2). */
 size_t sig_fmt_hex(char *buf, uint64_t v);

@@ -4,17 +4,24 @@
 
 #include <linux/kvm.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "lkvm/devices.h"
 #include "lkvm/io-bus.h"
 #include "lkvm/mem.h"
 #include "lkvm/ras.h"
 #include "lkvm/run-opts.h"
 
-#define VCPU_MAILBOX 64
 #define VCPU_EXIT_REASONS 64
+/*
+ * The signal that interrupts an lkvm thread's blocking call (KVM_RUN, the
+ * early-kill thread's sigsuspend). Its handler does nothing; it is blocked
+ * everywhere except where a thread waits for it.
+ */
+#define LKVM_SIG_KICK SIGUSR1
 
 struct vcpu {
 	struct vm *vm;
@@ -24,10 +31,9 @@ struct vcpu {
 	pthread_t thread;
 	pid_t tid;
 	bool started;
-	struct ras_ring ring;		/* this thread's SIGBUS records */
-	/* Errors forwarded to this vCPU by other threads (mutex: vm->lock). */
-	struct ras_record mailbox[VCPU_MAILBOX];
-	unsigned int mb_head, mb_tail;
+	struct ras_queue ring;		/* this thread's SIGBUS records */
+	/* Errors forwarded to this vCPU by other threads (producers: vm->lock). */
+	struct ras_queue mailbox;
 	uint64_t exits[VCPU_EXIT_REASONS];	/* by KVM_EXIT_*, this vCPU only */
 	void *arch;
 };
@@ -39,11 +45,13 @@ struct vm {
 	int vm_fd;
 	struct run_opts *opts;
 	struct mem_map mem;
+	unsigned int page_shift;	/* arch_page_shift(): memory-error granule */
 	unsigned int nr_vcpus;
 	struct vcpu *vcpus;
 	size_t run_size;
 	struct io_bus pio;
 	struct io_bus mmio;
+	struct device *devices;		/* registry, in registration order */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -58,26 +66,27 @@ struct vm {
 	void *arch;
 };
 
-/* Build the VM from options; returns 0, or exit status with message printed. */
+/* vm.c: build the VM in stages; returns 0, or exit status with message printed. */
 int vm_create(struct vm *vm, struct run_opts *o);
 int vm_start(struct vm *vm);		/* vCPU threads */
-int vm_wait(struct vm *vm);		/* main loop until stop; returns status */
+int vm_wait(struct vm *vm);		/* join the vCPU threads; returns status */
 void vm_destroy(struct vm *vm);
 
-/* First caller wins: record status, kick every vCPU, wake the main loop. */
+/* vm-state.c. First caller wins: record status, kick every vCPU, wake the main loop. */
 void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_stopping(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
 bool vm_paused(struct vm *vm);
+/* vCPU side of pause: park here while the VM is paused. */
+void vcpu_pause_point(struct vcpu *v);
 
+/* vcpu.c */
 void vcpu_kick(struct vcpu *v);
 const char *vcpu_exit_name(uint32_t reason);
-/* Exit statistics of the whole VM, one "key value" line each, into buf. */
+
+/* stats.c: exit statistics of the whole VM, one "key value" line each. */
 size_t vm_stats_format(struct vm *vm, char *buf, size_t n);
-/* Queue an error for v's thread (not from signal context). */
-int vcpu_mailbox_post(struct vcpu *v, const struct ras_record *rec);
-bool vcpu_mailbox_take(struct vcpu *v, struct ras_record *rec);
 
 #endif

@@ -18,6 +18,8 @@ int main(void)
 	srunner_add_suite(sr, ras_event_suite());
 	srunner_add_suite(sr, io_bus_suite());
 	srunner_add_suite(sr, file_suite());
+	srunner_add_suite(sr, elf_suite());
+	srunner_add_suite(sr, ras_route_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lkvm/guard.h"
+#include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "suites.h"
 
@@ -93,10 +95,12 @@ START_TEST(test_guard)
 	make_file(3 * 4096);
 	ck_assert_int_eq(file_map(path, &s.buf, &s.n), 0);
 	/* No fault: fn's own return value. */
-	ck_assert_int_eq(file_guard_call(read_all, &s), 42);
+	ck_assert_int_eq(ras_signals_init(), 0);
+	ck_assert_int_eq(guard_call("test", read_all, &s), 42);
 	ck_assert_uint_ne(s.sum, 0);
 	/* The file shrinks under the mapping: -EIO, and the process lives. */
-	ck_assert_int_eq(file_guard_call(shrink_and_read, &s), -EIO);
+	ck_assert_int_eq(guard_call("test", shrink_and_read, &s), -EIO);
+	ck_assert_ptr_null(guard_active());
 	file_unmap(s.buf, s.n);
 	unlink(path);
 }

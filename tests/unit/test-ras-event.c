@@ -332,7 +332,7 @@ START_TEST(test_json_long_strings)
 	ck_assert(!strncmp(v, reason, strlen(v)));
 	ck_assert(json_get(buf, "detail", v, sizeof(v), &found, &str));
 	ck_assert(!strncmp(v, detail, strlen(v)));
-	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0}");
+	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0,\"reader\":null,\"source\":\"sigbus\"}");
 }
 END_TEST
 
@@ -563,10 +563,16 @@ START_TEST(test_json_latency)
 			       .vcpu = 0, .t_signal_ns = 1000000, .t_action_ns = 1236300 };
 
 	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
-	ck_assert_msg(strstr(buf, "\"latency_us\":236.3}") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\"latency_us\":236.3,") != NULL, "%s", buf);
 	e.t_action_ns = 0;	/* no action time: 0, never negative */
 	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
-	ck_assert_msg(strstr(buf, "\"latency_us\":0.0}") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\"latency_us\":0.0,") != NULL, "%s", buf);
+	/* Who hit it and how it was reported: a guarded reader, an exit. */
+	e.reader = "virtio-blk \"q0\"";
+	e.source = "KVM_EXIT_NMI";
+	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
+	ck_assert_msg(strstr(buf, "\"reader\":\"virtio-blk \\\"q0\\\"\",\"source\":\"KVM_EXIT_NMI\"}") != NULL,
+		      "%s", buf);
 }
 END_TEST
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Memory-error policy decision and the signal handler's record ring. */
+/* Memory-error policy decision and the signal handler's record queue. */
 #include <limits.h>
 #include <string.h>
 
@@ -89,82 +89,82 @@ static void ck_rec_eq(const struct ras_record *got, uint64_t n)
 
 START_TEST(test_ring_fifo)
 {
-	struct ras_ring r;
+	struct ras_queue r;
 	struct ras_record out;
 
 	memset(&r, 0, sizeof(r));
-	ck_assert(!ras_ring_pop(&r, &out));
+	ck_assert(!ras_queue_pop(&r, &out));
 	for (uint64_t i = 0; i < 5; i++) {
 		struct ras_record x = rec(i);
 
-		ck_assert(ras_ring_push(&r, &x));
+		ck_assert(ras_queue_push(&r, &x));
 	}
 	for (uint64_t i = 0; i < 5; i++) {
-		ck_assert(ras_ring_pop(&r, &out));
+		ck_assert(ras_queue_pop(&r, &out));
 		ck_rec_eq(&out, i);
 	}
-	ck_assert(!ras_ring_pop(&r, &out));
+	ck_assert(!ras_queue_pop(&r, &out));
 	ck_assert_uint_eq(r.lost, 0);
 }
 END_TEST
 
 START_TEST(test_ring_full)
 {
-	struct ras_ring r;
+	struct ras_queue r;
 	struct ras_record out, x;
 	uint64_t i;
 
 	memset(&r, 0, sizeof(r));
-	for (i = 0; i < RAS_RING_SIZE; i++) {
+	for (i = 0; i < RAS_QUEUE_SIZE; i++) {
 		x = rec(i);
-		ck_assert(ras_ring_push(&r, &x));
+		ck_assert(ras_queue_push(&r, &x));
 	}
 	x = rec(1000);
-	ck_assert(!ras_ring_push(&r, &x));
+	ck_assert(!ras_queue_push(&r, &x));
 	ck_assert_uint_eq(r.lost, 1);
-	ck_assert(!ras_ring_push(&r, &x));
+	ck_assert(!ras_queue_push(&r, &x));
 	ck_assert_uint_eq(r.lost, 2);
-	/* The ring still holds the first RAS_RING_SIZE, in order. */
-	ck_assert(ras_ring_pop(&r, &out));
+	/* The ring still holds the first RAS_QUEUE_SIZE, in order. */
+	ck_assert(ras_queue_pop(&r, &out));
 	ck_rec_eq(&out, 0);
 	/* One slot free again. */
-	x = rec(RAS_RING_SIZE);
-	ck_assert(ras_ring_push(&r, &x));
-	ck_assert(!ras_ring_push(&r, &x));
+	x = rec(RAS_QUEUE_SIZE);
+	ck_assert(ras_queue_push(&r, &x));
+	ck_assert(!ras_queue_push(&r, &x));
 	ck_assert_uint_eq(r.lost, 3);
-	for (i = 1; i <= RAS_RING_SIZE; i++) {
-		ck_assert(ras_ring_pop(&r, &out));
+	for (i = 1; i <= RAS_QUEUE_SIZE; i++) {
+		ck_assert(ras_queue_pop(&r, &out));
 		ck_rec_eq(&out, i);
 	}
-	ck_assert(!ras_ring_pop(&r, &out));
+	ck_assert(!ras_queue_pop(&r, &out));
 }
 END_TEST
 
 /* Many laps with varying fill levels; starting near UINT_MAX also wraps the indices. */
 static void ring_laps(unsigned int start)
 {
-	struct ras_ring r;
+	struct ras_queue r;
 	struct ras_record out, x;
 	uint64_t pushed = 0, popped = 0;
 
 	memset(&r, 0, sizeof(r));
 	r.head = r.tail = start;
-	while (pushed < 7 * RAS_RING_SIZE + 5) {
+	while (pushed < 7 * RAS_QUEUE_SIZE + 5) {
 		/* At most 2 records stay behind, so a burst may fill the ring. */
-		unsigned int burst = (unsigned int)(pushed * 7 % (RAS_RING_SIZE - 2)) + 1;
+		unsigned int burst = (unsigned int)(pushed * 7 % (RAS_QUEUE_SIZE - 2)) + 1;
 
 		for (unsigned int j = 0; j < burst; j++) {
 			x = rec(pushed);
-			ck_assert(ras_ring_push(&r, &x));
+			ck_assert(ras_queue_push(&r, &x));
 			pushed++;
 		}
 		while (popped < pushed - (pushed % 3)) {
-			ck_assert(ras_ring_pop(&r, &out));
+			ck_assert(ras_queue_pop(&r, &out));
 			ck_rec_eq(&out, popped);
 			popped++;
 		}
 	}
-	while (ras_ring_pop(&r, &out)) {
+	while (ras_queue_pop(&r, &out)) {
 		ck_rec_eq(&out, popped);
 		popped++;
 	}

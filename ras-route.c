@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Host memory errors, steps 2 and 3 (ras.h): locate a recorded error in the
+ * guest memory map, then dispatch it by the policy through the arch's
+ * ras_ops, with one event line per error. Runs on a vCPU thread.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lkvm/ras-event.h"
+#include "lkvm/ras-state.h"
+#include "lkvm/util.h"
+#include "lkvm/vm.h"
+
+bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa)
+{
+	for (unsigned int i = 0; i < ps->nr; i++)
+		if (gpa >= ps->r[i].gpa && gpa - ps->r[i].gpa < ps->r[i].len)
+			return true;
+	return false;
+}
+
+static void ras_poison_add(struct ras_poison_set *ps, uint64_t gpa, uint64_t len)
+{
+	uint64_t page = 1ULL << ps->page_shift;
+	uint64_t start = ALIGN_DOWN(gpa, page), end = ALIGN_UP(gpa + len, page);
+
+	if (ras_poison_contains(ps, start) && ras_poison_contains(ps, end - 1))
+		return;
+	if (ps->nr >= RAS_MAX_POISON) {
+		if (!ps->overflow)
+			pr_err("more than %d poisoned ranges: later ones are not remembered",
+			       RAS_MAX_POISON);
+		ps->overflow = true;
+		return;
+	}
+	ps->r[ps->nr].gpa = start;
+	ps->r[ps->nr].len = end - start;
+	ps->nr++;
+}
+
+uint64_t ras_poison_bytes(const struct ras_poison_set *ps)
+{
+	uint64_t bytes = 0;
+
+	for (unsigned int i = 0; i < ps->nr; i++)
+		bytes += ps->r[i].len;
+	return bytes;
+}
+
+int ras_locate(const struct mem_map *m, struct ras_poison_set *ps, unsigned int page_shift,
+	       const struct ras_record *rec, struct ras_error *e)
+{
+	struct mem_hit hits[MEM_MAX_REGIONS];
+	int n;
+
+	memset(e, 0, sizeof(*e));
+	e->kind = (enum ras_kind)rec->kind;
+	e->hva = rec->hva;
+	/* The kernel says how much is bad; an error without a size is a page. */
+	e->lsb = rec->lsb ? rec->lsb : page_shift;
+	e->extent = e->lsb < 64 ? 1ULL << e->lsb : 0;
+	e->simulated = rec->simulated;
+	e->reader = rec->reader;
+	e->vcpu = -1;
+	e->source = "sigbus";
+	e->t_signal_ns = rec->t_ns;
+	n = mem_extent_lookup(m, e->hva, e->lsb, hits, MEM_MAX_REGIONS);
+	e->in_guest = n > 0;
+	if (!e->in_guest)
+		return 0;
+	if (!mem_hva_to_gpa(m, e->hva, &e->gpa))
+		e->gpa = hits[0].gpa;
+	e->repeat = ras_poison_contains(ps, e->gpa);
+	for (int i = 0; i < n; i++)
+		ras_poison_add(ps, hits[i].gpa, hits[i].len);
+	return n;
+}
+
+static void ras_emit(struct vm *vm, struct ras_error *e, enum ras_action act, const char *why,
+		     const char *what)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	e->t_action_ns = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	pthread_mutex_lock(&vm->ras->lock);
+	ras_event_emit(vm->ras->log_fd, vm->opts->name, e, act, why, what);
+	pthread_mutex_unlock(&vm->ras->lock);
+}
+
+enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
+{
+	struct vm *vm = v->vm;
+	const struct ras_ops *ops = vm->ras_ops;
+	char why[256] = "", what[256] = "";
+	enum ras_action act;
+	bool can_take = true;
+
+	if (vm_stopping(vm)) {
+		/* Still the user's to know: the kernel reported it. */
+		ras_emit(vm, e, RAS_ACT_DROP, "VM stopping", "");
+		return RAS_ACT_DROP;
+	}
+	if (e->in_guest && vm->opts->ras_policy == RAS_POLICY_INJECT) {
+		if (!ops || !ops->inject) {
+			can_take = false;
+			snprintf(why, sizeof(why), "this architecture cannot inject memory errors");
+		} else if (ops->guest_can_take) {
+			can_take = ops->guest_can_take(v, e, why, sizeof(why));
+		}
+	}
+	act = ras_decide(vm->opts->ras_policy, e->kind, e->in_guest, can_take);
+	if (act == RAS_ACT_INJECT) {
+		int err = ops->inject(v, e, what, sizeof(what));
+
+		if (err) {
+			act = RAS_ACT_STOP;
+			snprintf(why, sizeof(why), "injection failed: %s", strerror(-err));
+		}
+	} else if (act == RAS_ACT_STOP && !*why) {
+		snprintf(why, sizeof(why), "--ras-policy=stop");
+	} else if (act == RAS_ACT_FATAL) {
+		snprintf(why, sizeof(why), "lkvm itself was hit");
+	} else if (act == RAS_ACT_IGNORE) {
+		snprintf(why, sizeof(why), "not guest memory; nothing consumed it");
+	}
+	ras_emit(vm, e, act, why, what);
+
+	if (act == RAS_ACT_STOP)
+		vm_request_stop(vm, LKVM_EXIT_RAS_STOP,
+				"VM '%s' stopped after a memory error at guest physical 0x%llx (exit status %d)",
+				vm->opts->name, (unsigned long long)e->gpa, LKVM_EXIT_RAS_STOP);
+	else if (act == RAS_ACT_FATAL)
+		vm_request_stop(vm, LKVM_EXIT_RAS_FATAL,
+				"fatal: lkvm's own memory at host 0x%llx was hit by an uncorrected error (exit status %d)",
+				(unsigned long long)e->hva, LKVM_EXIT_RAS_FATAL);
+	return act;
+}
+
+void ras_handle_record(struct vcpu *v, const struct ras_record *rec, bool own)
+{
+	struct vm *vm = v->vm;
+	struct ras_error e;
+
+	pthread_mutex_lock(&vm->ras->lock);
+	ras_locate(&vm->mem, &vm->ras->poison, vm->page_shift, rec, &e);
+	pthread_mutex_unlock(&vm->ras->lock);
+	/* Consumed by this vCPU's guest code only if KVM_RUN was interrupted for it. */
+	if (own && e.kind == RAS_AR && !e.reader)
+		e.vcpu = (int)v->id;
+	ras_dispatch(v, &e);
+}
+
+enum ras_action ras_vcpu_error(struct vcpu *v, uint64_t gpa, enum ras_kind kind,
+			       const char *source)
+{
+	struct vm *vm = v->vm;
+	uint64_t page = 1ULL << vm->page_shift;
+	void *hva = mem_gpa_to_hva(&vm->mem, ALIGN_DOWN(gpa, page), page);
+	struct ras_record rec = {
+		.hva = (uintptr_t)hva + (gpa & (page - 1)),
+		.t_ns = mono_ns(),
+		.kind = (uint8_t)kind,
+	};
+	struct ras_error e;
+
+	if (!hva) {
+		/* Nothing of lkvm's was hit; the guest's view is just wrong. */
+		memset(&e, 0, sizeof(e));
+		e.kind = kind;
+		e.gpa = gpa;
+		e.vcpu = (int)v->id;
+		e.source = source;
+		e.t_signal_ns = rec.t_ns;
+		ras_emit(vm, &e, RAS_ACT_STOP, "the reported address is not guest RAM", "");
+		vm_request_stop(vm, LKVM_EXIT_RAS_STOP,
+				"VM '%s' stopped: %s reported a memory error at 0x%llx, outside guest RAM (exit status %d)",
+				vm->opts->name, source, (unsigned long long)gpa, LKVM_EXIT_RAS_STOP);
+		return RAS_ACT_STOP;
+	}
+	pthread_mutex_lock(&vm->ras->lock);
+	ras_locate(&vm->mem, &vm->ras->poison, vm->page_shift, &rec, &e);
+	pthread_mutex_unlock(&vm->ras->lock);
+	e.source = source;
+	if (kind == RAS_AR)
+		e.vcpu = (int)v->id;
+	return ras_dispatch(v, &e);
+}
+
+unsigned int ras_poisoned_count(struct vm *vm)
+{
+	uint64_t bytes;
+
+	if (!vm->ras)
+		return 0;
+	pthread_mutex_lock(&vm->ras->lock);
+	bytes = ras_poison_bytes(&vm->ras->poison);
+	pthread_mutex_unlock(&vm->ras->lock);
+	return (unsigned int)(bytes >> vm->page_shift);
+}
