@@ -49,7 +49,7 @@ void run_opts_usage(FILE *f)
 "the vCPUs and memory it sees on the serial console and powers off.\n"
 "\n"
 "  -k, --kernel FILE      kernel: %s\n"
-"  -i, --initrd FILE      initrd (Linux), first module (multiboot)\n"
+"  -i, --initrd FILE      %s\n"
 "  -p, --params STRING    kernel command line\n"
 "  -m, --mem MIB          guest RAM in MiB (default %d)\n"
 "  -c, --cpus N           number of vCPUs, 1..%d (default 1)\n"
@@ -70,7 +70,7 @@ void run_opts_usage(FILE *f)
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
 "8 guest crashed (%s); (code << 1) | 1 when the guest writes code to\n"
-"%s.\n", ai->kernels, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console, ai->crash,
+"%s.\n", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console, ai->crash,
 		ai->guest_exit);
 }
 

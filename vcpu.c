@@ -36,31 +36,6 @@ const char *vcpu_exit_name(uint32_t r)
 	return "other";
 }
 
-static void vcpu_handle_io(struct vcpu *v)
-{
-	struct kvm_run *run = v->run;
-	uint64_t off = run->io.data_offset;
-	unsigned int size = run->io.size, i;
-	bool wr = run->io.direction == KVM_EXIT_IO_OUT;
-
-	/* The kernel fills these, but check before touching our memory. */
-	if (size == 0 || size > 8 || off > v->vm->run_size ||
-	    (uint64_t)size * run->io.count > v->vm->run_size - off) {
-		vm_request_stop(v->vm, LKVM_EXIT_ERROR, "vCPU %u: malformed I/O exit", v->id);
-		return;
-	}
-	for (i = 0; i < run->io.count; i++) {
-		uint8_t *data = (uint8_t *)run + off + (uint64_t)i * size;
-		bool claimed = io_bus_dispatch(&v->vm->pio, v, run->io.port, data, size, wr);
-
-		if (lkvm_debug)
-			pr_debug("vCPU %u: %s port 0x%x size %u value 0x%llx%s", v->id,
-				 wr ? "out" : "in", run->io.port, size,
-				 (unsigned long long)io_data_get(data, size),
-				 claimed ? "" : " (no device)");
-	}
-}
-
 static void vcpu_handle_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
@@ -85,9 +60,6 @@ static bool vcpu_handle_exit(struct vcpu *v)
 	if (run->exit_reason < VCPU_EXIT_REASONS)
 		__atomic_add_fetch(&v->exits[run->exit_reason], 1, __ATOMIC_RELAXED);
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		vcpu_handle_io(v);
-		return true;
 	case KVM_EXIT_MMIO:
 		vcpu_handle_mmio(v);
 		return true;

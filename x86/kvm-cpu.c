@@ -103,9 +103,38 @@ int arch_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
+/* Port I/O: the string forms (rep ins/outs) come as count items. */
+static void x86_handle_io(struct vcpu *v)
+{
+	struct kvm_run *run = v->run;
+	uint64_t off = run->io.data_offset;
+	unsigned int size = run->io.size, i;
+	bool wr = run->io.direction == KVM_EXIT_IO_OUT;
+
+	/* The kernel fills these, but check before touching our memory. */
+	if (size == 0 || size > 8 || off > v->vm->run_size ||
+	    (uint64_t)size * run->io.count > v->vm->run_size - off) {
+		vm_request_stop(v->vm, LKVM_EXIT_ERROR, "vCPU %u: malformed I/O exit", v->id);
+		return;
+	}
+	for (i = 0; i < run->io.count; i++) {
+		uint8_t *data = (uint8_t *)run + off + (uint64_t)i * size;
+		bool claimed = io_bus_dispatch(&v->vm->pio, v, run->io.port, data, size, wr);
+
+		if (lkvm_debug)
+			pr_debug("vCPU %u: %s port 0x%x size %u value 0x%llx%s", v->id,
+				 wr ? "out" : "in", run->io.port, size,
+				 (unsigned long long)io_data_get(data, size),
+				 claimed ? "" : " (no device)");
+	}
+}
+
 enum arch_exit arch_handle_exit(struct vcpu *v)
 {
 	switch (v->run->exit_reason) {
+	case KVM_EXIT_IO:
+		x86_handle_io(v);
+		return ARCH_EXIT_CONTINUE;
 	case KVM_EXIT_SHUTDOWN:
 		/* A triple fault: the CPU would reset; the guest is beyond help. */
 		vm_request_stop(v->vm, LKVM_EXIT_GUEST_CRASH,

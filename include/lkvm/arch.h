@@ -36,6 +36,7 @@ struct arch_region {
 struct arch_info {
 	const char *name;		/* "x86" */
 	const char *kernels;		/* formats -k takes, one phrase */
+	const char *initrd;		/* what -i is for these kernels */
 	const char *console;		/* --console serial: which device, where */
 	const char *guest_exit;		/* how a guest reports an exit code */
 	const char *crash;		/* what status 8 means here */

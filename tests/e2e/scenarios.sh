@@ -259,6 +259,36 @@ scn_ao() {
 	result PASS ao "untouched page $GPA poisoned: AO logged and injected (deferred error), L2's kernel handled pfn $PFN ${seen##*E2E-AO-SEEN }, L2 ran on; lkvm exit 0"
 }
 
+# lkvm's own guarded copy reads a guest page that was poisoned for real: that
+# read fails, the error is routed like any other (naming the reader), the VM
+# runs on and lkvm never takes its fatal path (status 6).
+scn_guarded_read() {
+	T0=$(now)
+	vm_start guarded-read
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail guarded-read "L2 never reached its /init: $WHY"; return; }
+	send ao
+	wait_for ' E2E-GPA 0x' 60 || { fail guarded-read "no page address from L2: $WHY"; return; }
+	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+	$LKVM debug --name "$NAME" --poison "$GPA" --guest-read >"$D/debug.out" 2>&1
+	local rc=$? ev
+	send go
+	[ $rc = 0 ] || { fail guarded-read "lkvm debug --guest-read exited $rc: $(cat "$D/debug.out")"; return; }
+	grep -q 'poisoned for real' "$D/debug.out" || { fail guarded-read "MADV_HWPOISON did not work in L1: $(cat "$D/debug.out")"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail guarded-read "L2 stopped answering after lkvm's read of its bad page: $WHY"; return; }
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail guarded-read "L2's shell stopped answering: $WHY"; return; }
+	send reboot
+	vm_wait_exit 120 || { fail guarded-read "lkvm did not exit after reboot -f"; return; }
+	ev=$(grep '"kind":"AR"' "$D/ras.json" 2>/dev/null | grep "\"gpa\":\"$GPA\"" | grep '"reader":"debug --guest-read"' | head -n 1)
+	sed 's/^/debug: /' "$D/debug.out" | info
+	grep 'lkvm: memory error' "$D/err" | info
+	[ "$RC" = 0 ] || { fail guarded-read "lkvm exited $RC after reboot -f, want 0 (6 would be the fatal path)"; return; }
+	[ -n "$ev" ] || { fail guarded-read "no AR event for $GPA naming the reader 'debug --guest-read' in lkvm's log"; return; }
+	case "$ev" in *'"action":"injected"'*) ;; *) fail guarded-read "the guarded-read event was not injected: $ev"; return ;; esac
+	grep -q 'fatal' "$D/err" && { fail guarded-read "lkvm printed a fatal message"; return; }
+	result PASS guarded-read "page $GPA poisoned with MADV_HWPOISON, lkvm's guarded read of it failed with -EHWPOISON, the AR was logged naming the reader and injected as action-optional; L2 ran on; lkvm exit 0"
+}
+
 scn_lkvm_hit() {
 	T0=$(now)
 	vm_start lkvm-hit
@@ -299,11 +329,12 @@ scn_reboot() {
 }
 
 echo "E2E-L1: $($LKVM version 2>&1 | head -n 1); L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the drills, $MEM MiB, '$PARAMS'"
-for s in ${*:-boot recovery stop ao lkvm-hit reboot}; do
+for s in ${*:-boot recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | recovery | stop | ao | reboot) scn_$s ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	lkvm-hit) scn_lkvm_hit ;;
+	guarded-read) scn_guarded_read ;;
 	*) T0=$(now); result SKIP "$s" "unknown scenario" ;;
 	esac
 done
