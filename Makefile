@@ -112,7 +112,7 @@ clean:
 
 # Fuzz the kernel loaders with libFuzzer + ASan/UBSan (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 60
-tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c
+tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c guard.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude $(ARCH_CPPFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 fuzz: tests/fuzz/fuzz-loaders
