@@ -14,12 +14,25 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
-bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa)
+static int ras_poison_find(const struct ras_poison_set *ps, uint64_t gpa)
 {
 	for (unsigned int i = 0; i < ps->nr; i++)
 		if (gpa >= ps->r[i].gpa && gpa - ps->r[i].gpa < ps->r[i].len)
-			return true;
-	return false;
+			return (int)i;
+	return -1;
+}
+
+bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa)
+{
+	return ras_poison_find(ps, gpa) >= 0;
+}
+
+void ras_poison_mark(struct ras_poison_set *ps, uint64_t gpa, uint8_t reported)
+{
+	int i = ras_poison_find(ps, gpa);
+
+	if (i >= 0)
+		ps->r[i].reported |= reported;
 }
 
 static void ras_poison_add(struct ras_poison_set *ps, uint64_t gpa, uint64_t len)
@@ -38,6 +51,7 @@ static void ras_poison_add(struct ras_poison_set *ps, uint64_t gpa, uint64_t len
 	}
 	ps->r[ps->nr].gpa = start;
 	ps->r[ps->nr].len = end - start;
+	ps->r[ps->nr].reported = 0;
 	ps->nr++;
 }
 
@@ -73,7 +87,12 @@ int ras_locate(const struct mem_map *m, struct ras_poison_set *ps, unsigned int 
 		return 0;
 	if (!mem_hva_to_gpa(m, e->hva, &e->gpa))
 		e->gpa = hits[0].gpa;
-	e->repeat = ras_poison_contains(ps, e->gpa);
+	{
+		int known = ras_poison_find(ps, e->gpa);
+
+		e->repeat = known >= 0;
+		e->reported = known >= 0 ? ps->r[known].reported : 0;
+	}
 	for (int i = 0; i < n; i++)
 		ras_poison_add(ps, hits[i].gpa, hits[i].len);
 	return n;
@@ -113,12 +132,27 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 		}
 	}
 	act = ras_decide(vm->opts->ras_policy, e->kind, e->in_guest, can_take);
-	if (act == RAS_ACT_INJECT) {
+	/*
+	 * The guest already knows this page is bad and nothing of it ran into
+	 * it now (an AO after the AR, or a second AO): telling it again only
+	 * risks a machine check while it handles the first. A consumed error is
+	 * always delivered: that is what kills only the reading process.
+	 */
+	if (act == RAS_ACT_INJECT && !ras_error_consumed(e) && e->reported) {
+		act = RAS_ACT_IGNORE;
+		snprintf(why, sizeof(why), "the guest was already told this page is bad (%s injected before)",
+			 e->reported & RAS_PAGE_AR_SENT ? "AR" : "AO");
+	} else if (act == RAS_ACT_INJECT) {
 		int err = ops->inject(v, e, what, sizeof(what));
 
 		if (err) {
 			act = RAS_ACT_STOP;
 			snprintf(why, sizeof(why), "injection failed: %s", strerror(-err));
+		} else {
+			pthread_mutex_lock(&vm->ras->lock);
+			ras_poison_mark(&vm->ras->poison, e->gpa, ras_error_consumed(e) ?
+					RAS_PAGE_AR_SENT : RAS_PAGE_AO_SENT);
+			pthread_mutex_unlock(&vm->ras->lock);
 		}
 	} else if (act == RAS_ACT_STOP && !*why) {
 		snprintf(why, sizeof(why), "--ras-policy=stop");

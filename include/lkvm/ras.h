@@ -83,6 +83,7 @@ struct ras_error {
 	bool in_guest;
 	bool simulated;
 	bool repeat;		/* this page had been poisoned before */
+	uint8_t reported;	/* RAS_PAGE_*: what the guest was already told of the page */
 	int vcpu;		/* vCPU that consumed it (AR on a vCPU), or -1 */
 	const char *reader;	/* lkvm code that hit it in a guarded access */
 	const char *source;	/* "sigbus", or the exit that reported it */
@@ -154,11 +155,14 @@ int ras_mailbox_post(struct vcpu *v, const struct ras_record *rec);
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb);
 
 /* ---- locate and dispatch (ras-route.c) ---- */
-/* Pages known to be poisoned, by guest physical address. */
+/* Pages known to be poisoned, by guest physical address, and what the guest was told. */
 #define RAS_MAX_POISON 1024
+#define RAS_PAGE_AO_SENT	0x1	/* an action-optional report was injected */
+#define RAS_PAGE_AR_SENT	0x2	/* a consumed (action-required) error was injected */
 struct ras_poison_set {
 	struct {
 		uint64_t gpa, len;
+		uint8_t reported;	/* RAS_PAGE_* */
 	} r[RAS_MAX_POISON];
 	unsigned int nr;
 	bool overflow;
@@ -174,6 +178,8 @@ struct mem_map;
 int ras_locate(const struct mem_map *m, struct ras_poison_set *ps, unsigned int page_shift,
 	       const struct ras_record *rec, struct ras_error *e);
 bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa);
+/* Record that the guest was told about the page of gpa (RAS_PAGE_*). */
+void ras_poison_mark(struct ras_poison_set *ps, uint64_t gpa, uint8_t reported);
 uint64_t ras_poison_bytes(const struct ras_poison_set *ps);
 /*
  * Dispatch a located error on v's thread: policy, can the guest take it,

@@ -238,6 +238,56 @@ START_TEST(test_dispatch_own_ar_injects)
 }
 END_TEST
 
+/* Per page: what the guest was told decides whether it is told again. */
+START_TEST(test_page_state_orders)
+{
+	struct ras_record ao = rec_at(ram + 0xb000, RAS_AO, 12);
+	struct ras_record ar = rec_at(ram + 0xb040, RAS_AR, 12);
+	struct ras_record ao2 = rec_at(ram + 0xc000, RAS_AO, 12);
+	struct ras_record ar2 = rec_at(ram + 0xc000, RAS_AR, 12);
+
+	/* AO first: injected. A second AO for the page: logged, not injected again. */
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_int_eq(fake.inject_calls, 1);
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_int_eq(fake.inject_calls, 1);
+	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"ignored\",\"reason\":\"the guest was already told this page is bad (AO injected before)\""));
+	/* The guest then touches it: the AR is still injected (kills only the reader). */
+	ras_handle_record(&vcpus[1], &ar, true);
+	ck_assert_int_eq(fake.inject_calls, 2);
+	ck_assert(ras_error_consumed(&fake.last));
+	ck_assert(fake.last.repeat);
+	/* The other order on another page: AR, then the early-kill AO: not injected. */
+	ras_handle_record(&vcpus[0], &ar2, true);
+	ck_assert_int_eq(fake.inject_calls, 3);
+	ras_handle_record(&vcpus[0], &ao2, false);
+	ck_assert_int_eq(fake.inject_calls, 3);
+	ck_assert_ptr_nonnull(strstr(log_text(), "(AR injected before)"));
+	/* A guarded read by lkvm of a page the guest knows about: nothing to tell. */
+	ar2.reader = "virtio-test";
+	ras_handle_record(&vcpus[0], &ar2, false);
+	ck_assert_int_eq(fake.inject_calls, 3);
+	/* Nothing stopped the VM. */
+	ck_assert(!vm.stopping);
+}
+END_TEST
+
+START_TEST(test_page_state_not_marked_on_failed_inject)
+{
+	struct ras_record ao = rec_at(ram + 0xd000, RAS_AO, 12);
+
+	/* Not delivered: the page is not "reported", a later AO is tried again. */
+	fake.can_take = false;
+	opts.ras_policy = RAS_POLICY_INJECT;
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_int_eq(fake.inject_calls, 0);
+	vm.stopping = false;
+	fake.can_take = true;
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_int_eq(fake.inject_calls, 1);
+}
+END_TEST
+
 START_TEST(test_dispatch_forwarded_ar_is_not_consumed)
 {
 	struct ras_record r = rec_at(ram + 0x7000, RAS_AR, 12);
@@ -457,6 +507,8 @@ Suite *ras_route_suite(void)
 	tcase_add_test(loc, test_locate_lkvm_memory);
 	tcase_add_test(dis, test_dispatch_own_ar_injects);
 	tcase_add_test(dis, test_dispatch_forwarded_ar_is_not_consumed);
+	tcase_add_test(dis, test_page_state_orders);
+	tcase_add_test(dis, test_page_state_not_marked_on_failed_inject);
 	tcase_add_test(dis, test_dispatch_policy_stop);
 	tcase_add_test(dis, test_dispatch_guest_cannot_take);
 	tcase_add_test(dis, test_dispatch_inject_fails);
