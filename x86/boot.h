@@ -25,6 +25,7 @@ struct x86_boot {
 	uint64_t gdt_base;
 	uint16_t gdt_limit;
 	const char *format;
+	uint64_t rsdp_slot;	/* where the kernel looks for the ACPI RSDP's address; 0: it scans */
 };
 
 struct x86_files {

@@ -32,6 +32,7 @@
 #define BP_EXT_RAMDISK_IMAGE	0x0c0
 #define BP_EXT_RAMDISK_SIZE	0x0c4
 #define BP_EXT_CMD_LINE_PTR	0x0c8
+#define BP_ACPI_RSDP_ADDR	0x070
 #define BP_E820_ENTRIES		0x1e8
 #define BP_E820_TABLE		0x2d0
 #define BP_E820_MAX		128
@@ -171,5 +172,6 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 	b->rip = X86_KERNEL_ADDR + 0x200;	/* startup_64 */
 	b->rsi = X86_BOOT_PARAMS_ADDR;
 	b->format = "bzImage";
+	b->rsdp_slot = X86_BOOT_PARAMS_ADDR + BP_ACPI_RSDP_ADDR;	/* Linux 4.20+; older ones scan */
 	return 0;
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The x86 machine: memory layout, in-kernel irqchip and PIT, platform
- * devices, kernel loading, and its description (MP table).
+ * devices, kernel loading, and its description (MP table, ACPI tables).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +10,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "acpi.h"
 #include "hw/rtc.h"
 #include "hw/uart.h"
 #include "lkvm/arch.h"
@@ -170,9 +171,13 @@ static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *f
 	}
 }
 
-/* Linux without ACPI finds the vCPUs and the I/O APIC in the MP table. */
+/*
+ * The vCPUs, the I/O APIC and how to power off, twice: in the ACPI tables,
+ * and in the MP table for guests without ACPI (Linux with acpi=off).
+ */
 int arch_describe(struct vm *vm)
 {
+	struct x86_vm *x = x86_vm(vm);
 	uint32_t sig, features;
 	int err;
 
@@ -181,10 +186,15 @@ int arch_describe(struct vm *vm)
 		pr_err("cannot describe the devices: %s", strerror(-err));
 		return LKVM_EXIT_ERROR;
 	}
-	x86_cpu_signature(x86_vm(vm), &sig, &features);
+	x86_cpu_signature(x, &sig, &features);
 	if (mptable_write(&vm->mem, vm->nr_vcpus, sig, features)) {
 		pr_err("no room for the MP table at 0x%llx; raise --mem",
 		       (unsigned long long)MPTABLE_ADDR);
+		return LKVM_EXIT_USAGE;
+	}
+	if (acpi_write(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot)) {
+		pr_err("no room for the ACPI tables at 0x%llx; raise --mem",
+		       (unsigned long long)ACPI_AREA_START);
 		return LKVM_EXIT_USAGE;
 	}
 	return 0;

@@ -1,20 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Small x86 platform ports: debug exit (0xf4), ACPI-style power off
- * (0x604), keyboard-controller reset (0x64), the POST port (0x80), and the
- * test-only memory-error request port (0xe0-0xe8).
+ * Small x86 platform ports: debug exit (0xf4), the ACPI PM1a event and
+ * control blocks (0x600, 0x604: power off), keyboard-controller reset
+ * (0x64), the POST port (0x80), and the test-only memory-error request
+ * port (0xe0-0xe8).
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "acpi.h"
 #include "lkvm/ras-drill.h"
 #include "lkvm/util.h"
 #include "x86.h"
 
 #define DEBUG_EXIT_PORT	0xf4
-#define PM1A_CNT_PORT	0x604
-#define PM1_SLP_EN	(1u << 13)
 #define I8042_DATA	0x60
 #define I8042_CMD	0x64
 #define I8042_RESET	0xfe
@@ -38,16 +38,47 @@ static void debug_exit_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned 
 			(unsigned long long)code);
 }
 
+/*
+ * PM1a event block: status (0x600) reads 0, as nothing raises an ACPI
+ * event; enable (0x602) keeps what the guest writes, since ACPICA reads
+ * an enable bit back to see that it stuck (the global lock, the RTC).
+ */
+static uint8_t pm1_enable[2];
+
+static void pm_evt_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		      bool is_write, void *opaque)
+{
+	unsigned int i;
+
+	(void)v;
+	(void)opaque;
+	for (i = 0; i < len; i++) {
+		uint64_t reg = off + i;	/* byte of the block: status 0-1, enable 2-3 */
+		uint8_t *en = reg >= 2 && reg < 4 ? &pm1_enable[reg - 2] : NULL;
+
+		if (!is_write)
+			data[i] = en ? __atomic_load_n(en, __ATOMIC_RELAXED) : 0;
+		else if (en)
+			__atomic_store_n(en, data[i], __ATOMIC_RELAXED);
+	}
+}
+
+/*
+ * PM1a control: SLP_EN powers off (\_S5_ is the only sleep state the DSDT
+ * offers, and the built-in guest writes SLP_EN alone). Reads show SCI_EN:
+ * with SMI_CMD 0 the machine is always in ACPI mode.
+ */
 static void pm_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		  bool is_write, void *opaque)
 {
-	(void)off;
+	unsigned int shift = 8 * (unsigned int)off;	/* a byte access to 0x605 */
+
 	(void)opaque;
 	if (!is_write) {
-		memset(data, 0, len);
+		io_data_put(data, len, ACPI_PM1_SCI_EN >> shift);
 		return;
 	}
-	if (io_data_get(data, len) & PM1_SLP_EN)
+	if ((io_data_get(data, len) << shift) & ACPI_PM1_SLP_EN)
 		vm_request_stop(v->vm, LKVM_EXIT_OK, lkvm_debug ? "guest powered off" : NULL);
 }
 
@@ -118,7 +149,11 @@ int x86_platform_ports(struct vm *vm)
 	int err = 0;
 
 	err |= io_bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, debug_exit_io, NULL, "debug-exit");
-	err |= io_bus_register(&vm->pio, PM1A_CNT_PORT, 2, pm_io, NULL, "pm1a-cnt");
+	memset(pm1_enable, 0, sizeof(pm1_enable));
+	err |= io_bus_register(&vm->pio, ACPI_PM1A_EVT_PORT, ACPI_PM1A_EVT_LEN, pm_evt_io, NULL,
+			       "pm1a-evt");
+	err |= io_bus_register(&vm->pio, ACPI_PM1A_CNT_PORT, ACPI_PM1A_CNT_LEN, pm_io, NULL,
+			       "pm1a-cnt");
 	err |= io_bus_register(&vm->pio, I8042_DATA, 1, i8042_io, NULL, "i8042-data");
 	err |= io_bus_register(&vm->pio, I8042_CMD, 1, i8042_cmd_io, NULL, "i8042-cmd");
 	err |= io_bus_register(&vm->pio, POST_PORT, 1, post_io, NULL, "post");

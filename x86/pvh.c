@@ -114,7 +114,7 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 	wr32(si + 12, f->initrd ? 1 : 0);		/* nr_modules */
 	wr64(si + 16, PVH_START_INFO_ADDR + 64);	/* modlist_paddr */
 	wr64(si + 24, X86_CMDLINE_ADDR);		/* cmdline_paddr */
-	wr64(si + 32, 0);				/* rsdp_paddr: no ACPI */
+	wr64(si + 32, 0);				/* rsdp_paddr: see rsdp_slot */
 	wr64(si + 40, PVH_START_INFO_ADDR + 128);	/* memmap_paddr */
 	wr32(si + 48, (uint32_t)ne);			/* memmap_entries */
 	if (f->initrd) {
@@ -133,5 +133,6 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 	b->rbx = PVH_START_INFO_ADDR;
 	b->rax = 0;
 	b->format = "PVH ELF";
+	b->rsdp_slot = PVH_START_INFO_ADDR + 32;	/* arch_describe() fills it in */
 	return 0;
 }

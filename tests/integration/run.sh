@@ -204,6 +204,7 @@ if [ "$n" -lt 3 ] || ! grep -q 'guest reset: booting again (boot 3)' "$T/rb.err"
 else ok $t; fi
 
 . tests/integration/ras.sh
+. tests/integration/acpi.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -10,5 +10,6 @@ Suite *multiboot_suite(void);
 Suite *mce_suite(void);
 Suite *pvh_suite(void);
 Suite *cmdline_suite(void);
+Suite *acpi_suite(void);
 
 #endif

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Minimal ACPI tables for x86 guests (see acpi.h), written at build time
+ * like the MP table. What they say must match the machine KVM and lkvm
+ * build, because Linux believes them over anything it could probe:
+ *
+ * - FADT: the full fixed-hardware form, not hardware-reduced. lkvm has
+ *   PM1a event (0x600) and control (0x604) blocks, SMI_CMD is 0 so the
+ *   guest finds ACPI always enabled (PM1_CNT reads SCI_EN), the SCI is
+ *   ISA IRQ 9, and the reset register is the i8042's 0x64 <- 0xfe. A
+ *   hardware-reduced FADT would make Linux drop the PIC and PIT KVM has
+ *   and power off through a sleep control register lkvm does not have.
+ *   A full FADT needs a FACS (Linux installs its global-lock handler).
+ * - DSDT: \_S5_ only, so that poweroff writes SLP_TYP 5 | SLP_EN.
+ * - MADT: a Processor Local APIC per vCPU (APIC id = vCPU index), the
+ *   in-kernel I/O APIC (id nr_cpus, as in the MP table) with GSI base 0,
+ *   and NMI on LINT1. ISA IRQ n is GSI n (pin n): that is KVM's default
+ *   routing, which lkvm keeps, the PIT on IRQ 0 included, so there is no
+ *   IRQ0->GSI2 override (firmware for QEMU has one because QEMU routes
+ *   GSI 0 to pin 2). The one override keeps the SCI on GSI 9 and makes it
+ *   level-triggered, active high: without it Linux would program the
+ *   pin active low, while a KVM line is asserted by raising it.
+ */
+#include <string.h>
+
+#include "acpi.h"
+#include "boot.h"
+#include "lkvm/util.h"
+#include "pc.h"
+
+#define HDR_SIZE		36
+#define RSDP_V1_SIZE		20		/* what the first checksum covers */
+#define RSDP_SIZE		36
+#define FACS_SIZE		64
+#define FACS_ALIGN		64
+#define FADT_SIZE		276		/* revision 6 */
+#define MADT_HDR_SIZE		44
+#define MADT_LAPIC_SIZE		8
+#define MADT_IOAPIC_SIZE	12
+#define MADT_ISO_SIZE		10
+#define MADT_LAPIC_NMI_SIZE	6
+#define TABLE_ALIGN		16
+#define ACPI_MAX_CPUS		255		/* 8-bit APIC ids, 0xff is broadcast */
+
+/* FADT (ACPI 6.0, revision 6) field offsets. */
+#define FADT_FACS		36
+#define FADT_DSDT		40
+#define FADT_SCI_INT		46
+#define FADT_SMI_CMD		48
+#define FADT_PM1A_EVT_BLK	56
+#define FADT_PM1A_CNT_BLK	64
+#define FADT_PM1_EVT_LEN	88
+#define FADT_PM1_CNT_LEN	89
+#define FADT_P_LVL2_LAT		96
+#define FADT_P_LVL3_LAT		98
+#define FADT_CENTURY		108
+#define FADT_IAPC_BOOT_ARCH	109
+#define FADT_FLAGS		112
+#define FADT_RESET_REG		116
+#define FADT_RESET_VALUE	128
+#define FADT_MINOR_VERSION	131
+#define FADT_X_FACS		132
+#define FADT_X_DSDT		140
+#define FADT_X_PM1A_EVT_BLK	148
+#define FADT_X_PM1A_CNT_BLK	172
+
+/*
+ * FADT flags: WBINVD works, C1 (HLT) works, no fixed power or sleep button,
+ * no RTC wake status in PM1, the reset register is valid.
+ */
+#define FADT_F_WBINVD		(1u << 0)
+#define FADT_F_PROC_C1		(1u << 2)
+#define FADT_F_PWR_BUTTON	(1u << 4)
+#define FADT_F_SLP_BUTTON	(1u << 5)
+#define FADT_F_FIX_RTC		(1u << 6)
+#define FADT_F_RESET_REG_SUP	(1u << 10)
+/*
+ * IA-PC boot flags: no VGA. The 8042 flag stays clear: ports 0x60/0x64
+ * only take the reset command, there is no keyboard behind them, and
+ * Linux then leaves them alone instead of probing. The RTC is present.
+ */
+#define IAPC_VGA_NOT_PRESENT	(1u << 2)
+#define C2_NOT_SUPPORTED	101		/* latency > 100 us */
+#define C3_NOT_SUPPORTED	1001		/* latency > 1000 us */
+#define RTC_CENTURY_INDEX	0x32		/* hw/rtc.c keeps the century there */
+
+#define GAS_SYSTEM_IO		1
+#define GAS_ACCESS_BYTE		1
+#define GAS_ACCESS_WORD		2
+
+#define MADT_PCAT_COMPAT	(1u << 0)	/* KVM's 8259 pair is there too */
+#define MADT_LAPIC		0
+#define MADT_IOAPIC		1
+#define MADT_ISO		2
+#define MADT_LAPIC_NMI		4
+#define MADT_ENABLED		1
+#define MPS_ACTIVE_HIGH		0x1		/* MPS INTI flags, polarity bits 0-1 */
+#define MPS_LEVEL		(0x3 << 2)	/* trigger bits 2-3 */
+#define ALL_PROCESSORS		0xff
+
+/* Where each table goes, in the order they are laid out. */
+struct acpi_layout {
+	uint64_t rsdp, facs, rsdt, xsdt, fadt, dsdt, madt, end;
+	uint32_t madt_len;
+};
+
+/*
+ * DefinitionBlock body: Name (\_S5_, Package (4) { 5, 5, 0, 0 }).
+ * PkgLength (one byte, < 64) counts itself, NumElements and the elements.
+ */
+static const uint8_t dsdt_aml[] = {
+	0x08, '\\', '_', 'S', '5', '_',		/* NameOp, \_S5_ */
+	0x12, 0x08, 0x04,			/* PackageOp, PkgLength 8, 4 elements */
+	0x0a, ACPI_S5_SLP_TYP,			/* BytePrefix: SLP_TYPa */
+	0x0a, ACPI_S5_SLP_TYP,			/* BytePrefix: SLP_TYPb */
+	0x00, 0x00,				/* ZeroOp: reserved */
+};
+
+static uint8_t acpi_checksum(const uint8_t *p, size_t n)
+{
+	uint8_t sum = 0;
+
+	while (n--)
+		sum = (uint8_t)(sum + *p++);
+	return (uint8_t)-sum;
+}
+
+static uint64_t acpi_place(uint64_t *next, uint64_t size, uint64_t align)
+{
+	uint64_t at = ALIGN_UP(*next, align);
+
+	*next = at + size;
+	return at;
+}
+
+static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus)
+{
+	uint64_t next = ACPI_AREA_START;
+
+	l->madt_len = MADT_HDR_SIZE + nr_cpus * MADT_LAPIC_SIZE + MADT_IOAPIC_SIZE +
+		      MADT_ISO_SIZE + MADT_LAPIC_NMI_SIZE;
+	l->rsdp = acpi_place(&next, RSDP_SIZE, TABLE_ALIGN);
+	l->facs = acpi_place(&next, FACS_SIZE, FACS_ALIGN);
+	l->rsdt = acpi_place(&next, HDR_SIZE + 2 * 4, TABLE_ALIGN);
+	l->xsdt = acpi_place(&next, HDR_SIZE + 2 * 8, TABLE_ALIGN);
+	l->fadt = acpi_place(&next, FADT_SIZE, TABLE_ALIGN);
+	l->dsdt = acpi_place(&next, HDR_SIZE + sizeof(dsdt_aml), TABLE_ALIGN);
+	l->madt = acpi_place(&next, l->madt_len, TABLE_ALIGN);
+	l->end = next;
+}
+
+/* The common header; the checksum is set once the body is written. */
+static uint8_t *acpi_header(uint8_t *area, uint64_t gpa, const char *sig, uint32_t len,
+			    uint8_t rev)
+{
+	uint8_t *t = area + (gpa - ACPI_AREA_START);
+
+	memcpy(t, sig, 4);
+	wr32(t + 4, len);
+	t[8] = rev;
+	memcpy(t + 10, "LKVM  ", 6);		/* OEM id */
+	memcpy(t + 16, "LKVM    ", 8);		/* OEM table id */
+	wr32(t + 24, 1);			/* OEM revision */
+	memcpy(t + 28, "LKVM", 4);		/* creator id */
+	wr32(t + 32, 1);			/* creator revision */
+	return t;
+}
+
+static void acpi_seal(uint8_t *t)
+{
+	t[9] = acpi_checksum(t, rd32(t + 4));
+}
+
+/* Generic Address Structure: space, bit width, bit offset, access size, address. */
+static void acpi_gas(uint8_t *p, uint8_t space, uint8_t bits, uint8_t access, uint64_t addr)
+{
+	p[0] = space;
+	p[1] = bits;
+	p[2] = 0;
+	p[3] = access;
+	wr64(p + 4, addr);
+}
+
+static void acpi_write_fadt(uint8_t *area, const struct acpi_layout *l)
+{
+	uint8_t *t = acpi_header(area, l->fadt, "FACP", FADT_SIZE, 6);
+
+	wr32(t + FADT_FACS, (uint32_t)l->facs);
+	wr32(t + FADT_DSDT, (uint32_t)l->dsdt);
+	wr16(t + FADT_SCI_INT, ACPI_SCI_IRQ);
+	wr32(t + FADT_SMI_CMD, 0);		/* no SMI: ACPI mode from the start */
+	wr32(t + FADT_PM1A_EVT_BLK, ACPI_PM1A_EVT_PORT);
+	wr32(t + FADT_PM1A_CNT_BLK, ACPI_PM1A_CNT_PORT);
+	t[FADT_PM1_EVT_LEN] = ACPI_PM1A_EVT_LEN;
+	t[FADT_PM1_CNT_LEN] = ACPI_PM1A_CNT_LEN;
+	wr16(t + FADT_P_LVL2_LAT, C2_NOT_SUPPORTED);
+	wr16(t + FADT_P_LVL3_LAT, C3_NOT_SUPPORTED);
+	t[FADT_CENTURY] = RTC_CENTURY_INDEX;
+	wr16(t + FADT_IAPC_BOOT_ARCH, IAPC_VGA_NOT_PRESENT);
+	wr32(t + FADT_FLAGS, FADT_F_WBINVD | FADT_F_PROC_C1 | FADT_F_PWR_BUTTON |
+			     FADT_F_SLP_BUTTON | FADT_F_FIX_RTC | FADT_F_RESET_REG_SUP);
+	acpi_gas(t + FADT_RESET_REG, GAS_SYSTEM_IO, 8, GAS_ACCESS_BYTE, ACPI_RESET_PORT);
+	t[FADT_RESET_VALUE] = ACPI_RESET_VALUE;
+	t[FADT_MINOR_VERSION] = 0;		/* ACPI 6.0 */
+	/* 64-bit fields equal to the 32-bit ones: no "32/64X mismatch" warnings. */
+	wr64(t + FADT_X_FACS, l->facs);
+	wr64(t + FADT_X_DSDT, l->dsdt);
+	acpi_gas(t + FADT_X_PM1A_EVT_BLK, GAS_SYSTEM_IO, 8 * ACPI_PM1A_EVT_LEN, GAS_ACCESS_WORD,
+		 ACPI_PM1A_EVT_PORT);
+	acpi_gas(t + FADT_X_PM1A_CNT_BLK, GAS_SYSTEM_IO, 8 * ACPI_PM1A_CNT_LEN, GAS_ACCESS_WORD,
+		 ACPI_PM1A_CNT_PORT);
+	acpi_seal(t);
+}
+
+static void acpi_write_madt(uint8_t *area, const struct acpi_layout *l, unsigned int nr_cpus)
+{
+	uint8_t *t = acpi_header(area, l->madt, "APIC", l->madt_len, 3);
+	uint8_t *p = t + MADT_HDR_SIZE;
+	unsigned int i;
+
+	wr32(t + 36, LAPIC_ADDR);
+	wr32(t + 40, MADT_PCAT_COMPAT);
+	for (i = 0; i < nr_cpus; i++, p += MADT_LAPIC_SIZE) {
+		p[0] = MADT_LAPIC;
+		p[1] = MADT_LAPIC_SIZE;
+		p[2] = (uint8_t)i;			/* ACPI processor UID */
+		p[3] = (uint8_t)i;			/* APIC id */
+		wr32(p + 4, MADT_ENABLED);
+	}
+	p[0] = MADT_IOAPIC;
+	p[1] = MADT_IOAPIC_SIZE;
+	p[2] = (uint8_t)nr_cpus;			/* I/O APIC id, as in the MP table */
+	wr32(p + 4, IOAPIC_ADDR);
+	wr32(p + 8, 0);					/* GSI base */
+	p += MADT_IOAPIC_SIZE;
+
+	p[0] = MADT_ISO;
+	p[1] = MADT_ISO_SIZE;
+	p[2] = 0;					/* ISA */
+	p[3] = ACPI_SCI_IRQ;
+	wr32(p + 4, ACPI_SCI_IRQ);			/* same GSI: only the flags change */
+	wr16(p + 8, MPS_ACTIVE_HIGH | MPS_LEVEL);
+	p += MADT_ISO_SIZE;
+
+	p[0] = MADT_LAPIC_NMI;
+	p[1] = MADT_LAPIC_NMI_SIZE;
+	p[2] = ALL_PROCESSORS;
+	wr16(p + 3, 0);					/* conforms: edge, active high */
+	p[5] = 1;					/* LINT1 */
+	acpi_seal(t);
+}
+
+int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot)
+{
+	struct acpi_layout l;
+	uint8_t *area, *slot = NULL, *t;
+
+	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS)
+		return -1;
+	acpi_layout(&l, nr_cpus);
+	if (l.end > ACPI_AREA_END)
+		return -1;
+	area = mem_gpa_to_hva(m, ACPI_AREA_START, l.end - ACPI_AREA_START);
+	if (!area)
+		return -1;
+	if (rsdp_slot) {
+		slot = mem_gpa_to_hva(m, rsdp_slot, 8);
+		if (!slot || ranges_overlap(rsdp_slot, 8, ACPI_AREA_START, l.end - ACPI_AREA_START))
+			return -1;
+	}
+	memset(area, 0, l.end - ACPI_AREA_START);
+
+	t = area + (l.facs - ACPI_AREA_START);		/* no checksum, no common header */
+	memcpy(t, "FACS", 4);
+	wr32(t + 4, FACS_SIZE);
+	t[32] = 2;					/* version */
+
+	t = acpi_header(area, l.dsdt, "DSDT", HDR_SIZE + sizeof(dsdt_aml), 2);
+	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
+	acpi_seal(t);
+
+	acpi_write_fadt(area, &l);
+	acpi_write_madt(area, &l, nr_cpus);
+
+	t = acpi_header(area, l.rsdt, "RSDT", HDR_SIZE + 2 * 4, 1);
+	wr32(t + HDR_SIZE, (uint32_t)l.fadt);
+	wr32(t + HDR_SIZE + 4, (uint32_t)l.madt);
+	acpi_seal(t);
+
+	t = acpi_header(area, l.xsdt, "XSDT", HDR_SIZE + 2 * 8, 1);
+	wr64(t + HDR_SIZE, l.fadt);
+	wr64(t + HDR_SIZE + 8, l.madt);
+	acpi_seal(t);
+
+	/* RSDP, ACPI 2.0+: the v1 part has its checksum, the whole its own. */
+	t = area + (l.rsdp - ACPI_AREA_START);
+	memcpy(t, "RSD PTR ", 8);
+	memcpy(t + 9, "LKVM  ", 6);
+	t[15] = 2;					/* revision */
+	wr32(t + 16, (uint32_t)l.rsdt);
+	wr32(t + 20, RSDP_SIZE);
+	wr64(t + 24, l.xsdt);
+	t[8] = acpi_checksum(t, RSDP_V1_SIZE);
+	t[32] = acpi_checksum(t, RSDP_SIZE);
+
+	if (slot)
+		wr64(slot, l.rsdp);
+	return 0;
+}
