@@ -24,7 +24,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="recovery stop ao guarded-read lkvm-hit reboot boot"
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 

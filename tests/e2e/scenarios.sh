@@ -358,7 +358,7 @@ scn_reboot() {
 }
 
 echo "E2E-L1: $($LKVM version 2>&1 | head -n 1); L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the drills, $MEM MiB, '$PARAMS'"
-for s in ${*:-boot recovery stop ao guarded-read lkvm-hit reboot}; do
+for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot) scn_$s ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
