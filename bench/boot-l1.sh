@@ -43,6 +43,10 @@ vmm_exec() {	# config
 	qemu-*) exec /usr/bin/qemu-system-x86_64 -accel kvm -M pc -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $k -initrd $INITRD -append "$PARAMS" ;;
+	# microvm: no PCI, ACPI tables, qboot firmware; the peer closest to lkvm.
+	microvm-*) exec /usr/bin/qemu-system-x86_64 -accel kvm -M microvm -cpu host -m $MEM -smp 1 \
+		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
+		-kernel $k -initrd $INITRD -append "$PARAMS" ;;
 	esac
 	echo "unknown configuration $1" >&2
 	exit 2
@@ -123,7 +127,7 @@ boot_one() {	# config round
 	return 0
 }
 
-CONFIGS=${*:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage}
+CONFIGS=${*:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage}
 [ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
 echo "BENCH-L1: $(/lkvm version 2>&1 | head -n 1); $(/usr/bin/qemu-system-x86_64 --version 2>&1 | head -n 1)"
 echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'; $RUNS rounds of: $CONFIGS"

@@ -6,12 +6,14 @@
 # One QEMU TCG boot of L1 (the Debian kernel, with nested KVM). Inside it,
 # bench/boot-l1.sh boots L2 -- the same Debian kernel, the same initramfs
 # (busybox and bench/boot-l2-init), 256 MiB, 1 vCPU, "console=ttyS0 quiet" --
-# with four VMM configurations, BENCH_RUNS rounds in which they take turns:
+# with six VMM configurations, BENCH_RUNS rounds in which they take turns:
 #   lkvm vmlinux      lkvm run -k vmlinux (ELF, PVH entry: no decompressor)
 #   lkvm bzImage      lkvm run -k vmlinuz (Linux boot protocol, decompressor)
 #   QEMU pc vmlinux   qemu-system-x86_64 -accel kvm -M pc -cpu host -nodefaults
 #                     -kernel vmlinux (QEMU's PVH option ROM), SeaBIOS
 #   QEMU pc bzImage   the same with -kernel vmlinuz (linuxboot_dma option ROM)
+#   QEMU microvm      -M microvm (no PCI, ACPI tables, qboot firmware), with
+#                     the vmlinux (PVH) and the bzImage: the peer closest to lkvm
 # QEMU runs inside L1 from the host's own package: its binary, the shared
 # libraries ldd lists and its firmware files are copied into L1's initramfs.
 # lkvm adds pci=off to the command line (it has no PCI); QEMU's pc machine has
@@ -29,7 +31,7 @@
 #
 # Settings (environment): BENCH_RUNS (5 rounds, the first dropped),
 # BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
-# qemu-bzimage"), BENCH_DMESG=1 (each L2 prints its kernel log after the
+# qemu-bzimage microvm-vmlinux microvm-bzimage"), BENCH_DMESG=1 (each L2 prints its kernel log after the
 # marker, not counted: .cache/e2e/bench-boot-console.log has it),
 # BENCH_L2_PARAMS (L2's command line, '+' for spaces), E2E_TIMEOUT.
 # Exit status: 0 when every configuration has at least one measured boot,
@@ -44,7 +46,7 @@ LOG_TAG=bench-boot
 # Boots take well under a minute: 2 minutes of silence is a frozen L1.
 : "${E2E_IDLE:=120}"
 RUNS=${BENCH_RUNS:-5}
-CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage}
+CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage}
 . tests/e2e/bed.sh
 die() { log "$*"; exit 1; }
 
@@ -81,7 +83,7 @@ for f in $(ldd "$QEMU" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// {
 	l1_copy "$f"
 done
 for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-	 /usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin; do
+	 /usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin; do
 	[ -f "$f" ] || die "$f missing (from the qemu-system-x86 and seabios packages)"
 	l1_copy "$f"
 done
@@ -158,7 +160,7 @@ function median(list,    a, n, i, j, t) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function label(c) {
-	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, "QEMU pc  ", c)
+	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, "QEMU pc  ", c); sub(/^microvm-/, "QEMU microvm ", c)
 	sub(/vmlinux$/, "vmlinux (PVH)", c); sub(/bzimage$/, "bzImage", c)
 	return c
 }
@@ -167,20 +169,20 @@ $2 > 1 { t[$1] = t[$1] " " $3; e[$1] = e[$1] " " $4; u[$1] = u[$1] " " $5; r[$1]
 END {
 	printf "make bench-boot: L2 = Debian %s, 256 MiB, 1 vCPU, nested KVM in QEMU TCG;\n", kpkg
 	printf "medians of rounds 2..%d (round 1 dropped)\n\n", runs
-	printf "%-24s %5s %12s %8s %16s %12s\n", "configuration", "boots", "to /init (s)", "exits", "to the VMM", "VMM RSS (MiB)"
+	printf "%-28s %5s %12s %8s %16s %12s\n", "configuration", "boots", "to /init (s)", "exits", "to the VMM", "VMM RSS (MiB)"
 	nc = split(configs, cs, " ")
 	bad = 0
 	for (i = 1; i <= nc; i++) {
 		c = cs[i]
 		if (!n[c]) {
-			printf "%-24s %5d %12s\n", label(c), 0, "failed"
+			printf "%-28s %5d %12s\n", label(c), 0, "failed"
 			bad = 1
 			continue
 		}
 		T[c] = median(t[c]); E[c] = median(e[c]); U[c] = median(u[c]); R[c] = median(r[c]) / 1024
-		printf "%-24s %5d %12.2f %8d %16d %12.1f\n", label(c), n[c], T[c], E[c], U[c], R[c]
+		printf "%-28s %5d %12.2f %8d %16d %12.1f\n", label(c), n[c], T[c], E[c], U[c], R[c]
 		if (c ~ /^lkvm/ && (bl == "" || T[c] < T[bl])) bl = c
-		if (c ~ /^qemu/ && (bq == "" || T[c] < T[bq])) bq = c
+		if (c ~ /^(qemu|microvm)-/ && (bq == "" || T[c] < T[bq])) bq = c
 	}
 	printf "\n"
 	if (bl != "" && bq != "") {
@@ -191,7 +193,11 @@ END {
 			if (c !~ /^lkvm-/) continue
 			q = c; sub(/^lkvm-/, "qemu-", q)
 			if (n[c] && n[q])
-				printf "same kernel file, %-8s lkvm/QEMU: time %s, exits %s, VMM RSS %s\n",
+				printf "same kernel file, %-8s lkvm/QEMU pc:      time %s, exits %s, VMM RSS %s\n",
+					(c ~ /bzimage$/ ? "bzImage" : "vmlinux") ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
+			q = c; sub(/^lkvm-/, "microvm-", q)
+			if (n[c] && n[q])
+				printf "same kernel file, %-8s lkvm/QEMU microvm: time %s, exits %s, VMM RSS %s\n",
 					(c ~ /bzimage$/ ? "bzImage" : "vmlinux") ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
 		}
 	}
