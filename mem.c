@@ -108,6 +108,24 @@ static int mem_copy_fn(void *arg)
 	return 0;
 }
 
+/* Bounds first: [gpa, gpa+len) in one region, or -EFAULT before any access. */
+static int mem_copy(const struct mem_map *m, uint64_t gpa, struct mem_copy *c, bool to_guest,
+		    const char *who)
+{
+	void *hva;
+
+	if (!c->len)
+		return 0;
+	hva = mem_gpa_to_hva(m, gpa, c->len);
+	if (!hva)
+		return -EFAULT;
+	if (to_guest)
+		c->dst = hva;
+	else
+		c->src = hva;
+	return guard_call(who, mem_copy_fn, c);
+}
+
 /*
  * Every copy between lkvm and guest RAM outside KVM_RUN: bounds-checked
  * against one region, and guarded, so a poisoned guest page costs this one
@@ -117,22 +135,12 @@ int mem_read(const struct mem_map *m, uint64_t gpa, void *dst, size_t len, const
 {
 	struct mem_copy c = { .dst = dst, .len = len };
 
-	if (!len)
-		return 0;
-	c.src = mem_gpa_to_hva(m, gpa, len);
-	if (!c.src)
-		return -EFAULT;
-	return guard_call(who, mem_copy_fn, &c);
+	return mem_copy(m, gpa, &c, false, who);
 }
 
 int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len, const char *who)
 {
 	struct mem_copy c = { .src = src, .len = len };
 
-	if (!len)
-		return 0;
-	c.dst = mem_gpa_to_hva(m, gpa, len);
-	if (!c.dst)
-		return -EFAULT;
-	return guard_call(who, mem_copy_fn, &c);
+	return mem_copy(m, gpa, &c, true, who);
 }

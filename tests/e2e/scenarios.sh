@@ -122,13 +122,18 @@ vm_kill() {
 # Time of a console line (its first field), relative to lkvm's start.
 line_secs() { secs "$VM_T0" "${1%% *}"; }
 
-# L2 fills a page and prints its address; L1 poisons it for real; L2 reads it.
-# Sets GPA and PFN.
-poison_touched_page() {
-	send ar
+# L2's memtest (ar or ao) fills a page and prints its address, then waits
+# for "go". Sets GPA and PFN.
+l2_page() {	# ar|ao
+	send "$1"
 	wait_for ' E2E-GPA 0x' 60 || { WHY="no page address from L2: $WHY"; return 1; }
 	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
 	PFN=$(printf '%#x' $((GPA >> 12)))
+}
+
+# L2 fills a page; L1 poisons it for real; L2 reads it. Sets GPA and PFN.
+poison_touched_page() {
+	l2_page ar || return 1
 	poison "$GPA" || return 1
 	send go
 }
@@ -258,10 +263,7 @@ scn_ao() {
 	T0=$(now)
 	vm_start ao
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail ao "L2 never reached its /init: $WHY"; return; }
-	send ao
-	wait_for ' E2E-GPA 0x' 60 || { fail ao "no page address from L2: $WHY"; return; }
-	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
-	PFN=$(printf '%#x' $((GPA >> 12)))
+	l2_page ao || { fail ao "$WHY"; return; }
 	poison "$GPA" || { fail ao "$WHY"; return; }
 	send go
 	wait_for ' E2E-L2-ALIVE' 120 || { fail ao "L2 did not answer after the error: $WHY"; return; }
@@ -287,9 +289,7 @@ scn_guarded_read() {
 	T0=$(now)
 	vm_start guarded-read
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail guarded-read "L2 never reached its /init: $WHY"; return; }
-	send ao
-	wait_for ' E2E-GPA 0x' 60 || { fail guarded-read "no page address from L2: $WHY"; return; }
-	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+	l2_page ao || { fail guarded-read "$WHY"; return; }
 	$LKVM debug --name "$NAME" --poison "$GPA" --guest-read >"$D/debug.out" 2>&1
 	local rc=$? ev
 	send go
