@@ -82,6 +82,8 @@ check-unit: tests/unit-tests tests/unit-tests-san
 	CK_FORK=yes ./tests/unit-tests
 	CK_FORK=yes ./tests/unit-tests-san
 
+# On /dev/kvm here; without a usable one (or with LKVM_TEST_KVM=l1) run.sh runs
+# the same suite in the nested bed's L1 with lkvm.static (tests/e2e/e2e.mk).
 check-kvm: lkvm $(TEST_GUESTS)
 	./tests/integration/run.sh
 

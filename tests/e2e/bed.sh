@@ -8,13 +8,16 @@
 #                           KVER, BZIMAGE, VMLINUX (extracted ELF), MODDIR
 #   mkcpio DIR OUT          an uncompressed newc cpio of DIR
 #   bed_l1_root DIR JOB     L1's root: busybox, /init, KVM modules, /job.sh
+#   bed_l1_copy DIR FILE... host programs into L1's root at the same paths,
+#                           with the shared libraries ldd lists for them
 #   bed_boot_l1 CPIO APPEND CONSOLE
 #                           boot L1 under QEMU TCG; each console line goes
 #                           to bed_line (define it), all of it to CONSOLE.
 #                           Sets QRC (QEMU's status); creates $C/l1-frozen
 #                           when L1 printed nothing for IDLE seconds.
 # Environment: E2E_TIMEOUT (whole QEMU run, s), E2E_IDLE (freeze detector, s),
-# E2E_L1_CPUS (L1 vCPUs, default 2: with 1, L1 froze in ~1 of 4 L2 boots).
+# E2E_L1_CPUS (L1 vCPUs, default 2: with 1, L1 froze in ~1 of 4 L2 boots),
+# E2E_TCG_THREAD (QEMU's -accel tcg,thread=: single or multi; default multi).
 
 E2E=$ROOT/tests/e2e
 TIMEOUT=${E2E_TIMEOUT:-1200}
@@ -101,6 +104,17 @@ bed_l1_root() {	# dir job-script
 	done
 }
 
+bed_l1_copy() {	# dir file...
+	local d=$1 f lib
+	shift
+	for f in "$@"; do
+		for lib in "$f" $(ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			mkdir -p "$d$(dirname "$lib")"
+			cp -L "$lib" "$d$lib"
+		done
+	done
+}
+
 # QEMU monitor commands (human monitor on $C/qemu-monitor.sock), output to
 # stdout: a frozen L1's registers say where its CPU is stuck (L1 or L2 code).
 bed_monitor() {	# command...
@@ -131,7 +145,7 @@ bed_boot_l1() {	# cpio append console
 	local console=$3
 	rm -f "$C/qemu-monitor.sock" "$C/l1-frozen"
 	set +e
-	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel tcg -bios /usr/share/qemu/qboot.rom \
+	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "tcg${E2E_TCG_THREAD:+,thread=$E2E_TCG_THREAD}" -bios /usr/share/qemu/qboot.rom \
 		-cpu max -smp "${E2E_L1_CPUS:-2}" -m 2G -nographic -no-reboot -net none -vga none \
 		-kernel "$VMLINUX" -initrd "$1" -append "$2" \
 		-monitor "unix:$C/qemu-monitor.sock,server,nowait" -pidfile "$C/qemu.pid" </dev/null 2>&1 |

@@ -10,6 +10,12 @@ $(E2E_CACHE)/lkvm.static: $(OBJS)
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,LINK,$@)$(CC) $(LDFLAGS) -static -o $@ $(OBJS) $(LDLIBS)
 
+# make check-kvm without a usable /dev/kvm here, or with LKVM_TEST_KVM=l1:
+# tests/integration/run.sh runs in L1 (tests/e2e/integration-l1.sh) and needs
+# lkvm.static. LKVM_TEST_KVM=local keeps it here.
+CHECK_KVM_IN_L1 := $(if $(filter l1,$(LKVM_TEST_KVM)),1,$(if $(filter local,$(LKVM_TEST_KVM)),,$(shell [ -r /dev/kvm ] && [ -w /dev/kvm ] || echo 1)))
+check-kvm: $(if $(CHECK_KVM_IN_L1),$(E2E_CACHE)/lkvm.static)
+
 # The L2 side of the memory-error scenarios.
 $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 	@mkdir -p $(E2E_CACHE)
@@ -24,6 +30,6 @@ bench-boot: lkvm $(E2E_CACHE)/lkvm.static
 
 e2e-clean:
 	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/l1-root \
-		$(E2E_CACHE)/l2-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
+		$(E2E_CACHE)/l2-root $(E2E_CACHE)/integration-l1-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
 
 .PHONY: e2e e2e-clean bench-boot
