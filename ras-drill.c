@@ -97,8 +97,14 @@ int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vc
 		snprintf(msg, n, "cannot simulate the error: %s", strerror(-ret));
 		return ret;
 	}
-	snprintf(msg, n, "guest page 0x%llx: simulated %s (MADV_HWPOISON unavailable: %s)",
-		 (unsigned long long)page, ras_kind_name(kind), strerror(err));
+	/*
+	 * EBUSY: the kernel marked the page poisoned but could not unmap it (a
+	 * huge page it could not split): no access will fault, so simulate.
+	 */
+	snprintf(msg, n, "guest page 0x%llx: simulated %s (MADV_HWPOISON %s: %s)",
+		 (unsigned long long)page, ras_kind_name(kind),
+		 err == EBUSY || err == EHWPOISON ? "marked the host page but could not isolate it" :
+		 "unavailable", strerror(err));
 	return 0;
 }
 

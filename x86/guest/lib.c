@@ -171,15 +171,25 @@ uint32_t apic_id(void)
 
 volatile uint32_t ap_online;
 volatile uint32_t ap_ids[64];
+static volatile uint32_t ap_claimed;
 
 __attribute__((weak)) void ap_payload(void);
 
+/*
+ * An AP claims its slot, writes its id there, and only then counts itself
+ * online: smp_start() returns on the count, so every counted slot is filled
+ * (counting first let a reader see an id still 0). Online counts in claim
+ * order, so the first ap_online slots are the filled ones.
+ */
 void ap_main(void)
 {
-	uint32_t n = atomic_inc(&ap_online);
+	uint32_t n = atomic_inc(&ap_claimed);
 
 	if (n <= 64)
 		ap_ids[n - 1] = apic_id();
+	while (ap_online != n - 1)	/* publish in slot order */
+		pause();
+	atomic_inc(&ap_online);
 	if (ap_payload)
 		ap_payload();
 }
