@@ -202,8 +202,11 @@ static void acpi_write_fadt(uint8_t *area, const struct acpi_layout *l)
 	acpi_gas(t + FADT_RESET_REG, GAS_SYSTEM_IO, 8, GAS_ACCESS_BYTE, ACPI_RESET_PORT);
 	t[FADT_RESET_VALUE] = ACPI_RESET_VALUE;
 	t[FADT_MINOR_VERSION] = 0;		/* ACPI 6.0 */
-	/* 64-bit fields equal to the 32-bit ones: no "32/64X mismatch" warnings. */
-	wr64(t + FADT_X_FACS, l->facs);
+	/*
+	 * 64-bit fields equal to the 32-bit ones: no "32/64X mismatch" warnings.
+	 * Except X_FIRMWARE_CTRL: the spec wants one of the two FACS pointers
+	 * zero (Linux otherwise installs and lists the FACS twice).
+	 */
 	wr64(t + FADT_X_DSDT, l->dsdt);
 	acpi_gas(t + FADT_X_PM1A_EVT_BLK, GAS_SYSTEM_IO, 8 * ACPI_PM1A_EVT_LEN, GAS_ACCESS_WORD,
 		 ACPI_PM1A_EVT_PORT);

@@ -198,7 +198,7 @@ scn_poweroff() {
 	wait_for ' E2E-L2-ACPI-END' 60 || { fail poweroff "L2 did not list its ACPI lines: $WHY"; return; }
 	local t_off errs
 	grep ' E2E-L2-ACPI ' "$D/out" | sed 's/^[0-9.]* E2E-L2-ACPI //' | info
-	errs=$(grep ' E2E-L2-ACPI ' "$D/out" | grep -iE 'error|bug|warning' | head -n 3)
+	errs=$(grep ' E2E-L2-ACPI ' "$D/out" | grep -E 'ACPI (BIOS )?(Error|Warning)|ACPI Exception|RSDP was not found|\[Firmware Bug\]' | head -n 3)
 	t_off=$(now)
 	send poweroff
 	vm_wait_exit 60 || { fail poweroff "lkvm still runs 60 s after L2's poweroff (the kernel could not power off)"; return; }
