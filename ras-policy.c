@@ -27,6 +27,8 @@ const char *ras_action_name(enum ras_action a)
 		return "ignored";
 	case RAS_ACT_DROP:
 		return "dropped";
+	case RAS_ACT_HOLD:
+		return "held";
 	}
 	return "?";
 }

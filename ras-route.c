@@ -110,28 +110,28 @@ static void ras_emit(struct vm *vm, struct ras_error *e, enum ras_action act, co
 	pthread_mutex_unlock(&vm->ras->lock);
 }
 
-enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
+/* Ask the arch whether the guest can take e now (RAS_READY when the policy is not inject). */
+static enum ras_ready ras_ready_now(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
+{
+	const struct ras_ops *ops = v->vm->ras_ops;
+
+	if (!e->in_guest || v->vm->opts->ras_policy != RAS_POLICY_INJECT)
+		return RAS_READY;
+	if (!ops || !ops->inject) {
+		snprintf(why, n, "this architecture cannot inject memory errors");
+		return RAS_UNABLE;
+	}
+	return ops->guest_can_take ? ops->guest_can_take(v, e, why, n) : RAS_READY;
+}
+
+/* Decide, inject or stop, and log: the end of every error's path. */
+static enum ras_action ras_act(struct vcpu *v, struct ras_error *e, bool can_take, char *why,
+			       size_t n)
 {
 	struct vm *vm = v->vm;
-	const struct ras_ops *ops = vm->ras_ops;
-	char why[256] = "", what[256] = "";
-	enum ras_action act;
-	bool can_take = true;
+	char what[256] = "";
+	enum ras_action act = ras_decide(vm->opts->ras_policy, e->kind, e->in_guest, can_take);
 
-	if (vm_stopping(vm)) {
-		/* Still the user's to know: the kernel reported it. */
-		ras_emit(vm, e, RAS_ACT_DROP, "VM stopping", "");
-		return RAS_ACT_DROP;
-	}
-	if (e->in_guest && vm->opts->ras_policy == RAS_POLICY_INJECT) {
-		if (!ops || !ops->inject) {
-			can_take = false;
-			snprintf(why, sizeof(why), "this architecture cannot inject memory errors");
-		} else if (ops->guest_can_take) {
-			can_take = ops->guest_can_take(v, e, why, sizeof(why));
-		}
-	}
-	act = ras_decide(vm->opts->ras_policy, e->kind, e->in_guest, can_take);
 	/*
 	 * The guest already knows this page is bad and nothing of it ran into
 	 * it now (an AO after the AR, or a second AO): telling it again only
@@ -140,26 +140,28 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 	 */
 	if (act == RAS_ACT_INJECT && !ras_error_consumed(e) && e->reported) {
 		act = RAS_ACT_IGNORE;
-		snprintf(why, sizeof(why), "the guest was already told this page is bad (%s injected before)",
+		snprintf(why, n, "the guest was already told this page is bad (%s injected before)",
 			 e->reported & RAS_PAGE_AR_SENT ? "AR" : "AO");
 	} else if (act == RAS_ACT_INJECT) {
-		int err = ops->inject(v, e, what, sizeof(what));
+		int err = vm->ras_ops->inject(v, e, what, sizeof(what));
 
 		if (err) {
 			act = RAS_ACT_STOP;
-			snprintf(why, sizeof(why), "injection failed: %s", strerror(-err));
+			snprintf(why, n, "injection failed: %s", strerror(-err));
 		} else {
 			pthread_mutex_lock(&vm->ras->lock);
 			ras_poison_mark(&vm->ras->poison, e->gpa, ras_error_consumed(e) ?
 					RAS_PAGE_AR_SENT : RAS_PAGE_AO_SENT);
 			pthread_mutex_unlock(&vm->ras->lock);
+			if (ras_error_consumed(e))
+				v->hold.ar_busy_since_ns = 0;
 		}
 	} else if (act == RAS_ACT_STOP && !*why) {
-		snprintf(why, sizeof(why), "--ras-policy=stop");
+		snprintf(why, n, "--ras-policy=stop");
 	} else if (act == RAS_ACT_FATAL) {
-		snprintf(why, sizeof(why), "lkvm itself was hit");
+		snprintf(why, n, "lkvm itself was hit");
 	} else if (act == RAS_ACT_IGNORE) {
-		snprintf(why, sizeof(why), "not guest memory; nothing consumed it");
+		snprintf(why, n, "not guest memory; nothing consumed it");
 	}
 	ras_emit(vm, e, act, why, what);
 
@@ -172,6 +174,107 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 				"fatal: lkvm's own memory at host 0x%llx was hit by an uncorrected error (exit status %d)",
 				(unsigned long long)e->hva, LKVM_EXIT_RAS_FATAL);
 	return act;
+}
+
+/*
+ * The guest is busy with the previous error (x86: MCIP set). Stopping it
+ * would throw away a guest that can take this one in a moment, so:
+ *  - a consumed error (real AR on this vCPU) is not delivered: the vCPU
+ *    re-executes, touches the page again and KVM raises the AR again; only
+ *    if that goes on for RAS_HOLD_MAX_NS does lkvm stop the VM;
+ *  - anything else (AO, guarded reads, simulated ARs, which nothing would
+ *    raise again) is held and tried again before every KVM_RUN.
+ */
+static enum ras_action ras_hold(struct vcpu *v, struct ras_error *e, char *why, size_t n)
+{
+	struct ras_hold *h = &v->hold;
+	uint64_t now = mono_ns();
+
+	if (ras_error_consumed(e) && !e->simulated) {
+		if (!h->ar_busy_since_ns)
+			h->ar_busy_since_ns = now;
+		if (now - h->ar_busy_since_ns < RAS_HOLD_MAX_NS)
+			return RAS_ACT_HOLD;
+		char busy[256];
+
+		h->ar_busy_since_ns = 0;
+		snprintf(busy, sizeof(busy), "%s", why);
+		snprintf(why, n, "it kept touching a poisoned page for %llu s while busy with the last error: %.160s",
+			 (unsigned long long)(RAS_HOLD_MAX_NS / 1000000000ULL), busy);
+		return ras_act(v, e, false, why, n);
+	}
+	if (h->nr >= RAS_HOLD_MAX) {
+		snprintf(why, n, "%u errors already wait for the guest on vCPU %u to become ready",
+			 h->nr, v->id);
+		ras_emit(v->vm, e, RAS_ACT_DROP, why, "");
+		return RAS_ACT_DROP;
+	}
+	h->e[h->nr] = *e;
+	h->since_ns[h->nr] = now;
+	h->nr++;
+	pr_debug("memory error at guest physical 0x%llx held: %s", (unsigned long long)e->gpa, why);
+	ras_hold_arm(v);
+	return RAS_ACT_HOLD;
+}
+
+enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
+{
+	char why[256] = "";
+	enum ras_ready ready;
+
+	if (vm_stopping(v->vm)) {
+		/* Still the user's to know: the kernel reported it. */
+		ras_emit(v->vm, e, RAS_ACT_DROP, "VM stopping", "");
+		return RAS_ACT_DROP;
+	}
+	ready = ras_ready_now(v, e, why, sizeof(why));
+	if (ready == RAS_BUSY)
+		return ras_hold(v, e, why, sizeof(why));
+	return ras_act(v, e, ready == RAS_READY, why, sizeof(why));
+}
+
+void ras_hold_retry(struct vcpu *v)
+{
+	struct ras_hold *h = &v->hold;
+	unsigned int i = 0;
+
+	while (i < h->nr) {
+		struct ras_error e = h->e[i];
+		char why[256] = "";
+		enum ras_ready ready = RAS_READY;
+		bool stopping = vm_stopping(v->vm);
+
+		if (!stopping)
+			ready = ras_ready_now(v, &e, why, sizeof(why));
+		if (ready == RAS_BUSY && mono_ns() - h->since_ns[i] < RAS_HOLD_MAX_NS) {
+			i++;
+			continue;
+		}
+		/* Leaves the hold list, one way or the other. */
+		h->nr--;
+		memmove(&h->e[i], &h->e[i + 1], (h->nr - i) * sizeof(h->e[0]));
+		memmove(&h->since_ns[i], &h->since_ns[i + 1], (h->nr - i) * sizeof(h->since_ns[0]));
+		if (stopping) {
+			ras_emit(v->vm, &e, RAS_ACT_DROP, "VM stopping", "");
+		} else if (ready == RAS_BUSY) {
+			char reason[320];
+
+			snprintf(reason, sizeof(reason), "held %llu s, the guest never became ready: %s",
+				 (unsigned long long)(RAS_HOLD_MAX_NS / 1000000000ULL), why);
+			ras_emit(v->vm, &e, RAS_ACT_DROP, reason, "");
+		} else {
+			/* The page may have been told about meanwhile. */
+			int k;
+
+			pthread_mutex_lock(&v->vm->ras->lock);
+			k = ras_poison_find(&v->vm->ras->poison, e.gpa);
+			e.reported = k >= 0 ? v->vm->ras->poison.r[k].reported : 0;
+			pthread_mutex_unlock(&v->vm->ras->lock);
+			ras_act(v, &e, ready == RAS_READY, why, sizeof(why));
+		}
+	}
+	if (h->nr)
+		ras_hold_arm(v);
 }
 
 void ras_handle_record(struct vcpu *v, const struct ras_record *rec, bool own)

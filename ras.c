@@ -258,6 +258,8 @@ void ras_vcpu_drain(struct vcpu *v)
 {
 	struct ras_record rec;
 
+	if (v->hold.nr)
+		ras_hold_retry(v);
 	for (;;) {
 		while (ras_queue_pop(&v->ring, &rec))
 			ras_handle_record(v, &rec, true);
@@ -270,6 +272,40 @@ void ras_vcpu_drain(struct vcpu *v)
 	}
 	ras_report_lost(&v->ring, "vCPU");
 	ras_report_lost(&v->mailbox, "vCPU mailbox");
+}
+
+/* Kick v's own thread in RAS_HOLD_RETRY_NS: KVM_RUN returns, held errors are tried. */
+void ras_hold_arm(struct vcpu *v)
+{
+	struct ras_hold *h = &v->hold;
+	struct itimerspec its = { .it_value.tv_nsec = (long)RAS_HOLD_RETRY_NS };
+
+	if (!v->tid)
+		return;		/* not a running vCPU thread (unit tests) */
+	if (!h->timer_ok) {
+		struct sigevent sev;
+		timer_t t;
+
+		memset(&sev, 0, sizeof(sev));
+		sev.sigev_notify = SIGEV_THREAD_ID;
+		sev.sigev_signo = LKVM_SIG_KICK;
+		sev._sigev_un._tid = v->tid;
+		if (timer_create(CLOCK_MONOTONIC, &sev, &t) < 0) {
+			pr_err("vCPU %u: no retry timer for held memory errors: %s; they wait for the next exit",
+			       v->id, strerror(errno));
+			return;
+		}
+		h->timer = (void *)t;
+		h->timer_ok = true;
+	}
+	timer_settime((timer_t)h->timer, 0, &its, NULL);
+}
+
+void ras_hold_free(struct vcpu *v)
+{
+	if (v->hold.timer_ok)
+		timer_delete((timer_t)v->hold.timer);
+	v->hold.timer_ok = false;
 }
 
 static void *ras_ao_thread(void *arg)

@@ -145,6 +145,9 @@ static void *vcpu_thread(void *arg)
 		if (!vcpu_handle_exit(v))
 			break;
 	}
+	/* Errors still held for this guest: logged as dropped, never lost. */
+	ras_hold_retry(v);
+	ras_hold_free(v);
 	/* Let a pause waiting for us finish. */
 	pthread_mutex_lock(&vm->lock);
 	pthread_cond_broadcast(&vm->cond);

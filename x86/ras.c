@@ -74,7 +74,8 @@ static int x86_read_msrs(struct vcpu *v, const uint32_t *idx, uint64_t *val, uns
  * KVM would drop an uncorrected error the guest disabled, and turn one it
  * cannot take (CR4.MCE clear, MCIP set) into a triple fault: check first.
  */
-static bool x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
+static enum ras_ready x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
+				       size_t n)
 {
 	struct x86_vm *x = x86_vm(v->vm);
 	unsigned int bank = mce_bank(x->mcg_cap, ras_error_consumed(e));
@@ -85,37 +86,38 @@ static bool x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *wh
 	if (x->mce_error) {
 		snprintf(why, n, "machine checks are not available on this host (%s)",
 			 strerror(-x->mce_error));
-		return false;
+		return RAS_UNABLE;
 	}
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0) {
 		snprintf(why, n, "cannot read vCPU %u state: %s", v->id, strerror(errno));
-		return false;
+		return RAS_UNABLE;
 	}
 	if (!(s.cr4 & (1u << 6))) {
 		snprintf(why, n, "guest on vCPU %u has not enabled machine checks (CR4.MCE clear): KVM would reset it",
 			 v->id);
-		return false;
+		return RAS_UNABLE;
 	}
 	if (x86_read_msrs(v, idx, val, (x->mcg_cap & MCG_CTL_P) ? 3 : 2)) {
 		snprintf(why, n, "cannot read vCPU %u machine-check registers", v->id);
-		return false;
+		return RAS_UNABLE;
 	}
 	if (val[0] & MCG_STATUS_MCIP) {
-		snprintf(why, n, "guest on vCPU %u is still handling a machine check (MCG_STATUS.MCIP set): a second one would shut it down",
+		/* A second #MC now would shut it down; in a moment it can take it. */
+		snprintf(why, n, "guest on vCPU %u is still handling a machine check (MCG_STATUS.MCIP set)",
 			 v->id);
-		return false;
+		return RAS_BUSY;
 	}
 	if (val[1] != ~0ULL) {
 		snprintf(why, n, "guest disabled machine-check bank %u (MC%u_CTL 0x%llx): KVM would drop the error",
 			 bank, bank, (unsigned long long)val[1]);
-		return false;
+		return RAS_UNABLE;
 	}
 	if ((x->mcg_cap & MCG_CTL_P) && val[2] != ~0ULL) {
 		snprintf(why, n, "guest disabled machine checks (MCG_CTL 0x%llx): KVM would drop the error",
 			 (unsigned long long)val[2]);
-		return false;
+		return RAS_UNABLE;
 	}
-	return true;
+	return RAS_READY;
 }
 
 static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)

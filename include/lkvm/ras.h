@@ -107,7 +107,31 @@ enum ras_action {
 	RAS_ACT_STOP,		/* stop the VM, status LKVM_EXIT_RAS_STOP */
 	RAS_ACT_FATAL,		/* lkvm itself hit: status LKVM_EXIT_RAS_FATAL */
 	RAS_ACT_IGNORE,		/* AO outside guest RAM: log and go on */
-	RAS_ACT_DROP,		/* the VM is already stopping: logged only */
+	RAS_ACT_DROP,		/* the VM is already stopping, or a hold expired: logged only */
+	RAS_ACT_HOLD,		/* the guest is busy: held for a retry (no event yet) */
+};
+
+enum ras_ready {
+	RAS_READY,	/* the guest can take it now */
+	RAS_BUSY,	/* still handling the last one: hold it and try again */
+	RAS_UNABLE,	/* never in this state (disabled, not set up) */
+};
+
+/*
+ * Errors a vCPU holds while its guest is busy with the previous one: tried
+ * again before every KVM_RUN (a timer kicks the vCPU meanwhile), delivered
+ * when the guest can take them, logged as dropped after RAS_HOLD_MAX_NS.
+ */
+#define RAS_HOLD_MAX		16
+#define RAS_HOLD_MAX_NS		(2 * 1000000000ULL)
+#define RAS_HOLD_RETRY_NS	(10 * 1000000ULL)
+struct ras_hold {
+	struct ras_error e[RAS_HOLD_MAX];
+	uint64_t since_ns[RAS_HOLD_MAX];
+	unsigned int nr;
+	uint64_t ar_busy_since_ns;	/* consumed errors re-raised while busy */
+	void *timer;			/* timer_t of the retry kick, once created */
+	bool timer_ok;
 };
 
 /* The arch's memory-error policy module. */
@@ -117,8 +141,13 @@ struct ras_ops {
 	int (*vcpu_init)(struct vcpu *v);
 	/* vCPU that should receive an error not tied to one (AO). */
 	int (*ao_target)(struct vm *vm);
-	/* Can the guest take it now? If not, say why. On the vCPU's thread. */
-	bool (*guest_can_take)(struct vcpu *v, const struct ras_error *e, char *why, size_t n);
+	/*
+	 * Can the guest take it now? RAS_READY, or RAS_BUSY (not now, maybe in
+	 * a moment: x86 MCG_STATUS.MCIP) or RAS_UNABLE, saying why. On the
+	 * vCPU's thread.
+	 */
+	enum ras_ready (*guest_can_take)(struct vcpu *v, const struct ras_error *e, char *why,
+					 size_t n);
 	/* Deliver it. On the vCPU's thread. Returns 0 or -errno. */
 	int (*inject)(struct vcpu *v, const struct ras_error *e, char *what, size_t n);
 };
@@ -145,8 +174,12 @@ int ras_thread_attach(struct ras_queue *q);
 void ras_thread_detach(void);
 /* Arch's per-vCPU step (called from arch_vcpu_init where the arch needs it). */
 int ras_vcpu_setup(struct vcpu *v);
-/* Before every KVM_RUN: act on this vCPU's records and mailbox. */
+/* Before every KVM_RUN: act on this vCPU's held errors, records and mailbox. */
 void ras_vcpu_drain(struct vcpu *v);
+/* Held errors of v: try them again (ras-route.c); release v's retry timer (ras.c). */
+void ras_hold_retry(struct vcpu *v);
+void ras_hold_arm(struct vcpu *v);
+void ras_hold_free(struct vcpu *v);
 /* Non-vCPU threads: forward this thread's records to a vCPU. */
 void ras_thread_drain(struct vm *vm);
 /* Queue a record for v's thread (not from signal context); kicks v. */

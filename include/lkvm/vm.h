@@ -34,6 +34,7 @@ struct vcpu {
 	struct ras_queue ring;		/* this thread's SIGBUS records */
 	/* Errors forwarded to this vCPU by other threads (producers: vm->lock). */
 	struct ras_queue mailbox;
+	struct ras_hold hold;		/* errors waiting for the guest (this thread only) */
 	uint64_t exits[VCPU_EXIT_REASONS];	/* by KVM_EXIT_*, this vCPU only */
 	void *arch;
 };

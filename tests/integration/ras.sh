@@ -60,6 +60,37 @@ t=ras-policy-stop-ao
 run run -k $M --ras-test-port --ras-policy=stop -p "mode=ao gpa=$GPA"
 expect_status $t 4 && expect_out $t err 'memory error AO .*stopped' && ! grep -q '^mce: cpu=' "$T/out" && ok $t
 
+# What the payload prints for an action-optional error at gpa in bank 8: an
+# Intel guest takes a #MC (SRAO), an AMD one finds the deferred error by polling.
+bank8_line() { # status gpa
+	if amd_guest; then echo "^mce: polled bank=8 status=$1 addr=$2\$"
+	else echo "^mce: cpu=0 bank=8 status=$1 addr=$2 "; fi
+}
+
+# An AO that arrives while the guest is still in its #MC handler (MCIP set)
+# is held and delivered once MCIP clears; lkvm never stops such a guest.
+t=ras-held-ao
+HGPA=0x235000
+run run -k $M --ras-test-port --ras-log "$T/held.json" -p "mode=held gpa=$GPA"
+S=$(vendor_status AO)
+if amd_guest; then want=39; else want=33; fi
+expect_status $t $want && expect_out $t out "^mce: handler requested an AO at $HGPA with MCIP set\$" &&
+	expect_out $t out "$(bank8_line "$S" "$HGPA")" &&
+	expect_out $t held.json "\"kind\":\"AR\",.*\"gpa\":\"$GPA\".*\"action\":\"injected\"" &&
+	expect_out $t held.json "\"kind\":\"AO\",.*\"gpa\":\"$HGPA\".*\"action\":\"injected\"" &&
+	! grep -q 'stopped' "$T/err" && ok $t
+
+# A device's guarded read of a bad guest page: that read fails, lkvm lives,
+# and the guest is told as action-optional (bank 8, vCPU 0), naming the reader.
+t=ras-guarded-read
+run run -k $M --ras-test-port --ras-log "$T/dev.json" -p "mode=devread gpa=$GPA"
+if amd_guest; then want=39; else want=33; fi
+expect_status $t $want &&
+	expect_out $t out "$(bank8_line "$S" "$GPA")" &&
+	expect_out $t err "memory error AR \\(simulated\\) in lkvm's ras-test-port device: guest physical $GPA .*: injected" &&
+	expect_out $t dev.json "\"vcpu\":null,\"kind\":\"AR\",.*\"gpa\":\"$GPA\".*\"action\":\"injected\".*\"reader\":\"ras-test-port device\"" &&
+	! grep -q 'fatal' "$T/err" && ok $t
+
 t=ras-lkvm-hit
 run run -k $M --ras-test-port --ras-log "$T/lkvm.json" -p "mode=lkvm"
 expect_status $t 6 && expect_out $t err "lkvm's own memory \\(not guest RAM\\).*fatal" &&

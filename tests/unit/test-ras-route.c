@@ -34,7 +34,7 @@ static char log_path[64];
 /* The fake arch: what it was asked, what it answers. */
 static struct {
 	int can_take_calls, inject_calls, vcpu_init_calls;
-	bool can_take;
+	enum ras_ready ready;
 	int inject_err;
 	struct ras_error last;	/* as inject (or can_take) saw it */
 	int last_vcpu;
@@ -53,14 +53,16 @@ static int fake_ao_target(struct vm *m)
 	return 1;
 }
 
-static bool fake_can_take(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
+static enum ras_ready fake_can_take(struct vcpu *v, const struct ras_error *e, char *why, size_t n)
 {
 	fake.can_take_calls++;
 	fake.last = *e;
 	fake.last_vcpu = (int)v->id;
-	if (!fake.can_take)
+	if (fake.ready == RAS_UNABLE)
 		snprintf(why, n, "fake guest cannot take it");
-	return fake.can_take;
+	else if (fake.ready == RAS_BUSY)
+		snprintf(why, n, "fake guest busy");
+	return fake.ready;
 }
 
 static int fake_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
@@ -83,7 +85,7 @@ static const struct ras_ops fake_ops = {
 static void setup(void)
 {
 	memset(&fake, 0, sizeof(fake));
-	fake.can_take = true;
+	fake.ready = RAS_READY;
 	fake.last_vcpu = -1;
 	memset(&vm, 0, sizeof(vm));
 	memset(vcpus, 0, sizeof(vcpus));
@@ -277,14 +279,105 @@ START_TEST(test_page_state_not_marked_on_failed_inject)
 	struct ras_record ao = rec_at(ram + 0xd000, RAS_AO, 12);
 
 	/* Not delivered: the page is not "reported", a later AO is tried again. */
-	fake.can_take = false;
+	fake.ready = RAS_UNABLE;
 	opts.ras_policy = RAS_POLICY_INJECT;
 	ras_handle_record(&vcpus[0], &ao, false);
 	ck_assert_int_eq(fake.inject_calls, 0);
 	vm.stopping = false;
-	fake.can_take = true;
+	fake.ready = RAS_READY;
 	ras_handle_record(&vcpus[0], &ao, false);
 	ck_assert_int_eq(fake.inject_calls, 1);
+}
+END_TEST
+
+/* The guest is busy with the last error (x86: MCIP): hold, do not stop. */
+START_TEST(test_hold_ao_until_ready)
+{
+	struct ras_record ao = rec_at(ram + 0xe000, RAS_AO, 12);
+
+	fake.ready = RAS_BUSY;
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_int_eq(fake.inject_calls, 0);
+	ck_assert_uint_eq(vcpus[0].hold.nr, 1);
+	ck_assert_str_eq(log_text(), "");	/* no event yet */
+	ck_assert(!vm.stopping);
+	/* Still busy: still held. */
+	ras_hold_retry(&vcpus[0]);
+	ck_assert_uint_eq(vcpus[0].hold.nr, 1);
+	ck_assert_int_eq(fake.inject_calls, 0);
+	/* Ready: delivered, one event. */
+	fake.ready = RAS_READY;
+	ras_hold_retry(&vcpus[0]);
+	ck_assert_uint_eq(vcpus[0].hold.nr, 0);
+	ck_assert_int_eq(fake.inject_calls, 1);
+	ck_assert_uint_eq(fake.last.gpa, 0xe000);
+	ck_assert_ptr_nonnull(strstr(log_text(), "\"kind\":\"AO\",\"hva\""));
+	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"injected\""));
+	ck_assert(!vm.stopping);
+}
+END_TEST
+
+START_TEST(test_hold_expires_as_dropped)
+{
+	struct ras_record ao = rec_at(ram + 0xe000, RAS_AO, 12);
+
+	fake.ready = RAS_BUSY;
+	ras_handle_record(&vcpus[0], &ao, false);
+	ck_assert_uint_eq(vcpus[0].hold.nr, 1);
+	vcpus[0].hold.since_ns[0] -= RAS_HOLD_MAX_NS + 1;
+	ras_hold_retry(&vcpus[0]);
+	ck_assert_uint_eq(vcpus[0].hold.nr, 0);
+	ck_assert_int_eq(fake.inject_calls, 0);
+	ck_assert(!vm.stopping);	/* logged, not a stop */
+	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"dropped\",\"reason\":\"held 2 s, the guest never became ready: fake guest busy\""));
+}
+END_TEST
+
+START_TEST(test_hold_real_ar_reexecutes_then_stops)
+{
+	struct ras_record ar = rec_at(ram + 0xf000, RAS_AR, 12);
+
+	fake.ready = RAS_BUSY;
+	/* A real AR on a busy vCPU: not held (re-execution raises it again), no stop. */
+	ras_handle_record(&vcpus[1], &ar, true);
+	ck_assert_uint_eq(vcpus[1].hold.nr, 0);
+	ck_assert_int_eq(fake.inject_calls, 0);
+	ck_assert(!vm.stopping);
+	ck_assert_str_eq(log_text(), "");
+	ras_handle_record(&vcpus[1], &ar, true);
+	ck_assert(!vm.stopping);
+	/* Still busy after the bound: stop with 4 and the reason. */
+	vcpus[1].hold.ar_busy_since_ns -= RAS_HOLD_MAX_NS + 1;
+	ras_handle_record(&vcpus[1], &ar, true);
+	ck_assert_int_eq(vm.exit_status, LKVM_EXIT_RAS_STOP);
+	ck_assert_ptr_nonnull(strstr(log_text(), "kept touching a poisoned page for 2 s while busy with the last error: fake guest busy"));
+}
+END_TEST
+
+START_TEST(test_hold_simulated_ar_and_stop_drop)
+{
+	struct ras_record ar = rec_at(ram + 0xf000, RAS_AR, 12);
+	struct ras_record ao = rec_at(ram + 0x10000, RAS_AO, 12);
+
+	/* Simulated: nothing would raise it again, so it is held, still consumed. */
+	ar.simulated = 1;
+	fake.ready = RAS_BUSY;
+	ras_handle_record(&vcpus[1], &ar, true);
+	ras_handle_record(&vcpus[1], &ao, false);
+	ck_assert_uint_eq(vcpus[1].hold.nr, 2);
+	fake.ready = RAS_READY;
+	ras_hold_retry(&vcpus[1]);
+	ck_assert_int_eq(fake.inject_calls, 2);
+	ck_assert_uint_eq(vcpus[1].hold.nr, 0);
+	/* Held when the VM stops: logged as dropped, never lost. */
+	fake.ready = RAS_BUSY;
+	ao.hva += 0x1000;
+	ras_handle_record(&vcpus[1], &ao, false);
+	ck_assert_uint_eq(vcpus[1].hold.nr, 1);
+	vm_request_stop(&vm, LKVM_EXIT_OK, NULL);
+	ras_hold_retry(&vcpus[1]);
+	ck_assert_uint_eq(vcpus[1].hold.nr, 0);
+	ck_assert_ptr_nonnull(strstr(log_text(), "\"gpa\":\"0x11000\",\"extent\":4096,\"action\":\"dropped\",\"reason\":\"VM stopping\""));
 }
 END_TEST
 
@@ -319,7 +412,7 @@ START_TEST(test_dispatch_guest_cannot_take)
 {
 	struct ras_record r = rec_at(ram + 0x9000, RAS_AR, 12);
 
-	fake.can_take = false;
+	fake.ready = RAS_UNABLE;
 	ras_handle_record(&vcpus[0], &r, true);
 	ck_assert_int_eq(fake.can_take_calls, 1);
 	ck_assert_int_eq(fake.inject_calls, 0);
@@ -508,6 +601,10 @@ Suite *ras_route_suite(void)
 	tcase_add_test(dis, test_dispatch_own_ar_injects);
 	tcase_add_test(dis, test_dispatch_forwarded_ar_is_not_consumed);
 	tcase_add_test(dis, test_page_state_orders);
+	tcase_add_test(dis, test_hold_ao_until_ready);
+	tcase_add_test(dis, test_hold_expires_as_dropped);
+	tcase_add_test(dis, test_hold_real_ar_reexecutes_then_stops);
+	tcase_add_test(dis, test_hold_simulated_ar_and_stop_drop);
 	tcase_add_test(dis, test_page_state_not_marked_on_failed_inject);
 	tcase_add_test(dis, test_dispatch_policy_stop);
 	tcase_add_test(dis, test_dispatch_guest_cannot_take);

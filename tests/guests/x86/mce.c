@@ -12,6 +12,9 @@
  *   mode=lkvmload       lkvm's own load consumed poison (lkvm must die)
  *   mode=devread gpa=G  a device's guarded read of G hits poison: lkvm lives,
  *                       the guest gets it as action-optional
+ *   mode=held gpa=G     AR at G; inside its #MC handler (MCIP set) request an
+ *                       AO at G + 4 KiB: lkvm must hold it, not stop, and
+ *                       deliver it once the handler cleared MCIP
  *   mode=burst n=N      every vCPU requests N ARs at distinct pages
  *
  * Exit: 0x10 when every #MC carried the expected address, 0x11 otherwise,
@@ -32,6 +35,7 @@ static volatile uint32_t burst_done;
 static uint32_t burst_n;
 static bool verbose = true;
 static volatile bool wait_mode;
+static uint64_t held_gpa;	/* mode=held: the AO to request inside the handler */
 
 static void request(uint64_t gpa, uint32_t cmd)
 {
@@ -67,6 +71,14 @@ static void mc_handler(struct trap_frame *f)
 		wrmsr(MSR_MC0_STATUS + 4 * b, 0);
 	}
 	mc_count[cpu]++;
+	if (held_gpa && mc_count[cpu] == 1) {
+		/* Still in the handler: lkvm sees MCIP set and must hold this one. */
+		request(held_gpa, 2);
+		for (uint32_t i = 0; i < 2000; i++)
+			pause();
+		mc_expect[cpu] = held_gpa;
+		printf("mce: handler requested an AO at 0x%llx with MCIP set\n", held_gpa);
+	}
 	wrmsr(MSR_MCG_STATUS, 0);	/* MCIP clear: ready for the next one */
 	if (wait_mode) {
 		while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
@@ -177,6 +189,17 @@ int main(uint32_t magic, struct multiboot_info *mbi)
 		write_cr4(read_cr4() | CR4_MCE);
 	mc_expect[0] = gpa & ~0xfffULL;
 	printf("mce: mode=%s request at 0x%llx\n", mode, gpa);
+	if (mode[0] == 'h') {
+		held_gpa = (gpa & ~0xfffULL) + 0x1000;
+		request(gpa, 1);
+		for (spins = 0; spins < 400000 && mc_count[0] < 2; spins++)
+			pause();
+		printf("mce: %u machine checks\n", mc_count[0]);
+		if (mc_count[0] == 2)	/* Intel: the held SRAO came as a second #MC */
+			guest_exit(mc_bad[0] ? 0x11 : 0x10);
+		/* AMD: a deferred error raises no #MC, it waits in its bank. */
+		guest_exit(mc_count[0] == 1 && poll_banks(held_gpa) ? 0x13 : 0x12);
+	}
 	if (mode[0] == 'a')
 		request(gpa, 2);
 	else if (mode[0] == 'd')
