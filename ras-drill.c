@@ -23,11 +23,6 @@
 #define MADV_HWPOISON 100
 #endif
 
-static unsigned int host_page_shift(void)
-{
-	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
-}
-
 /* Wait (bounded) until the target thread's handler recorded the signal. */
 static bool drill_wait_recorded(struct ras_queue *q, unsigned int head0)
 {
@@ -77,7 +72,7 @@ static int drill_simulate(struct vm *vm, enum ras_kind kind, uint64_t hva, unsig
 int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vcpu,
 			 char *msg, size_t n)
 {
-	uint64_t ps = 1ULL << host_page_shift();
+	uint64_t ps = 1ULL << vm->page_shift;
 	uint64_t page = ALIGN_DOWN(gpa, ps);
 	uint8_t *hva = mem_gpa_to_hva(&vm->mem, page, ps);
 	int err, ret;
@@ -92,7 +87,7 @@ int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vc
 		return 0;
 	}
 	err = errno;
-	ret = drill_simulate(vm, kind, (uintptr_t)hva, host_page_shift(), vcpu);
+	ret = drill_simulate(vm, kind, (uintptr_t)hva, vm->page_shift, vcpu);
 	if (ret) {
 		snprintf(msg, n, "cannot simulate the error: %s", strerror(-ret));
 		return ret;
@@ -110,6 +105,7 @@ int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vc
 
 struct drill_read {
 	uint8_t *hva;
+	unsigned int shift;	/* the host page size, as the kernel reports it */
 	bool simulate;
 };
 
@@ -121,7 +117,7 @@ static int drill_read_fn(void *arg)
 
 	if (r->simulate) {
 		int err = ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)r->hva,
-				      host_page_shift());
+					  r->shift);
 		if (err)
 			return err;
 	}
@@ -132,9 +128,9 @@ static int drill_read_fn(void *arg)
 
 int ras_drill_guest_read(struct vm *vm, uint64_t gpa, char *msg, size_t n)
 {
-	uint64_t ps = 1ULL << host_page_shift();
+	uint64_t ps = 1ULL << vm->page_shift;
 	uint64_t page = ALIGN_DOWN(gpa, ps);
-	struct drill_read r = { .hva = mem_gpa_to_hva(&vm->mem, page, ps) };
+	struct drill_read r = { .hva = mem_gpa_to_hva(&vm->mem, page, ps), .shift = vm->page_shift };
 	int ret;
 
 	if (!r.hva) {
@@ -165,10 +161,9 @@ int ras_drill_guest_read(struct vm *vm, uint64_t gpa, char *msg, size_t n)
 int ras_drill_poison_self(struct vm *vm, char *msg, size_t n)
 {
 	static uint8_t victim[2 * 65536];
-	long ps = sysconf(_SC_PAGESIZE);
-	volatile uint8_t *page = (uint8_t *)ALIGN_UP((uintptr_t)victim, (uintptr_t)ps);
+	uintptr_t ps = (uintptr_t)1 << vm->page_shift;
+	volatile uint8_t *page = (uint8_t *)ALIGN_UP((uintptr_t)victim, ps);
 
-	(void)vm;
 	page[0] = 1;	/* make it a real, mapped page */
 	if (madvise((void *)page, (size_t)ps, MADV_HWPOISON) == 0) {
 		/* The read below raises BUS_MCEERR_AR on this thread: fatal path. */
@@ -177,8 +172,7 @@ int ras_drill_poison_self(struct vm *vm, char *msg, size_t n)
 		return -EFAULT;
 	}
 	pr_info("MADV_HWPOISON unavailable (%s): simulating lkvm's own memory hit", strerror(errno));
-	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)page,
-			       host_page_shift());
+	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)page, vm->page_shift);
 }
 
 /* Test-only (--ras-test-port): the guest asks for an error at gpa. */
@@ -186,7 +180,7 @@ int ras_drill_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 {
 	static uint8_t lkvm_own_page[65536] __attribute__((aligned(65536)));
 	struct vm *vm = v->vm;
-	unsigned int shift = host_page_shift();
+	unsigned int shift = vm->page_shift;
 	uint64_t ps = 1ULL << shift;
 	uint8_t *hva = mem_gpa_to_hva(&vm->mem, ALIGN_DOWN(gpa, ps), ps);
 
@@ -216,7 +210,7 @@ int ras_drill_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 	}
 	case RAS_TEST_GUEST_READ: {
 		/* A device on this vCPU thread reads a bad guest page. */
-		struct drill_read r = { .hva = hva, .simulate = true };
+		struct drill_read r = { .hva = hva, .shift = shift, .simulate = true };
 
 		if (!hva)
 			return -EINVAL;
