@@ -32,6 +32,14 @@ struct run_opts {
 	bool ras_test_port;		/* test-only: guest may request poison */
 	bool reboot;			/* guest reset reboots instead of exiting */
 	const char *hugetlbfs;		/* guest RAM from this hugetlbfs mount */
+	/* Architecture options: validated by arch_run_opt() (arch.h). */
+	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
+	bool pmu;			/* arm64: a PMUv3 for the guest */
+	const char *dump_dtb;		/* arm64: write the device tree here */
+	bool serror_esr_set;		/* arm64: --ras-serror-esr given */
+	uint32_t serror_esr;		/* arm64: its ISS */
+	bool ras_sea;			/* arm64: --ras-arm-notify=sea */
+	bool ras_force;			/* arm64: SErrors even without the RAS extension */
 };
 
 /*

@@ -21,11 +21,11 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-e2e: lkvm $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
 	./tests/e2e/run.sh
 
 # lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
-bench-boot: lkvm $(E2E_CACHE)/lkvm.static
+bench-boot: $(LKVM) $(E2E_CACHE)/lkvm.static
 	./bench/boot.sh
 
 e2e-clean:
