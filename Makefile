@@ -119,7 +119,7 @@ $(B)/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
 # The sanitizers do not run under qemu-user: a cross build's unit tests run
 # plain (the same code runs under ASan/UBSan in the native build).
 check-unit: $(B)/unit-tests $(if $(CROSS),,$(B)/unit-tests-san)
-	CK_FORK=yes $(RUN_TARGET) ./$(B)/unit-tests
+	CK_FORK=yes $(if $(CROSS),LKVM_UNIT_EMULATED=1) $(RUN_TARGET) ./$(B)/unit-tests
 	$(if $(CROSS),,CK_FORK=yes ./$(B)/unit-tests-san)
 
 # Every other architecture's unit tests, cross-built, under qemu-user.
