@@ -374,7 +374,7 @@ scn_probe() {
 	D=/tmp/probe
 	local v="no $LKVM in L1"
 	ls -l /dev/kvm | info
-	dmesg | grep -iE 'kvm' | head -n 5 | info
+	dmesg | grep -E 'kvm(_amd)?( \[[0-9]*\])?: ' | tail -n 6 | info
 	echo "memory_failure_early_kill=$(cat /proc/sys/vm/memory_failure_early_kill) memory_failure_recovery=$(cat /proc/sys/vm/memory_failure_recovery)" | info
 	if [ -e $LKVM ]; then
 		v=$($LKVM --version 2>&1) || { fail probe "$LKVM --version exited $?: $v"; return; }
