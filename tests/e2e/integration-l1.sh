@@ -46,6 +46,7 @@ die() {
 }
 
 mkdir -p "$C"
+[ "$E2E_ARCH" = x86 ] || die "E2E_ARCH=$E2E_ARCH: the payload suite in L1 is x86 only (tests/guests/x86)"
 [ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make check-kvm'"
 [ -z "$(find . -maxdepth 2 -name '*.o' -newer "$C/lkvm.static" -print -quit)" ] ||
 	die "$C/lkvm.static is older than lkvm's objects: run 'make check-kvm'"
