@@ -2,8 +2,11 @@
 # (tests/e2e/README.md):
 #   make e2e [E2E_SCENARIOS=boot,recovery,...] [E2E_TIMEOUT=s] [E2E_CPUS=n]
 #   make e2e-clean      build products only; the downloaded kernel stays
-# Downloads (Debian packages only) and build products live in .cache/e2e/.
-E2E_CACHE := .cache/e2e
+# Downloads (Debian packages only) and build products live in .cache/e2e/,
+# for ARCH=arm64 in .cache/e2e/arm64/ (the scripts take E2E_ARCH; $(CC) is
+# then the cross compiler, so the rules below build arm64 binaries).
+export E2E_ARCH := $(ARCH)
+E2E_CACHE := .cache/e2e$(if $(filter-out x86,$(ARCH)),/$(ARCH))
 
 # lkvm for L1: the objects of ./lkvm, linked statically (L1 has no libc).
 $(E2E_CACHE)/lkvm.static: $(OBJS)

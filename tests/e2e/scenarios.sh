@@ -3,10 +3,20 @@
 # Each prints one line:  E2E-RESULT: PASS|FAIL|SKIP <name>: <reason> (<seconds> s)
 # usage: scenarios.sh [scenario...]   (default: all, in order)
 LKVM=/lkvm
-KERNEL=/l2/bzImage
 INITRD=/l2/initrd
+case "$(uname -m)" in
+aarch64)
+	# lkvm's arm64 console is a 16550 UART at MMIO 0x1000000.
+	KERNEL=/l2/Image
+	L2_PARAMS=console=ttyS0+earlycon=uart,mmio,0x1000000+quiet
+	;;
+*)
+	KERNEL=/l2/bzImage
+	L2_PARAMS=console=ttyS0+quiet
+	;;
+esac
 # E2E_L2_PARAMS (from run.sh, '+' for spaces) replaces L2's command line for debugging.
-PARAMS=$(echo "${E2E_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
+PARAMS=$(echo "${E2E_L2_PARAMS:-$L2_PARAMS}" | tr + ' ')
 MEM=256
 # vCPUs of L2: 2 for the boot scenario (SMP through lkvm's MP table), 1 for
 # the memory-error drills. With 2, L1 (one TCG CPU) can freeze for good when
@@ -357,10 +367,28 @@ scn_reboot() {
 	result PASS reboot "AR at $GPA recovered, reboot -f, second boot clean (marker at ${t} s, no memory errors), power-off exit 0"
 }
 
-echo "E2E-L1: $($LKVM version 2>&1 | head -n 1); L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the drills, $MEM MiB, '$PARAMS'"
+# probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
+scn_probe() {
+	T0=$(now)
+	NAME=probe
+	D=/tmp/probe
+	local v="no $LKVM in L1"
+	ls -l /dev/kvm | info
+	dmesg | grep -E 'kvm(_amd)?( \[[0-9]*\])?: ' | tail -n 6 | info
+	echo "memory_failure_early_kill=$(cat /proc/sys/vm/memory_failure_early_kill) memory_failure_recovery=$(cat /proc/sys/vm/memory_failure_recovery)" | info
+	if [ -e $LKVM ]; then
+		v=$($LKVM --version 2>&1) || { fail probe "$LKVM --version exited $?: $v"; return; }
+	fi
+	[ -c /dev/kvm ] || { fail probe "no /dev/kvm in L1"; return; }
+	result PASS probe "L1 $(uname -m) $(uname -r) has /dev/kvm; $(echo "$v" | head -n 1)"
+}
+
+LKVM_VERSION="no $LKVM"
+[ -e $LKVM ] && LKVM_VERSION=$($LKVM version 2>&1 | head -n 1)
+echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the drills, $MEM MiB, '$PARAMS'"
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
-	boot | poweroff | recovery | stop | ao | reboot) scn_$s ;;
+	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	guarded-read) scn_guarded_read ;;
