@@ -8,7 +8,12 @@
  * - Consumed by a vCPU (action-required): SError, AET UER (0xc11): Linux's
  *   controlled stop (panic); with --ras-arm-notify=sea a synchronous
  *   external data abort instead (ext_dabt_pending): Linux kills only the
- *   process that touched the page and runs on.
+ *   process that touched the page and runs on. The guest is not told the
+ *   page's address (no ACPI/GHES with a device tree), so it would reuse the
+ *   page and crash on it: after the abort lkvm gives the guest a fresh,
+ *   zeroed page there (MADV_DONTNEED drops the poisoned one; not with
+ *   --hugetlbfs). The reader was told its data is gone; anything else that
+ *   shared that page (file cache) reads zeros — see docs/ras.md.
  * - --ras-serror-esr=ISS replaces both syndromes.
  * - A guest CPU without the RAS extension (ID_AA64PFR0_EL1.RAS = 0) treats
  *   every SError as fatal: lkvm stops the VM instead (status 4), unless
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 
 #include "arm.h"
 #include "lkvm/arch.h"
@@ -100,6 +106,20 @@ static enum ras_ready arm_ras_can_take(struct vcpu *v, const struct ras_error *e
 	return RAS_READY;
 }
 
+/* After an abort: a fresh page where the poisoned one was (see the top). */
+static const char *arm_ras_replace_page(struct vm *vm, const struct ras_error *e)
+{
+	uintptr_t page = (uintptr_t)(e->hva & ~(e->extent - 1));
+
+	if (vm->opts->hugetlbfs)
+		return "page kept (hugetlbfs RAM cannot be replaced)";
+	if (e->simulated)
+		return "page kept (simulated error: nothing to replace)";
+	if (madvise((void *)page, e->extent, MADV_DONTNEED) < 0)
+		return "page kept (the host refused to drop it)";
+	return "guest page replaced with a zeroed one";
+}
+
 static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
 {
 	struct arm_vm *a = arm_vm(v->vm);
@@ -111,8 +131,8 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 		ev.exception.ext_dabt_pending = 1;
 		if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
 			return -errno;
-		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access",
-			 v->id);
+		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
+			 v->id, arm_ras_replace_page(v->vm, e));
 		return 0;
 	}
 	ev.exception.serror_pending = 1;

@@ -157,6 +157,24 @@ int main(int argc, char **argv)
 		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
 		return 1;
 	}
+	if (!strcmp(argv[1], "idle")) {
+		/*
+		 * The page stays mapped and untouched while lkvm reports it, and
+		 * after: a child keeps it for good, so the guest (which an SError
+		 * does not tell the address) never reuses it.
+		 */
+		p = fill_page(&gpa);
+		(void)p;
+		wait_line();
+		if (fork() == 0) {
+			close(0);
+			close(1);
+			close(2);
+			for (;;)
+				pause();
+		}
+		return 0;
+	}
 	if (!strcmp(argv[1], "ao")) {
 		char needle[64];
 		int i;
@@ -199,6 +217,6 @@ int main(int argc, char **argv)
 	}
 #endif
 usage:
-	fprintf(stderr, "usage: memtest ar|ao|off|exit N\n");
+	fprintf(stderr, "usage: memtest ar|ao|idle|off|exit N\n");
 	return 2;
 }
