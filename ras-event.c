@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
 #include "lkvm/util.h"
 
@@ -69,14 +70,14 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
 		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
 		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s,"
-		       "\"latency_us\":%.1f,\"reader\":%s,\"source\":\"%s\"}",
+		       "\"latency_us\":%.1f,\"reader\":%s,\"source\":\"%s\",\"arch\":\"%s\"}",
 		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
 		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
 		       ras_action_name(a), why, what, e->simulated ? "true" : "false",
 		       e->repeat ? "true" : "false",
 		       e->t_action_ns > e->t_signal_ns && e->t_signal_ns ?
 		       (double)(e->t_action_ns - e->t_signal_ns) / 1000.0 : 0.0,
-		       reader, e->source ? e->source : "sigbus");
+		       reader, e->source ? e->source : "sigbus", arch_info()->name);
 	if (len < 0)
 		return 0;
 	return MIN((size_t)len, n - 1);

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
 #include "suites.h"
 
@@ -332,7 +333,7 @@ START_TEST(test_json_long_strings)
 	ck_assert(!strncmp(v, reason, strlen(v)));
 	ck_assert(json_get(buf, "detail", v, sizeof(v), &found, &str));
 	ck_assert(!strncmp(v, detail, strlen(v)));
-	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0,\"reader\":null,\"source\":\"sigbus\"}");
+	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0,\"reader\":null,\"source\":\"sigbus\",\"arch\":\"");
 }
 END_TEST
 
@@ -558,7 +559,7 @@ END_TEST
 /* latency_us: signal-to-action time, microseconds with one decimal. */
 START_TEST(test_json_latency)
 {
-	char buf[1024];
+	char buf[1024], want[64];
 	struct ras_error e = { .kind = RAS_AR, .in_guest = true, .gpa = 0x1000, .extent = 4096,
 			       .vcpu = 0, .t_signal_ns = 1000000, .t_action_ns = 1236300 };
 
@@ -571,8 +572,11 @@ START_TEST(test_json_latency)
 	e.reader = "virtio-blk \"q0\"";
 	e.source = "KVM_EXIT_NMI";
 	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
-	ck_assert_msg(strstr(buf, "\"reader\":\"virtio-blk \\\"q0\\\"\",\"source\":\"KVM_EXIT_NMI\"}") != NULL,
+	ck_assert_msg(strstr(buf, "\"reader\":\"virtio-blk \\\"q0\\\"\",\"source\":\"KVM_EXIT_NMI\",\"arch\":\"") != NULL,
 		      "%s", buf);
+	/* The machine that delivered it, last: "x86" or "arm64". */
+	snprintf(want, sizeof(want), ",\"arch\":\"%s\"}", arch_info()->name);
+	ck_assert_str_eq(buf + strlen(buf) - strlen(want), want);
 }
 END_TEST
 
