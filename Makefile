@@ -103,9 +103,9 @@ endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c io-bus.c elf.c guard.c \
-	ras.c ras-route.c ras-queue.c vm-state.c
+	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
-UNIT_HDRS := $(wildcard include/lkvm/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
+UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
@@ -164,8 +164,17 @@ FUZZ_SECONDS ?= 60
 tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c guard.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude $(ARCH_CPPFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
-fuzz: tests/fuzz/fuzz-loaders
+# The virtqueue walker: guest memory as input, seeds in tests/fuzz/virtq-corpus/.
+tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+fuzz: fuzz-loaders fuzz-virtq
+fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
 	./tests/fuzz/fuzz-loaders -max_total_time=$(FUZZ_SECONDS) -max_len=65536 .cache/fuzz-corpus
-.PHONY: fuzz
+fuzz-virtq: tests/fuzz/fuzz-virtq
+	mkdir -p .cache/fuzz-virtq
+	./tests/fuzz/fuzz-virtq -max_total_time=$(FUZZ_SECONDS) -max_len=69640 .cache/fuzz-virtq \
+		tests/fuzz/virtq-corpus
+.PHONY: fuzz fuzz-loaders fuzz-virtq
