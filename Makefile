@@ -69,7 +69,9 @@ include $(ARCH_DIR)/build.mk
 CFLAGS += $(ARCH_CPPFLAGS)
 LDLIBS += $(ARCH_LDLIBS)
 
-OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+# virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
+VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c))
+OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -139,7 +141,7 @@ check: check-unit check-cross check-kvm
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(VIRTIO_SRCS) $(ARCH_HW) $(ARCH_SRCS)
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf

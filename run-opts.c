@@ -18,6 +18,7 @@ enum {
 	OPT_RAS_TEST_PORT,
 	OPT_REBOOT,
 	OPT_HUGETLBFS,
+	OPT_RNG,
 	OPT_ARCH_BASE = 512,	/* + enum arch_run_opt */
 };
 
@@ -35,6 +36,8 @@ static const struct option run_longopts[] = {
 	{ "ras-test-port",	no_argument,	   NULL, OPT_RAS_TEST_PORT },
 	{ "reboot",		no_argument,	   NULL, OPT_REBOOT },
 	{ "hugetlbfs",		required_argument, NULL, OPT_HUGETLBFS },
+	{ "disk",		required_argument, NULL, 'd' },
+	{ "rng",		no_argument,	   NULL, OPT_RNG },
 	{ "irqchip",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_IRQCHIP },
 	{ "pmu",		no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_PMU },
 	{ "dump-dtb",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB },
@@ -63,6 +66,10 @@ void run_opts_usage(FILE *f)
 "      --name NAME        VM name for list/stop/pause/resume/debug\n"
 "                         (default guest-<pid>)\n"
 "      --console serial   guest console device (serial: %s)\n"
+"      --console virtio   the console is virtio-console (the guest's hvc0)\n"
+"  -d, --disk FILE[,ro]   a virtio-blk disk backed by FILE (repeatable, up to %d;\n"
+"                         ,ro: read-only)\n"
+"      --rng              a virtio-rng entropy device (host getrandom)\n"
 "      --ras-policy P     what to do with host memory errors in guest RAM:\n"
 "                         inject (default): hand them to the guest\n"
 "                         stop: stop the VM, report, exit with status 4\n"
@@ -78,6 +85,7 @@ void run_opts_usage(FILE *f)
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
 "8 guest crashed (%s)", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console,
+		RUN_MAX_DISKS,
 		arch_run_usage(), ai->crash);
 	if (ai->guest_exit)
 		fprintf(f, ";\n(code << 1) | 1 when the guest writes code to %s", ai->guest_exit);
@@ -118,6 +126,26 @@ bool vm_name_valid(const char *name)
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
+/* -d FILE[,ro] */
+static int run_opts_disk(struct run_opts *o, const char *arg, char *err, size_t errlen)
+{
+	size_t n = strlen(arg);
+	struct run_disk *d = &o->disks[o->nr_disks];
+
+	if (o->nr_disks >= RUN_MAX_DISKS)
+		fail("too many --disk options: at most %d", RUN_MAX_DISKS);
+	d->ro = n > 3 && !strcmp(arg + n - 3, ",ro");
+	if (d->ro)
+		n -= 3;
+	if (!n || memchr(arg, ',', n) || n >= sizeof(d->path))
+		fail("invalid --disk '%s': give FILE or FILE,ro (a path without commas, under %zu bytes)",
+		     arg, sizeof(d->path));
+	memcpy(d->path, arg, n);
+	d->path[n] = '\0';
+	o->nr_disks++;
+	return 0;
+}
+
 /* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
 static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errlen)
 {
@@ -147,7 +175,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 
 	optind = 0;	/* full reset: parse may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:h", run_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:d:h", run_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->kernel = optarg;
@@ -178,8 +206,17 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			o->name_given = true;
 			break;
 		case OPT_CONSOLE:
-			if (strcmp(optarg, "serial"))
-				fail("invalid --console '%s': the only console is 'serial'", optarg);
+			if (strcmp(optarg, "serial") && strcmp(optarg, "virtio"))
+				fail("invalid --console '%s': valid consoles are 'serial' and 'virtio'",
+				     optarg);
+			o->virtio_console = !strcmp(optarg, "virtio");
+			break;
+		case 'd':
+			if (run_opts_disk(o, optarg, err, errlen))
+				return -1;
+			break;
+		case OPT_RNG:
+			o->rng = true;
 			break;
 		case OPT_DEBUG:
 			o->debug = true;

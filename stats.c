@@ -2,6 +2,7 @@
 /* `lkvm stat`: where the VM's exits went, as "key value" lines. */
 #include <stdio.h>
 
+#include "hw/virtio-mmio.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -43,6 +44,8 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 		o += stats_bus(&vm->pio, buf + o, n - o);
 	if (o < n)
 		o += stats_bus(&vm->mmio, buf + o, n - o);
+	if (o < n)
+		o += virtio_mmio_stats(buf + o, n - o);
 	if (o < n)
 		o += (size_t)snprintf(buf + o, n - o, "poisoned_pages %u\n", ras_poisoned_count(vm));
 	return MIN(o, n);

@@ -133,7 +133,7 @@ static uint64_t acpi_place(uint64_t *next, uint64_t size, uint64_t align)
 	return at;
 }
 
-static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus)
+static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus, size_t extra)
 {
 	uint64_t next = ACPI_AREA_START;
 
@@ -144,7 +144,7 @@ static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus)
 	l->rsdt = acpi_place(&next, HDR_SIZE + 2 * 4, TABLE_ALIGN);
 	l->xsdt = acpi_place(&next, HDR_SIZE + 2 * 8, TABLE_ALIGN);
 	l->fadt = acpi_place(&next, FADT_SIZE, TABLE_ALIGN);
-	l->dsdt = acpi_place(&next, HDR_SIZE + sizeof(dsdt_aml), TABLE_ALIGN);
+	l->dsdt = acpi_place(&next, HDR_SIZE + sizeof(dsdt_aml) + extra, TABLE_ALIGN);
 	l->madt = acpi_place(&next, l->madt_len, TABLE_ALIGN);
 	l->end = next;
 }
@@ -255,12 +255,18 @@ static void acpi_write_madt(uint8_t *area, const struct acpi_layout *l, unsigned
 
 int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot)
 {
+	return acpi_write_dsdt(m, nr_cpus, rsdp_slot, NULL, 0);
+}
+
+int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
+		    const uint8_t *aml, size_t aml_len)
+{
 	struct acpi_layout l;
 	uint8_t *area, *slot = NULL, *t;
 
-	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS)
+	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS || aml_len > ACPI_AREA_END - ACPI_AREA_START)
 		return -1;
-	acpi_layout(&l, nr_cpus);
+	acpi_layout(&l, nr_cpus, aml_len);
 	if (l.end > ACPI_AREA_END)
 		return -1;
 	area = mem_gpa_to_hva(m, ACPI_AREA_START, l.end - ACPI_AREA_START);
@@ -278,8 +284,10 @@ int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot)
 	wr32(t + 4, FACS_SIZE);
 	t[32] = 2;					/* version */
 
-	t = acpi_header(area, l.dsdt, "DSDT", HDR_SIZE + sizeof(dsdt_aml), 2);
+	t = acpi_header(area, l.dsdt, "DSDT", (uint32_t)(HDR_SIZE + sizeof(dsdt_aml) + aml_len), 2);
 	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
+	if (aml_len)
+		memcpy(t + HDR_SIZE + sizeof(dsdt_aml), aml, aml_len);
 	acpi_seal(t);
 
 	acpi_write_fadt(area, &l);

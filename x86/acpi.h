@@ -2,6 +2,7 @@
 #ifndef LKVM_X86_ACPI_H
 #define LKVM_X86_ACPI_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lkvm/mem.h"
@@ -39,5 +40,16 @@
  * does not hold the tables or the slot.
  */
 int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot);
+/* The same, with aml_len bytes of AML appended to the DSDT's body. */
+int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
+		    const uint8_t *aml, size_t aml_len);
+/*
+ * x86/acpi-virtio.c: Scope (\_SB) { Device (VRnn) { _HID "LNRO0005", _UID,
+ * _CRS { Memory32Fixed, Interrupt (level, active high) } } } for each
+ * virtio-mmio transport, as QEMU's microvm machine has them. Returns the
+ * bytes written to buf (0 for no devices), or -1 when buf is too small.
+ */
+struct virtio_mmio_info;
+long acpi_virtio_aml(const struct virtio_mmio_info *d, int n, uint8_t *buf, size_t size);
 
 #endif

@@ -13,6 +13,8 @@
 #include "acpi.h"
 #include "hw/rtc.h"
 #include "hw/uart.h"
+#include "hw/virtio-devs.h"
+#include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/guard.h"
 #include "lkvm/util.h"
@@ -118,13 +120,14 @@ int arch_devices_init(struct vm *vm)
 {
 	struct x86_vm *x = x86_vm(vm);
 
-	x->uart = uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ, true);
+	x->uart = uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ,
+			      !vm->opts->virtio_console);
 	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm) ||
 	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
-	return 0;
+	return virtio_devices_create(vm);
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -178,7 +181,10 @@ static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *f
 int arch_describe(struct vm *vm)
 {
 	struct x86_vm *x = x86_vm(vm);
+	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
+	uint8_t aml[2048];
 	uint32_t sig, features;
+	long aml_len;
 	int err;
 
 	err = devices_describe(vm, NULL);
@@ -192,7 +198,10 @@ int arch_describe(struct vm *vm)
 		       (unsigned long long)MPTABLE_ADDR);
 		return LKVM_EXIT_USAGE;
 	}
-	if (acpi_write(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot)) {
+	/* virtio-mmio transports: LNRO0005 devices in the DSDT. */
+	aml_len = acpi_virtio_aml(vdev, virtio_mmio_list(vdev, VIRTIO_MMIO_MAX), aml, sizeof(aml));
+	if (aml_len < 0 ||
+	    acpi_write_dsdt(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot, aml, (size_t)aml_len)) {
 		pr_err("no room for the ACPI tables at 0x%llx; raise --mem",
 		       (unsigned long long)ACPI_AREA_START);
 		return LKVM_EXIT_USAGE;
@@ -217,6 +226,24 @@ struct x86_load {
 	char err[256];
 };
 
+/*
+ * The Linux command line: virtio_mmio.device= for each transport first (for
+ * kernels built with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES), then the user's.
+ */
+static char *x86_linux_params_virtio(const char *user)
+{
+	const char *v = virtio_mmio_cmdline();
+	char *both = NULL, *p;
+
+	if (!*v)
+		return x86_linux_params(user);
+	if (asprintf(&both, "%s%s%s", v, user && *user ? " " : "", user ? user : "") < 0)
+		return NULL;
+	p = x86_linux_params(both);
+	free(both);
+	return p;
+}
+
 /* Probe the kernel's format and load it; runs under file_guard_call(). */
 static int x86_load_guarded(void *arg)
 {
@@ -234,7 +261,7 @@ static int x86_load_guarded(void *arg)
 			 f->kernel_name);
 		return -1;
 	}
-	linux_params = x86_linux_params(f->params);
+	linux_params = x86_linux_params_virtio(f->params);
 	if (!linux_params) {
 		snprintf(l->err, sizeof(l->err), "out of memory for the kernel command line");
 		return -1;
@@ -301,6 +328,7 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!x)
 		return;
+	virtio_mmio_destroy_all();
 	free(x->cpuid);
 	uart_destroy(x->uart);
 	free(x->fw_cfg);

@@ -16,6 +16,12 @@ enum ras_policy {
 #define RUN_MIN_MEM_MIB		2
 #define RUN_MAX_CPUS		64
 #define RUN_NAME_MAX		64
+#define RUN_MAX_DISKS		8
+
+struct run_disk {
+	char path[1024];		/* -d FILE[,ro]: FILE */
+	bool ro;
+};
 
 struct run_opts {
 	const char *kernel;		/* NULL: the built-in guest */
@@ -32,6 +38,10 @@ struct run_opts {
 	bool ras_test_port;		/* test-only: guest may request poison */
 	bool reboot;			/* guest reset reboots instead of exiting */
 	const char *hugetlbfs;		/* guest RAM from this hugetlbfs mount */
+	struct run_disk disks[RUN_MAX_DISKS];	/* virtio-blk, in order */
+	unsigned int nr_disks;
+	bool rng;			/* --rng: virtio-rng */
+	bool virtio_console;		/* --console virtio */
 	/* Architecture options: validated by arch_run_opt() (arch.h). */
 	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
 	bool pmu;			/* arm64: a PMUv3 for the guest */

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The virtio devices `lkvm run`'s options ask for (virtio-devs.h). */
+#include "hw/virtio-devs.h"
+#include "lkvm/vm.h"
+
+int virtio_devices_create(struct vm *vm)
+{
+	const struct run_opts *o = vm->opts;
+	int err;
+
+	for (unsigned int i = 0; i < o->nr_disks; i++) {
+		err = virtio_blk_create(vm, o->disks[i].path, o->disks[i].ro, i);
+		if (err)
+			return err;
+	}
+	if (o->rng && (err = virtio_rng_create(vm)))
+		return err;
+	if (o->virtio_console && (err = virtio_console_create(vm)))
+		return err;
+	return 0;
+}

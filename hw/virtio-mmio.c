@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * virtio-mmio transport, version 2 (virtio-mmio.h): the register file a
+ * vCPU's MMIO exit reaches, feature negotiation, device reset, queue
+ * set-up checked before QueueReady is accepted, the interrupt line, and
+ * one I/O thread per device that walks its queues. One VM per process:
+ * the transports live in a static table until virtio_mmio_destroy_all().
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "hw/virtio-mmio.h"
+#include "lkvm/arch.h"
+#include "lkvm/ras.h"
+#include "lkvm/util.h"
+#include "lkvm/vm.h"
+
+#define REG_MAGIC		0x000
+#define REG_VERSION		0x004
+#define REG_DEVICE_ID		0x008
+#define REG_VENDOR_ID		0x00c
+#define REG_DEV_FEATURES	0x010
+#define REG_DEV_FEATURES_SEL	0x014
+#define REG_DRV_FEATURES	0x020
+#define REG_DRV_FEATURES_SEL	0x024
+#define REG_QUEUE_SEL		0x030
+#define REG_QUEUE_NUM_MAX	0x034
+#define REG_QUEUE_NUM		0x038
+#define REG_QUEUE_READY		0x044
+#define REG_QUEUE_NOTIFY	0x050
+#define REG_INT_STATUS		0x060
+#define REG_INT_ACK		0x064
+#define REG_STATUS		0x070
+#define REG_QUEUE_DESC_LO	0x080
+#define REG_QUEUE_DESC_HI	0x084
+#define REG_QUEUE_AVAIL_LO	0x090
+#define REG_QUEUE_AVAIL_HI	0x094
+#define REG_QUEUE_USED_LO	0x0a0
+#define REG_QUEUE_USED_HI	0x0a4
+#define REG_CONFIG_GEN		0x0fc
+#define REG_CONFIG		0x100
+
+#define MMIO_MAGIC		0x74726976	/* "virt" */
+#define MMIO_VENDOR		0x4d564b4c	/* "LKVM" */
+
+#define S_ACKNOWLEDGE		1
+#define S_DRIVER		2
+#define S_DRIVER_OK		4
+#define S_FEATURES_OK		8
+#define S_NEEDS_RESET		0x40
+#define S_FAILED		0x80
+
+#define INT_VRING		1
+#define INT_CONFIG		2
+
+#define VIRTIO_MAX_QUEUES	4
+
+struct vqcfg {
+	uint32_t num;
+	bool ready;
+	uint64_t desc, avail, used;
+	struct vq vq;
+};
+
+struct virtio_mmio {
+	struct vm *vm;
+	struct virtio_dev *dev;
+	struct device mmio;
+	char name[32];
+	pthread_mutex_t lock;		/* registers and queues; the I/O thread holds it to work */
+	pthread_mutex_t irq_lock;	/* isr and the line */
+	uint32_t status, isr, queue_sel;
+	uint32_t dev_feat_sel, drv_feat_sel;
+	uint64_t host_features, guest_features;
+	int line;
+	struct vqcfg q[VIRTIO_MAX_QUEUES];
+	struct vq_chain *chain;
+	int kick_fd;
+	bool ioeventfd;
+	bool stop;
+	pthread_t thread;
+	bool thread_ok;
+	struct ras_queue ras;		/* the I/O thread's memory-error records */
+	/* stat counters */
+	uint64_t requests, bad, errors, broken;
+	enum vq_status last_bad;
+};
+
+static struct virtio_mmio *transports[VIRTIO_MMIO_MAX];
+static int nr_transports;
+
+struct virtio_dev *virtio_dev(struct virtio_mmio *t)
+{
+	return t->dev;
+}
+
+bool virtio_driver_ok(struct virtio_mmio *t)
+{
+	return (t->status & (S_DRIVER_OK | S_NEEDS_RESET | S_FAILED)) == S_DRIVER_OK;
+}
+
+struct vq *virtio_queue(struct virtio_mmio *t, unsigned int qi)
+{
+	return qi < t->dev->nr_queues && t->q[qi].ready ? &t->q[qi].vq : NULL;
+}
+
+struct vq_chain *virtio_chain(struct virtio_mmio *t)
+{
+	return t->chain;
+}
+
+static void irq_raise(struct virtio_mmio *t, uint32_t bits)
+{
+	pthread_mutex_lock(&t->irq_lock);
+	t->isr |= bits;
+	if (!t->line) {
+		t->line = 1;
+		device_irq_set(t->vm, &t->mmio, 1);
+	}
+	pthread_mutex_unlock(&t->irq_lock);
+}
+
+static void irq_ack(struct virtio_mmio *t, uint32_t bits)
+{
+	pthread_mutex_lock(&t->irq_lock);
+	t->isr &= ~bits;
+	if (!t->isr && t->line) {
+		t->line = 0;
+		device_irq_set(t->vm, &t->mmio, 0);
+	}
+	pthread_mutex_unlock(&t->irq_lock);
+}
+
+/* The ring is unusable: stop serving, tell the driver (virtio 1.x 2.1.2). */
+static void needs_reset(struct virtio_mmio *t, unsigned int qi, enum vq_status st)
+{
+	t->broken++;
+	if (t->status & S_NEEDS_RESET)
+		return;
+	pr_err("%s: queue %u: %s; device needs a reset", t->name, qi, vq_status_name(st));
+	t->status |= S_NEEDS_RESET;
+	irq_raise(t, INT_CONFIG);
+}
+
+bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c)
+{
+	struct vq *q = virtio_queue(t, qi);
+
+	for (;;) {
+		enum vq_status st;
+
+		if (!q || !virtio_driver_ok(t))
+			return false;
+		st = vq_pop(q, c);
+		if (st == VQ_OK) {
+			t->requests++;
+			return true;
+		}
+		if (st == VQ_EMPTY)
+			return false;
+		if (vq_status_broken(st)) {
+			needs_reset(t, qi, st);
+			return false;
+		}
+		/* A bad request: give the head back, empty, and go on. */
+		if (!t->bad || st != t->last_bad)
+			pr_err("%s: queue %u: bad request (%s): failed", t->name, qi,
+			       vq_status_name(st));
+		t->bad++;
+		t->last_bad = st;
+		virtio_complete(t, qi, c->head, 0);
+	}
+}
+
+void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint32_t len)
+{
+	struct vq *q = virtio_queue(t, qi);
+	enum vq_status st;
+
+	if (!q)
+		return;
+	st = vq_push(q, head, len);
+	if (st != VQ_OK) {
+		needs_reset(t, qi, st);
+		return;
+	}
+	if (vq_should_notify(q))
+		irq_raise(t, INT_VRING);
+}
+
+void virtio_count_error(struct virtio_mmio *t)
+{
+	t->errors++;
+}
+
+void virtio_kick(struct virtio_mmio *t)
+{
+	uint64_t one = 1;
+
+	if (write(t->kick_fd, &one, sizeof(one)) < 0)
+		pr_debug("%s: kick: %s", t->name, strerror(errno));
+}
+
+static void *virtio_thread(void *arg)
+{
+	struct virtio_mmio *t = arg;
+	struct virtio_dev *d = t->dev;
+
+	if (ras_thread_attach(&t->ras))
+		pr_err("%s: no memory-error queue for the I/O thread", t->name);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = t->kick_fd, .events = POLLIN },
+				       { .fd = d->poll_fd, .events = POLLIN } };
+		uint64_t cnt;
+		int n = poll(p, d->poll_fd >= 0 ? 2 : 1, -1);
+
+		if (n < 0 && errno != EINTR)
+			break;
+		if (__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE))
+			break;
+		if (n <= 0)
+			continue;
+		if ((p[0].revents & POLLIN) && read(t->kick_fd, &cnt, sizeof(cnt)) < 0)
+			cnt = 0;
+		pthread_mutex_lock(&t->lock);
+		if (d->poll_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)) && d->poll_in)
+			d->poll_in(t);
+		for (unsigned int qi = 0; qi < d->nr_queues && d->queue; qi++)
+			if (virtio_queue(t, qi) && virtio_driver_ok(t))
+				d->queue(t, qi);
+		pthread_mutex_unlock(&t->lock);
+		/* A guarded copy that met a poisoned page: route it now. */
+		ras_thread_drain(t->vm);
+	}
+	ras_thread_detach();
+	return NULL;
+}
+
+static void virtio_reset(struct virtio_mmio *t)
+{
+	t->status = 0;
+	t->guest_features = 0;
+	t->dev_feat_sel = t->drv_feat_sel = t->queue_sel = 0;
+	memset(t->q, 0, sizeof(t->q));
+	if (t->dev->reset)
+		t->dev->reset(t);
+	irq_ack(t, ~0u);
+}
+
+static void queue_ready(struct virtio_mmio *t, struct vqcfg *c, unsigned int qi, bool ready)
+{
+	if (!ready) {
+		c->ready = false;
+		return;
+	}
+	if (!vq_setup(&c->vq, &t->vm->mem, t->dev->name, (uint16_t)c->num, c->desc, c->avail,
+		      c->used, t->guest_features & (1ULL << VIRTIO_RING_F_EVENT_IDX))) {
+		needs_reset(t, qi, VQ_BROKEN_RING);
+		return;
+	}
+	c->ready = true;
+}
+
+static void set_status(struct virtio_mmio *t, uint32_t v)
+{
+	if (!v) {
+		virtio_reset(t);
+		return;
+	}
+	if ((v & S_FEATURES_OK) && !(t->status & S_FEATURES_OK)) {
+		/* Accept only what we offered, and only as a virtio 1.x driver. */
+		if ((t->guest_features & ~t->host_features) ||
+		    !(t->guest_features & (1ULL << VIRTIO_F_VERSION_1)))
+			v &= ~(uint32_t)S_FEATURES_OK;
+	}
+	t->status = v | (t->status & S_NEEDS_RESET);
+	if (v & S_DRIVER_OK)
+		virtio_kick(t);		/* buffers may be waiting already */
+}
+
+static uint32_t reg_read(struct virtio_mmio *t, uint64_t off)
+{
+	struct vqcfg *c = t->queue_sel < t->dev->nr_queues ? &t->q[t->queue_sel] : NULL;
+
+	switch (off) {
+	case REG_MAGIC:
+		return MMIO_MAGIC;
+	case REG_VERSION:
+		return 2;
+	case REG_DEVICE_ID:
+		return t->dev->id;
+	case REG_VENDOR_ID:
+		return MMIO_VENDOR;
+	case REG_DEV_FEATURES:
+		return t->dev_feat_sel < 2 ? (uint32_t)(t->host_features >> (32 * t->dev_feat_sel)) : 0;
+	case REG_QUEUE_NUM_MAX:
+		return c ? VQ_MAX_SIZE : 0;
+	case REG_QUEUE_READY:
+		return c && c->ready;
+	case REG_INT_STATUS:
+		return __atomic_load_n(&t->isr, __ATOMIC_ACQUIRE);
+	case REG_STATUS:
+		return t->status;
+	case REG_CONFIG_GEN:
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static void reg_write(struct virtio_mmio *t, uint64_t off, uint32_t v)
+{
+	struct vqcfg *c = t->queue_sel < t->dev->nr_queues ? &t->q[t->queue_sel] : NULL;
+	unsigned int qi = t->queue_sel;
+
+	/* Queue registers are read-only while the queue is live (4.2.2.2). */
+	if (c && c->ready && off >= REG_QUEUE_NUM && off <= REG_QUEUE_USED_HI &&
+	    off != REG_QUEUE_READY && off != REG_QUEUE_NOTIFY && off != REG_INT_ACK &&
+	    off != REG_STATUS)
+		return;
+	switch (off) {
+	case REG_DEV_FEATURES_SEL:
+		t->dev_feat_sel = v;
+		break;
+	case REG_DRV_FEATURES_SEL:
+		t->drv_feat_sel = v;
+		break;
+	case REG_DRV_FEATURES:
+		if (t->drv_feat_sel < 2 && !(t->status & S_FEATURES_OK)) {
+			unsigned int sh = 32 * t->drv_feat_sel;
+
+			t->guest_features = (t->guest_features & ~(0xffffffffULL << sh)) |
+					    ((uint64_t)v << sh);
+		}
+		break;
+	case REG_QUEUE_SEL:
+		t->queue_sel = v;
+		break;
+	case REG_QUEUE_NUM:
+		if (c)
+			c->num = v;
+		break;
+	case REG_QUEUE_READY:
+		if (c)
+			queue_ready(t, c, qi, v & 1);
+		break;
+	case REG_INT_ACK:
+		irq_ack(t, v);
+		break;
+	case REG_STATUS:
+		set_status(t, v);
+		break;
+	case REG_QUEUE_DESC_LO:
+	case REG_QUEUE_DESC_HI:
+	case REG_QUEUE_AVAIL_LO:
+	case REG_QUEUE_AVAIL_HI:
+	case REG_QUEUE_USED_LO:
+	case REG_QUEUE_USED_HI:
+		if (c) {
+			uint64_t *a = off < REG_QUEUE_AVAIL_LO ? &c->desc :
+				      off < REG_QUEUE_USED_LO ? &c->avail : &c->used;
+			unsigned int sh = (off & 4) ? 32 : 0;
+
+			*a = (*a & ~(0xffffffffULL << sh)) | ((uint64_t)v << sh);
+		}
+		break;
+	default:
+		break;		/* read-only or unknown: ignored */
+	}
+}
+
+static void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+			   bool is_write, void *opaque)
+{
+	struct virtio_mmio *t = opaque;
+
+	(void)v;
+	if (off >= REG_CONFIG) {
+		uint64_t o = off - REG_CONFIG;
+
+		/* Device configuration: any width, read-only, zero past its end. */
+		if (!is_write)
+			for (unsigned int i = 0; i < len; i++)
+				data[i] = o + i < t->dev->config_len ? t->dev->config[o + i] : 0;
+		return;
+	}
+	if (len != 4 || (off & 3)) {
+		if (!is_write)
+			memset(data, 0, len);
+		return;		/* registers are 32-bit only (4.2.2.2) */
+	}
+	if (is_write && off == REG_QUEUE_NOTIFY) {
+		virtio_kick(t);	/* no lock: the I/O thread may be busy for a while */
+		return;
+	}
+	if (!is_write && off == REG_INT_STATUS) {
+		io_data_put(data, 4, reg_read(t, off));
+		return;
+	}
+	if (is_write && off == REG_INT_ACK) {
+		irq_ack(t, (uint32_t)io_data_get(data, 4));
+		return;
+	}
+	pthread_mutex_lock(&t->lock);
+	if (is_write)
+		reg_write(t, off, (uint32_t)io_data_get(data, 4));
+	else
+		io_data_put(data, 4, reg_read(t, off));
+	pthread_mutex_unlock(&t->lock);
+}
+
+/* QueueNotify straight to the eventfd, in the kernel, where KVM can. */
+static void virtio_ioeventfd(struct virtio_mmio *t)
+{
+	struct kvm_ioeventfd io = {
+		.addr = t->mmio.base + REG_QUEUE_NOTIFY, .len = 4, .fd = t->kick_fd,
+	};
+
+	t->ioeventfd = ioctl(t->vm->vm_fd, KVM_IOEVENTFD, &io) == 0;
+}
+
+struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
+{
+	struct virtio_mmio *t;
+	unsigned int irq;
+	uint64_t base;
+
+	if (nr_transports >= VIRTIO_MMIO_MAX || dev->nr_queues > VIRTIO_MAX_QUEUES) {
+		pr_err("%s: too many virtio devices (at most %d)", dev->name, VIRTIO_MMIO_MAX);
+		return NULL;
+	}
+	if (arch_mmio_alloc(vm, VIRTIO_MMIO_SIZE, &base) || arch_irq_alloc(vm, &irq)) {
+		pr_err("%s: no room for another virtio device on this machine", dev->name);
+		return NULL;
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->chain = malloc(sizeof(*t->chain)))) {
+		free(t);
+		pr_err("%s: out of memory", dev->name);
+		return NULL;
+	}
+	t->vm = vm;
+	t->dev = dev;
+	snprintf(t->name, sizeof(t->name), "%s", dev->name);
+	t->host_features = dev->features | (1ULL << VIRTIO_F_VERSION_1) |
+			   (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_mutex_init(&t->irq_lock, NULL);
+	t->mmio = (struct device){
+		.name = t->name, .bus = DEV_BUS_MMIO, .base = base, .len = VIRTIO_MMIO_SIZE,
+		.irq = (int)irq, .io = virtio_mmio_io, .opaque = t,
+	};
+	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (t->kick_fd < 0 || device_register(vm, &t->mmio)) {
+		pr_err("%s: cannot register the device", dev->name);
+		goto fail;
+	}
+	virtio_ioeventfd(t);
+	if (pthread_create(&t->thread, NULL, virtio_thread, t)) {
+		pr_err("%s: cannot start its I/O thread", dev->name);
+		goto fail;
+	}
+	t->thread_ok = true;
+	transports[nr_transports++] = t;
+	return t;
+fail:
+	if (t->kick_fd >= 0)
+		close(t->kick_fd);
+	free(t->chain);
+	free(t);
+	return NULL;
+}
+
+void virtio_mmio_destroy_all(void)
+{
+	for (int i = 0; i < nr_transports; i++) {
+		struct virtio_mmio *t = transports[i];
+
+		__atomic_store_n(&t->stop, true, __ATOMIC_RELEASE);
+		virtio_kick(t);
+		if (t->thread_ok)
+			pthread_join(t->thread, NULL);
+		if (t->dev->destroy)
+			t->dev->destroy(t);
+		close(t->kick_fd);
+		pthread_mutex_destroy(&t->lock);
+		pthread_mutex_destroy(&t->irq_lock);
+		free(t->chain);
+		free(t);
+		transports[i] = NULL;
+	}
+	nr_transports = 0;
+}
+
+int virtio_mmio_list(struct virtio_mmio_info *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; i < nr_transports && n < max; i++, n++)
+		out[n] = (struct virtio_mmio_info){ transports[i]->mmio.base, VIRTIO_MMIO_SIZE,
+						    (unsigned int)transports[i]->mmio.irq,
+						    transports[i]->dev->id };
+	return n;
+}
+
+const char *virtio_mmio_cmdline(void)
+{
+	static char buf[VIRTIO_MMIO_MAX * 48];
+	size_t o = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < nr_transports && o < sizeof(buf); i++)
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%svirtio_mmio.device=%d@0x%llx:%d",
+				      i ? " " : "", VIRTIO_MMIO_SIZE,
+				      (unsigned long long)transports[i]->mmio.base,
+				      transports[i]->mmio.irq);
+	return buf;
+}
+
+size_t virtio_mmio_stats(char *buf, size_t n)
+{
+	size_t o = 0;
+
+	for (int i = 0; i < nr_transports && o < n; i++) {
+		struct virtio_mmio *t = transports[i];
+
+		o += (size_t)snprintf(buf + o, n - o,
+				      "%s.requests %llu\n%s.bad_requests %llu\n%s.io_errors %llu\n%s.needs_reset %llu\n",
+				      t->name, (unsigned long long)__atomic_load_n(&t->requests, __ATOMIC_RELAXED),
+				      t->name, (unsigned long long)__atomic_load_n(&t->bad, __ATOMIC_RELAXED),
+				      t->name, (unsigned long long)__atomic_load_n(&t->errors, __ATOMIC_RELAXED),
+				      t->name, (unsigned long long)__atomic_load_n(&t->broken, __ATOMIC_RELAXED));
+	}
+	return MIN(o, n);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_HW_VIRTIO_DEVS_H
+#define LKVM_HW_VIRTIO_DEVS_H
+
+#include <stdbool.h>
+
+/*
+ * The virtio devices `lkvm run` creates from its options (-d, --rng,
+ * --console virtio), each on its own virtio-mmio transport.
+ */
+struct vm;
+
+/* A disk image: opened, locked (shared when ro, exclusive when rw). 0 or exit status. */
+int virtio_blk_create(struct vm *vm, const char *path, bool ro, unsigned int index);
+int virtio_rng_create(struct vm *vm);
+/* The guest console: the terminal's output and input (its hvc0). */
+int virtio_console_create(struct vm *vm);
+
+/* Every device the options ask for; 0, or an exit status with the message printed. */
+int virtio_devices_create(struct vm *vm);
+
+#endif

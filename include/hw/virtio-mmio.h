@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_HW_VIRTIO_MMIO_H
+#define LKVM_HW_VIRTIO_MMIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hw/virtio-queue.h"
+#include "lkvm/devices.h"
+
+/*
+ * The virtio-mmio transport, version 2 (virtio 1.x, 4.2.2), and the I/O
+ * thread each device gets. A vCPU's MMIO exit only touches registers: a
+ * QueueNotify write kicks the device's eventfd (KVM_IOEVENTFD where the
+ * host has it, so no exit reaches lkvm at all), and the device's thread
+ * walks the queues, with the transport lock held, off the vCPU threads.
+ * A reset (status 0) waits for that thread, so a request in flight
+ * completes before the queues go away.
+ */
+#define VIRTIO_MMIO_SIZE	0x200
+#define VIRTIO_MMIO_MAX		16
+
+#define VIRTIO_ID_NET		1
+#define VIRTIO_ID_BLOCK		2
+#define VIRTIO_ID_CONSOLE	3
+#define VIRTIO_ID_RNG		4
+
+#define VIRTIO_F_VERSION_1	32
+#define VIRTIO_RING_F_EVENT_IDX	29
+
+struct vm;
+struct virtio_mmio;
+
+/* A device behind the transport. All hooks run on its I/O thread, lock held. */
+struct virtio_dev {
+	const char *name;		/* "virtio-blk": names it in stat, logs and events */
+	uint32_t id;			/* VIRTIO_ID_* */
+	uint64_t features;		/* device-specific bits (the transport adds its own) */
+	unsigned int nr_queues;
+	const uint8_t *config;		/* device configuration space, little-endian */
+	uint32_t config_len;
+	/* Serve queue qi: pop, handle, virtio_complete() each chain. */
+	void (*queue)(struct virtio_mmio *t, unsigned int qi);
+	/* Optional: another fd the thread waits on (-1: none), and its handler. */
+	int poll_fd;
+	void (*poll_in)(struct virtio_mmio *t);
+	void (*reset)(struct virtio_mmio *t);	/* optional: the driver reset us */
+	void (*destroy)(struct virtio_mmio *t);	/* optional: free priv */
+	void *priv;
+};
+
+/*
+ * Register dev (must live as long as the VM) at a fresh MMIO range and
+ * line, and start its I/O thread. NULL with the reason printed.
+ */
+struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev);
+/* Stop the threads, let the devices free what they hold. */
+void virtio_mmio_destroy_all(void);
+
+struct virtio_dev *virtio_dev(struct virtio_mmio *t);
+bool virtio_driver_ok(struct virtio_mmio *t);
+/* The I/O thread's view of queue qi (NULL when not ready). */
+struct vq *virtio_queue(struct virtio_mmio *t, unsigned int qi);
+/* Scratch chain for the I/O thread (one request at a time). */
+struct vq_chain *virtio_chain(struct virtio_mmio *t);
+/*
+ * Pop the next chain of qi into c. Bad requests are completed (length 0)
+ * and counted here; a broken ring puts the device in NEEDS_RESET. Returns
+ * true when c holds a request to serve.
+ */
+bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c);
+/* Complete head with len bytes written; interrupt when the driver wants one. */
+void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint32_t len);
+/* Count a request that failed in the device (an I/O error status went back). */
+void virtio_count_error(struct virtio_mmio *t);
+/* Kick the I/O thread (new input for the device). */
+void virtio_kick(struct virtio_mmio *t);
+
+/* For the machine description: base, size and line of every transport. */
+struct virtio_mmio_info {
+	uint64_t base, len;
+	unsigned int irq;
+	uint32_t id;
+};
+int virtio_mmio_list(struct virtio_mmio_info *out, int max);
+/*
+ * "virtio_mmio.device=512@0xd0000000:16 ..." for kernels built with
+ * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, or "" without transports. Static buffer.
+ */
+const char *virtio_mmio_cmdline(void);
+/* `lkvm stat` lines: requests and errors per device. */
+size_t virtio_mmio_stats(char *buf, size_t n);
+
+#endif
