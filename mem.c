@@ -98,12 +98,37 @@ struct mem_copy {
 	void *dst;
 	const void *src;
 	size_t len;
+	uint64_t guest;		/* host address of the guest side */
 };
+
+static uint64_t drill_hva;
+static unsigned int drill_lsb;
+static mem_drill_fn drill_raise;
+
+void mem_drill_arm(uint64_t hva, unsigned int lsb, mem_drill_fn raise)
+{
+	drill_lsb = lsb;
+	drill_raise = raise;
+	__atomic_store_n(&drill_hva, hva & ~((1ULL << lsb) - 1), __ATOMIC_RELEASE);
+}
+
+/* Inside the guard: a drill armed on this page fires (once) before the copy. */
+static void mem_drill_check(const struct mem_copy *c)
+{
+	uint64_t page = __atomic_load_n(&drill_hva, __ATOMIC_ACQUIRE);
+
+	if (!page || !ranges_overlap(c->guest, c->len, page, 1ULL << drill_lsb))
+		return;
+	if (__atomic_compare_exchange_n(&drill_hva, &page, 0, false, __ATOMIC_ACQ_REL,
+					__ATOMIC_RELAXED))
+		drill_raise(MAX(page, c->guest), drill_lsb);
+}
 
 static int mem_copy_fn(void *arg)
 {
 	struct mem_copy *c = arg;
 
+	mem_drill_check(c);
 	memcpy(c->dst, c->src, c->len);
 	return 0;
 }
@@ -123,6 +148,7 @@ static int mem_copy(const struct mem_map *m, uint64_t gpa, struct mem_copy *c, b
 		c->dst = hva;
 	else
 		c->src = hva;
+	c->guest = (uintptr_t)hva;
 	return guard_call(who, mem_copy_fn, c);
 }
 

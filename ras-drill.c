@@ -175,6 +175,12 @@ int ras_drill_poison_self(struct vm *vm, char *msg, size_t n)
 	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)page, vm->page_shift);
 }
 
+/* On the thread that touches the page: the kernel's AR, simulated. */
+static int drill_raise_self(uint64_t hva, unsigned int lsb)
+{
+	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, hva, lsb);
+}
+
 /* Test-only (--ras-test-port): the guest asks for an error at gpa. */
 int ras_drill_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 {
@@ -208,6 +214,12 @@ int ras_drill_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd)
 		si.si_addr_lsb = (short)shift;
 		return syscall(SYS_rt_tgsigqueueinfo, getpid(), v->tid, SIGBUS, &si) < 0 ? -errno : 0;
 	}
+	case RAS_TEST_DEVICE_READ:
+		/* A device thread (virtio) will read it next: it must fail that request. */
+		if (!hva)
+			return -EINVAL;
+		mem_drill_arm((uintptr_t)hva, shift, drill_raise_self);
+		return 0;
 	case RAS_TEST_GUEST_READ: {
 		/* A device on this vCPU thread reads a bad guest page. */
 		struct drill_read r = { .hva = hva, .shift = shift, .simulate = true };

@@ -145,6 +145,26 @@ static int fdt_uart(void *fdt, const struct arm_fdt_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/* One node per virtio-mmio transport, as kvmtool and QEMU's virt write them. */
+static int fdt_virtio(void *fdt, const struct arm_fdt_desc *d)
+{
+	for (int i = 0; i < d->nr_virtio; i++) {
+		const struct virtio_mmio_info *v = &d->virtio[i];
+		uint64_t reg[2] = { v->base, v->len };
+		uint32_t irq[] = { FDT_IRQ_SPI, v->irq - ARM_SPI_BASE, IRQ_TYPE_LEVEL_HIGH };
+		char name[32];
+
+		snprintf(name, sizeof(name), "virtio@%llx", (unsigned long long)v->base);
+		T(fdt_begin_node(fdt, name));
+		T(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		T(fdt_prop_u64s(fdt, "reg", reg, 2));
+		T(fdt_prop_irq(fdt, "interrupts", irq, 3));
+		T(fdt_property(fdt, "dma-coherent", NULL, 0));
+		T(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
 static int fdt_chosen(void *fdt, const struct arm_fdt_desc *d)
 {
 	T(fdt_begin_node(fdt, "chosen"));
@@ -184,6 +204,7 @@ int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size)
 	T(fdt_gic(fdt, d));
 	T(fdt_timer_pmu(fdt, d));
 	T(fdt_uart(fdt, d));
+	T(fdt_virtio(fdt, d));
 	T(fdt_end_node(fdt));
 	T(fdt_finish(fdt));
 	return fdt_pack(fdt);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arm.h"
+#include "hw/virtio-mmio.h"
 
 /* Everything the device tree says, gathered by the machine (kvm.c). */
 struct arm_fdt_desc {
@@ -19,6 +20,8 @@ struct arm_fdt_desc {
 	const char *bootargs;		/* NULL: none */
 	uint64_t initrd_start, initrd_size;	/* size 0: none */
 	bool pmu;
+	const struct virtio_mmio_info *virtio;	/* virtio-mmio transports (INTIDs) */
+	int nr_virtio;
 };
 
 /*

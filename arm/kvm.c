@@ -15,6 +15,8 @@
 #include "arm.h"
 #include "devtree.h"
 #include "hw/uart.h"
+#include "hw/virtio-devs.h"
+#include "hw/virtio-mmio.h"
 #include "image.h"
 #include "lkvm/arch.h"
 #include "lkvm/guard.h"
@@ -63,12 +65,13 @@ int arch_devices_init(struct vm *vm)
 {
 	struct arm_vm *a = arm_vm(vm);
 
-	a->uart = uart_create(vm, DEV_BUS_MMIO, ARM_UART_BASE, ARM_UART_INTID, true);
+	a->uart = uart_create(vm, DEV_BUS_MMIO, ARM_UART_BASE, ARM_UART_INTID,
+			      !vm->opts->virtio_console);
 	if (!a->uart) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
-	return 0;
+	return virtio_devices_create(vm);
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -246,8 +249,12 @@ int arch_describe(struct vm *vm)
 		.initrd_size = a->initrd_size,
 		.pmu = vm->opts->pmu,
 	};
+	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
 	void *fdt = malloc(ARM_FDT_MAX_SIZE);
 	int err, ret = 0;
+
+	d.virtio = vdev;
+	d.nr_virtio = virtio_mmio_list(vdev, VIRTIO_MMIO_MAX);
 
 	/* Built here, then copied in: guest RAM is only touched by guarded copies. */
 	if (!fdt)
@@ -288,6 +295,7 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!a)
 		return;
+	virtio_mmio_destroy_all();
 	uart_destroy(a->uart);
 	if (a->gic_fd >= 0)
 		close(a->gic_fd);

@@ -63,4 +63,13 @@ int mem_read(const struct mem_map *m, uint64_t gpa, void *dst, size_t len, const
 int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len,
 	      const char *who);
 
+/*
+ * Drills only (ras-drill.c, --ras-test-port): the next guarded copy, on
+ * any thread, that touches the host page [hva, hva + 2^lsb) first calls
+ * raise(hva, lsb) inside its guard, which raises the SIGBUS the kernel
+ * would send for a poisoned page. One-shot; hva 0 disarms.
+ */
+typedef int (*mem_drill_fn)(uint64_t hva, unsigned int lsb);
+void mem_drill_arm(uint64_t hva, unsigned int lsb, mem_drill_fn raise);
+
 #endif

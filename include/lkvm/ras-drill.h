@@ -40,6 +40,7 @@ enum ras_test_cmd {
 	RAS_TEST_AR_LKVM = 3,	/* AR at lkvm's own (non-guest) memory */
 	RAS_TEST_AR_LKVM_LOAD = 4,	/* as if lkvm's own load consumed poison */
 	RAS_TEST_GUEST_READ = 5,	/* lkvm's guarded read of a poisoned guest page */
+	RAS_TEST_DEVICE_READ = 6,	/* the next device access to the page meets poison */
 };
 int ras_drill_test_request(struct vcpu *v, uint64_t gpa, enum ras_test_cmd cmd);
 

@@ -216,6 +216,7 @@ else ok $t; fi
 
 . tests/integration/ras.sh
 . tests/integration/acpi.sh
+. tests/integration/virtio.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
