@@ -140,6 +140,32 @@ START_TEST(test_devtree_mpidr_and_nospace)
 }
 END_TEST
 
+/* virtio-mmio transports: one "virtio,mmio" node each, reg and a level-high SPI. */
+START_TEST(test_devtree_virtio)
+{
+	struct arm_fdt_desc d = desc(ARM_IRQCHIP_GICV3, 1);
+	const struct virtio_mmio_info v[2] = { { 0x1001000, 0x200, 33, 2 },
+					       { 0x1002000, 0x200, 34, 4 } };
+	int node;
+
+	d.virtio = v;
+	d.nr_virtio = 2;
+	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
+	node = fdt_path_offset(blob, "/virtio@1002000");
+	ck_assert_int_ge(node, 0);
+	ck_assert_str_eq(fdt_getprop(blob, node, "compatible", NULL), "virtio,mmio");
+	ck_assert_uint_eq(prop_u64(node, "reg", 0), 0x1002000);
+	ck_assert_uint_eq(prop_u64(node, "reg", 1), 0x200);
+	ck_assert_uint_eq(prop_u32(node, "interrupts", 0), 0);	/* SPI */
+	ck_assert_uint_eq(prop_u32(node, "interrupts", 1), 2);	/* INTID 34 */
+	ck_assert_uint_eq(prop_u32(node, "interrupts", 2), 4);	/* level, active high */
+	ck_assert_int_ge(fdt_path_offset(blob, "/virtio@1001000"), 0);
+	d.nr_virtio = 0;
+	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "virtio,mmio"), 0);
+}
+END_TEST
+
 Suite *arm_devtree_suite(void)
 {
 	Suite *s = suite_create("arm-devtree");
@@ -148,6 +174,7 @@ Suite *arm_devtree_suite(void)
 	tcase_add_test(tc, test_devtree_gicv3);
 	tcase_add_test(tc, test_devtree_gicv2_pmu_no_initrd);
 	tcase_add_test(tc, test_devtree_mpidr_and_nospace);
+	tcase_add_test(tc, test_devtree_virtio);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,4 +10,5 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, pvh_suite());
 	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, acpi_suite());
+	srunner_add_suite(sr, acpi_virtio_suite());
 }

@@ -11,5 +11,6 @@ Suite *mce_suite(void);
 Suite *pvh_suite(void);
 Suite *cmdline_suite(void);
 Suite *acpi_suite(void);
+Suite *acpi_virtio_suite(void);
 
 #endif

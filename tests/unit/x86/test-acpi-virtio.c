@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DSDT's virtio-mmio devices: decode the AML lkvm writes (Scope \_SB,
+ * Device VRnn with _HID LNRO0005, _UID, and a _CRS with the transport's
+ * memory range and level, active-high interrupt) and check each field.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "acpi.h"
+#include "hw/virtio-mmio.h"
+#include "lkvm/io-bus.h"
+#include "x86-suites.h"
+
+/* PkgLength at p: returns the value, *n its own size. */
+static size_t pkglen(const uint8_t *p, size_t *n)
+{
+	unsigned int extra = p[0] >> 6;
+	size_t len = extra ? (p[0] & 0xf) : (p[0] & 0x3f);
+
+	for (unsigned int i = 0; i < extra; i++)
+		len |= (size_t)p[1 + i] << (4 + 8 * i);
+	*n = 1 + extra;
+	return len;
+}
+
+static void check_devices(int nr)
+{
+	struct virtio_mmio_info d[VIRTIO_MMIO_MAX];
+	uint8_t aml[4096];
+	size_t n, len, at;
+	long total;
+
+	for (int i = 0; i < nr; i++)
+		d[i] = (struct virtio_mmio_info){ 0xd0000000ULL + 0x1000ULL * i, 0x200,
+						  16 + (unsigned int)i, 2 };
+	total = acpi_virtio_aml(d, nr, aml, sizeof(aml));
+	ck_assert_int_gt(total, 0);
+	ck_assert_uint_eq(aml[0], 0x10);			/* ScopeOp */
+	len = pkglen(aml + 1, &n);
+	ck_assert_uint_eq(1 + len, (size_t)total);		/* the scope is everything */
+	ck_assert_mem_eq(aml + 1 + n, "\\_SB_", 5);
+	at = 1 + n + 5;
+	for (int i = 0; i < nr; i++) {
+		char seg[5];
+		const uint8_t *p, *crs;
+		size_t dl;
+
+		ck_assert_uint_eq(aml[at], 0x5b);
+		ck_assert_uint_eq(aml[at + 1], 0x82);		/* DeviceOp */
+		dl = pkglen(aml + at + 2, &n);
+		p = aml + at + 2 + n;
+		snprintf(seg, sizeof(seg), "VR%02X", i);
+		ck_assert_mem_eq(p, seg, 4);
+		ck_assert_mem_eq(p + 4, "\x08_HID\x0dLNRO0005", 15);
+		ck_assert_mem_eq(p + 19, "\x08_UID\x0a", 6);
+		ck_assert_uint_eq(p[25], i);
+		ck_assert_mem_eq(p + 26, "\x08_CRS\x11", 6);
+		crs = p + 32 + 1 + 2;				/* PkgLength, BytePrefix, size */
+		ck_assert_uint_eq(crs[-1], 23);
+		ck_assert_uint_eq(crs[0], 0x86);		/* Memory32Fixed */
+		ck_assert_uint_eq(crs[3], 1);			/* read-write */
+		ck_assert_uint_eq(io_data_get(crs + 4, 4), d[i].base);
+		ck_assert_uint_eq(io_data_get(crs + 8, 4), 0x200);
+		ck_assert_uint_eq(crs[12], 0x89);		/* Extended Interrupt */
+		ck_assert_uint_eq(crs[15], 1);			/* consumer, level, high, exclusive */
+		ck_assert_uint_eq(crs[16], 1);
+		ck_assert_uint_eq(io_data_get(crs + 17, 4), d[i].irq);
+		ck_assert_mem_eq(crs + 21, "\x79\x00", 2);	/* EndTag */
+		ck_assert_uint_eq((size_t)(crs + 23 - (aml + at + 2)), dl);
+		at += 2 + dl;
+	}
+	ck_assert_uint_eq(at, (size_t)total);
+}
+
+START_TEST(test_one_device)
+{
+	check_devices(1);
+}
+END_TEST
+
+START_TEST(test_max_devices)
+{
+	check_devices(VIRTIO_MMIO_MAX);	/* two-byte PkgLength for the scope */
+}
+END_TEST
+
+START_TEST(test_none_and_too_small)
+{
+	struct virtio_mmio_info d = { 0xd0000000ULL, 0x200, 16, 2 };
+	uint8_t aml[32];
+
+	ck_assert_int_eq(acpi_virtio_aml(&d, 0, aml, sizeof(aml)), 0);
+	ck_assert_int_eq(acpi_virtio_aml(&d, 1, aml, sizeof(aml)), -1);
+}
+END_TEST
+
+Suite *acpi_virtio_suite(void)
+{
+	Suite *s = suite_create("acpi-virtio");
+	TCase *tc = tcase_create("dsdt");
+
+	tcase_add_test(tc, test_one_device);
+	tcase_add_test(tc, test_max_devices);
+	tcase_add_test(tc, test_none_and_too_small);
+	suite_add_tcase(s, tc);
+	return s;
+}
