@@ -30,11 +30,12 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot disk disk-ro boot"
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
+. tests/e2e/virtio-bed.sh
 
 # Setup failures: every scenario fails with the reason, never a silent pass.
 die() {
@@ -69,6 +70,7 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
+virtio_l2_modules "$L2"
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
@@ -81,6 +83,7 @@ cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 # The uncompressed kernel for the opt-in boot-pvh scenario (x86: PVH entry, no decompressor).
 case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) [ -z "${VMLINUX:-}" ] || cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
 cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
+case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
 
@@ -106,6 +109,11 @@ pass=0 fail=0 skip=0
 # Every scenario asked for gets exactly one line, even if L1 never said.
 for s in $SCENARIOS; do
 	r=$(tr -d '\r' <"$CONSOLE" | grep -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " | cut -d' ' -f2) || true
+	# disk: L1's verdict, then the host reads the image back itself.
+	if [ "$s" = disk ] && [ "$r" = PASS ]; then
+		v=$(virtio_disk_host "$CONSOLE") || { r=; echo "FAIL disk: L1 passed it, but $v"; fail=$((fail + 1)); continue; }
+		echo "    disk: $v"
+	fi
 	case "$r" in
 	PASS) pass=$((pass + 1)) ;;
 	SKIP) skip=$((skip + 1)) ;;

@@ -493,6 +493,77 @@ scn_bad_esr() {
 	result PASS bad-esr "--ras-serror-esr 0x2000811 (bit 25), 0x4811 (RES0 bit 14), 0x1c11 (AET 7): status 2 and one line each, before any guest ran"
 }
 
+# virtio-blk: L2 loads the virtio modules from its initramfs (Debian builds
+# them as modules), finds the transports in lkvm's DSDT (x86) or device
+# tree (arm64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
+# the host's file, writes and syncs its own, and powers off. L1 then sends
+# the image to the host (gzip | base64 on its console), where run.sh reads
+# it back with e2fsck and debugfs. A second lkvm on the image is refused.
+VIRTIO_MARK=lkvm-virtio-e2e-written-by-L2
+L2_VIRTIO_LOAD='for m in $(cat /mod/order); do insmod /mod/$m || echo E2E-VIO-INSMOD-FAIL $m; done; i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr "\n" " ")"; echo E2E-VIO-MODS'
+
+virtio_load() {	# name
+	send sh "$L2_VIRTIO_LOAD"
+	wait_for ' E2E-VIO-MODS' 120 || { fail "$1" "L2 did not load the virtio modules: $WHY"; return 1; }
+	grep ' E2E-VIO-DEVS' "$D/out" | sed 's/^[0-9.]* //' | info
+	if grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out"; then
+		fail "$1" "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+scn_disk() {
+	local t_w lrc rng
+	T0=$(now)
+	vm_start disk -d /l2/disk.img --rng
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail disk "L2 never reached its /init: $WHY"; return; }
+	$LKVM run -d /l2/disk.img -m 16 >"$D/lock.out" 2>"$D/lock.err"
+	lrc=$?
+	if [ $lrc != 2 ] || ! grep -q 'in use by another program' "$D/lock.err"; then
+		fail disk "a second lkvm on the image in use exited $lrc, want 2: $(cat "$D/lock.err")"
+		return
+	fi
+	virtio_load disk || return
+	t_w=$(now)
+	send sh "mkdir -p /mnt; mount -t ext4 /dev/vda /mnt && echo \"E2E-VIO-SEED \$(cat /mnt/seed.txt)\" && echo $VIRTIO_MARK > /mnt/hello.txt && sync && umount /mnt && echo E2E-VIO-WROTE; echo \"E2E-VIO-RNG \$(cat /sys/class/misc/hw_random/rng_current) \$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d ' \\n')\"; echo E2E-VIO-END"
+	wait_for ' E2E-VIO-END' 120 || { fail disk "L2 did not finish with the disk: $WHY"; return; }
+	grep -E ' E2E-VIO-(SEED|RNG)' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -q ' E2E-VIO-SEED seeded on the host by mkfs.ext4 -d' "$D/out" ||
+		{ fail disk "L2 could not mount the image or read the host's /seed.txt"; return; }
+	grep -q ' E2E-VIO-WROTE' "$D/out" || { fail disk "L2 could not write, sync and unmount"; return; }
+	rng=$(grep ' E2E-VIO-RNG virtio_rng' "$D/out" | sed -n 's/.* \([0-9a-f]\{32\}\)$/\1/p')
+	[ -n "$rng" ] || { fail disk "L2's /dev/hwrng is not virtio-rng or gave no 16 bytes"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail disk "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail disk "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	echo "E2E-L1: disk image back to the host: $(gzip -c /l2/disk.img | wc -c) bytes gzipped"
+	gzip -c /l2/disk.img | base64 | sed 's/^/E2E-DISK-B64 /'
+	result PASS disk "L2 mounted the mkfs.ext4 -d image on virtio-blk, read /seed.txt, wrote and synced /hello.txt in $(secs "$t_w" "$(now)") s, powered off (lkvm 0); virtio-rng fed /dev/hwrng; a second lkvm on the image got status 2"
+}
+
+# The same image read-only: L2 sees it read-only, reads what the disk
+# scenario wrote, cannot write it; the image is unchanged byte for byte.
+scn_disk_ro() {
+	local before after
+	T0=$(now)
+	before=$(md5sum /l2/disk.img | cut -d' ' -f1)
+	vm_start disk-ro -d /l2/disk.img,ro
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail disk-ro "L2 never reached its /init: $WHY"; return; }
+	virtio_load disk-ro || return
+	send sh "mkdir -p /mnt; echo \"E2E-VIO-RO \$(cat /sys/block/vda/ro)\"; mount -t ext4 -o ro /dev/vda /mnt && echo \"E2E-VIO-READ \$(cat /mnt/hello.txt)\"; if echo x 2>/dev/null >/mnt/new.txt; then echo E2E-VIO-FS-WRITABLE; else echo E2E-VIO-FS-REFUSED; fi; if dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync 2>/dev/null; then echo E2E-VIO-DEV-WRITABLE; else echo E2E-VIO-DEV-REFUSED; fi; umount /mnt; echo E2E-VIO-END"
+	wait_for ' E2E-VIO-END' 120 || { fail disk-ro "L2 did not finish with the disk: $WHY"; return; }
+	grep -E ' E2E-VIO-(RO|READ|FS|DEV)' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -q ' E2E-VIO-RO 1$' "$D/out" || { fail disk-ro "L2's kernel does not see vda read-only (VIRTIO_BLK_F_RO)"; return; }
+	grep -q " E2E-VIO-READ $VIRTIO_MARK" "$D/out" || { fail disk-ro "L2 did not read back what the disk scenario wrote"; return; }
+	grep -q ' E2E-VIO-FS-REFUSED' "$D/out" || { fail disk-ro "a file could be created on the read-only disk"; return; }
+	grep -q ' E2E-VIO-DEV-REFUSED' "$D/out" || { fail disk-ro "dd to the read-only /dev/vda succeeded"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail disk-ro "lkvm still runs 60 s after L2's poweroff"; return; }
+	after=$(md5sum /l2/disk.img | cut -d' ' -f1)
+	[ "$before" = "$after" ] || { fail disk-ro "the read-only image changed: md5 $before -> $after"; return; }
+	result PASS disk-ro "L2 saw vda read-only, read /hello.txt back, file and device writes refused; image unchanged (md5 $after)"
+}
+
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
 scn_probe() {
 	T0=$(now)
@@ -514,7 +585,8 @@ LKVM_VERSION="no $LKVM"
 echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the drills, $MEM MiB, '$PARAMS'"
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
-	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
+	boot | poweroff | recovery | stop | ao | reboot | probe | disk) scn_$s ;;
+	disk-ro) scn_disk_ro ;;
 	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
