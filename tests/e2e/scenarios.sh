@@ -525,8 +525,12 @@ scn_disk() {
 	fi
 	virtio_load disk || return
 	t_w=$(now)
-	send sh "mkdir -p /mnt; mount -t ext4 /dev/vda /mnt && echo \"E2E-VIO-SEED \$(cat /mnt/seed.txt)\" && echo $VIRTIO_MARK > /mnt/hello.txt && sync && umount /mnt && echo E2E-VIO-WROTE; echo \"E2E-VIO-RNG \$(cat /sys/class/misc/hw_random/rng_current) \$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d ' \\n')\"; echo E2E-VIO-END"
+	send sh "mkdir -p /mnt; mount -t ext4 /dev/vda /mnt && echo \"E2E-VIO-SEED \$(cat /mnt/seed.txt)\" && echo $VIRTIO_MARK > /mnt/hello.txt && sync && umount /mnt && echo E2E-VIO-WROTE; echo \"E2E-VIO-RNG \$(cat /sys/class/misc/hw_random/rng_current) \$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d ' \\n')\"; dmesg | grep -E 'ACPI (BIOS )?(Error|Warning)|ACPI Exception|virtio_mmio.*(error|fail)' | head -n 3 | sed 's/^/E2E-VIO-KERR /'; echo E2E-VIO-END"
 	wait_for ' E2E-VIO-END' 120 || { fail disk "L2 did not finish with the disk: $WHY"; return; }
+	if grep -q ' E2E-VIO-KERR' "$D/out"; then
+		fail disk "L2's kernel complains: $(grep ' E2E-VIO-KERR' "$D/out" | head -n 2 | tr '\n' ' ')"
+		return
+	fi
 	grep -E ' E2E-VIO-(SEED|RNG)' "$D/out" | sed 's/^[0-9.]* //' | info
 	grep -q ' E2E-VIO-SEED seeded on the host by mkfs.ext4 -d' "$D/out" ||
 		{ fail disk "L2 could not mount the image or read the host's /seed.txt"; return; }
