@@ -500,11 +500,16 @@ scn_bad_esr() {
 # the image to the host (gzip | base64 on its console), where run.sh reads
 # it back with e2fsck and debugfs. A second lkvm on the image is refused.
 VIRTIO_MARK=lkvm-virtio-e2e-written-by-L2
-L2_VIRTIO_LOAD='for m in $(cat /mod/order); do insmod /mod/$m || echo E2E-VIO-INSMOD-FAIL $m; done; i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr "\n" " ")"; echo E2E-VIO-MODS'
+L2_VIRTIO_LOAD='for m in $(cat /mod/order); do echo E2E-VIO-INSMOD $m; insmod /mod/$m || echo E2E-VIO-INSMOD-FAIL $m; done; i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr "\n" " ")"; echo E2E-VIO-MODS'
 
 virtio_load() {	# name
 	send sh "$L2_VIRTIO_LOAD"
-	wait_for ' E2E-VIO-MODS' 120 || { fail "$1" "L2 did not load the virtio modules: $WHY"; return 1; }
+	if ! wait_for ' E2E-VIO-MODS' 120; then
+		# Where it got to: the last module, and where lkvm's exits and requests went.
+		$LKVM stat --name "$1" 2>&1 | grep -E '^(exits|mmio|virtio)' | info
+		fail "$1" "L2 did not load the virtio modules (last: $(grep ' E2E-VIO-INSMOD ' "$D/out" | tail -n 1 | sed 's/.*INSMOD //')): $WHY"
+		return 1
+	fi
 	grep ' E2E-VIO-DEVS' "$D/out" | sed 's/^[0-9.]* //' | info
 	if grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out"; then
 		fail "$1" "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"
