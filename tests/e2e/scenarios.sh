@@ -500,10 +500,9 @@ scn_bad_esr() {
 # the image to the host (gzip | base64 on its console), where run.sh reads
 # it back with e2fsck and debugfs. A second lkvm on the image is refused.
 VIRTIO_MARK=lkvm-virtio-e2e-written-by-L2
-L2_VIRTIO_LOAD='for m in $(cat /mod/order); do echo E2E-VIO-INSMOD $m; insmod /mod/$m || echo E2E-VIO-INSMOD-FAIL $m; done; i=0; while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr "\n" " ")"; echo E2E-VIO-MODS'
 
 virtio_load() {	# name
-	send sh "$L2_VIRTIO_LOAD"
+	send sh sh /virtio.sh load
 	if ! wait_for ' E2E-VIO-MODS' 120; then
 		# Where it got to: the last module, and where lkvm's exits and requests went.
 		$LKVM stat --name "$1" 2>&1 | grep -E '^(exits|mmio|virtio)' | info
@@ -530,7 +529,7 @@ scn_disk() {
 	fi
 	virtio_load disk || return
 	t_w=$(now)
-	send sh "mkdir -p /mnt; mount -t ext4 /dev/vda /mnt && echo \"E2E-VIO-SEED \$(cat /mnt/seed.txt)\" && echo $VIRTIO_MARK > /mnt/hello.txt && sync && umount /mnt && echo E2E-VIO-WROTE; echo \"E2E-VIO-RNG \$(cat /sys/class/misc/hw_random/rng_current) \$(head -c 16 /dev/hwrng | od -An -tx1 | tr -d ' \\n')\"; dmesg | grep -E 'ACPI (BIOS )?(Error|Warning)|ACPI Exception|virtio_mmio.*(error|fail)' | head -n 3 | sed 's/^/E2E-VIO-KERR /'; echo E2E-VIO-END"
+	send sh sh /virtio.sh write $VIRTIO_MARK
 	wait_for ' E2E-VIO-END' 120 || { fail disk "L2 did not finish with the disk: $WHY"; return; }
 	if grep -q ' E2E-VIO-KERR' "$D/out"; then
 		fail disk "L2's kernel complains: $(grep ' E2E-VIO-KERR' "$D/out" | head -n 2 | tr '\n' ' ')"
@@ -559,7 +558,7 @@ scn_disk_ro() {
 	vm_start disk-ro -d /l2/disk.img,ro
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail disk-ro "L2 never reached its /init: $WHY"; return; }
 	virtio_load disk-ro || return
-	send sh "mkdir -p /mnt; echo \"E2E-VIO-RO \$(cat /sys/block/vda/ro)\"; mount -t ext4 -o ro /dev/vda /mnt && echo \"E2E-VIO-READ \$(cat /mnt/hello.txt)\"; if echo x 2>/dev/null >/mnt/new.txt; then echo E2E-VIO-FS-WRITABLE; else echo E2E-VIO-FS-REFUSED; fi; if dd if=/dev/zero of=/dev/vda bs=4096 count=1 conv=fsync 2>/dev/null; then echo E2E-VIO-DEV-WRITABLE; else echo E2E-VIO-DEV-REFUSED; fi; umount /mnt; echo E2E-VIO-END"
+	send sh sh /virtio.sh ro
 	wait_for ' E2E-VIO-END' 120 || { fail disk-ro "L2 did not finish with the disk: $WHY"; return; }
 	grep -E ' E2E-VIO-(RO|READ|FS|DEV)' "$D/out" | sed 's/^[0-9.]* //' | info
 	grep -q ' E2E-VIO-RO 1$' "$D/out" || { fail disk-ro "L2's kernel does not see vda read-only (VIRTIO_BLK_F_RO)"; return; }

@@ -1,7 +1,8 @@
 # virtio in the nested bed (sourced by run.sh after bed.sh):
 #   virtio_l2_modules DIR   the kernel's virtio and ext4 modules, with their
 #                           dependencies, into DIR/mod/ and their load order
-#                           into DIR/mod/order (Debian builds them as modules)
+#                           into DIR/mod/order (Debian builds them as modules),
+#                           and l2-virtio.sh as DIR/virtio.sh
 #   virtio_disk_image OUT   an 8 MiB ext4 image made with mkfs.ext4 -d,
 #                           holding /seed.txt
 #   virtio_disk_host        after L1 ran the disk scenario: decode the image
@@ -36,6 +37,8 @@ virtio_l2_modules() {	# dir
 	mkdir -p "$1/mod"
 	for m in $VIRTIO_MODS; do virtio_mod_add "$1" "$m"; done
 	echo "$VIRTIO_ORDER" | tr ' ' '\n' | sed '/^$/d; s/$/.ko/' >"$1/mod/order"
+	cp "$E2E/l2-virtio.sh" "$1/virtio.sh"
+	chmod 755 "$1/virtio.sh"
 }
 
 virtio_disk_image() {	# out
