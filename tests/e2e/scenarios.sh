@@ -560,7 +560,7 @@ scn_disk_ro() {
 	virtio_load disk-ro || return
 	send sh sh /virtio.sh ro
 	wait_for ' E2E-VIO-END' 120 || { fail disk-ro "L2 did not finish with the disk: $WHY"; return; }
-	grep -E ' E2E-VIO-(RO|READ|FS|DEV)' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -E ' E2E-VIO-(RO|READ|FS-|DEV-)' "$D/out" | sed 's/^[0-9.]* //' | info
 	grep -q ' E2E-VIO-RO 1$' "$D/out" || { fail disk-ro "L2's kernel does not see vda read-only (VIRTIO_BLK_F_RO)"; return; }
 	grep -q " E2E-VIO-READ $VIRTIO_MARK" "$D/out" || { fail disk-ro "L2 did not read back what the disk scenario wrote"; return; }
 	grep -q ' E2E-VIO-FS-REFUSED' "$D/out" || { fail disk-ro "a file could be created on the read-only disk"; return; }
