@@ -192,6 +192,12 @@ static void test_blk(uint32_t base, bool ro, bool drill)
 	st = blk(base, 0, 1, DATA2, 512, false, &ul);
 	check(st == 0, "blk: still serving after hostile chains");
 
+	/* A notification storm with nothing new: no effect, no completions. */
+	for (uint32_t i = 0; i < 20000; i++)
+		R(0x050) = 0;
+	st = blk(base, 0, 1, DATA2, 512, false, &ul);
+	check(st == 0 && M16(USED + 2) == used_seen, "blk: 20000 idle notifies, then a normal read");
+
 	if (drill) {
 		trap_set(18, mc_handler);
 		write_cr4(read_cr4() | (1u << 6));	/* CR4.MCE */
