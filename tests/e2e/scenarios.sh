@@ -572,6 +572,26 @@ scn_disk_ro() {
 	result PASS disk-ro "L2 saw vda read-only, read /hello.txt back, file and device writes refused; image unchanged (md5 $after)"
 }
 
+# virtio-console: lkvm runs with --console virtio; L2's init moves to hvc0
+# (l2-init, e2e_hvc), so every command below reaches L2 through the
+# virtio-console receive queue and every answer leaves through its transmit
+# queue (the UART takes no input then).
+scn_console() {
+	T0=$(now)
+	vm_start console --console virtio -p "$PARAMS e2e_hvc"
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail console "L2 never reached its /init: $WHY"; return; }
+	send sh 'echo E2E-VIO-TTY $(readlink /proc/$$/fd/0)'
+	wait_for ' E2E-VIO-TTY' 60 || { fail console "no answer to a command sent to hvc0: $WHY"; return; }
+	echo "$LINE" | sed 's/^[0-9.]* //' | info
+	echo "$LINE" | grep -q 'E2E-VIO-TTY /dev/hvc0$' || { fail console "L2's init does not read hvc0"; return; }
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail console "L2 stopped answering on hvc0: $WHY"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail console "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail console "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS console "--console virtio: L2's init read its commands from hvc0 and answered through it; poweroff, lkvm 0"
+}
+
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
 scn_probe() {
 	T0=$(now)
@@ -595,6 +615,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot | probe | disk) scn_$s ;;
 	disk-ro) scn_disk_ro ;;
+	console) scn_console ;;
 	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
