@@ -35,4 +35,11 @@ e2e-clean:
 	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/l1-root \
 		$(E2E_CACHE)/l2-root $(E2E_CACHE)/integration-l1-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
 
-.PHONY: e2e e2e-clean bench-boot
+# virtio-blk from L2: lkvm against QEMU (pc, microvm) on the same image (bench/io.sh).
+$(E2E_CACHE)/iotest: bench/iotest.c
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+bench-io: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/iotest
+	./bench/io.sh
+
+.PHONY: e2e e2e-clean bench-boot bench-io

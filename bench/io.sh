@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+#
+# bench/io.sh (make bench-io): virtio-blk throughput of lkvm against QEMU,
+# from L2 in the nested test bed (tests/e2e/README.md). One QEMU TCG boot of
+# L1; inside it bench/io-l1.sh boots the same L2 (Debian kernel, 256 MiB, 1
+# vCPU) with lkvm (-d, virtio-mmio), QEMU -M pc (virtio-blk-pci) and QEMU -M
+# microvm (virtio-blk-device on virtio-mmio), BENCH_RUNS rounds taking turns.
+# L2 (bench/io-l2-init, bench/iotest.c) reads a 64 MiB raw image of random
+# bytes with O_DIRECT: sequentially in 1 MiB requests (MB/s), then 4 KiB
+# requests at random offsets for 3 s (IOPS). Printed: per configuration the
+# median over the rounds, the VMM's RSS outside guest RAM with the disk
+# attached, and lkvm/QEMU ratios. Everything runs under QEMU's TCG: absolute
+# numbers are TCG's, the ratios are what compares.
+# Settings: BENCH_RUNS (3), BENCH_IO_CONFIGS ("lkvm qemu-pc microvm"), E2E_TIMEOUT.
+set -eu -o pipefail
+export LC_ALL=C
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+C=$ROOT/.cache/e2e
+LOG_TAG=bench-io
+: "${E2E_IDLE:=240}"
+RUNS=${BENCH_RUNS:-3}
+CONFIGS=${BENCH_IO_CONFIGS:-lkvm qemu-pc microvm}
+. tests/e2e/bed.sh
+. tests/e2e/virtio-bed.sh
+die() { log "$*"; exit 1; }
+
+mkdir -p "$C"
+[ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make bench-io'"
+[ -x "$C/iotest" ] || die "$C/iotest missing: run 'make bench-io'"
+bed_packages
+bed_kernel
+QEMU=/usr/bin/qemu-system-x86_64
+
+L2=$C/bench-io-l2-root
+rm -rf "$L2"
+mkdir -p "$L2/bin" "$L2/proc" "$L2/sys" "$L2/dev" "$L2/tmp"
+cp "$BUSYBOX" "$L2/bin/busybox"
+cp bench/io-l2-init "$L2/init"
+cp "$C/iotest" "$L2/iotest"
+chmod 755 "$L2/init" "$L2/iotest"
+VIRTIO_MODS="virtio_blk virtio_mmio virtio_pci"
+virtio_l2_modules "$L2"
+mkcpio "$L2" "$C/bench-io-l2-initrd.cpio"
+
+L1=$C/bench-io-l1-root
+bed_l1_root "$L1" bench/io-l1.sh
+cp "$C/lkvm.static" "$L1/lkvm"
+chmod 755 "$L1/lkvm"
+cp "$BZIMAGE" "$L1/l2/bzImage"
+cp "$C/bench-io-l2-initrd.cpio" "$L1/l2/initrd"
+head -c $((64 << 20)) /dev/urandom >"$L1/l2/io.img"
+bed_l1_copy "$L1" "$QEMU"
+for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
+	 /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin \
+	 /usr/share/seabios/vgabios-stdvga.bin /usr/share/qemu/efi-virtio.rom; do
+	[ -f "$f" ] && bed_l1_copy "$L1" "$f"
+done
+mkcpio "$L1" "$C/bench-io-l1-initrd.cpio"
+log "L1 image $(($(stat -c %s "$C/bench-io-l1-initrd.cpio") >> 20)) MiB ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"
+
+ROWS=$C/bench-io.rows
+: >"$ROWS"
+bed_line() {
+	case "$1" in
+	BENCH-IO-ROW\ *)
+		echo "${1#BENCH-IO-ROW }" >>"$ROWS"
+		set -- ${1#BENCH-IO-ROW }
+		log "$1 round $2: sequential $3 MB/s, random 4 KiB $4 IOPS, VMM RSS $5 kB"
+		;;
+	BENCH-IO-FAIL\ * | BENCH-IO-LOG\ *) log "$1" ;;
+	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
+	esac
+}
+APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS"
+bed_boot_l1 "$C/bench-io-l1-initrd.cpio" "$APPEND" "$C/bench-io-console.log" </dev/null
+
+median() {	# config column
+	awk -v c="$1" -v k="$2" '$1 == c { print $k }' "$ROWS" | sort -n |
+		awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
+}
+printf '\n%-10s %6s %14s %16s %12s\n' config runs "seq MB/s" "rand 4K IOPS" "VMM RSS kB"
+for c in $CONFIGS; do
+	printf '%-10s %6s %14s %16s %12s\n' "$c" "$(awk -v c="$c" '$1 == c' "$ROWS" | wc -l)" \
+		"$(median "$c" 3)" "$(median "$c" 4)" "$(median "$c" 5)"
+done
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
+for q in qemu-pc microvm; do
+	case " $CONFIGS " in *" lkvm "*" $q "* | *" $q "*" lkvm "*) ;; *) continue ;; esac
+	echo "lkvm / $q: sequential $(ratio "$(median lkvm 3)" "$(median $q 3)"), random 4K $(ratio "$(median lkvm 4)" "$(median $q 4)"), VMM RSS $(ratio "$(median lkvm 5)" "$(median $q 5)")"
+done
+[ -s "$ROWS" ]
