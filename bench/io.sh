@@ -87,7 +87,8 @@ for c in $CONFIGS; do
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
 for q in qemu-pc microvm; do
-	case " $CONFIGS " in *" lkvm "*" $q "* | *" $q "*" lkvm "*) ;; *) continue ;; esac
+	case " $CONFIGS " in *" lkvm "*) ;; *) continue ;; esac
+	case " $CONFIGS " in *" $q "*) ;; *) continue ;; esac
 	echo "lkvm / $q: sequential $(ratio "$(median lkvm 3)" "$(median $q 3)"), random 4K $(ratio "$(median lkvm 4)" "$(median $q 4)"), VMM RSS $(ratio "$(median lkvm 5)" "$(median $q 5)")"
 done
 [ -s "$ROWS" ]
