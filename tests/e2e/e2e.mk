@@ -24,8 +24,9 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
-	./tests/e2e/run.sh
+# The arch's test guests for L1's /l2/ (arm/build.mk: E2E_GUESTS).
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_GUESTS)
+	E2E_GUESTS="$(E2E_GUESTS)" ./tests/e2e/run.sh
 
 # lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
 bench-boot: $(LKVM) $(E2E_CACHE)/lkvm.static

@@ -11,6 +11,7 @@
 #   E2E_ARCH         x86 or arm64 (default x86); arm64's cache is .cache/e2e/arm64
 #   E2E_LKVM         the static lkvm for L1 (default: lkvm.static in the cache)
 #   E2E_MEMTEST      memtest for L2 (default: memtest in the cache)
+#   E2E_GUESTS       test guests copied to L1's /l2/ (e2e.mk: arm64's flat.flat)
 #   E2E_SCENARIOS    "recovery,stop,..." (default: all); "probe" checks L1
 #                    only (/dev/kvm, lkvm --version) and needs neither binary
 #   E2E_TIMEOUT      seconds for the whole QEMU run (default 1200)
@@ -32,7 +33,7 @@ C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
 ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 
@@ -81,6 +82,8 @@ cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 # The uncompressed kernel for the opt-in boot-pvh scenario (x86: PVH entry, no decompressor).
 case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) [ -z "${VMLINUX:-}" ] || cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
 cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
+# Test guests of the architecture (arm64: the kvm-unit-tests-style flat.flat).
+for g in ${E2E_GUESTS:-}; do cp "$g" "$L1/l2/"; done
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
 

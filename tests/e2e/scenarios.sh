@@ -493,6 +493,34 @@ scn_bad_esr() {
 	result PASS bad-esr "--ras-serror-esr 0x2000811 (bit 25), 0x4811 (RES0 bit 14), 0x1c11 (AET 7): status 2 and one line each, before any guest ran"
 }
 
+# kvm-unit-tests drives lkvm (arm/run, scripts/arch-run.bash) exactly so: it
+# finds the binary by its --help, probes with a kernel that does not exist
+# (every option must parse first), then runs the test with the environment
+# as initrd. flat.flat (tests/guests/arm/flat.c) prints what it was given.
+scn_kut() {
+	T0=$(now)
+	NAME=kut
+	D=/tmp/kut
+	mkdir -p $D
+	local rc opts="--cpus 2 --nodefaults --network mode=none --loglevel=warning --mem 256 --irqchip=gicv3"
+	$LKVM --help 2>&1 | grep -q 'The most commonly used' || { fail kut "'lkvm --help' lacks 'The most commonly used'"; return; }
+	$LKVM run --kernel _NO_FILE_4Uhere_ $opts --params 'x' >$D/probe 2>&1 </dev/null
+	rc=$?
+	echo "probe (status $rc): $(cat $D/probe)" | info
+	grep -q '^Fatal: Unable to open kernel _NO_FILE_4Uhere_' $D/probe ||
+		{ fail kut "the _NO_FILE_4Uhere_ probe printed: $(head -c 200 $D/probe)"; return; }
+	printf 'FOO=bar\nKUT_TESTNAME=selftest\n' >$D/env
+	$LKVM run --kernel /l2/flat.flat $opts --params 'setup smp=2 mem=256' --initrd $D/env >$D/out 2>$D/err </dev/null
+	rc=$?
+	tr -d '\r' <$D/out | info
+	[ $rc = 0 ] || { fail kut "lkvm exited $rc, want 0 (PSCI SYSTEM_OFF): $(head -c 200 $D/err)"; return; }
+	grep -q 'flat: bootargs=\[setup smp=2 mem=256\]' $D/out || { fail kut "/chosen/bootargs is not exactly --params"; return; }
+	grep -q 'flat: env: FOO=bar KUT_TESTNAME=selftest' $D/out || { fail kut "the environment did not arrive as initrd"; return; }
+	grep -q 'EXIT: STATUS=1' $D/out || { fail kut "no EXIT line from the guest"; return; }
+	[ -s $D/err ] && { fail kut "lkvm wrote to stderr under --loglevel=warning: $(head -c 200 $D/err)"; return; }
+	result PASS kut "kvm-unit-tests' invocation: --help found, the probe said 'Fatal: Unable to open kernel _NO_FILE_4Uhere_', the raw .flat ran with bootargs exactly --params and the environment as initrd, printed on the UART and powered off (status 0)"
+}
+
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
 scn_probe() {
 	T0=$(now)
@@ -517,6 +545,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
 	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
+	kut) [ $ARCH = arm64 ] && scn_kut || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	guarded-read) scn_guarded_read ;;
