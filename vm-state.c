@@ -41,7 +41,11 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(line, sizeof(line), fmt, ap);
 		va_end(ap);
-		pr_info("%s", line);
+		/* Why the VM ended: an error unless it ended well (--loglevel). */
+		if (status == LKVM_EXIT_OK)
+			pr_info("%s", line);
+		else
+			pr_err("%s", line);
 	}
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
