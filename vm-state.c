@@ -106,17 +106,20 @@ bool vm_paused(struct vm *vm)
 	return p;
 }
 
-void vcpu_pause_point(struct vcpu *v)
+bool vcpu_pause_point(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	bool asked = false;
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_req && !vm->stopping) {
 		vm->nr_paused++;
 		pthread_cond_broadcast(&vm->cond);
-		while (vm->pause_req && !vm->stopping)
+		/* `lkvm debug` reaches paused vCPUs too: they leave to serve it. */
+		while (vm->pause_req && !vm->stopping && !(asked = v->dbg.req != 0))
 			pthread_cond_wait(&vm->cond, &vm->lock);
 		vm->nr_paused--;
 	}
 	pthread_mutex_unlock(&vm->lock);
+	return asked;
 }
