@@ -125,15 +125,16 @@ static int ctl_parse(int argc, char **argv, const char *shorts, const struct opt
 			printf("usage: %s", usage);
 			return -1;
 		case ':':
-			pr_err("option '%s' needs a value; usage: %s", argv[optind - 1], usage);
+			pr_err("option '%s' needs a value; see 'lkvm %s --help'", argv[optind - 1],
+			       argv[0]);
 			return LKVM_EXIT_USAGE;
 		default:
-			pr_err("unknown option '%s'; usage: %s", argv[optind - 1], usage);
+			pr_err("unknown option '%s'; see 'lkvm %s --help'", argv[optind - 1], argv[0]);
 			return LKVM_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		pr_err("unexpected argument '%s'; usage: %s", argv[optind], usage);
+		pr_err("unexpected argument '%s'; see 'lkvm %s --help'", argv[optind], argv[0]);
 		return LKVM_EXIT_USAGE;
 	}
 	return 0;
@@ -194,6 +195,7 @@ static int list_one(const char *name, void *arg)
 int cmd_list(int argc, char **argv)
 {
 	static const char usage[] = "lkvm list [--run] [--long]\n";
+	char dir[256];
 	struct ctl_args a;
 	int ret = ctl_parse(argc, argv, ":irlh", list_opts, &a, usage);
 
@@ -202,6 +204,11 @@ int cmd_list(int argc, char **argv)
 	if (a.rootfs) {
 		pr_err("kvmtool's option '--rootfs' is not available: lkvm has no rootfs instances ('lkvm setup')");
 		return LKVM_EXIT_USAGE;
+	}
+	ret = ctl_dir(dir, sizeof(dir), 0);
+	if (ret && ret != -ENOENT) {
+		ctl_dir_error(ret);
+		return LKVM_EXIT_ERROR;
 	}
 	if (a.lng)
 		printf("%6s %-20s %-8s %5s %7s %s\n", "PID", "NAME", "STATE", "VCPUS", "MEM_MIB",
@@ -213,31 +220,38 @@ int cmd_list(int argc, char **argv)
 	return ctl_for_each(list_one, &a.lng) ? LKVM_EXIT_ERROR : LKVM_EXIT_OK;
 }
 
+/* For --all: VMs that answer; a dead VM's stale socket is skipped. */
 static int request_one(const char *name, void *arg)
 {
+	if (!ctl_running(name))
+		return 0;
 	fflush(stdout);
 	return ctl_request(name, arg);
 }
 
-/* With a header per VM, for --all. */
+/* With a header per VM. */
 static int request_one_named(const char *name, void *arg)
 {
+	if (!ctl_running(name))
+		return 0;
 	printf("%s:\n", name);
-	return request_one(name, arg);
+	fflush(stdout);
+	return ctl_request(name, arg);
 }
 
 /* One request to --name NAME, or to every VM with --all. */
-static int to_vms(const struct ctl_args *a, const char *req, const char *usage, bool headers)
+static int to_vms(const struct ctl_args *a, const char *req, const char *cmd, bool headers)
 {
 	if (a->all && a->name) {
-		pr_err("give --name NAME or --all, not both; usage: %s", usage);
+		pr_err("give --name NAME or --all, not both; see 'lkvm %s --help'", cmd);
 		return LKVM_EXIT_USAGE;
 	}
 	if (a->all)
 		return ctl_for_each(headers ? request_one_named : request_one, (void *)req) ?
 		       LKVM_EXIT_ERROR : LKVM_EXIT_OK;
 	if (!a->name) {
-		pr_err("which VM? give --name NAME or --all (see 'lkvm list'); usage: %s", usage);
+		pr_err("which VM? give --name NAME or --all (see 'lkvm list' and 'lkvm %s --help')",
+		       cmd);
 		return LKVM_EXIT_USAGE;
 	}
 	return ctl_request(a->name, req);
@@ -250,7 +264,7 @@ static int simple_cmd(int argc, char **argv, const char *req, const char *usage)
 
 	if (ret)
 		return ret < 0 ? 0 : ret;
-	return to_vms(&a, req, usage, false);
+	return to_vms(&a, req, argv[0], false);
 }
 
 int cmd_stop(int argc, char **argv)
@@ -280,11 +294,11 @@ int cmd_stat(int argc, char **argv)
 		pr_err("kvmtool's option '--memory' is not available: lkvm has no virtio balloon to ask");
 		return LKVM_EXIT_USAGE;
 	}
-	return to_vms(&a, "stat", usage, true);
+	return to_vms(&a, "stat", "stat", true);
 }
 
 /* --dump, --nmi, --sysrq: kvmtool's debug actions, in that order. */
-static int debug_actions(const struct ctl_args *a, const char *usage)
+static int debug_actions(const struct ctl_args *a)
 {
 	char req[32];
 	uint64_t vcpu;
@@ -300,14 +314,14 @@ static int debug_actions(const struct ctl_args *a, const char *usage)
 		return LKVM_EXIT_USAGE;
 	}
 	if (a->dump)
-		ret |= to_vms(a, "dump", usage, true);
+		ret |= to_vms(a, "dump", "debug", true);
 	if (a->nmi) {
 		snprintf(req, sizeof(req), "nmi %llu", (unsigned long long)vcpu);
-		ret |= to_vms(a, req, usage, false);
+		ret |= to_vms(a, req, "debug", false);
 	}
 	if (a->sysrq) {
 		snprintf(req, sizeof(req), "sysrq 0x%x", (unsigned int)a->sysrq[0]);
-		ret |= to_vms(a, req, usage, false);
+		ret |= to_vms(a, req, "debug", false);
 	}
 	return ret;
 }
@@ -331,7 +345,7 @@ int cmd_debug(int argc, char **argv)
 			pr_err("memory-error drills go alone: drop --dump, --nmi and --sysrq");
 			return LKVM_EXIT_USAGE;
 		}
-		return debug_actions(&a, usage);
+		return debug_actions(&a);
 	}
 	if (a.all && (a.poison || a.lkvm)) {
 		pr_err("memory-error drills are for one VM: give --name NAME, not --all");
@@ -340,8 +354,7 @@ int cmd_debug(int argc, char **argv)
 	if (a.name && a.lkvm && !a.poison)
 		return ctl_request(a.name, "poison-self");
 	if (!a.name || !a.poison) {
-		pr_err("give -n NAME and --dump, --nmi VCPU, --sysrq KEY or --poison GPA; usage: %s",
-		       usage);
+		pr_err("give -n NAME and --dump, --nmi VCPU, --sysrq KEY or --poison GPA; see 'lkvm debug --help'");
 		return LKVM_EXIT_USAGE;
 	}
 	if (parse_u64(a.poison, &gpa)) {

@@ -88,7 +88,7 @@ int cmd_run(int argc, char **argv)
 
 	ctl_fd = ctl_listen(o.name, sock, sizeof(sock));
 	if (ctl_fd < 0)
-		return o.name_given ? LKVM_EXIT_USAGE : LKVM_EXIT_ERROR;
+		return -ctl_fd;
 
 	/* Before anything can fault: the one SIGBUS handler, our queue. */
 	if (ras_signals_init() || ras_thread_attach(&main_ring)) {

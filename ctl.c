@@ -42,11 +42,11 @@ int ctl_dir(char *buf, size_t n, int create)
 	if (stat(buf, &st) < 0)
 		return -errno;
 	if (!S_ISDIR(st.st_mode))
-		return -ENOTDIR;
+		return CTL_DIR_NOTDIR;
 	if (st.st_uid != getuid())
-		return -EPERM;
+		return CTL_DIR_FOREIGN;
 	if (st.st_mode & 022)
-		return -EACCES;
+		return CTL_DIR_WRITABLE;
 	return 0;
 }
 
@@ -56,13 +56,13 @@ void ctl_dir_error(int err)
 	struct stat st;
 
 	ctl_dir(dir, sizeof(dir), 0);
-	if (err == -EPERM && stat(dir, &st) == 0)
+	if (err == CTL_DIR_FOREIGN && stat(dir, &st) == 0)
 		pr_err("cannot use the control directory %s: it belongs to uid %u, not to you (uid %u); set LKVM_DIR to a directory of yours",
 		       dir, (unsigned int)st.st_uid, (unsigned int)getuid());
-	else if (err == -EACCES && stat(dir, &st) == 0)
+	else if (err == CTL_DIR_WRITABLE && stat(dir, &st) == 0)
 		pr_err("cannot use the control directory %s: others can write to it (mode %04o); chmod go-w %s",
 		       dir, (unsigned int)(st.st_mode & 07777), dir);
-	else if (err == -ENOTDIR)
+	else if (err == CTL_DIR_NOTDIR)
 		pr_err("cannot use the control directory %s: it is not a directory", dir);
 	else
 		pr_err("cannot use the control directory %s: %s", dir, strerror(-err));
@@ -129,13 +129,13 @@ int ctl_listen(const char *name, char *path, size_t n)
 
 	if (err) {
 		ctl_dir_error(err);
-		return -1;
+		return -LKVM_EXIT_ERROR;
 	}
 	fd = ctl_connect(name);
 	if (fd >= 0) {
 		close(fd);
 		pr_err("a VM named '%s' is already running; choose another --name", name);
-		return -1;
+		return -LKVM_EXIT_USAGE;
 	}
 	unlink(sa.sun_path);	/* stale socket of a VM that is gone */
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -146,7 +146,7 @@ int ctl_listen(const char *name, char *path, size_t n)
 		pr_err("cannot create control socket %s: %s", sa.sun_path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return -LKVM_EXIT_ERROR;
 	}
 	snprintf(path, n, "%s", sa.sun_path);
 	return fd;
@@ -304,24 +304,12 @@ void ctl_serve_one(struct vm *vm, int listen_fd)
 	struct timeval tv = { .tv_sec = 1 };
 	char req[256];
 	size_t len = 0;
-	int fd;
-
 	uid_t uid = 0;
-	int err;
+	int fd, err;
 
 	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (fd < 0)
 		return;
-	/* The socket is 0600 in a directory only we can write: belt and braces. */
-	err = ctl_peer_uid(fd, &uid);
-	if (err) {
-		pr_warn("warning: refused a control connection from uid %u: %s", (unsigned int)uid,
-			err == -EPERM ? "only the VM's owner or root may control it" : strerror(-err));
-		ctl_reply(fd, "error: permission denied: VM '%s' belongs to uid %u\n",
-			  vm->opts->name, (unsigned int)getuid());
-		close(fd);
-		return;
-	}
 	/* A client that never sends a line must not hold the VM's main loop. */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	while (len < sizeof(req) - 1) {
@@ -334,11 +322,33 @@ void ctl_serve_one(struct vm *vm, int listen_fd)
 			break;
 	}
 	req[len] = '\0';
-	if (memchr(req, '\n', len))
+	/*
+	 * Who is asking: the socket is 0600 in a directory others cannot
+	 * write, and still every request is checked (a socket opened up by
+	 * mistake, a directory shared with kvmtool).
+	 */
+	err = ctl_peer_uid(fd, &uid);
+	if (err) {
+		pr_warn("warning: refused a control connection from uid %u: %s", (unsigned int)uid,
+			err == -EPERM ? "only the VM's owner or root may control it" : strerror(-err));
+		ctl_reply(fd, "error: permission denied: VM '%s' belongs to uid %u\n",
+			  vm->opts->name, (unsigned int)getuid());
+	} else if (memchr(req, '\n', len)) {
 		ctl_handle(vm, fd, req);
-	else
+	} else if (len) {
 		ctl_reply(fd, "error: incomplete request\n");
+	}
 	close(fd);
+}
+
+bool ctl_running(const char *name)
+{
+	int fd = ctl_connect(name);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
 }
 
 int ctl_query(const char *name, const char *req, char *buf, size_t n)
@@ -366,7 +376,7 @@ static void ctl_connect_error(const char *name, int err)
 		pr_err("no running VM named '%s'; see 'lkvm list'", name);
 	else if (err == -EXDEV)
 		pr_err("VM '%s': its control socket belongs to another user; not talking to it", name);
-	else if (err == -EPERM || err == -EACCES || err == -ENOTDIR)
+	else if (err <= CTL_DIR_NOTDIR && err >= CTL_DIR_WRITABLE)
 		ctl_dir_error(err);
 	else
 		pr_err("cannot reach VM '%s': %s", name, strerror(-err));

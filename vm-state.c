@@ -116,8 +116,12 @@ bool vcpu_pause_point(struct vcpu *v)
 		vm->nr_paused++;
 		pthread_cond_broadcast(&vm->cond);
 		/* `lkvm debug` reaches paused vCPUs too: they leave to serve it. */
-		while (vm->pause_req && !vm->stopping && !(asked = v->dbg.req != 0))
+		while (vm->pause_req && !vm->stopping) {
+			asked = v->dbg.req != 0;
+			if (asked)
+				break;
 			pthread_cond_wait(&vm->cond, &vm->lock);
+		}
 		vm->nr_paused--;
 	}
 	pthread_mutex_unlock(&vm->lock);
