@@ -1,6 +1,9 @@
 # lkvm: a small VMM that survives host memory errors.
-#   make [ARCH=x86] [CROSS_COMPILE=...] [STATIC=1]   build ./lkvm
-#   make check      unit tests (plain and ASan/UBSan) + payload guests on /dev/kvm
+#   make [ARCH=x86|arm64] [CROSS_COMPILE=...] [STATIC=1]
+#                   build lkvm: ./lkvm for this machine's architecture,
+#                   build/ARCH/lkvm for another (objects in build/ARCH/)
+#   make check      unit tests (plain and ASan/UBSan, and every other
+#                   architecture's under qemu-user) + payload guests on /dev/kvm
 #   make bench      start-up, memory overhead, exit round trips vs QEMU
 #   make e2e        real Linux guests, real memory errors (nested bed, tests/e2e/)
 #   make bench-boot lkvm vs QEMU booting the same Linux (nested bed, bench/boot.sh)
@@ -9,12 +12,28 @@
 HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' \
 	-e 's/aarch64/arm64/' -e 's/ppc64.*/powerpc/')
 ARCH ?= $(HOST_ARCH)
+# Cross compilers by Debian's names, unless CROSS_COMPILE says otherwise.
+CROSS_arm64 := aarch64-linux-gnu-
+CROSS_powerpc := powerpc64le-linux-gnu-
+ifeq ($(ARCH),$(HOST_ARCH))
 CROSS_COMPILE ?=
+else
+CROSS_COMPILE ?= $(CROSS_$(ARCH))
+endif
 CC := $(CROSS_COMPILE)gcc
 LD := $(CROSS_COMPILE)ld
 PREFIX ?= /usr/local
 DESTDIR ?=
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+B := build/$(ARCH)
+# A cross build is linked statically and its unit tests run under qemu-user.
+CROSS := $(if $(CROSS_COMPILE),1)
+QEMU_USER_arm64 := qemu-aarch64-static
+QEMU_USER_powerpc := qemu-ppc64le-static
+RUN_TARGET := $(if $(CROSS),$(QEMU_USER_$(ARCH)))
+ifeq ($(CROSS),1)
+STATIC := 1
+endif
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes \
 	-Wsign-compare -Wundef -Wwrite-strings -Wshadow -Wold-style-definition \
@@ -25,6 +44,17 @@ CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude -pthread \
 LDLIBS += -pthread
 ifeq ($(STATIC),1)
 LDFLAGS += -static
+endif
+# Libraries of the target architecture (libfdt, Check) for a cross build:
+# Debian's packages for ARCH unpacked into .cache/sysroot/ARCH by
+# scripts/cross-sysroot.sh (downloaded, never installed).
+ifeq ($(CROSS),1)
+SYSROOT := .cache/sysroot/$(ARCH)
+SYSROOT_STAMP := $(SYSROOT)/.unpacked
+CFLAGS += -isystem $(SYSROOT)/usr/include
+LDFLAGS += $(addprefix -L,$(wildcard $(SYSROOT)/usr/lib/*-linux-gnu))
+$(SYSROOT_STAMP): scripts/cross-sysroot.sh
+	./scripts/cross-sysroot.sh $(ARCH) $(SYSROOT)
 endif
 
 # Core: every top-level .c file. Architecture: the $(ARCH_DIR)/ directory,
@@ -37,31 +67,39 @@ endif
 .DEFAULT_GOAL := all
 include $(ARCH_DIR)/build.mk
 CFLAGS += $(ARCH_CPPFLAGS)
+LDLIBS += $(ARCH_LDLIBS)
 
-OBJS := $(CORE_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o)
+OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
 ifneq ($(V),1)
 Q = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-all: lkvm
+all: $(LKVM)
 
-lkvm: $(OBJS)
+$(LKVM): $(OBJS)
 	$(call Q,LINK,$@)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
-%.o: %.c
+$(B)/%.o: %.c | $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
 	$(call Q,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
 
 # main.c prints the version: rebuild it when `git describe` changes.
 .version: FORCE
 	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' >$@
-main.o: .version
+$(B)/main.o: .version
 FORCE:
 
 # ---- tests ----
+ifeq ($(CROSS),1)
+CHECK_CFLAGS :=
+CHECK_LIBS := -lcheck -lsubunit -lm -lrt
+else
 CHECK_CFLAGS := $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt)
+endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c io-bus.c elf.c guard.c \
@@ -71,23 +109,32 @@ UNIT_HDRS := $(wildcard include/lkvm/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/un
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-tests/unit-tests: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
-tests/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
-	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRCS) $(CHECK_LIBS) -pthread
+$(B)/unit-tests: $(UNIT_SRCS) $(UNIT_HDRS) | $(SYSROOT_STAMP)
+	@mkdir -p $(B)
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(CHECK_LIBS) -pthread
+$(B)/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
+	@mkdir -p $(B)
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(CHECK_LIBS) -pthread
+
+# The sanitizers do not run under qemu-user: a cross build's unit tests run
+# plain (the same code runs under ASan/UBSan in the native build).
+check-unit: $(B)/unit-tests $(if $(CROSS),,$(B)/unit-tests-san)
+	CK_FORK=yes $(if $(CROSS),LKVM_UNIT_EMULATED=1) $(RUN_TARGET) ./$(B)/unit-tests
+	$(if $(CROSS),,CK_FORK=yes ./$(B)/unit-tests-san)
+
+# Every other architecture's unit tests, cross-built, under qemu-user.
+OTHER_ARCHES := $(filter-out $(ARCH),$(patsubst %/build.mk,%,$(subst arm/,arm64/,$(wildcard */build.mk))))
+check-cross:
+	$(foreach a,$(OTHER_ARCHES),$(MAKE) --no-print-directory ARCH=$(a) check-unit &&) true
 
 guests: $(TEST_GUESTS)
 
-check-unit: tests/unit-tests tests/unit-tests-san
-	CK_FORK=yes ./tests/unit-tests
-	CK_FORK=yes ./tests/unit-tests-san
-
 # On /dev/kvm here; without a usable one (or with LKVM_TEST_KVM=l1) run.sh runs
 # the same suite in the nested bed's L1 with lkvm.static (tests/e2e/e2e.mk).
-check-kvm: lkvm $(TEST_GUESTS)
+check-kvm: $(LKVM) $(TEST_GUESTS)
 	./tests/integration/run.sh
 
-check: check-unit check-kvm
+check: check-unit check-cross check-kvm
 
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
@@ -95,17 +142,17 @@ lint:
 		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(ARCH_HW) $(ARCH_SRCS)
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
-bench: lkvm tests/guests/x86/pio.elf
+bench: $(LKVM) tests/guests/x86/pio.elf
 	./bench/run.sh
 
-install: lkvm
+install: $(LKVM)
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 lkvm $(DESTDIR)$(PREFIX)/bin/lkvm
+	install -m 0755 $(LKVM) $(DESTDIR)$(PREFIX)/bin/lkvm
 
 clean:
-	rm -f lkvm .version $(OBJS) $(OBJS:.o=.d) $(ARCH_CLEAN) tests/unit-tests tests/unit-tests-san
+	rm -rf lkvm .version build $(ARCH_CLEAN)
 
-.PHONY: FORCE all check check-unit check-kvm guests lint bench install clean
+.PHONY: FORCE all check check-unit check-cross check-kvm guests lint bench install clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d)

@@ -39,28 +39,42 @@ static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
 static volatile int ras_wake_fd = -1;
 
-/* lkvm consumed poisoned memory itself: report without libc stdio, exit. */
+/* Append s to the line being built in buf (async-signal-safe strlcat). */
+static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
+{
+	while (*s && pos + 1 < n)
+		buf[pos++] = *s++;
+	buf[pos] = '\0';
+	return pos;
+}
+
+/*
+ * lkvm consumed poisoned memory itself: report without libc stdio, exit.
+ * One write, so another thread's report cannot land inside the line.
+ */
 static void ras_fatal_self(const struct ras_record *rec)
 {
 	struct vm *vm = ras_vm;
-	char hex[24];
+	char hex[24], line[320];
+	size_t pos = 0;
 	uint64_t gpa;
 
 	sig_fmt_hex(hex, rec->hva);
-	sig_write_str(2, "lkvm: fatal: lkvm itself read poisoned memory at host address ");
-	sig_write_str(2, hex);
+	pos = sig_append(line, pos, sizeof(line), "lkvm: fatal: lkvm itself read poisoned memory at host address ");
+	pos = sig_append(line, pos, sizeof(line), hex);
 	if (vm && mem_hva_to_gpa(&vm->mem, rec->hva, &gpa)) {
 		char gpa_hex[24];
 
 		/* Guest RAM, but outside any guarded access: an lkvm bug. */
 		sig_fmt_hex(gpa_hex, gpa);
-		sig_write_str(2, " (guest RAM at guest physical ");
-		sig_write_str(2, gpa_hex);
-		sig_write_str(2, ", touched outside a guarded access)");
+		pos = sig_append(line, pos, sizeof(line), " (guest RAM at guest physical ");
+		pos = sig_append(line, pos, sizeof(line), gpa_hex);
+		pos = sig_append(line, pos, sizeof(line), ", touched outside a guarded access)");
 	} else {
-		sig_write_str(2, " (not guest RAM)");
+		pos = sig_append(line, pos, sizeof(line), " (not guest RAM)");
 	}
-	sig_write_str(2, "; cannot continue, exiting with status 6\n");
+	sig_append(line, pos, sizeof(line), "; cannot continue, exiting with status 6\n");
+	sig_write_str(2, line);
 	if (ras_log_fd >= 0) {
 		sig_write_str(ras_log_fd, "{\"kind\":\"AR\",\"hva\":\"");
 		sig_write_str(ras_log_fd, hex);

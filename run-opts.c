@@ -23,6 +23,7 @@ enum {
 	OPT_HUGETLBFS,
 	OPT_LOGLEVEL,
 	OPT_NODEFAULTS,
+	OPT_ARCH_BASE = 512,	/* + enum arch_run_opt */
 };
 
 static const struct option run_longopts[] = {
@@ -45,6 +46,12 @@ static const struct option run_longopts[] = {
 	/* kvmtool's finer debug switches: lkvm's --debug traces all of it. */
 	{ "debug-ioport",	no_argument,	   NULL, OPT_DEBUG },
 	{ "debug-mmio",		no_argument,	   NULL, OPT_DEBUG },
+	{ "irqchip",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_IRQCHIP },
+	{ "pmu",		no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_PMU },
+	{ "dump-dtb",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB },
+	{ "ras-serror-esr",	required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_SERROR_ESR },
+	{ "ras-arm-notify",	required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_RAS_NOTIFY },
+	{ "ras-arm-force",	no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_RAS_FORCE },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -116,12 +123,15 @@ void run_opts_usage(FILE *f)
 "      --reboot           when the guest resets, boot it again (fresh RAM:\n"
 "                         poisoned pages are gone) instead of exiting 0\n"
 "  -h, --help             this help\n"
+"%s"
 "\n"
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
-"8 guest crashed (%s); (code << 1) | 1 when the guest writes code to\n"
-"%s.\n", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console, ai->crash,
-		ai->guest_exit);
+"8 guest crashed (%s)", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console,
+		arch_run_usage(), ai->crash);
+	if (ai->guest_exit)
+		fprintf(f, ";\n(code << 1) | 1 when the guest writes code to %s", ai->guest_exit);
+	fprintf(f, ".\n");
 }
 
 int ras_policy_parse(const char *s, enum ras_policy *p)
@@ -288,6 +298,15 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			break;
 		case OPT_REBOOT:
 			o->reboot = true;
+			break;
+		case OPT_ARCH_BASE + ARCH_OPT_IRQCHIP:
+		case OPT_ARCH_BASE + ARCH_OPT_PMU:
+		case OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB:
+		case OPT_ARCH_BASE + ARCH_OPT_SERROR_ESR:
+		case OPT_ARCH_BASE + ARCH_OPT_RAS_NOTIFY:
+		case OPT_ARCH_BASE + ARCH_OPT_RAS_FORCE:
+			if (arch_run_opt(o, (enum arch_run_opt)(c - OPT_ARCH_BASE), optarg, err, errlen))
+				return -1;
 			break;
 		case 'h':
 			o->help = true;

@@ -30,5 +30,6 @@ ARCH_LINT_EXTRA = cppcheck --quiet --error-exitcode=1 --platform=unix32 \
 %.elf: %.o32 $(GUEST_RT) x86/guest/guest.ld
 	$(call Q,LD32,$@)$(LD) -m elf_i386 -n --no-warn-rwx-segments -z noexecstack -T x86/guest/guest.ld -o $@ $(GUEST_RT) $<
 
-x86/builtin-guest.o: x86/builtin-guest.S x86/guest/default.elf
+$(B)/x86/builtin-guest.o: x86/builtin-guest.S x86/guest/default.elf
+	@mkdir -p $(dir $@)
 	$(call Q,AS,$@)$(CC) -c -DBUILTIN_GUEST='"x86/guest/default.elf"' -o $@ $<

@@ -38,11 +38,30 @@ struct arch_info {
 	const char *kernels;		/* formats -k takes, one phrase */
 	const char *initrd;		/* what -i is for these kernels */
 	const char *console;		/* --console serial: which device, where */
-	const char *guest_exit;		/* how a guest reports an exit code */
+	const char *guest_exit;		/* how a guest reports an exit code (NULL: it cannot) */
 	const char *crash;		/* what status 8 means here */
 };
 
 const struct arch_info *arch_info(void);
+
+/*
+ * `lkvm run` options that only some machines have (run-opts.c passes them
+ * here): store arg in o and return 0, or return -1 with one line for the
+ * user in err (an arch without the option says so).
+ */
+enum arch_run_opt {
+	ARCH_OPT_IRQCHIP,	/* --irqchip=gicv2|gicv3|gicv3-its */
+	ARCH_OPT_PMU,		/* --pmu (arg NULL) */
+	ARCH_OPT_DUMP_DTB,	/* --dump-dtb FILE */
+	ARCH_OPT_SERROR_ESR,	/* --ras-serror-esr=ISS */
+	ARCH_OPT_RAS_NOTIFY,	/* --ras-arm-notify=serror|sea */
+	ARCH_OPT_RAS_FORCE,	/* --ras-arm-force (arg NULL) */
+};
+struct run_opts;
+int arch_run_opt(struct run_opts *o, enum arch_run_opt opt, const char *arg, char *err,
+		 size_t errlen);
+/* This machine's lines for `lkvm run --help` (may be ""). */
+const char *arch_run_usage(void);
 unsigned long arch_vm_type(struct vm *vm);
 /* Split ram bytes into guest-physical regions; returns how many. */
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max);

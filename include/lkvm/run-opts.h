@@ -34,6 +34,14 @@ struct run_opts {
 	const char *hugetlbfs;		/* guest RAM from this hugetlbfs mount */
 	bool nodefaults;		/* pass the kernel command line unchanged */
 	int loglevel;			/* enum lkvm_loglevel; -1: not given */
+	/* Architecture options: validated by arch_run_opt() (arch.h). */
+	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
+	bool pmu;			/* arm64: a PMUv3 for the guest */
+	const char *dump_dtb;		/* arm64: write the device tree here */
+	bool serror_esr_set;		/* arm64: --ras-serror-esr given */
+	uint32_t serror_esr;		/* arm64: its ISS */
+	bool ras_sea;			/* arm64: --ras-arm-notify=sea */
+	bool ras_force;			/* arm64: SErrors even without the RAS extension */
 };
 
 /*

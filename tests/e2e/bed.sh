@@ -2,10 +2,18 @@
 # bench/boot.sh (make bench-boot). Source it from bash after setting:
 #   ROOT   the repository          C   the cache directory (.cache/e2e)
 #   JOBS   words passed to L1's job script (its arguments), for die()
+# and optionally E2E_ARCH (x86 or arm64, default x86): the architecture of
+# L1 and L2. For arm64, C becomes $C/arm64.
 # It provides:
-#   bed_packages            install qemu-system-x86, cpio, kmod, busybox-static
+#   bed_packages            install QEMU, cpio and the rest (apt-get); on
+#                           arm64 also download busybox-static:arm64 into
+#                           the cache (never installed: it would replace
+#                           the host's busybox)
 #   bed_kernel              the current Debian kernel in the cache: sets KPKG,
-#                           KVER, BZIMAGE, VMLINUX (extracted ELF), MODDIR
+#                           KVER, MODDIR, L1_KERNEL (what QEMU boots),
+#                           L2_KERNEL and L2_KNAME (L2's kernel and its name
+#                           in L1's /l2/); x86 also BZIMAGE and VMLINUX
+#                           (extracted ELF)
 #   mkcpio DIR OUT          an uncompressed newc cpio of DIR
 #   bed_l1_root DIR JOB     L1's root: busybox, /init, KVM modules, /job.sh
 #   bed_l1_copy DIR FILE... host programs into L1's root at the same paths,
@@ -22,28 +30,83 @@
 E2E=$ROOT/tests/e2e
 TIMEOUT=${E2E_TIMEOUT:-1200}
 IDLE=${E2E_IDLE:-240}
-BUSYBOX=/bin/busybox	# from busybox-static: no shared libraries in the guests
 T_START=$(date +%s.%N)
+E2E_ARCH=${E2E_ARCH:-x86}
+# Per architecture: host packages, Debian's kernel meta package and package
+# architecture, QEMU for L1, L1's console, what a missing /dev/kvm means.
+case "$E2E_ARCH" in
+x86)
+	BED_PKGS="qemu-system-x86 cpio kmod busybox-static xz-utils"
+	BED_KMETA=linux-image-amd64
+	BED_DEB_ARCH=
+	BUSYBOX=/bin/busybox	# from busybox-static: no shared libraries in the guests
+	QEMU_L1=(qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom -cpu max -vga none)
+	L1_CONSOLE=ttyS0
+	NOKVM_WHY="kvm_amd did not load"
+	;;
+arm64)
+	C=$C/arm64
+	BED_PKGS="qemu-system-arm cpio"
+	BED_KMETA=linux-image-arm64:arm64
+	BED_DEB_ARCH=:arm64
+	BUSYBOX=$C/busybox-static/bin/busybox
+	# pauth-impdef=on halves L1's boot time; gic-version=3 lets L1's KVM
+	# create a vGICv3 for L2.
+	QEMU_L1=(qemu-system-aarch64 -M virt,virtualization=on,gic-version=3 -cpu max,pauth-impdef=on)
+	L1_CONSOLE=ttyAMA0
+	NOKVM_WHY="L1's built-in KVM did not initialise"
+	;;
+*)
+	echo "E2E_ARCH=$E2E_ARCH: want x86 or arm64" >&2
+	exit 1
+	;;
+esac
 
 log() { echo "${LOG_TAG:-e2e}: $*" >&2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
 
 bed_packages() {
 	local p missing= SUDO=
-	for p in qemu-system-x86 cpio kmod busybox-static xz-utils "$@"; do
+	[ "$(id -u)" = 0 ] || SUDO=sudo
+	[ "$E2E_ARCH" = arm64 ] && bed_foreign_arch arm64
+	for p in $BED_PKGS "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 	done
-	[ -n "$missing" ] || return 0
-	[ "$(id -u)" = 0 ] || SUDO=sudo
-	log "installing$missing"
-	$SUDO apt-get install -y -qq $missing >"$C/apt.log" 2>&1 ||
-		{ $SUDO apt-get update -qq >>"$C/apt.log" 2>&1 && $SUDO apt-get install -y -qq $missing >>"$C/apt.log" 2>&1; } ||
-		die "cannot install$missing (see $C/apt.log)"
+	if [ -n "$missing" ]; then
+		log "installing$missing"
+		$SUDO apt-get install -y -qq $missing >"$C/apt.log" 2>&1 ||
+			{ $SUDO apt-get update -qq >>"$C/apt.log" 2>&1 && $SUDO apt-get install -y -qq $missing >>"$C/apt.log" 2>&1; } ||
+			die "cannot install$missing (see $C/apt.log)"
+	fi
+	[ "$E2E_ARCH" = x86 ] || bed_deb "busybox-static$BED_DEB_ARCH" "$C/busybox-static"
+}
+
+# Let apt see another architecture's packages (for apt-get download only).
+bed_foreign_arch() {	# debian-arch
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	log "dpkg --add-architecture $1"
+	$SUDO dpkg --add-architecture "$1" && $SUDO apt-get update -qq >"$C/apt.log" 2>&1 ||
+		log "cannot add the $1 architecture to apt (see $C/apt.log); offline, the cache may do"
+}
+
+# A package downloaded (not installed) and unpacked into DIR, once; offline,
+# a DIR from an earlier run is kept.
+bed_deb() {	# package dir
+	[ -f "$2/.unpacked" ] && return 0
+	mkdir -p "$C/dl"
+	if ! ls "$C/dl/${1%:*}"_*.deb >/dev/null 2>&1; then
+		log "downloading $1"
+		(cd "$C/dl" && apt-get download "$1" >"$C/download.log" 2>&1) ||
+			die "apt-get download $1 failed (see $C/download.log)"
+	fi
+	rm -rf "$2"
+	dpkg -x "$(ls "$C/dl/${1%:*}"_*.deb | tail -n 1)" "$2"
+	touch "$2/.unpacked"
 }
 
 bed_kpkg() {
-	apt-cache depends linux-image-amd64 2>/dev/null |
-		sed -n 's/.*Depends: \(linux-image-[0-9][^ ]*\).*/\1/p' | sed -n 1p
+	apt-cache depends "$BED_KMETA" 2>/dev/null |
+		sed -n 's/.*Depends: \(linux-image-[0-9][^ :]*\).*/\1/p' | sed -n 1p
 }
 
 bed_kernel() {
@@ -56,22 +119,24 @@ bed_kernel() {
 	if [ -z "$KPKG" ]; then
 		# Offline: the newest kernel already in the cache.
 		KPKG=$(ls -d "$C"/linux-image-*/ 2>/dev/null | sort -V | tail -n 1 | xargs -r basename) || true
-		[ -n "$KPKG" ] || die "cannot find the current Debian kernel (apt-cache depends linux-image-amd64)"
+		[ -n "$KPKG" ] || die "cannot find the current Debian kernel (apt-cache depends $BED_KMETA)"
 	fi
 	KVER=${KPKG#linux-image-}
 	local kdir=$C/$KPKG
-	if [ ! -f "$kdir/.unpacked" ]; then
-		if ! ls "$C/dl/${KPKG}"_*.deb >/dev/null 2>&1; then
-			log "downloading $KPKG"
-			(cd "$C/dl" && apt-get download "$KPKG" >"$C/download.log" 2>&1) ||
-				die "apt-get download $KPKG failed (see $C/download.log)"
-		fi
-		rm -rf "$kdir"
-		dpkg -x "$(ls "$C/dl/${KPKG}"_*.deb | tail -n 1)" "$kdir"
-		touch "$kdir/.unpacked"
+	bed_deb "$KPKG$BED_DEB_ARCH" "$kdir"
+	MODDIR=$kdir/lib/modules/$KVER/kernel
+	if [ "$E2E_ARCH" = arm64 ]; then
+		# Debian's arm64 vmlinuz is the uncompressed Image: QEMU boots it,
+		# so does lkvm (CONFIG_KVM=y: no modules to load).
+		L1_KERNEL=$kdir/boot/vmlinuz-$KVER
+		L2_KERNEL=$L1_KERNEL
+		L2_KNAME=Image
+		[ -f "$L1_KERNEL" ] || die "$L1_KERNEL missing"
+		return 0
 	fi
 	BZIMAGE=$kdir/boot/vmlinuz-$KVER
-	MODDIR=$kdir/lib/modules/$KVER/kernel
+	L2_KERNEL=$BZIMAGE
+	L2_KNAME=bzImage
 	[ -f "$BZIMAGE" ] || die "$BZIMAGE missing"
 	# The uncompressed ELF vmlinux (PVH entry): L1 boots it, L2 can.
 	VMLINUX=$C/vmlinux-$KVER
@@ -80,6 +145,7 @@ bed_kernel() {
 		"$E2E/extract-vmlinux.sh" "$BZIMAGE" "$VMLINUX.tmp" || die "cannot extract vmlinux from $BZIMAGE"
 		mv "$VMLINUX.tmp" "$VMLINUX"
 	fi
+	L1_KERNEL=$VMLINUX
 }
 
 # Initramfs images are uncompressed cpio: nothing to inflate at TCG speed.
@@ -96,6 +162,7 @@ bed_l1_root() {	# dir job-script
 	cp "$E2E/l1-init" "$1/init"
 	cp "$2" "$1/job.sh"
 	chmod 755 "$1/init"
+	[ "$E2E_ARCH" = x86 ] || return 0	# arm64: KVM is built in
 	for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do
 		src=$MODDIR/$m
 		[ -f "$src" ] || die "module $m missing from $KPKG"
@@ -145,9 +212,9 @@ bed_boot_l1() {	# cpio append console
 	local console=$3
 	rm -f "$C/qemu-monitor.sock" "$C/l1-frozen"
 	set +e
-	timeout -k 10 "$TIMEOUT" qemu-system-x86_64 -accel "tcg${E2E_TCG_THREAD:+,thread=$E2E_TCG_THREAD}" -bios /usr/share/qemu/qboot.rom \
-		-cpu max -smp "${E2E_L1_CPUS:-2}" -m 2G -nographic -no-reboot -net none -vga none \
-		-kernel "$VMLINUX" -initrd "$1" -append "$2" \
+	timeout -k 10 "$TIMEOUT" "${QEMU_L1[0]}" -accel "tcg${E2E_TCG_THREAD:+,thread=$E2E_TCG_THREAD}" "${QEMU_L1[@]:1}" \
+		-smp "${E2E_L1_CPUS:-2}" -m 2G -nographic -no-reboot -net none \
+		-kernel "$L1_KERNEL" -initrd "$1" -append "$2" \
 		-monitor "unix:$C/qemu-monitor.sock,server,nowait" -pidfile "$C/qemu.pid" </dev/null 2>&1 |
 		tee "$console" | {
 		# Every job prints within its own time limits (at most a few

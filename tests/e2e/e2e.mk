@@ -2,8 +2,11 @@
 # (tests/e2e/README.md):
 #   make e2e [E2E_SCENARIOS=boot,recovery,...] [E2E_TIMEOUT=s] [E2E_CPUS=n]
 #   make e2e-clean      build products only; the downloaded kernel stays
-# Downloads (Debian packages only) and build products live in .cache/e2e/.
-E2E_CACHE := .cache/e2e
+# Downloads (Debian packages only) and build products live in .cache/e2e/,
+# for ARCH=arm64 in .cache/e2e/arm64/ (the scripts take E2E_ARCH; $(CC) is
+# then the cross compiler, so the rules below build arm64 binaries).
+export E2E_ARCH := $(ARCH)
+E2E_CACHE := .cache/e2e$(if $(filter-out x86,$(ARCH)),/$(ARCH))
 
 # lkvm for L1: the objects of ./lkvm, linked statically (L1 has no libc).
 $(E2E_CACHE)/lkvm.static: $(OBJS)
@@ -21,11 +24,11 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-e2e: lkvm $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
 	./tests/e2e/run.sh
 
 # lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
-bench-boot: lkvm $(E2E_CACHE)/lkvm.static
+bench-boot: $(LKVM) $(E2E_CACHE)/lkvm.static
 	./bench/boot.sh
 
 e2e-clean:

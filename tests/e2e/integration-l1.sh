@@ -46,6 +46,7 @@ die() {
 }
 
 mkdir -p "$C"
+[ "$E2E_ARCH" = x86 ] || die "E2E_ARCH=$E2E_ARCH: the payload suite in L1 is x86 only (tests/guests/x86)"
 [ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make check-kvm'"
 [ -z "$(find . -maxdepth 2 -name '*.o' -newer "$C/lkvm.static" -print -quit)" ] ||
 	die "$C/lkvm.static is older than lkvm's objects: run 'make check-kvm'"
@@ -97,7 +98,7 @@ bed_line() {
 		;;
 	esac
 }
-bed_boot_l1 "$C/integration-l1-initrd.cpio" "console=ttyS0 panic=-1 quiet" "$CONSOLE"
+bed_boot_l1 "$C/integration-l1-initrd.cpio" "console=$L1_CONSOLE panic=-1 quiet" "$CONSOLE"
 
 # The verdict comes from the console log (bed_line runs in a subshell).
 lines=$(tr -d '\r' <"$CONSOLE" | sed -n 's/^IT [0-9.]*: //p')
@@ -115,7 +116,7 @@ if [ -n "$closing" ] && [ -n "$status" ]; then
 	exit 0
 fi
 if grep -aq E2E-L1-NOKVM "$CONSOLE"; then
-	why="L1 has no /dev/kvm (kvm_amd did not load)"
+	why="L1 has no /dev/kvm ($NOKVM_WHY)"
 elif [ -f "$C/l1-frozen" ]; then
 	why="L1 froze (no console output for $IDLE s)"
 elif [ -f "$C/integration-l1-stuck" ]; then

@@ -2,19 +2,25 @@
 # Nested end-to-end tests: real Linux guests and real memory errors.
 #
 # QEMU (TCG, no KVM needed on the host) boots a stock Debian kernel as L1;
-# L1 loads KVM (kvm_amd, nested) and runs lkvm, which boots the same kernel
-# as L2. Memory errors are real: lkvm debug --poison uses MADV_HWPOISON in L1.
-# Called by `make e2e` after it built .cache/e2e/lkvm.static and memtest.
+# L1 has KVM (x86: kvm_amd, nested; arm64: built in, VHE) and runs lkvm,
+# which boots the same kernel as L2. Memory errors are real: lkvm debug
+# --poison uses MADV_HWPOISON in L1. Called by `make e2e` after it built
+# lkvm.static and memtest for the architecture.
 #
 # Environment:
-#   E2E_SCENARIOS    "recovery,stop,..." (default: all)
+#   E2E_ARCH         x86 or arm64 (default x86); arm64's cache is .cache/e2e/arm64
+#   E2E_LKVM         the static lkvm for L1 (default: lkvm.static in the cache)
+#   E2E_MEMTEST      memtest for L2 (default: memtest in the cache)
+#   E2E_SCENARIOS    "recovery,stop,..." (default: all); "probe" checks L1
+#                    only (/dev/kvm, lkvm --version) and needs neither binary
 #   E2E_TIMEOUT      seconds for the whole QEMU run (default 1200)
 #   E2E_IDLE         seconds without L1 console output before L1 counts as frozen (240)
 #   E2E_CPUS         vCPUs of L2 in the memory-error drills (default 1)
 #   E2E_SMP_CPUS     vCPUs of L2 in the boot scenario (default 2)
 #   E2E_BOOT_TIMEOUT seconds to wait for each L2 boot (default 180)
 #   E2E_DEBUG=1      L1 not quiet, L2's console live in L1's, L2's kernel log in boot
-#   E2E_L2_PARAMS    L2's command line, '+' for spaces (default console=ttyS0+quiet)
+#   E2E_L2_PARAMS    L2's command line, '+' for spaces (default console=ttyS0+quiet;
+#                    arm64 adds earlycon=uart,mmio,0x1000000)
 #   E2E_KVM_AMD      kvm_amd options in L1, '+' for spaces
 # While it runs, QEMU's monitor is at .cache/e2e/qemu-monitor.sock (for a hang:
 # "info registers" tells whether L1 or L2 code holds the CPU).
@@ -25,6 +31,8 @@ ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
 ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
+# arm64: recovery is the synchronous-abort one (sea); serror the default inject.
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 
@@ -41,8 +49,13 @@ die() {
 }
 
 mkdir -p "$C"
-[ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make e2e'"
-[ -x "$C/memtest" ] || die "$C/memtest missing: run 'make e2e'"
+LKVM_STATIC=${E2E_LKVM:-$C/lkvm.static}
+MEMTEST=${E2E_MEMTEST:-$C/memtest}
+# probe alone runs without them (a bed check before lkvm builds for the arch).
+if [ "$SCENARIOS" != probe ]; then
+	[ -x "$LKVM_STATIC" ] || die "$LKVM_STATIC missing: run 'make e2e'"
+	[ -x "$MEMTEST" ] || die "$MEMTEST missing: run 'make e2e'"
+fi
 bed_packages
 bed_kernel
 
@@ -51,17 +64,22 @@ rm -rf "$L2"
 mkdir -p "$L2/bin" "$L2/proc" "$L2/sys" "$L2/dev" "$L2/tmp"
 cp "$BUSYBOX" "$L2/bin/busybox"
 cp "$E2E/l2-init" "$L2/init"
-cp "$C/memtest" "$L2/memtest"
-chmod 755 "$L2/init" "$L2/memtest"
+chmod 755 "$L2/init"
+if [ -x "$MEMTEST" ]; then
+	cp "$MEMTEST" "$L2/memtest"
+	chmod 755 "$L2/memtest"
+fi
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
 bed_l1_root "$L1" "$E2E/scenarios.sh"
-cp "$C/lkvm.static" "$L1/lkvm"
-chmod 755 "$L1/lkvm"
-cp "$BZIMAGE" "$L1/l2/bzImage"
-# The uncompressed kernel for the opt-in boot-pvh scenario (PVH entry, no decompressor).
-case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
+if [ -x "$LKVM_STATIC" ]; then
+	cp "$LKVM_STATIC" "$L1/lkvm"
+	chmod 755 "$L1/lkvm"
+fi
+cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
+# The uncompressed kernel for the opt-in boot-pvh scenario (x86: PVH entry, no decompressor).
+case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) [ -z "${VMLINUX:-}" ] || cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
 cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
@@ -70,7 +88,7 @@ log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG,
 CONSOLE=$C/l1-console.log
 L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
-APPEND="console=ttyS0 panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
+APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
 for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
@@ -95,7 +113,7 @@ for s in $SCENARIOS; do
 	*)
 		fail=$((fail + 1))
 		if grep -aq E2E-L1-NOKVM "$CONSOLE"; then
-			why="L1 has no /dev/kvm (kvm_amd did not load)"
+			why="L1 has no /dev/kvm ($NOKVM_WHY)"
 		elif [ -f "$C/l1-frozen" ]; then
 			why="no result: L1 froze during '$(tr -d '\r' <"$CONSOLE" | sed -n 's/^E2E-L1: scenario \([^:]*\):.*/\1/p' | tail -n 1)' (no console output for $IDLE s)"
 		elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef LKVM_ARM_H
+#define LKVM_ARM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lkvm/vm.h"
+
+/*
+ * The arm64 machine, laid out as kvmtool lays it out so that guests and
+ * scripts made for kvmtool find things where they expect them:
+ *
+ *   0x01000000  16550 UART (8 bytes), SPI 0 (INTID 32)
+ *   0x01010000  MMIO devices that ask for room (virtio), up to the GIC
+ *   below 1 GiB GICv3 redistributors (128 KiB per vCPU) or GICv2 CPU interface
+ *   0x3fff0000  GIC distributor (64 KiB)
+ *   0x80000000  RAM: kernel at its text_offset, initrd and device tree at the top
+ */
+#define ARM_UART_BASE		0x01000000ULL
+#define ARM_UART_LEN		8
+#define ARM_MMIO_DEV_BASE	0x01010000ULL
+#define ARM_AXI_AREA		0x40000000ULL
+#define ARM_GIC_DIST_SIZE	0x10000ULL
+#define ARM_GIC_DIST_BASE	(ARM_AXI_AREA - ARM_GIC_DIST_SIZE)
+#define ARM_GIC_REDIST_SIZE	0x20000ULL	/* per vCPU: RD_base + SGI_base */
+#define ARM_GIC_CPUI_SIZE	0x20000ULL	/* GICv2 CPU interface window */
+#define ARM_GIC_CPUI_BASE	(ARM_GIC_DIST_BASE - ARM_GIC_CPUI_SIZE)
+#define ARM_RAM_BASE		0x80000000ULL
+#define ARM_MAX_RAM		(256ULL << 30)
+
+/* Interrupts: SPIs from INTID 32; the GIC gets 128 lines in all. */
+#define ARM_SPI_BASE		32
+#define ARM_UART_INTID		32
+#define ARM_NR_IRQS		128
+/* Architected timer PPIs (INTID - 16): secure phys, phys, virt, hyp; PMU. */
+#define ARM_TIMER_PPI_SEC	13
+#define ARM_TIMER_PPI_PHYS	14
+#define ARM_TIMER_PPI_VIRT	11
+#define ARM_TIMER_PPI_HYP	10
+#define ARM_PMU_PPI		7
+#define ARM_PPI_INTID(ppi)	((ppi) + 16)
+
+/* Where the device tree goes: the top 2 MiB of RAM (arm64 booting.rst: <= 2 MiB). */
+#define ARM_FDT_MAX_SIZE	0x200000ULL
+
+enum arm_irqchip {
+	ARM_IRQCHIP_AUTO,	/* GICv3, else GICv2 */
+	ARM_IRQCHIP_GICV2,
+	ARM_IRQCHIP_GICV3,
+};
+
+struct arm_vm {
+	int gic_fd;
+	enum arm_irqchip gic;		/* what was created: V2 or V3 */
+	uint64_t redist_base;		/* GICv3 */
+	struct uart *uart;
+	uint64_t mmio_next;
+	unsigned int irq_next;		/* next free INTID */
+	uint64_t entry;			/* kernel entry (guest physical) */
+	uint64_t fdt_gpa;
+	uint64_t initrd_gpa, initrd_size;
+	uint64_t kernel_end;		/* first free byte after the kernel image */
+	bool has_serror_esr;		/* KVM_CAP_ARM_INJECT_SERROR_ESR */
+	bool has_ext_dabt;		/* KVM_CAP_ARM_INJECT_EXT_DABT */
+	unsigned int vcpus_ready;	/* vCPUs through KVM_ARM_VCPU_INIT */
+};
+
+static inline struct arm_vm *arm_vm(struct vm *vm)
+{
+	return vm->arch;
+}
+
+/* KVM's default MPIDR_EL1 for a vCPU id (arch/arm64/kvm/sys_regs.c reset_mpidr). */
+static inline uint64_t arm_mpidr(unsigned int id)
+{
+	return ((uint64_t)(id & 0x0f)) | ((uint64_t)((id >> 4) & 0xff) << 8) |
+	       ((uint64_t)((id >> 12) & 0xff) << 16);
+}
+
+/* gic.c */
+int gic_create(struct vm *vm, enum arm_irqchip want);
+int gic_finish(struct vm *vm);		/* after every vCPU's KVM_ARM_VCPU_INIT */
+const char *gic_name(enum arm_irqchip g);
+
+/* kvm-cpu.c */
+int arm_vcpus_finish(struct vm *vm);	/* vGIC init, then PMUs */
+
+extern const uint8_t lkvm_builtin_guest[], lkvm_builtin_guest_end[];
+
+#endif

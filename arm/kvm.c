@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The arm64 machine: RAM at 2 GiB, the vGIC, a 16550 UART at 0x1000000,
+ * an Image kernel with initrd, and the device tree that describes them.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "arm.h"
+#include "devtree.h"
+#include "hw/uart.h"
+#include "image.h"
+#include "lkvm/arch.h"
+#include "lkvm/guard.h"
+#include "lkvm/util.h"
+
+unsigned long arch_vm_type(struct vm *vm)
+{
+	(void)vm;
+	return 0;	/* the default 40-bit IPA space: RAM ends below 1 TiB */
+}
+
+unsigned int arch_page_shift(void)
+{
+	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
+}
+
+int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
+{
+	if (max < 1 || ram > ARM_MAX_RAM)
+		return 0;
+	r[0] = (struct arch_region){ ARM_RAM_BASE, ram };
+	return 1;
+}
+
+int arch_irqchip_init(struct vm *vm)
+{
+	struct arm_vm *a = calloc(1, sizeof(*a));
+
+	if (!a)
+		return LKVM_EXIT_ERROR;
+	vm->arch = a;
+	a->gic_fd = -1;
+	a->mmio_next = ARM_MMIO_DEV_BASE;
+	a->irq_next = ARM_UART_INTID + 1;
+	if (vm->opts->mem_mib * MiB > ARM_MAX_RAM) {
+		pr_err("--mem %llu MiB is more than lkvm's arm64 machine holds (%llu GiB)",
+		       (unsigned long long)vm->opts->mem_mib, (unsigned long long)(ARM_MAX_RAM >> 30));
+		return LKVM_EXIT_USAGE;
+	}
+	a->has_serror_esr = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_SERROR_ESR) > 0;
+	a->has_ext_dabt = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) > 0;
+	return gic_create(vm, (enum arm_irqchip)vm->opts->irqchip);
+}
+
+int arch_devices_init(struct vm *vm)
+{
+	struct arm_vm *a = arm_vm(vm);
+
+	a->uart = uart_create(vm, DEV_BUS_MMIO, ARM_UART_BASE, ARM_UART_INTID, true);
+	if (!a->uart) {
+		pr_err("cannot create platform devices");
+		return LKVM_EXIT_ERROR;
+	}
+	return 0;
+}
+
+int arch_irq_line(struct vm *vm, unsigned int irq, int level)
+{
+	/* KVM_IRQ_LINE on arm64: type in bits 24-27, SPIs by INTID. */
+	struct kvm_irq_level l = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | (irq & KVM_ARM_IRQ_NUM_MASK),
+		.level = (uint32_t)level,
+	};
+
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
+}
+
+int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
+{
+	struct arm_vm *a = arm_vm(vm);
+	uint64_t base = ALIGN_UP(a->mmio_next, 4096);
+	uint64_t end = a->gic == ARM_IRQCHIP_GICV3 ? a->redist_base : ARM_GIC_CPUI_BASE;
+
+	if (!size || base >= end || size > end - base)
+		return -ENOSPC;
+	*gpa = base;
+	a->mmio_next = base + ALIGN_UP(size, 4096);
+	return 0;
+}
+
+int arch_irq_alloc(struct vm *vm, unsigned int *irq)
+{
+	struct arm_vm *a = arm_vm(vm);
+
+	if (a->irq_next >= ARM_NR_IRQS)
+		return -ENOSPC;
+	*irq = a->irq_next++;
+	return 0;
+}
+
+struct arm_load {
+	struct vm *vm;
+	const uint8_t *kernel, *initrd;
+	size_t kernel_size, initrd_size;
+	struct arm_image img;
+};
+
+/* Copy kernel and initrd into guest RAM; runs under guard_call(). */
+static int arm_load_guarded(void *arg)
+{
+	struct arm_load *l = arg;
+	struct arm_vm *a = arm_vm(l->vm);
+	int err;
+
+	err = mem_write(&l->vm->mem, a->entry, l->kernel, l->kernel_size, "kernel loader");
+	if (!err && l->initrd_size)
+		err = mem_write(&l->vm->mem, a->initrd_gpa, l->initrd, l->initrd_size,
+				"kernel loader");
+	return err;
+}
+
+static int arm_map(const char *what, const char *path, const uint8_t **buf, size_t *n)
+{
+	int err = file_map(path, buf, n);
+
+	if (err) {
+		pr_err("cannot read %s '%s': %s", what, path, strerror(-err));
+		return LKVM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int arch_load_kernel(struct vm *vm)
+{
+	struct arm_vm *a = arm_vm(vm);
+	struct run_opts *o = vm->opts;
+	uint64_t ram_end = ARM_RAM_BASE + o->mem_mib * MiB;
+	struct arm_load l = { .vm = vm };
+	const uint8_t *kbuf = NULL;
+	char err[256];
+	int ret;
+
+	if (o->kernel) {
+		ret = arm_map("kernel", o->kernel, &kbuf, &l.kernel_size);
+		if (ret)
+			return ret;
+		l.kernel = kbuf;
+	} else {
+		l.kernel = lkvm_builtin_guest;
+		l.kernel_size = (size_t)(lkvm_builtin_guest_end - lkvm_builtin_guest);
+	}
+	if (arm_image_parse(l.kernel, l.kernel_size, &l.img, err, sizeof(err))) {
+		pr_err("%s: %s", o->kernel, err);
+		file_unmap(kbuf, l.kernel_size);
+		return LKVM_EXIT_USAGE;
+	}
+	if (o->initrd) {
+		ret = arm_map("initrd", o->initrd, &l.initrd, &l.initrd_size);
+		if (ret) {
+			file_unmap(kbuf, l.kernel_size);
+			return ret;
+		}
+	}
+	/* Kernel at the bottom, device tree in the top 2 MiB, initrd just below it. */
+	a->entry = ARM_RAM_BASE + l.img.text_offset;
+	a->kernel_end = a->entry + l.img.image_size;
+	a->fdt_gpa = ram_end - ARM_FDT_MAX_SIZE;
+	a->initrd_size = l.initrd_size;
+	a->initrd_gpa = ALIGN_DOWN(a->fdt_gpa - l.initrd_size, 4096);
+	if (ram_end < ARM_RAM_BASE + 2 * ARM_FDT_MAX_SIZE || a->fdt_gpa < a->kernel_end ||
+	    a->fdt_gpa - a->kernel_end < l.initrd_size || a->initrd_gpa < a->kernel_end) {
+		pr_err("the kernel (%llu KiB in memory)%s do not fit in --mem %llu MiB with the device tree; raise --mem",
+		       (unsigned long long)(l.img.image_size >> 10),
+		       l.initrd_size ? " and initrd" : "", (unsigned long long)o->mem_mib);
+		ret = LKVM_EXIT_USAGE;
+		goto out;
+	}
+	ret = guard_call("kernel loader", arm_load_guarded, &l);
+	if (ret == -EIO) {
+		pr_err("the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
+		ret = LKVM_EXIT_USAGE;
+	} else if (ret == -EHWPOISON) {
+		pr_err("guest RAM was hit by a host memory error while lkvm loaded the kernel; try again");
+		ret = LKVM_EXIT_ERROR;
+	} else if (ret) {
+		pr_err("cannot load the kernel: %s", strerror(-ret));
+		ret = LKVM_EXIT_ERROR;
+	}
+	if (!ret)
+		pr_debug("loaded %s at 0x%llx (%s), initrd %llu bytes at 0x%llx",
+			 o->kernel ? o->kernel : "the built-in guest", (unsigned long long)a->entry,
+			 l.img.has_header ? "Image" : "raw binary",
+			 (unsigned long long)l.initrd_size, (unsigned long long)a->initrd_gpa);
+out:
+	file_unmap(kbuf, l.kernel_size);
+	file_unmap(l.initrd, l.initrd_size);
+	return ret;
+}
+
+/* --dump-dtb: the whole tree or nothing (written beside, then renamed). */
+static int arm_dump_dtb(const char *path, const void *fdt, size_t n)
+{
+	char tmp[4096];
+	int fd, len = snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
+	bool ok;
+
+	if (len < 0 || (size_t)len >= sizeof(tmp))
+		return -ENAMETOOLONG;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	ok = write(fd, fdt, n) == (ssize_t)n;
+	ok = !close(fd) && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		int err = errno ? -errno : -EIO;
+
+		unlink(tmp);
+		return err;
+	}
+	return 0;
+}
+
+int arch_describe(struct vm *vm)
+{
+	struct arm_vm *a = arm_vm(vm);
+	struct arm_fdt_desc d = {
+		.nr_cpus = vm->nr_vcpus,
+		.ram_base = ARM_RAM_BASE,
+		.ram_size = vm->opts->mem_mib * MiB,
+		.gic = a->gic,
+		.gic_dist = ARM_GIC_DIST_BASE,
+		.gic_redist = a->redist_base,
+		.gic_redist_size = vm->nr_vcpus * ARM_GIC_REDIST_SIZE,
+		.gic_cpui = ARM_GIC_CPUI_BASE,
+		.uart_base = ARM_UART_BASE,
+		.uart_intid = ARM_UART_INTID,
+		.bootargs = vm->opts->params,
+		.initrd_start = a->initrd_gpa,
+		.initrd_size = a->initrd_size,
+		.pmu = vm->opts->pmu,
+	};
+	void *fdt = malloc(ARM_FDT_MAX_SIZE);
+	int err, ret = 0;
+
+	/* Built here, then copied in: guest RAM is only touched by guarded copies. */
+	if (!fdt)
+		return LKVM_EXIT_ERROR;
+	err = devices_describe(vm, NULL);
+	if (err) {
+		pr_err("cannot describe the devices: %s", strerror(-err));
+		ret = LKVM_EXIT_ERROR;
+		goto out;
+	}
+	err = arm_fdt_build(&d, fdt, ARM_FDT_MAX_SIZE);
+	if (err) {
+		pr_err("cannot write the device tree: %s", fdt_strerror(err));
+		ret = LKVM_EXIT_ERROR;
+		goto out;
+	}
+	err = mem_write(&vm->mem, a->fdt_gpa, fdt, fdt_totalsize(fdt), "device tree");
+	if (err) {
+		pr_err("cannot copy the device tree into guest RAM: %s", strerror(-err));
+		ret = LKVM_EXIT_ERROR;
+		goto out;
+	}
+	if (vm->opts->dump_dtb) {
+		err = arm_dump_dtb(vm->opts->dump_dtb, fdt, fdt_totalsize(fdt));
+		if (err) {
+			pr_err("cannot write --dump-dtb %s: %s", vm->opts->dump_dtb, strerror(-err));
+			ret = LKVM_EXIT_USAGE;
+		}
+	}
+out:
+	free(fdt);
+	return ret;
+}
+
+void arch_vm_exit(struct vm *vm)
+{
+	struct arm_vm *a = vm->arch;
+
+	if (!a)
+		return;
+	uart_destroy(a->uart);
+	if (a->gic_fd >= 0)
+		close(a->gic_fd);
+	free(a);
+	vm->arch = NULL;
+}

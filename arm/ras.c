@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64 memory-error policy: virtual SErrors with a syndrome lkvm chooses
+ * (KVM_SET_VCPU_EVENTS, serror_has_esr), or synchronous external aborts.
+ *
+ * - Not consumed (action-optional, or hit by lkvm's own guarded read):
+ *   SError, AET UEO (0x811): a RAS-aware Linux goes on.
+ * - Consumed by a vCPU (action-required): SError, AET UER (0xc11): Linux's
+ *   controlled stop (panic); with --ras-arm-notify=sea a synchronous
+ *   external data abort instead (ext_dabt_pending): Linux kills only the
+ *   process that touched the page and runs on. The guest is not told the
+ *   page's address (no ACPI/GHES with a device tree), so it would reuse the
+ *   page and crash on it: after the abort lkvm gives the guest a fresh,
+ *   zeroed page there (MADV_DONTNEED drops the poisoned one; not with
+ *   --hugetlbfs). The reader was told its data is gone; anything else that
+ *   shared that page (file cache) reads zeros — see docs/ras.md.
+ * - --ras-serror-esr=ISS replaces both syndromes.
+ * - A guest CPU without the RAS extension (ID_AA64PFR0_EL1.RAS = 0) treats
+ *   every SError as fatal: lkvm stops the VM instead (status 4), unless
+ *   --ras-arm-force. A second SError while one is pending waits (held).
+ * - A host without KVM_CAP_ARM_INJECT_SERROR_ESR: consumed errors become
+ *   SErrors without a syndrome (the guest's own stop), unconsumed ones stop
+ *   the VM; lkvm says so once at start.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+
+#include "arm.h"
+#include "lkvm/arch.h"
+#include "lkvm/ras.h"
+#include "lkvm/util.h"
+#include "serror.h"
+
+#define ARM_ID_AA64PFR0_EL1	ARM64_SYS_REG(3, 0, 0, 4, 0)
+#define PFR0_RAS(v)		(((v) >> 28) & 0xf)
+
+static bool arm_ras_sea(const struct vcpu *v, const struct ras_error *e)
+{
+	return v->vm->opts->ras_sea && ras_error_consumed(e);
+}
+
+static uint32_t arm_ras_iss(const struct vcpu *v, const struct ras_error *e)
+{
+	const struct run_opts *o = v->vm->opts;
+
+	return o->serror_esr_set ? o->serror_esr : serror_iss_default(ras_error_consumed(e));
+}
+
+static int arm_ras_vcpu_init(struct vcpu *v)
+{
+	struct arm_vm *a = arm_vm(v->vm);
+	const struct run_opts *o = v->vm->opts;
+
+	if (v->id)
+		return 0;
+	if (o->ras_sea && !a->has_ext_dabt) {
+		pr_err("--ras-arm-notify=sea: this host's KVM cannot inject external aborts (no KVM_CAP_ARM_INJECT_EXT_DABT); use serror");
+		return LKVM_EXIT_USAGE;
+	}
+	if (o->serror_esr_set && !a->has_serror_esr) {
+		pr_err("--ras-serror-esr: this host's KVM cannot set an SError syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR); run without it");
+		return LKVM_EXIT_USAGE;
+	}
+	if (!a->has_serror_esr && o->ras_policy == RAS_POLICY_INJECT)
+		pr_info("memory errors: this host cannot give SErrors a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR): errors a vCPU consumed become SErrors without one (the guest stops itself)%s, errors nothing consumed stop the VM (status 4)",
+			o->ras_sea ? " unless sent as external aborts (--ras-arm-notify=sea)" : "");
+	return 0;
+}
+
+static enum ras_ready arm_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
+				       size_t n)
+{
+	struct arm_vm *a = arm_vm(v->vm);
+	struct kvm_vcpu_events ev;
+	uint64_t pfr0 = 0;
+	struct kvm_one_reg r = { .id = ARM_ID_AA64PFR0_EL1, .addr = (uint64_t)(uintptr_t)&pfr0 };
+
+	if (arm_ras_sea(v, e))
+		return RAS_READY;	/* KVM takes it at the faulting access */
+	if (!a->has_serror_esr && !ras_error_consumed(e)) {
+		snprintf(why, n, "this host cannot give an SError a syndrome, and one without would make the guest stop for an error nothing consumed");
+		return RAS_UNABLE;
+	}
+	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
+		snprintf(why, n, "cannot read vCPU %u's ID_AA64PFR0_EL1: %s", v->id, strerror(errno));
+		return RAS_UNABLE;
+	}
+	if (!PFR0_RAS(pfr0) && !v->vm->opts->ras_force) {
+		snprintf(why, n, "the guest CPU has no RAS extension (ID_AA64PFR0_EL1.RAS 0): it would take any SError as fatal (--ras-arm-force sends it anyway)");
+		return RAS_UNABLE;
+	}
+	memset(&ev, 0, sizeof(ev));
+	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) < 0) {
+		snprintf(why, n, "cannot read vCPU %u's pending events: %s", v->id, strerror(errno));
+		return RAS_UNABLE;
+	}
+	if (ev.exception.serror_pending) {
+		/* One pending SError at a time: a second would replace its syndrome. */
+		snprintf(why, n, "an SError is still pending on vCPU %u (the guest has not taken it)",
+			 v->id);
+		return RAS_BUSY;
+	}
+	return RAS_READY;
+}
+
+/* After an abort: a fresh page where the poisoned one was (see the top). */
+static const char *arm_ras_replace_page(struct vm *vm, const struct ras_error *e)
+{
+	uintptr_t page = (uintptr_t)(e->hva & ~(e->extent - 1));
+
+	if (vm->opts->hugetlbfs)
+		return "page kept (hugetlbfs RAM cannot be replaced)";
+	if (e->simulated)
+		return "page kept (simulated error: nothing to replace)";
+	if (madvise((void *)page, e->extent, MADV_DONTNEED) < 0)
+		return "page kept (the host refused to drop it)";
+	return "guest page replaced with a zeroed one";
+}
+
+static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
+{
+	struct arm_vm *a = arm_vm(v->vm);
+	struct kvm_vcpu_events ev;
+	uint32_t iss = arm_ras_iss(v, e);
+
+	memset(&ev, 0, sizeof(ev));
+	if (arm_ras_sea(v, e)) {
+		ev.exception.ext_dabt_pending = 1;
+		if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+			return -errno;
+		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
+			 v->id, arm_ras_replace_page(v->vm, e));
+		return 0;
+	}
+	ev.exception.serror_pending = 1;
+	if (a->has_serror_esr) {
+		ev.exception.serror_has_esr = 1;
+		ev.exception.serror_esr = iss;
+	}
+	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
+		return -errno;
+	if (a->has_serror_esr)
+		snprintf(what, n, "arm64 SError to vCPU %u, ESR_EL1 0x%08x (ISS 0x%x, AET %s)", v->id,
+			 SERROR_ESR_EC | iss, iss, serror_iss_severity(iss));
+	else
+		snprintf(what, n, "arm64 SError to vCPU %u without syndrome (host cannot set one)",
+			 v->id);
+	return 0;
+}
+
+static int arm_ras_ao_target(struct vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+static const struct ras_ops arm_ras_ops = {
+	.name = "arm64-serror",
+	.vcpu_init = arm_ras_vcpu_init,
+	.ao_target = arm_ras_ao_target,
+	.guest_can_take = arm_ras_can_take,
+	.inject = arm_ras_inject,
+};
+
+const struct ras_ops *arch_ras_ops(void)
+{
+	return &arm_ras_ops;
+}
