@@ -101,7 +101,7 @@ void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 			 (unsigned long long)e->gpa);
 	else
 		snprintf(where, sizeof(where), "lkvm's own memory (not guest RAM)");
-	pr_info("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s",
+	pr_warn("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s",
 		ras_kind_name(e->kind), e->simulated ? " (simulated)" : "",
 		e->repeat ? " (page already poisoned)" : "", who, where, (unsigned long long)e->hva, (unsigned long long)(e->extent / 1024),
 		ras_action_name(a), detail && *detail ? ": " : "", detail ? detail : "",

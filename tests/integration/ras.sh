@@ -164,13 +164,13 @@ $LKVM debug --name poisonvm --poison 0x456000 --ao >"$T/d3" 2>&1; d3=$?; ao_seen
 $LKVM debug --name poisonvm --poison 0x567000 --vcpu 1 >"$T/d4" 2>&1; d4=$?; mc_seen $((3 + ao))
 $LKVM debug --name poisonvm --poison 0x567000 --vcpu 7 >"$T/d5" 2>&1; d5=$?
 sleep 0.5
-lst=$($LKVM list 2>&1)
+lst=$($LKVM list --long 2>&1)
 $LKVM stop --name poisonvm >/dev/null 2>&1; wait $pid; st=$?
 if [ $d0 -ne 1 ] || ! grep -q 'is not guest RAM' "$T/d0"; then bad $t "poison outside RAM: rc $d0: $(cat "$T/d0")"
 elif [ $d1 -ne 0 ] || ! grep -q 'guest page 0x345000' "$T/d1"; then bad $t "poison: rc $d1: $(cat "$T/d1")"
 elif [ $d2 -ne 0 ] || [ $d3 -ne 0 ] || [ $d4 -ne 0 ]; then bad $t "poison rcs $d2 $d3 $d4: $(cat "$T/pv.err")"
 elif [ $d5 -ne 1 ] || ! grep -q 'no vCPU 7' "$T/d5"; then bad $t "bad vCPU: rc $d5: $(cat "$T/d5")"
-elif ! echo "$lst" | grep -Eq '^poisonvm [0-9]+ running 2 256 3$'; then bad $t "list: $lst"
+elif ! echo "$lst" | grep -Eq "^ *$pid poisonvm +running +2 +256 3\$"; then bad $t "list: $lst"
 elif [ $st -ne 0 ]; then bad $t "lkvm exit status $st"
 elif [ "$(grep -c '"action":"injected"' "$T/dbg.json")" -ne 4 ]; then bad $t "log: $(cat "$T/dbg.json")"
 elif ! grep -q '"vcpu":0,"kind":"AR",.*"gpa":"0x345000".*"repeat":false' "$T/dbg.json" ||
