@@ -507,7 +507,7 @@ scn_kut() {
 	$LKVM run --kernel _NO_FILE_4Uhere_ $opts --params 'x' >$D/probe 2>&1 </dev/null
 	rc=$?
 	echo "probe (status $rc): $(cat $D/probe)" | info
-	grep -q '^Fatal: Unable to open kernel _NO_FILE_4Uhere_' $D/probe ||
+	grep -q 'Fatal: Unable to open kernel _NO_FILE_4Uhere_' $D/probe ||
 		{ fail kut "the _NO_FILE_4Uhere_ probe printed: $(head -c 200 $D/probe)"; return; }
 	printf 'FOO=bar\nKUT_TESTNAME=selftest\n' >$D/env
 	$LKVM run --kernel /l2/flat.flat $opts --params 'setup smp=2 mem=256' --initrd $D/env >$D/out 2>$D/err </dev/null
@@ -519,6 +519,24 @@ scn_kut() {
 	grep -q 'EXIT: STATUS=1' $D/out || { fail kut "no EXIT line from the guest"; return; }
 	[ -s $D/err ] && { fail kut "lkvm wrote to stderr under --loglevel=warning: $(head -c 200 $D/err)"; return; }
 	result PASS kut "kvm-unit-tests' invocation: --help found, the probe said 'Fatal: Unable to open kernel _NO_FILE_4Uhere_', the raw .flat ran with bootargs exactly --params and the environment as initrd, printed on the UART and powered off (status 0)"
+}
+
+# The built-in guest (no --kernel): PSCI tells it how many vCPUs exist;
+# --dump-dtb writes the tree the guest got.
+scn_builtin() {
+	T0=$(now)
+	NAME=builtin
+	D=/tmp/builtin
+	mkdir -p $D
+	local rc magic
+	$LKVM run -c 3 --dump-dtb $D/tree.dtb >$D/out 2>$D/err </dev/null
+	rc=$?
+	tr -d '\r' <$D/out | info
+	[ $rc = 0 ] || { fail builtin "lkvm run -c 3 exited $rc, want 0: $(head -c 200 $D/err)"; return; }
+	grep -q 'vCPUs seen: 3' $D/out || { fail builtin "the built-in guest did not see 3 vCPUs"; return; }
+	magic=$(hexdump -n 4 -e '4/1 "%02x"' $D/tree.dtb 2>/dev/null)
+	[ "$magic" = d00dfeed ] || { fail builtin "--dump-dtb wrote no device tree (magic '$magic')"; return; }
+	result PASS builtin "lkvm run -c 3 without --kernel: the built-in guest saw 3 vCPUs through PSCI and powered off (status 0); --dump-dtb wrote a $(wc -c <$D/tree.dtb)-byte tree"
 }
 
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
@@ -543,9 +561,13 @@ echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the dri
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
-	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
-	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
-	kut) [ $ARCH = arm64 ] && scn_kut || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
+	serror | sea | bad-esr | kut | builtin)
+		if [ $ARCH = arm64 ]; then
+			scn_$(echo $s | tr - _)
+		else
+			T0=$(now)
+			result SKIP "$s" "an arm64 scenario"
+		fi ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	guarded-read) scn_guarded_read ;;
