@@ -308,6 +308,9 @@ void arch_vm_exit(struct vm *vm)
 	free(x->cpuid);
 	uart_destroy(x->uart);
 	free(x->fw_cfg);
+	if (x->bcast)
+		pthread_mutex_destroy(&x->bcast_lock);
+	free(x->bcast);
 	free(x);
 	vm->arch = NULL;
 }

@@ -150,6 +150,12 @@ struct ras_ops {
 					 size_t n);
 	/* Deliver it. On the vCPU's thread. Returns 0 or -errno. */
 	int (*inject)(struct vcpu *v, const struct ras_error *e, char *what, size_t n);
+	/*
+	 * Optional: arch work another vCPU left for this one (x86: the
+	 * companion of a broadcast machine check). On the vCPU's thread,
+	 * before every KVM_RUN.
+	 */
+	void (*vcpu_pending)(struct vcpu *v);
 };
 
 /* Pure decision, unit-tested for every combination. */

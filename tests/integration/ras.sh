@@ -121,6 +121,25 @@ if expect_status $t 33 && expect_out $t out '^burst: cpu0 500/500, 0 with a wron
 	fi
 fi
 
+t=ras-broadcast-2
+# Intel guests with 2 vCPUs: an error on one vCPU reaches the other as the
+# broadcast companion (bank 1, VAL|UC, MCG_STATUS MCIP|RIPV), as Intel
+# machines signal every CPU. AMD guests get no broadcast.
+run run -k $M -c 2 --ras-test-port --ras-log "$T/bcast.json" -p "mode=burst n=1"
+if amd_guest; then
+	if expect_status $t 33 && ! grep -q 'broadcast' "$T/out" && ! grep -q 'broadcast to' "$T/bcast.json"; then
+		skip $t "this host's KVM presents an AMD guest (AMD machines do not broadcast; no companion was sent, as it should be); the Intel broadcast needs an Intel host"
+	else
+		bad $t "AMD guest: a broadcast companion was sent or the run failed"
+	fi
+elif expect_status $t 33 && expect_out $t out '^mce: cpu=1 broadcast bank=1 status=0xa000000000000000 mcg_status=0x5$' &&
+	expect_out $t out '^mce: cpu=0 broadcast bank=1 status=0xa000000000000000 mcg_status=0x5$' &&
+	[ "$(grep -c 'broadcast to 1 other vCPU' "$T/bcast.json")" = 2 ]; then
+	ok $t
+else
+	bad $t "Intel guest, 2 vCPUs: each vCPU's error did not reach the other as a broadcast companion"
+fi
+
 t=ras-debug-poison
 # lkvm debug --poison on a running VM, through the simulated path (AR to the
 # vCPU asked for). As root on a kernel with memory-failure support,
