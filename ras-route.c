@@ -153,8 +153,11 @@ static enum ras_action ras_act(struct vcpu *v, struct ras_error *e, bool can_tak
 			ras_poison_mark(&vm->ras->poison, e->gpa, ras_error_consumed(e) ?
 					RAS_PAGE_AR_SENT : RAS_PAGE_AO_SENT);
 			pthread_mutex_unlock(&vm->ras->lock);
-			if (ras_error_consumed(e))
+			if (ras_error_consumed(e) && v->hold.ar_busy_since_ns) {
+				/* Re-raised while the guest was busy: how long that took. */
+				e->held_ns = mono_ns() - v->hold.ar_busy_since_ns;
 				v->hold.ar_busy_since_ns = 0;
+			}
 		}
 	} else if (act == RAS_ACT_STOP && !*why) {
 		snprintf(why, n, "--ras-policy=stop");
@@ -222,6 +225,8 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 	char why[256] = "";
 	enum ras_ready ready;
 
+	if (!e->t_pick_ns)
+		e->t_pick_ns = mono_ns();
 	if (vm_stopping(v->vm)) {
 		/* Still the user's to know: the kernel reported it. */
 		ras_emit(v->vm, e, RAS_ACT_DROP, "VM stopping", "");
@@ -251,6 +256,7 @@ void ras_hold_retry(struct vcpu *v)
 			continue;
 		}
 		/* Leaves the hold list, one way or the other. */
+		e.held_ns = mono_ns() - h->since_ns[i];
 		h->nr--;
 		memmove(&h->e[i], &h->e[i + 1], (h->nr - i) * sizeof(h->e[0]));
 		memmove(&h->since_ns[i], &h->since_ns[i + 1], (h->nr - i) * sizeof(h->since_ns[0]));

@@ -89,6 +89,8 @@ struct ras_error {
 	const char *source;	/* "sigbus", or the exit that reported it */
 	uint64_t t_signal_ns;	/* when the error was recorded (CLOCK_MONOTONIC) */
 	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
+	uint64_t t_pick_ns;	/* when a vCPU thread first took it up (0: not yet) */
+	uint64_t held_ns;	/* how long it waited for a busy guest (ras_hold) */
 };
 
 /*

@@ -18,7 +18,9 @@
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -114,6 +116,47 @@ static uint8_t *fill_page(uint64_t *gpa)
 	return p;
 }
 
+/* A filled, locked page whose address the caller reports. */
+static uint8_t *fill_page_quiet(uint64_t *gpa)
+{
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("memtest: mmap");
+		exit(2);
+	}
+	memset(p, 0xa5, PAGE);
+	if (mlock(p, PAGE))
+		perror("memtest: mlock");
+	if (page_gpa(p, gpa)) {
+		say("memtest: cannot read /proc/self/pagemap\n");
+		exit(2);
+	}
+	return p;
+}
+
+/* As fill_page(), shared: a forked reader sees the same guest page. */
+static uint8_t *fill_shared_page(uint64_t *gpa)
+{
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	char line[64];
+
+	if (p == MAP_FAILED) {
+		perror("memtest: mmap");
+		exit(2);
+	}
+	memset(p, 0x5a, PAGE);
+	if (page_gpa(p, gpa)) {
+		say("memtest: cannot read /proc/self/pagemap\n");
+		exit(2);
+	}
+	strcpy(line, "E2E-GPA ");
+	hex(line + strlen(line), *gpa);
+	strcat(line, "\n");
+	say(line);
+	return p;
+}
+
 static void wait_line(void)
 {
 	char c;
@@ -156,6 +199,51 @@ int main(int argc, char **argv)
 			sum += v[i];
 		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
 		return 1;
+	}
+	if (!strcmp(argv[1], "loop") || !strcmp(argv[1], "loop2")) {
+		/*
+		 * Read the page in a tight loop until a memory error kills us:
+		 * lkvm poisons it meanwhile, so the AR (this read) and the
+		 * early-kill AO race. loop2: a second process on the other CPU
+		 * reads the same (shared) page: both vCPUs take the error.
+		 */
+		bool two = argv[1][4] == '2';
+		volatile uint8_t *v;
+		unsigned int sum = 0;
+		cpu_set_t cpus;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGBUS, &sa, NULL);
+		p = two ? fill_shared_page(&gpa) : fill_page(&gpa);
+		if (!two) {
+			/* A second page, never touched: its AO may come while the guest handles the first. */
+			uint64_t gpa2;
+			char line[64];
+
+			fill_page_quiet(&gpa2);
+			strcpy(line, "E2E-GPA2 ");
+			hex(line + strlen(line), gpa2);
+			strcat(line, "\n");
+			say(line);
+		}
+		if (two) {
+			pid_t child = fork();
+
+			CPU_ZERO(&cpus);
+			CPU_SET(child == 0 ? 1 : 0, &cpus);
+			sched_setaffinity(0, sizeof(cpus), &cpus);
+			if (child > 0) {
+				say("E2E-LOOP2 started\n");
+				/* The child's end is reported by its own SIGBUS line. */
+			}
+		}
+		v = p;
+		for (;;)
+			for (unsigned long i = 0; i < PAGE; i += 64)
+				sum += v[i];
+		return (int)sum;
 	}
 	if (!strcmp(argv[1], "idle")) {
 		/*
@@ -217,6 +305,6 @@ int main(int argc, char **argv)
 	}
 #endif
 usage:
-	fprintf(stderr, "usage: memtest ar|ao|idle|off|exit N\n");
+	fprintf(stderr, "usage: memtest ar|ao|idle|loop|loop2|off|exit N\n");
 	return 2;
 }

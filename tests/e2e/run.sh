@@ -82,6 +82,7 @@ cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 # The uncompressed kernel for the opt-in boot-pvh scenario (x86: PVH entry, no decompressor).
 case ",${E2E_SCENARIOS:-}," in *,boot-pvh,*) [ -z "${VMLINUX:-}" ] || cp "$VMLINUX" "$L1/l2/vmlinux" ;; esac
 cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
+[ -x "$C/kvmcost" ] && cp "$C/kvmcost" "$L1/kvmcost"
 # Test guests of the architecture (arm64: the kvm-unit-tests-style flat.flat).
 for g in ${E2E_GUESTS:-}; do cp "$g" "$L1/l2/"; done
 mkcpio "$L1" "$C/l1-initrd.cpio"
@@ -93,7 +94,7 @@ L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD; do
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 bed_line() {

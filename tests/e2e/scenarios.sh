@@ -70,7 +70,7 @@ vm_start() {	# name [lkvm options]
 	NAME=$1
 	shift
 	VM_CPUS=$CPUS
-	case "$NAME" in boot | boot-pvh) VM_CPUS=$SMP_CPUS ;; esac
+	case "$NAME" in boot | boot-pvh | smp-page) VM_CPUS=$SMP_CPUS ;; esac
 	D=/tmp/$NAME
 	rm -rf "$D"
 	mkdir -p "$D"
@@ -395,6 +395,113 @@ scn_reboot() {
 	result PASS reboot "AR at $GPA recovered, reboot -f, second boot clean (marker at ${t} s, no memory errors), power-off exit 0"
 }
 
+# ---- x86: errors in every order (docs/ras.md, "Orders") ----
+# The n-th line of the event log for a page, and its fields.
+ev_field() { echo "$1" | sed -n "s/.*\"$2\":\"*\([^,\"]*\)\"*[,}].*/\1/p"; }
+
+# An L2 process reads page A in a tight loop while L1 poisons it for real:
+# the AR (the read) and the early-kill AO race, in either order. Page B of
+# the same process, never touched, is poisoned right after: its AO may find
+# the guest still in its #MC handler for A (held, then delivered). Repeated
+# E2E_RACE_RUNS times in one L2; the guest must survive every run.
+scn_race() {
+	T0=$(now)
+	vm_start race
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail race "L2 never reached its /init: $WHY"; return; }
+	local i runs=${E2E_RACE_RUNS:-6} a b first evs ar_first=0 ao_first=0 held=0 ev
+	for i in $(seq 1 $runs); do
+		send loop
+		wait_for ' E2E-GPA2 0x' 60 $i || { fail race "run $i: no page address from L2: $WHY"; return; }
+		a=$(grep ' E2E-GPA 0x' "$D/out" | sed -n "${i}p" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+		b=$(echo "$LINE" | sed -n 's/.*E2E-GPA2 \(0x[0-9a-f]*\).*/\1/p')
+		poison "$a" || { fail race "run $i: $WHY"; return; }
+		$LKVM debug --name race --poison "$b" >"$D/debug2.out" 2>&1 ||
+			{ fail race "run $i: lkvm debug --poison $b: $(cat "$D/debug2.out")"; return; }
+		wait_for ' E2E-L2-ALIVE' 120 $i || { fail race "run $i: L2 did not come back: $WHY"; return; }
+		[ "$(grep -c ' E2E-SIGBUS code=4 ' "$D/out")" = $i ] ||
+			{ fail race "run $i: the reader was not killed with SIGBUS BUS_MCEERR_AR"; return; }
+		evs=$(grep "\"gpa\":\"$a\"" "$D/ras.json")
+		first=$(echo "$evs" | head -n 1 | sed -n 's/.*"kind":"\(A[OR]\)".*/\1/p')
+		echo "$evs" | grep '"kind":"AR"' | grep -q '"action":"injected"' ||
+			{ fail race "run $i: the AR for $a was not injected: $evs"; return; }
+		case "$first" in AR) ar_first=$((ar_first + 1)) ;; AO) ao_first=$((ao_first + 1)) ;; esac
+		ev=$(grep "\"gpa\":\"$b\"" "$D/ras.json" | head -n 1)
+		[ -n "$ev" ] || { fail race "run $i: no event for the untouched page $b"; return; }
+		[ "$(ev_field "$ev" held_us)" != 0.0 ] && held=$((held + 1))
+		echo "run $i: page $a first $first; $(echo "$evs" | wc -l) event(s): $(echo "$evs" | sed -n 's/.*"kind":"\(A[OR]\)".*"action":"\([a-z]*\)".*"latency_us":\([0-9.]*\).*"held_us":\([0-9.]*\).*/\1 \2 latency \3 us held \4 us/p' | tr '\n' ';'); page $b: $(echo "$ev" | sed -n 's/.*"kind":"\(A[OR]\)".*"action":"\([a-z]*\)".*"held_us":\([0-9.]*\).*/\1 \2 held \3 us/p')" | info
+	done
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail race "L2's shell stopped answering: $WHY"; return; }
+	send reboot
+	vm_wait_exit 120 || { fail race "lkvm did not exit after reboot -f"; return; }
+	grep ' E2E-L2-KLOG ' "$D/out" | sed 's/^[0-9.]* E2E-L2-KLOG //' | sort -u | head -n 8 | info
+	grep -q '"action":"stopped"' "$D/ras.json" && { fail race "an error stopped the VM: $(grep '"action":"stopped"' "$D/ras.json" | head -n 1)"; return; }
+	[ "$RC" = 0 ] || { fail race "lkvm exited $RC after reboot -f, want 0"; return; }
+	result PASS race "$runs runs of a reader racing real poisoning: AR first $ar_first times, AO first $ao_first times, the untouched page's AO held for a busy guest $held times; every reader killed alone, the guest survived all; lkvm exit 0"
+}
+
+# Two L2 processes on two vCPUs read the same page in a loop while it is
+# poisoned: each vCPU takes its own AR; one event per vCPU; the guest survives.
+scn_smp_page() {
+	T0=$(now)
+	vm_start smp-page
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail smp-page "L2 never reached its /init: $WHY"; return; }
+	send loop2
+	wait_for ' E2E-GPA 0x' 60 || { fail smp-page "no page address from L2: $WHY"; return; }
+	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+	wait_for ' E2E-LOOP2 started' 30 || { fail smp-page "the second reader did not start: $WHY"; return; }
+	sleep 1
+	poison "$GPA" || { fail smp-page "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail smp-page "L2 did not come back: $WHY"; return; }
+	sleep 2
+	local n0 n1
+	n0=$(grep "\"gpa\":\"$GPA\"" "$D/ras.json" | grep '"kind":"AR"' | grep -c '"vcpu":0,')
+	n1=$(grep "\"gpa\":\"$GPA\"" "$D/ras.json" | grep '"kind":"AR"' | grep -c '"vcpu":1,')
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail smp-page "L2's shell stopped answering: $WHY"; return; }
+	send reboot
+	vm_wait_exit 120 || { fail smp-page "lkvm did not exit after reboot -f"; return; }
+	grep "\"gpa\":\"$GPA\"" "$D/ras.json" | sed 's/.*"vcpu":\([a-z0-9]*\),"kind":"\(A[OR]\)".*"action":"\([a-z]*\)".*/vCPU \1 \2 \3/' | info
+	grep -E ' E2E-SIGBUS| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | sort -u | head -n 6 | info
+	[ "$(grep -c ' E2E-SIGBUS code=4 ' "$D/out")" = 2 ] || { fail smp-page "want both readers killed with SIGBUS BUS_MCEERR_AR, got $(grep -c ' E2E-SIGBUS code=4 ' "$D/out")"; return; }
+	[ "$n0" -ge 1 ] && [ "$n1" -ge 1 ] || { fail smp-page "want an AR event on each vCPU, got vCPU0 $n0, vCPU1 $n1"; return; }
+	grep -q '"action":"stopped"' "$D/ras.json" && { fail smp-page "an error stopped the VM"; return; }
+	[ "$RC" = 0 ] || { fail smp-page "lkvm exited $RC after reboot -f, want 0"; return; }
+	result PASS smp-page "2 vCPUs read page $GPA as it was poisoned: an AR on each vCPU (vCPU0 $n0, vCPU1 $n1 event(s)), both readers killed alone, the guest survived; lkvm exit 0"
+}
+
+# Signal-to-injection latency over E2E_LATENCY_RUNS real errors (default 50),
+# beside the cost of the KVM calls on that path in this L1 (kvmcost).
+scn_latency() {
+	T0=$(now)
+	vm_start latency
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail latency "L2 never reached its /init: $WHY"; return; }
+	local i runs=${E2E_LATENCY_RUNS:-50} n
+	for i in $(seq 1 $runs); do
+		send ar
+		wait_for ' E2E-GPA 0x' 60 $i || { fail latency "run $i: no page address from L2: $WHY"; return; }
+		GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+		poison "$GPA" || { fail latency "run $i: $WHY"; return; }
+		send go
+		wait_for ' E2E-L2-ALIVE' 120 $i || { fail latency "run $i: L2 did not come back: $WHY"; return; }
+	done
+	send reboot
+	vm_wait_exit 120 || { fail latency "lkvm did not exit after reboot -f"; return; }
+	n=$(grep '"kind":"AR"' "$D/ras.json" | grep -c '"action":"injected"')
+	for f in latency_us pickup_us held_us; do
+		grep '"kind":"AR"' "$D/ras.json" | grep '"action":"injected"' | sed -n "s/.*\"$f\":\([0-9.]*\).*/\1/p" | sort -n |
+			awk -v f="$f" '{ v[NR] = $1 } END { if (NR) printf "AR %s: median %.1f, p10 %.1f, p90 %.1f, max %.1f (%d errors)\n", f, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9)], v[NR], NR }' | info
+	done
+	for f in latency_us pickup_us held_us; do
+		grep '"kind":"AO"' "$D/ras.json" | grep '"action":"injected"' | sed -n "s/.*\"$f\":\([0-9.]*\).*/\1/p" | sort -n |
+			awk -v f="$f" '{ v[NR] = $1 } END { if (NR) printf "AO %s: median %.1f, p10 %.1f, p90 %.1f, max %.1f (%d errors)\n", f, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9)], v[NR], NR }' | info
+	done
+	[ -x /kvmcost ] && /kvmcost | sed 's/^E2E-COST /baseline in L1: /' | info
+	[ "$n" -ge "$runs" ] || { fail latency "$n of $runs ARs injected"; return; }
+	[ "$RC" = 0 ] || { fail latency "lkvm exited $RC after reboot -f, want 0"; return; }
+	result PASS latency "$runs real errors, each AR injected and the guest alive; latency spread above (signal -> injected, of which pickup = signal -> a vCPU thread took it up, held = waiting for a busy guest)"
+}
+
 # ---- arm64 ----
 # The SError's syndrome as lkvm logged it, from the event's detail.
 esr_of() { echo "$1" | sed -n 's/.*ESR_EL1 \(0x[0-9a-f]*\).*/\1/p'; }
@@ -569,6 +676,8 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 			result SKIP "$s" "an arm64 scenario"
 		fi ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
+	race | latency) scn_$s ;;
+	smp-page) scn_smp_page ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	guarded-read) scn_guarded_read ;;
 	*) T0=$(now); result SKIP "$s" "unknown scenario" ;;
