@@ -219,3 +219,17 @@ void sig_write_str(int fd, const char *s)
 		len -= (size_t)n;
 	}
 }
+
+void strbuf_printf(struct strbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (s->len + 1 >= s->n)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(s->buf + s->len, s->n - s->len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		s->len = MIN(s->len + (size_t)r, s->n - 1);
+}

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* arm64 vCPUs for `lkvm debug`: the full register dump and the code at PC; no NMI. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -24,46 +23,26 @@ static int get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 	return ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0 ? -errno : 0;
 }
 
-struct out {
-	char *buf;
-	size_t n, len;
-};
-
-static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	if (o->len + 1 >= o->n)
-		return;
-	va_start(ap, fmt);
-	r = vsnprintf(o->buf + o->len, o->n - o->len, fmt, ap);
-	va_end(ap);
-	if (r > 0)
-		o->len = MIN(o->len + (size_t)r, o->n - 1);
-}
-
 /*
  * The bytes around PC, the one at PC in <>. With the guest's MMU off an
  * address is physical; with it on lkvm would have to walk the guest's
  * page tables (KVM_TRANSLATE is x86 only), so it says so instead.
  */
-static void put_code(struct out *o, struct vcpu *v, uint64_t pc)
+static void put_code(struct strbuf *o, struct vcpu *v, uint64_t pc)
 {
 	uint64_t sctlr;
 	unsigned int got = 0;
 
 	if (get_reg(v, SCTLR_EL1, &sctlr)) {
-		put(o, "  code: SCTLR_EL1 unavailable\n");
+		strbuf_printf(o, "  code: SCTLR_EL1 unavailable\n");
 		return;
 	}
 	if (sctlr & SCTLR_M) {
-		put(o, "  code: the guest's MMU is on (SCTLR_EL1 0x%llx); lkvm does not walk its page tables\n",
+		strbuf_printf(o, "  code: the guest's MMU is on (SCTLR_EL1 0x%llx); lkvm does not walk its page tables\n",
 		    (unsigned long long)sctlr);
 		return;
 	}
-	put(o, "  code at 0x%llx (MMU off: guest physical):", (unsigned long long)pc);
+	strbuf_printf(o, "  code at 0x%llx (MMU off: guest physical):", (unsigned long long)pc);
 	for (uint64_t a = pc - MIN(pc, CODE_BEFORE); a < pc + CODE_AFTER; a++) {
 		uint8_t b;
 
@@ -73,14 +52,14 @@ static void put_code(struct out *o, struct vcpu *v, uint64_t pc)
 			continue;
 		}
 		got++;
-		put(o, a == pc ? " <%02x>" : " %02x", b);
+		strbuf_printf(o, a == pc ? " <%02x>" : " %02x", b);
 	}
-	put(o, got ? "\n" : " unreadable\n");
+	strbuf_printf(o, got ? "\n" : " unreadable\n");
 }
 
 size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)
 {
-	struct out o = { .buf = buf, .n = n };
+	struct strbuf o = { .buf = buf, .n = n };
 	uint64_t x[31] = { 0 }, pc = 0, sp = 0, sp_el1 = 0, pstate = 0, elr = 0, spsr = 0;
 	const struct {
 		uint64_t id;
@@ -101,21 +80,21 @@ size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)
 	for (size_t i = 0; i < ARRAY_SIZE(regs) && !err; i++)
 		err = get_reg(v, regs[i].id, regs[i].val);
 	if (err) {
-		put(&o, "vCPU %u: registers unavailable: %s\n", v->id, strerror(-err));
+		strbuf_printf(&o, "vCPU %u: registers unavailable: %s\n", v->id, strerror(-err));
 		return o.len;
 	}
 	if (ioctl(v->fd, KVM_GET_MP_STATE, &mp) < 0)
 		mp.mp_state = ~0u;
-	put(&o, "vCPU %u (%s):\n", v->id,
+	strbuf_printf(&o, "vCPU %u (%s):\n", v->id,
 	    mp.mp_state == KVM_MP_STATE_STOPPED ? "stopped (PSCI CPU_OFF or not yet on)" :
 	    mp.mp_state == KVM_MP_STATE_RUNNABLE ? "runnable" : "other");
-	put(&o, "  pc 0x%016llx pstate 0x%08llx sp_el0 0x%016llx sp_el1 0x%016llx\n",
+	strbuf_printf(&o, "  pc 0x%016llx pstate 0x%08llx sp_el0 0x%016llx sp_el1 0x%016llx\n",
 	    (unsigned long long)pc, (unsigned long long)pstate, (unsigned long long)sp,
 	    (unsigned long long)sp_el1);
-	put(&o, "  elr_el1 0x%016llx spsr_el1 0x%08llx\n", (unsigned long long)elr,
+	strbuf_printf(&o, "  elr_el1 0x%016llx spsr_el1 0x%08llx\n", (unsigned long long)elr,
 	    (unsigned long long)spsr);
 	for (unsigned int i = 0; i < 31; i++)
-		put(&o, "%sx%-2u 0x%016llx%s", i % 4 ? " " : "  ", i, (unsigned long long)x[i],
+		strbuf_printf(&o, "%sx%-2u 0x%016llx%s", i % 4 ? " " : "  ", i, (unsigned long long)x[i],
 		    i % 4 == 3 || i == 30 ? "\n" : "");
 	put_code(&o, v, pc);
 	return o.len;

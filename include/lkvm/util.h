@@ -94,4 +94,11 @@ static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_
 	return a < b + blen && b < a + alen;
 }
 
+/* Text appended into a fixed buffer, cut (never overrun) when it is full. */
+struct strbuf {
+	char *buf;
+	size_t n, len;
+};
+void strbuf_printf(struct strbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

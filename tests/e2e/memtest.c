@@ -93,68 +93,38 @@ static int page_gpa(void *p, uint64_t *gpa)
 	return 0;
 }
 
+/*
+ * A page filled with a pattern and locked (shared: a forked reader sees the
+ * same guest page); its guest physical address goes to L1 as "TAG 0x...".
+ */
+static uint8_t *page_new(uint64_t *gpa, bool shared, const char *tag)
+{
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			  (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
+	char line[64];
+
+	if (p == MAP_FAILED) {
+		perror("memtest: mmap");
+		exit(2);
+	}
+	memset(p, 0x5a, PAGE);
+	if (mlock(p, PAGE))
+		perror("memtest: mlock");
+	if (page_gpa(p, gpa)) {
+		say("memtest: cannot read /proc/self/pagemap\n");
+		exit(2);
+	}
+	strcpy(line, tag);
+	strcat(line, " ");
+	hex(line + strlen(line), *gpa);
+	strcat(line, "\n");
+	say(line);
+	return p;
+}
+
 static uint8_t *fill_page(uint64_t *gpa)
 {
-	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	char line[64];
-
-	if (p == MAP_FAILED) {
-		perror("memtest: mmap");
-		exit(2);
-	}
-	memset(p, 0x5a, PAGE);
-	if (mlock(p, PAGE))
-		perror("memtest: mlock");
-	if (page_gpa(p, gpa)) {
-		say("memtest: cannot read /proc/self/pagemap\n");
-		exit(2);
-	}
-	strcpy(line, "E2E-GPA ");
-	hex(line + strlen(line), *gpa);
-	strcat(line, "\n");
-	say(line);
-	return p;
-}
-
-/* A filled, locked page whose address the caller reports. */
-static uint8_t *fill_page_quiet(uint64_t *gpa)
-{
-	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p == MAP_FAILED) {
-		perror("memtest: mmap");
-		exit(2);
-	}
-	memset(p, 0xa5, PAGE);
-	if (mlock(p, PAGE))
-		perror("memtest: mlock");
-	if (page_gpa(p, gpa)) {
-		say("memtest: cannot read /proc/self/pagemap\n");
-		exit(2);
-	}
-	return p;
-}
-
-/* As fill_page(), shared: a forked reader sees the same guest page. */
-static uint8_t *fill_shared_page(uint64_t *gpa)
-{
-	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	char line[64];
-
-	if (p == MAP_FAILED) {
-		perror("memtest: mmap");
-		exit(2);
-	}
-	memset(p, 0x5a, PAGE);
-	if (page_gpa(p, gpa)) {
-		say("memtest: cannot read /proc/self/pagemap\n");
-		exit(2);
-	}
-	strcpy(line, "E2E-GPA ");
-	hex(line + strlen(line), *gpa);
-	strcat(line, "\n");
-	say(line);
-	return p;
+	return page_new(gpa, false, "E2E-GPA");
 }
 
 static void wait_line(void)
@@ -216,17 +186,12 @@ int main(int argc, char **argv)
 		sa.sa_sigaction = on_sigbus;
 		sa.sa_flags = SA_SIGINFO;
 		sigaction(SIGBUS, &sa, NULL);
-		p = two ? fill_shared_page(&gpa) : fill_page(&gpa);
+		p = page_new(&gpa, two, "E2E-GPA");
 		if (!two) {
 			/* A second page, never touched: its AO may come while the guest handles the first. */
 			uint64_t gpa2;
-			char line[64];
 
-			fill_page_quiet(&gpa2);
-			strcpy(line, "E2E-GPA2 ");
-			hex(line + strlen(line), gpa2);
-			strcat(line, "\n");
-			say(line);
+			page_new(&gpa2, false, "E2E-GPA2");
 		}
 		if (two) {
 			pid_t child = fork();

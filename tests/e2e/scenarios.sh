@@ -470,6 +470,12 @@ scn_smp_page() {
 	result PASS smp-page "2 vCPUs read page $GPA as it was poisoned: an AR on each vCPU (vCPU0 $n0, vCPU1 $n1 event(s)), both readers killed alone, the guest survived; lkvm exit 0"
 }
 
+# Median, p10, p90 and max of one field of the injected events of one kind.
+ev_spread() {	# kind field
+	grep "\"kind\":\"$1\"" "$D/ras.json" | grep '"action":"injected"' | sed -n "s/.*\"$2\":\([0-9.]*\).*/\1/p" | sort -n |
+		awk -v k="$1" -v f="$2" '{ v[NR] = $1 } END { if (NR) printf "%s %s: median %.1f, p10 %.1f, p90 %.1f, max %.1f (%d errors)\n", k, f, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9)], v[NR], NR }'
+}
+
 # Signal-to-injection latency over E2E_LATENCY_RUNS real errors (default 50),
 # beside the cost of the KVM calls on that path in this L1 (kvmcost).
 scn_latency() {
@@ -488,13 +494,10 @@ scn_latency() {
 	send reboot
 	vm_wait_exit 120 || { fail latency "lkvm did not exit after reboot -f"; return; }
 	n=$(grep '"kind":"AR"' "$D/ras.json" | grep -c '"action":"injected"')
-	for f in latency_us pickup_us held_us; do
-		grep '"kind":"AR"' "$D/ras.json" | grep '"action":"injected"' | sed -n "s/.*\"$f\":\([0-9.]*\).*/\1/p" | sort -n |
-			awk -v f="$f" '{ v[NR] = $1 } END { if (NR) printf "AR %s: median %.1f, p10 %.1f, p90 %.1f, max %.1f (%d errors)\n", f, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9)], v[NR], NR }' | info
-	done
-	for f in latency_us pickup_us held_us; do
-		grep '"kind":"AO"' "$D/ras.json" | grep '"action":"injected"' | sed -n "s/.*\"$f\":\([0-9.]*\).*/\1/p" | sort -n |
-			awk -v f="$f" '{ v[NR] = $1 } END { if (NR) printf "AO %s: median %.1f, p10 %.1f, p90 %.1f, max %.1f (%d errors)\n", f, v[int((NR + 1) / 2)], v[int(NR * 0.1) + 1], v[int(NR * 0.9)], v[NR], NR }' | info
+	for k in AR AO; do
+		for f in latency_us pickup_us held_us; do
+			ev_spread "$k" "$f" | info
+		done
 	done
 	[ -x /kvmcost ] && /kvmcost | sed 's/^E2E-COST /baseline in L1: /' | info
 	[ "$n" -ge "$runs" ] || { fail latency "$n of $runs ARs injected"; return; }
