@@ -34,7 +34,8 @@ $(E2E_CACHE)/kvmcost: tests/e2e/kvmcost.c
 e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/kvmcost $(E2E_GUESTS)
 	E2E_GUESTS="$(E2E_GUESTS)" ./tests/e2e/run.sh
 
-# lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
+# lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh;
+# ARCH=arm64: lkvm against qemu-system-aarch64 -M virt in the arm64 bed).
 bench-boot: $(LKVM) $(E2E_CACHE)/lkvm.static
 	./bench/boot.sh
 
