@@ -40,6 +40,12 @@ static size_t json_str(char *buf, size_t n, const char *s)
 	return o;
 }
 
+/* Microseconds from a to b, 0 when either is unknown or out of order. */
+static double ras_span_us(uint64_t a, uint64_t b)
+{
+	return a && b > a ? (double)(b - a) / 1000.0 : 0.0;
+}
+
 size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras_error *e,
 		      enum ras_action a, const char *reason, const char *detail)
 {
@@ -70,7 +76,8 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
 		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
 		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s,"
-		       "\"latency_us\":%.1f,\"pickup_us\":%.1f,\"held_us\":%.1f,"
+		       "\"latency_us\":%.1f,\"pickup_us\":%.1f,\"held_us\":%.1f,\"check_us\":%.1f,"
+		       "\"inject_us\":%.1f,"
 		       "\"reader\":%s,\"source\":\"%s\",\"arch\":\"%s\"}",
 		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
 		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
@@ -81,6 +88,8 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		       e->t_pick_ns > e->t_signal_ns && e->t_signal_ns ?
 		       (double)(e->t_pick_ns - e->t_signal_ns) / 1000.0 : 0.0,
 		       (double)e->held_ns / 1000.0,
+		       ras_span_us(e->t_pick_ns + e->held_ns, e->t_ready_ns),
+		       ras_span_us(e->t_ready_ns, e->t_inject_ns),
 		       reader, e->source ? e->source : "sigbus", arch_info()->name);
 	if (len < 0)
 		return 0;

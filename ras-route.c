@@ -145,6 +145,7 @@ static enum ras_action ras_act(struct vcpu *v, struct ras_error *e, bool can_tak
 	} else if (act == RAS_ACT_INJECT) {
 		int err = vm->ras_ops->inject(v, e, what, sizeof(what));
 
+		e->t_inject_ns = mono_ns();
 		if (err) {
 			act = RAS_ACT_STOP;
 			snprintf(why, n, "injection failed: %s", strerror(-err));
@@ -233,6 +234,7 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 		return RAS_ACT_DROP;
 	}
 	ready = ras_ready_now(v, e, why, sizeof(why));
+	e->t_ready_ns = mono_ns();
 	if (ready == RAS_BUSY)
 		return ras_hold(v, e, why, sizeof(why));
 	return ras_act(v, e, ready == RAS_READY, why, sizeof(why));
@@ -251,6 +253,7 @@ void ras_hold_retry(struct vcpu *v)
 
 		if (!stopping)
 			ready = ras_ready_now(v, &e, why, sizeof(why));
+		e.t_ready_ns = mono_ns();
 		if (ready == RAS_BUSY && mono_ns() - h->since_ns[i] < RAS_HOLD_MAX_NS) {
 			i++;
 			continue;

@@ -91,6 +91,8 @@ struct ras_error {
 	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
 	uint64_t t_pick_ns;	/* when a vCPU thread first took it up (0: not yet) */
 	uint64_t held_ns;	/* how long it waited for a busy guest (ras_hold) */
+	uint64_t t_ready_ns;	/* the arch said whether the guest can take it */
+	uint64_t t_inject_ns;	/* the arch's inject returned (0: not injected) */
 };
 
 /*

@@ -188,10 +188,23 @@ int main(int argc, char **argv)
 		sigaction(SIGBUS, &sa, NULL);
 		p = page_new(&gpa, two, "E2E-GPA");
 		if (!two) {
-			/* A second page, never touched: its AO may come while the guest handles the first. */
+			/*
+			 * A second page, never touched: its AO may come while the
+			 * guest handles the first. A child holds it for good: an
+			 * AMD guest learns of a deferred error only at its next
+			 * poll, and a page freed before that (this process dies of
+			 * the first page) would be reused by the kernel itself.
+			 */
 			uint64_t gpa2;
 
 			page_new(&gpa2, false, "E2E-GPA2");
+			if (fork() == 0) {
+				close(0);
+				close(1);
+				close(2);
+				for (;;)
+					pause();
+			}
 		}
 		if (two) {
 			pid_t child = fork();

@@ -495,7 +495,7 @@ scn_latency() {
 	vm_wait_exit 120 || { fail latency "lkvm did not exit after reboot -f"; return; }
 	n=$(grep '"kind":"AR"' "$D/ras.json" | grep -c '"action":"injected"')
 	for k in AR AO; do
-		for f in latency_us pickup_us held_us; do
+		for f in latency_us pickup_us held_us check_us inject_us; do
 			ev_spread "$k" "$f" | info
 		done
 	done
