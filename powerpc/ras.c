@@ -56,8 +56,8 @@ int ppc_fwnmi_register(struct vcpu *v, uint64_t sreset, uint64_t mce)
 	}
 	pthread_mutex_unlock(&p->lock);
 	if (!ret)
-		pr_debug("guest registered FWNMI: system reset 0x%llx, machine check 0x%llx",
-			 (unsigned long long)sreset, (unsigned long long)mce);
+		pr_info("vCPU %u: the guest registered FWNMI handlers (ibm,nmi-register): system reset 0x%llx, machine check 0x%llx",
+			v->id, (unsigned long long)sreset, (unsigned long long)mce);
 	return ret;
 }
 

@@ -225,7 +225,13 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 		fail "$sname" "L2 reached /init in $t s but sees $cpus CPU(s) of $VM_CPUS"
 		return
 	fi
-	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started; reboot -f ended lkvm with 0"
+	local fwnmi=
+	if [ $ARCH = ppc64 ]; then
+		grep 'registered FWNMI' "$D/err" | info
+		grep -q 'the guest registered FWNMI handlers' "$D/err" || { fail "$sname" "L2 never registered its FWNMI handlers (ibm,nmi-register)"; return; }
+		fwnmi="; it registered FWNMI"
+	fi
+	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
 }
 
 # L2 runs `poweroff` (not -f, not reboot): its kernel powers off through the
