@@ -45,6 +45,23 @@ void fwnmi_memory_error(uint64_t gpa, bool consumed, struct fwnmi_error *e)
 	e->ea = PPC_LINEAR_MAP | gpa;
 }
 
+bool fwnmi_efault_page(const struct ras_poison_set *ps, uint64_t *gpa)
+{
+	bool found = false;
+
+	for (unsigned int i = MIN(ps->nr, (unsigned int)RAS_MAX_POISON); i-- > 0;) {
+		bool told = ps->r[i].reported & RAS_PAGE_AR_SENT;
+
+		if (!found || !told) {
+			*gpa = ps->r[i].gpa;
+			found = true;
+			if (!told)
+				break;
+		}
+	}
+	return found;
+}
+
 int fwnmi_nmi_error(uint32_t run_flags, struct fwnmi_error *e)
 {
 	memset(e, 0, sizeof(*e));

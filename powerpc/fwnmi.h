@@ -55,6 +55,13 @@ enum ras_ready fwnmi_ready(const struct ppc_fwnmi *f, unsigned int id, uint64_t 
 /* The log of a memory error at guest physical gpa (UE load/store, LA and EA given). */
 void fwnmi_memory_error(uint64_t gpa, bool consumed, struct fwnmi_error *e);
 
+/*
+ * KVM_RUN failed with EFAULT: which known poisoned page did the guest
+ * touch? KVM-HV does not say. The newest page the guest was not yet told
+ * it consumed (else the newest of all). Returns false when none is known.
+ */
+bool fwnmi_efault_page(const struct ras_poison_set *ps, uint64_t *gpa);
+
 /* The log of a KVM_EXIT_NMI with run->flags disposition (KVM gives no cause). */
 int fwnmi_nmi_error(uint32_t run_flags, struct fwnmi_error *e);
 

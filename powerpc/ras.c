@@ -262,19 +262,12 @@ enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 {
 	struct ras_state *rs = v->vm->ras;
 	uint64_t gpa = 0;
-	bool found = false;
+	bool found;
 
 	if (err != EFAULT || !rs)
 		return ARCH_EXIT_UNHANDLED;
 	pthread_mutex_lock(&rs->lock);
-	for (unsigned int i = rs->poison.nr; i-- > 0;) {
-		if (!found || !(rs->poison.r[i].reported & RAS_PAGE_AR_SENT)) {
-			gpa = rs->poison.r[i].gpa;
-			found = true;
-			if (!(rs->poison.r[i].reported & RAS_PAGE_AR_SENT))
-				break;
-		}
-	}
+	found = fwnmi_efault_page(&rs->poison, &gpa);
 	pthread_mutex_unlock(&rs->lock);
 	if (!found)
 		return ARCH_EXIT_UNHANDLED;	/* not a memory error lkvm knows of */
