@@ -45,17 +45,18 @@ void fwnmi_memory_error(uint64_t gpa, bool consumed, struct fwnmi_error *e)
 	e->ea = PPC_LINEAR_MAP | gpa;
 }
 
-bool fwnmi_efault_page(const struct ras_poison_set *ps, uint64_t *gpa)
+bool fwnmi_efault_page(const struct ras_poison_set *ps, bool fresh, uint64_t *gpa)
 {
+	unsigned int nr = MIN(ps->nr, (unsigned int)RAS_MAX_POISON);
 	bool found = false;
 
-	for (unsigned int i = MIN(ps->nr, (unsigned int)RAS_MAX_POISON); i-- > 0;) {
-		bool told = ps->r[i].reported & RAS_PAGE_AR_SENT;
+	for (unsigned int i = nr; i-- > 0;) {
+		uint8_t told = ps->r[i].reported;
 
-		if (!found || !told) {
+		if (fresh ? !told : (!found || !(told & RAS_PAGE_AR_SENT))) {
 			*gpa = ps->r[i].gpa;
 			found = true;
-			if (!told)
+			if (fresh || !(told & RAS_PAGE_AR_SENT))
 				break;
 		}
 	}

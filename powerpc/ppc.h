@@ -63,6 +63,12 @@ struct ppc_vm {
 	pthread_cond_t cond;		/* interlock released */
 	struct ppc_fwnmi fwnmi;
 	bool fwnmi_kvm;			/* KVM_CAP_PPC_FWNMI enabled (VM-wide) */
+	/*
+	 * Per vCPU: since when KVM_RUN has failed with EFAULT on a page lkvm
+	 * does not know yet (its early-kill SIGBUS not handled yet), 0: not.
+	 * Only that vCPU's thread writes it.
+	 */
+	uint64_t efault_since[RUN_MAX_CPUS];
 	/* vty input from the terminal, taken by H_GET_TERM_CHAR */
 	uint8_t in[4096];
 	unsigned int in_head, in_tail;

@@ -159,6 +159,12 @@ static enum ras_ready ppc_ras_can_take(struct vcpu *v, const struct ras_error *e
 		snprintf(why, n, "cannot read vCPU %u's registers: %s", v->id, strerror(errno));
 		return RAS_UNABLE;
 	}
+	if (!ras_error_consumed(e) && p->efault_since[v->id]) {
+		/* The access that faulted on it is waiting: it is told as consumed. */
+		snprintf(why, n, "vCPU %u is stopped at an access that faulted on a poisoned page (EFAULT)",
+			 v->id);
+		return RAS_BUSY;
+	}
 	pthread_mutex_lock(&p->lock);
 	ready = fwnmi_ready(&p->fwnmi, v->id, r.msr, ras_error_consumed(e), why, n);
 	pthread_mutex_unlock(&p->lock);
@@ -255,22 +261,46 @@ enum arch_exit ppc_nmi_exit(struct vcpu *v)
 /*
  * KVM_RUN failed. On KVM-HV a guest access to a poisoned page does not
  * raise a SIGBUS: KVM_RUN fails with EFAULT. The page is one lkvm knows
- * from the early-kill SIGBUS; the newest one the guest has not yet been
- * told it consumed is taken to be it.
+ * from the early-kill SIGBUS (fwnmi_efault_page() picks it). The kernel
+ * unmaps the page before it sends that SIGBUS, so the EFAULT can come
+ * first: then the vCPU runs again (each run faults at once) while the
+ * record is handled - an AO for this vCPU is held meanwhile, so the page
+ * is told as consumed - for up to PPC_EFAULT_WAIT_NS; an EFAULT no
+ * memory error explains stops the VM as before.
  */
+#define PPC_EFAULT_WAIT_NS	(1000000000ULL)
+
 enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 {
+	struct ppc_vm *p = ppc_vm(v->vm);
 	struct ras_state *rs = v->vm->ras;
-	uint64_t gpa = 0;
+	uint64_t gpa = 0, now;
 	bool found;
 
-	if (err != EFAULT || !rs)
+	if (err != EFAULT || !rs || v->id >= RUN_MAX_CPUS)
 		return ARCH_EXIT_UNHANDLED;
 	pthread_mutex_lock(&rs->lock);
-	found = fwnmi_efault_page(&rs->poison, &gpa);
+	found = fwnmi_efault_page(&rs->poison, true, &gpa);
 	pthread_mutex_unlock(&rs->lock);
-	if (!found)
-		return ARCH_EXIT_UNHANDLED;	/* not a memory error lkvm knows of */
+	if (!found) {
+		now = mono_ns();
+		if (!p->efault_since[v->id])
+			p->efault_since[v->id] = now;
+		if (now - p->efault_since[v->id] < PPC_EFAULT_WAIT_NS) {
+			struct timespec ts = { 0, 1000000 };
+
+			nanosleep(&ts, NULL);
+			return ARCH_EXIT_CONTINUE;	/* its record is handled before the next run */
+		}
+		/* Nothing new: a page the guest was told about, touched again? */
+		pthread_mutex_lock(&rs->lock);
+		found = fwnmi_efault_page(&rs->poison, false, &gpa);
+		pthread_mutex_unlock(&rs->lock);
+		p->efault_since[v->id] = 0;
+		if (!found)
+			return ARCH_EXIT_UNHANDLED;	/* not a memory error lkvm knows of */
+	}
+	p->efault_since[v->id] = 0;
 	switch (ras_vcpu_error(v, gpa, RAS_AR, "KVM_RUN EFAULT")) {
 	case RAS_ACT_STOP:
 	case RAS_ACT_FATAL:

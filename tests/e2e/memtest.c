@@ -8,6 +8,9 @@
  *                 read the page. The guest kernel is expected to kill us with
  *                 SIGBUS BUS_MCEERR_AR; the handler prints what it got and
  *                 dies by the same signal.
+ *   memtest spin  fill a page, print its address, then read it over and over
+ *                 (at most 60 s) without waiting: the host poisons it while the
+ *                 guest is using it. Killed like "ar".
  *   memtest ao    fill a page and print its address the same way, wait for a
  *                 line, never touch the page again, and wait (bounded) until
  *                 the guest kernel's log shows it handled a memory failure at
@@ -159,6 +162,24 @@ int main(int argc, char **argv)
 		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
 		return 1;
 	}
+	if (!strcmp(argv[1], "spin")) {
+		volatile uint8_t *v;
+		unsigned int sum = 0;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGBUS, &sa, NULL);
+		p = fill_page(&gpa);
+		v = p;
+		for (int t = 0; t < 600; t++) {
+			for (unsigned long i = 0; i < PAGE; i += 64)
+				sum += v[i];
+			usleep(100000);
+		}
+		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
+		return 1;
+	}
 	if (!strcmp(argv[1], "idle")) {
 		/*
 		 * The page stays mapped and untouched while lkvm reports it, and
@@ -219,6 +240,6 @@ int main(int argc, char **argv)
 	}
 #endif
 usage:
-	fprintf(stderr, "usage: memtest ar|ao|idle|off|exit N\n");
+	fprintf(stderr, "usage: memtest ar|spin|ao|idle|off|exit N\n");
 	return 2;
 }

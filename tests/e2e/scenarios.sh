@@ -451,6 +451,42 @@ scn_recovery_ppc() {
 	result PASS recovery "page $GPA poisoned with MADV_HWPOISON: $(echo "$ev" | sed -n 's/.*"kind":"\([A-Z]*\)".*/\1/p') delivered to the guest's FWNMI handler with the logical address; L2 offlined pfn $PFN, killed only the reader (SIGBUS BUS_MCEERR_AR), ran on and powered off; lkvm exit 0"
 }
 
+# The same, but the L2 process reads its page over and over while L1
+# poisons it: the access can fault (KVM_RUN EFAULT) before lkvm has handled
+# the early-kill SIGBUS. Either way the guest must be told the address and
+# kill only the reader; the result says which way lkvm learnt it.
+scn_efault() {
+	T0=$(now)
+	vm_start efault
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail efault "L2 never reached its /init: $WHY"; return; }
+	l2_page spin || { fail efault "$WHY"; return; }
+	sleep 1
+	poison "$GPA" || { fail efault "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail efault "L2 did not come back after the poisoned read: $WHY"; return; }
+	local sig mt mf ev how
+	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	mf=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: " "$D/out" | head -n 1)
+	send poweroff
+	vm_wait_exit 120 || { fail efault "lkvm did not exit after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
+	ev=$(ras_event AR "$GPA" injected | grep '"source":"KVM_RUN EFAULT"')
+	if [ -n "$ev" ]; then
+		how="the reader's access made KVM_RUN fail with EFAULT: AR (not recovered) to the guest's FWNMI handler"
+	elif [ -n "$(ras_event AO "$GPA" injected)" ]; then
+		how="the early-kill AO was handled before the reader faulted: AO to the guest's FWNMI handler"
+	else
+		fail efault "no injected event for $GPA in lkvm's log"; return
+	fi
+	[ -n "$mf" ] || { fail efault "L2's kernel log has no 'Memory failure: $PFN:'"; return; }
+	[ -n "$sig" ] || { fail efault "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
+	case "$mt" in *rc=135*) ;; *) fail efault "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
+	grep -q 'KVM_RUN failed' "$D/err" && { fail efault "lkvm stopped on KVM_RUN's error"; return; }
+	[ "$RC" = 0 ] || { fail efault "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS efault "page $GPA poisoned while an L2 process read it: $how; L2 offlined pfn $PFN, killed only the reader, ran on; lkvm exit 0"
+}
+
 # ---- arm64 ----
 # The SError's syndrome as lkvm logged it, from the event's detail.
 esr_of() { echo "$1" | sed -n 's/.*ESR_EL1 \(0x[0-9a-f]*\).*/\1/p'; }
@@ -571,6 +607,7 @@ echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the dri
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
+	efault) [ $ARCH = ppc64 ] && scn_efault || { T0=$(now); result SKIP "$s" "a ppc64 scenario"; } ;;
 	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
