@@ -12,7 +12,7 @@ static const struct arch_info ppc_info = {
 	.initrd = "initrd (Linux)",
 	.console = "PAPR vty (hvc0: H_PUT_TERM_CHAR/H_GET_TERM_CHAR)",
 	.guest_exit = NULL,	/* RTAS power-off is status 0 */
-	.crash = "the guest called RTAS ibm,os-term (its panic)",
+	.crash = "the guest panicked: RTAS ibm,os-term",
 };
 
 const struct arch_info *arch_info(void)
