@@ -35,7 +35,7 @@ ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot boot"
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 

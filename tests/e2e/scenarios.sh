@@ -487,6 +487,22 @@ scn_efault() {
 	result PASS efault "page $GPA poisoned while an L2 process read it: $how; L2 offlined pfn $PFN, killed only the reader, ran on; lkvm exit 0"
 }
 
+# L2's kernel panics (sysrq c): pseries Linux reports it through RTAS
+# ibm,os-term, and lkvm ends with the crash status 8 and the guest's words.
+scn_panic() {
+	T0=$(now)
+	vm_start panic
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail panic "L2 never reached its /init: $WHY"; return; }
+	send sh 'echo c > /proc/sysrq-trigger'
+	vm_wait_exit 60 || { fail panic "lkvm still runs 60 s after L2's panic"; return; }
+	local msg
+	msg=$(grep 'ibm,os-term' "$D/err" | head -n 1)
+	echo "$msg" | info
+	[ "$RC" = 8 ] || { fail panic "lkvm exited $RC after L2's panic, want 8"; return; }
+	[ -n "$msg" ] || { fail panic "lkvm's stderr does not report the guest's ibm,os-term"; return; }
+	result PASS panic "L2 panicked (sysrq c): RTAS ibm,os-term ended lkvm with status 8 and the guest's message"
+}
+
 # ---- arm64 ----
 # The SError's syndrome as lkvm logged it, from the event's detail.
 esr_of() { echo "$1" | sed -n 's/.*ESR_EL1 \(0x[0-9a-f]*\).*/\1/p'; }
@@ -607,6 +623,7 @@ echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the dri
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
+	panic) [ $ARCH = ppc64 ] && scn_panic || { T0=$(now); result SKIP "$s" "a ppc64 scenario"; } ;;
 	efault) [ $ARCH = ppc64 ] && scn_efault || { T0=$(now); result SKIP "$s" "a ppc64 scenario"; } ;;
 	serror | sea) [ $ARCH = arm64 ] && scn_$s || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
 	bad-esr) [ $ARCH = arm64 ] && scn_bad_esr || { T0=$(now); result SKIP "$s" "an arm64 scenario"; } ;;
