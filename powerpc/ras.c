@@ -274,7 +274,7 @@ enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 {
 	struct ppc_vm *p = ppc_vm(v->vm);
 	struct ras_state *rs = v->vm->ras;
-	uint64_t gpa = 0, now;
+	uint64_t gpa = 0;
 	bool found;
 
 	if (err != EFAULT || !rs || v->id >= RUN_MAX_CPUS)
@@ -283,7 +283,7 @@ enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 	found = fwnmi_efault_page(&rs->poison, true, &gpa);
 	pthread_mutex_unlock(&rs->lock);
 	if (!found) {
-		now = mono_ns();
+		uint64_t now = mono_ns();
 		if (!p->efault_since[v->id])
 			p->efault_since[v->id] = now;
 		if (now - p->efault_since[v->id] < PPC_EFAULT_WAIT_NS) {
