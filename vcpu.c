@@ -118,7 +118,9 @@ static void *vcpu_thread(void *arg)
 	for (;;) {
 		int r, err;
 
-		vcpu_pause_point(v);
+		vcpu_debug_serve(v);
+		if (vcpu_pause_point(v))
+			continue;	/* paused still: serve the debug request */
 		if (vm_stopping(vm))
 			break;
 		ras_vcpu_drain(v);

@@ -154,7 +154,7 @@ int arch_load_kernel(struct vm *vm)
 		l.kernel = kbuf;
 	} else {
 		l.kernel = lkvm_builtin_guest;
-		l.kernel_size = (size_t)(lkvm_builtin_guest_end - lkvm_builtin_guest);
+		l.kernel_size = (uintptr_t)lkvm_builtin_guest_end - (uintptr_t)lkvm_builtin_guest;
 	}
 	if (arm_image_parse(l.kernel, l.kernel_size, &l.img, err, sizeof(err))) {
 		pr_err("%s: %s", o->kernel, err);
