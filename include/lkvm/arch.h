@@ -82,6 +82,12 @@ enum arch_exit {
 };
 /* Exits the core does not handle (the core does I/O, MMIO, signals). */
 enum arch_exit arch_handle_exit(struct vcpu *v);
+/*
+ * KVM_RUN failed with err (not EINTR/EAGAIN): ARCH_EXIT_UNHANDLED lets the
+ * core stop the VM with the error. (ppc64 KVM-HV: EFAULT is a guest access
+ * to a poisoned page.)
+ */
+enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err);
 /* A short register summary for error messages, e.g. "pc 0x1234 sp 0x...". */
 size_t arch_vcpu_dump(struct vcpu *v, char *buf, size_t n);
 /*

@@ -2,13 +2,13 @@
 # bench/boot.sh (make bench-boot). Source it from bash after setting:
 #   ROOT   the repository          C   the cache directory (.cache/e2e)
 #   JOBS   words passed to L1's job script (its arguments), for die()
-# and optionally E2E_ARCH (x86 or arm64, default x86): the architecture of
-# L1 and L2. For arm64, C becomes $C/arm64.
+# and optionally E2E_ARCH (x86, arm64 or powerpc, default x86): the
+# architecture of L1 and L2. For arm64 and powerpc, C becomes $C/ARCH.
 # It provides:
 #   bed_packages            install QEMU, cpio and the rest (apt-get); on
 #                           arm64 also download busybox-static:arm64 into
 #                           the cache (never installed: it would replace
-#                           the host's busybox)
+#                           the host's busybox); the same on powerpc
 #   bed_kernel              the current Debian kernel in the cache: sets KPKG,
 #                           KVER, MODDIR, L1_KERNEL (what QEMU boots),
 #                           L2_KERNEL and L2_KNAME (L2's kernel and its name
@@ -64,8 +64,20 @@ arm64)
 	L1_CONSOLE=ttyAMA0
 	NOKVM_WHY="L1's built-in KVM did not initialise"
 	;;
+powerpc)
+	C=$C/powerpc
+	BED_PKGS="qemu-system-ppc cpio"
+	BED_KMETA=linux-image-powerpc64le:ppc64el
+	BED_DEB_ARCH=:ppc64el
+	BUSYBOX=$C/busybox-static/bin/busybox
+	# pseries with nested KVM-HV (L1's kvm-hv refuses without it); x-vof
+	# replaces SLOF (14 s less per boot).
+	QEMU_L1=(qemu-system-ppc64 -M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -vga none)
+	L1_CONSOLE=hvc0
+	NOKVM_WHY="kvm-hv did not load"
+	;;
 *)
-	echo "E2E_ARCH=$E2E_ARCH: want x86 or arm64" >&2
+	echo "E2E_ARCH=$E2E_ARCH: want x86, arm64 or powerpc" >&2
 	exit 1
 	;;
 esac
@@ -76,7 +88,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 bed_packages() {
 	local p missing= SUDO=
 	[ "$(id -u)" = 0 ] || SUDO=sudo
-	[ "$E2E_ARCH" = arm64 ] && bed_foreign_arch arm64
+	[ -n "$BED_DEB_ARCH" ] && bed_foreign_arch "${BED_DEB_ARCH#:}"
 	for p in $BED_PKGS "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 	done
@@ -142,6 +154,14 @@ bed_kernel() {
 		[ -f "$L1_KERNEL" ] || die "$L1_KERNEL missing"
 		return 0
 	fi
+	if [ "$E2E_ARCH" = powerpc ]; then
+		# Debian's ppc64el kernel is an ELF vmlinux: QEMU and lkvm boot it.
+		L1_KERNEL=$kdir/boot/vmlinux-$KVER
+		L2_KERNEL=$L1_KERNEL
+		L2_KNAME=vmlinux
+		[ -f "$L1_KERNEL" ] || die "$L1_KERNEL missing"
+		return 0
+	fi
 	BZIMAGE=$kdir/boot/vmlinuz-$KVER
 	L2_KERNEL=$BZIMAGE
 	L2_KNAME=bzImage
@@ -170,8 +190,12 @@ bed_l1_root() {	# dir job-script
 	cp "$E2E/l1-init" "$1/init"
 	cp "$2" "$1/job.sh"
 	chmod 755 "$1/init"
-	[ "$E2E_ARCH" = x86 ] || return 0	# arm64: KVM is built in
-	for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do
+	case "$E2E_ARCH" in
+	x86) mods="virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko" ;;
+	powerpc) mods="arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko" ;;
+	*) return 0 ;;	# arm64: KVM is built in
+	esac
+	for m in $mods; do
 		src=$MODDIR/$m
 		[ -f "$src" ] || die "module $m missing from $KPKG"
 		mkdir -p "$1/lib/modules/$KVER/kernel/$(dirname "$m")"

@@ -31,7 +31,9 @@ $(E2E_CACHE)/kvmcost: tests/e2e/kvmcost.c
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
 # The arch's test guests for L1's /l2/ (arm/build.mk: E2E_GUESTS).
-e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/kvmcost $(E2E_GUESTS)
+# kvmcost measures x86 calls (KVM_X86_SET_MCE, MSRs): x86 only.
+E2E_KVMCOST := $(if $(filter x86,$(ARCH)),$(E2E_CACHE)/kvmcost)
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_KVMCOST) $(E2E_GUESTS)
 	E2E_GUESTS="$(E2E_GUESTS)" ./tests/e2e/run.sh
 
 # lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh;

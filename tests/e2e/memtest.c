@@ -13,7 +13,8 @@
  *                 the guest kernel's log shows it handled a memory failure at
  *                 that page frame: prints "E2E-AO-SEEN" or "E2E-AO-NOTSEEN".
  *   memtest off   power the VM off: x86 through the ACPI PM1a control port
- *                 0x604, arm64 through the kernel (PSCI SYSTEM_OFF).
+ *                 0x604, arm64 and ppc64 through the kernel (PSCI SYSTEM_OFF,
+ *                 RTAS power-off).
  *   memtest exit N  x86: write N to the debug-exit port 0xf4.
  */
 #define _GNU_SOURCE
@@ -33,7 +34,8 @@
 #include <sys/io.h>
 #endif
 
-#define PAGE 4096UL	/* L2's page size: Debian's x86 and arm64 kernels */
+/* L2's page size: 4 KiB on Debian's x86 and arm64 kernels, 64 KiB on ppc64el. */
+#define PAGE ((unsigned long)sysconf(_SC_PAGESIZE))
 
 static void say(const char *s)
 {

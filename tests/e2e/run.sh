@@ -8,7 +8,8 @@
 # lkvm.static and memtest for the architecture.
 #
 # Environment:
-#   E2E_ARCH         x86 or arm64 (default x86); arm64's cache is .cache/e2e/arm64
+#   E2E_ARCH         x86, arm64 or powerpc (default x86); their caches are
+#                    .cache/e2e, .cache/e2e/arm64, .cache/e2e/powerpc
 #   E2E_LKVM         the static lkvm for L1 (default: lkvm.static in the cache)
 #   E2E_MEMTEST      memtest for L2 (default: memtest in the cache)
 #   E2E_GUESTS       test guests copied to L1's /l2/ (e2e.mk: arm64's flat.flat)
@@ -21,7 +22,7 @@
 #   E2E_BOOT_TIMEOUT seconds to wait for each L2 boot (default 180)
 #   E2E_DEBUG=1      L1 not quiet, L2's console live in L1's, L2's kernel log in boot
 #   E2E_L2_PARAMS    L2's command line, '+' for spaces (default console=ttyS0+quiet;
-#                    arm64 adds earlycon=uart,mmio,0x1000000)
+#                    arm64 adds earlycon=uart,mmio,0x1000000; powerpc: console=hvc0)
 #   E2E_KVM_AMD      kvm_amd options in L1, '+' for spaces
 # While it runs, QEMU's monitor is at .cache/e2e/qemu-monitor.sock (for a hang:
 # "info registers" tells whether L1 or L2 code holds the CPU).
@@ -34,6 +35,8 @@ C=$ROOT/.cache/e2e
 ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot boot"
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut boot"
+# powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 

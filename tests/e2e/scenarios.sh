@@ -19,6 +19,16 @@ aarch64)
 	# consumed. Pages poisoned while untouched stay held by a memtest child.
 	AO_PAGE=idle
 	;;
+ppc64le)
+	# lkvm's ppc64 console is the PAPR vty (hvc0); pages are 64 KiB.
+	ARCH=ppc64
+	KERNEL=/l2/vmlinux
+	L2_PARAMS=console=hvc0+quiet+panic=-1
+	RECOVERY_OPTS=
+	AR_SIGBUS_CODE=4
+	AO_PAGE=ao
+	PAGE_SHIFT=16
+	;;
 *)
 	ARCH=x86
 	KERNEL=/l2/bzImage
@@ -31,6 +41,10 @@ esac
 # E2E_L2_PARAMS (from run.sh, '+' for spaces) replaces L2's command line for debugging.
 PARAMS=$(echo "${E2E_L2_PARAMS:-$L2_PARAMS}" | tr + ' ')
 MEM=256
+# ppc64: the early-kill AO may tell the guest before its read (either is fine).
+REBOOT_KIND=AR
+[ "$ARCH" = ppc64 ] && REBOOT_KIND=A.
+PAGE_SHIFT=${PAGE_SHIFT:-12}
 # vCPUs of L2: 2 for the boot scenario (SMP through lkvm's MP table), 1 for
 # the memory-error drills. With 2, L1 (one TCG CPU) can freeze for good when
 # an L2 vCPU spins with interrupts off waiting for the other one: QEMU's TCG
@@ -151,7 +165,7 @@ l2_page() {	# ar|ao
 	send "$1"
 	wait_for ' E2E-GPA 0x' 60 || { WHY="no page address from L2: $WHY"; return 1; }
 	GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
-	PFN=$(printf '%#x' $((GPA >> 12)))
+	PFN=$(printf '%#x' $((GPA >> PAGE_SHIFT)))
 }
 
 # L2 fills a page; L1 poisons it for real; L2 reads it. Sets GPA and PFN.
@@ -211,7 +225,13 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 		fail "$sname" "L2 reached /init in $t s but sees $cpus CPU(s) of $VM_CPUS"
 		return
 	fi
-	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started; reboot -f ended lkvm with 0"
+	local fwnmi=
+	if [ $ARCH = ppc64 ]; then
+		grep 'registered FWNMI' "$D/err" | info
+		grep -q 'the guest registered FWNMI handlers' "$D/err" || { fail "$sname" "L2 never registered its FWNMI handlers (ibm,nmi-register)"; return; }
+		fwnmi="; it registered FWNMI"
+	fi
+	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
 }
 
 # L2 runs `poweroff` (not -f, not reboot): its kernel powers off through the
@@ -220,14 +240,15 @@ scn_poweroff() {
 	T0=$(now)
 	vm_start poweroff
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail poweroff "L2 never reached its /init: $WHY"; return; }
-	if [ $ARCH = arm64 ]; then
-		local t_psci
+	if [ $ARCH != x86 ]; then
+		local t_psci how="PSCI SYSTEM_OFF"
+		[ $ARCH = ppc64 ] && how="RTAS power-off"
 		t_psci=$(now)
 		send poweroff
-		vm_wait_exit 60 || { fail poweroff "lkvm still runs 60 s after L2's poweroff (PSCI SYSTEM_OFF)"; return; }
+		vm_wait_exit 60 || { fail poweroff "lkvm still runs 60 s after L2's poweroff ($how)"; return; }
 		[ "$RC" = 0 ] || { fail poweroff "lkvm exited $RC after L2's poweroff, want 0"; return; }
 		grep -q ' E2E-L2-POWEROFF' "$D/out" || { fail poweroff "L2's init never ran its poweroff"; return; }
-		result PASS poweroff "L2 ran 'poweroff': PSCI SYSTEM_OFF ended lkvm with 0 $(secs "$t_psci" "$(now)") s later"
+		result PASS poweroff "L2 ran 'poweroff': $how ended lkvm with 0 $(secs "$t_psci" "$(now)") s later"
 		return
 	fi
 	send acpi
@@ -247,6 +268,7 @@ scn_poweroff() {
 
 scn_recovery() {
 	[ $ARCH = arm64 ] && { scn_sea recovery; return; }
+	[ $ARCH = ppc64 ] && { scn_recovery_ppc; return; }
 	T0=$(now)
 	vm_start recovery
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail recovery "L2 never reached its /init: $WHY"; return; }
@@ -391,8 +413,93 @@ scn_reboot() {
 	[ "$RC" = 0 ] || { fail reboot "lkvm exited $RC after power-off, want 0"; return; }
 	grep -q 'guest reset: booting again (boot 2)' "$D/err" || { fail reboot "lkvm did not report the second boot"; return; }
 	case "$second" in *memerr=0*) ;; *) fail reboot "the second boot logged memory errors: ${second#* }"; return ;; esac
-	[ -n "$(ras_event AR "$GPA" injected)" ] || { fail reboot "no AR/$GPA/injected event in lkvm's log"; return; }
+	[ -n "$(ras_event $REBOOT_KIND "$GPA" injected)" ] || { fail reboot "no $REBOOT_KIND/$GPA/injected event in lkvm's log"; return; }
 	result PASS reboot "AR at $GPA recovered, reboot -f, second boot clean (marker at ${t} s, no memory errors), power-off exit 0"
+}
+
+# ---- ppc64 ----
+# A page an L2 process filled is poisoned in L1 and then read: lkvm tells the
+# guest's FWNMI handler (RTAS error log with the logical address) - at the
+# early-kill SIGBUS, or when the read makes KVM_RUN fail with EFAULT - and
+# the guest kills only the reader, offlines the page and runs on.
+scn_recovery_ppc() {
+	T0=$(now)
+	vm_start recovery
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail recovery "L2 never reached its /init: $WHY"; return; }
+	poison_touched_page || { fail recovery "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail recovery "L2 did not come back after the poisoned read: $WHY"; return; }
+	local sig mt mce mf ev hex
+	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	hex=$(printf '%016x' $((GPA)))
+	mce=$(grep -E "E2E-L2-KLOG .*MCE: .*paddr: *0*${hex#${hex%%[1-9a-f]*}}" "$D/out" | head -n 1)
+	mf=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: " "$D/out" | head -n 1)
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail recovery "L2's shell stopped answering after the error: $WHY"; return; }
+	send poweroff
+	vm_wait_exit 120 || { fail recovery "lkvm did not exit after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
+	ev=$(ras_event A. "$GPA" injected)
+	[ -n "$ev" ] || { fail recovery "no $GPA/injected event in lkvm's log"; return; }
+	echo "$ev" | grep -q 'FWNMI machine check' || { fail recovery "the event is not a FWNMI delivery: $ev"; return; }
+	[ -n "$mce" ] || { fail recovery "L2's kernel log has no MCE line with paddr $GPA (the guest's FWNMI handler did not see lkvm's logical address)"; return; }
+	[ -n "$mf" ] || { fail recovery "L2's kernel log has no 'Memory failure: $PFN:'"; return; }
+	[ -n "$sig" ] || { fail recovery "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
+	case "$mt" in *rc=135*) ;; *) fail recovery "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
+	[ "$RC" = 0 ] || { fail recovery "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS recovery "page $GPA poisoned with MADV_HWPOISON: $(echo "$ev" | sed -n 's/.*"kind":"\([A-Z]*\)".*/\1/p') delivered to the guest's FWNMI handler with the logical address; L2 offlined pfn $PFN, killed only the reader (SIGBUS BUS_MCEERR_AR), ran on and powered off; lkvm exit 0"
+}
+
+# The same, but the L2 process reads its page over and over while L1
+# poisons it: the access can fault (KVM_RUN EFAULT) before lkvm has handled
+# the early-kill SIGBUS. Either way the guest must be told the address and
+# kill only the reader; the result says which way lkvm learnt it.
+scn_efault() {
+	T0=$(now)
+	vm_start efault
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail efault "L2 never reached its /init: $WHY"; return; }
+	l2_page loop || { fail efault "$WHY"; return; }
+	poison "$GPA" || { fail efault "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail efault "L2 did not come back after the poisoned read: $WHY"; return; }
+	local sig mt mf ev how
+	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	mf=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: " "$D/out" | head -n 1)
+	send poweroff
+	vm_wait_exit 120 || { fail efault "lkvm did not exit after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
+	ev=$(ras_event AR "$GPA" injected | grep '"source":"KVM_RUN EFAULT"')
+	if [ -n "$ev" ]; then
+		how="the reader's access made KVM_RUN fail with EFAULT: AR (not recovered) to the guest's FWNMI handler"
+	elif [ -n "$(ras_event AO "$GPA" injected)" ]; then
+		how="the early-kill AO was handled before the reader faulted: AO to the guest's FWNMI handler"
+	else
+		fail efault "no injected event for $GPA in lkvm's log"; return
+	fi
+	[ -n "$mf" ] || { fail efault "L2's kernel log has no 'Memory failure: $PFN:'"; return; }
+	[ -n "$sig" ] || { fail efault "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
+	case "$mt" in *rc=135*) ;; *) fail efault "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
+	grep -q 'KVM_RUN failed' "$D/err" && { fail efault "lkvm stopped on KVM_RUN's error"; return; }
+	[ "$RC" = 0 ] || { fail efault "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS efault "page $GPA poisoned while an L2 process read it: $how; L2 offlined pfn $PFN, killed only the reader, ran on; lkvm exit 0"
+}
+
+# L2's kernel panics (sysrq c): pseries Linux reports it through RTAS
+# ibm,os-term, and lkvm ends with the crash status 8 and the guest's words.
+scn_panic() {
+	T0=$(now)
+	vm_start panic
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail panic "L2 never reached its /init: $WHY"; return; }
+	send sh 'echo c > /proc/sysrq-trigger'
+	vm_wait_exit 60 || { fail panic "lkvm still runs 60 s after L2's panic"; return; }
+	local msg
+	msg=$(grep 'ibm,os-term' "$D/err" | head -n 1)
+	echo "$msg" | info
+	[ "$RC" = 8 ] || { fail panic "lkvm exited $RC after L2's panic, want 8"; return; }
+	[ -n "$msg" ] || { fail panic "lkvm's stderr does not report the guest's ibm,os-term"; return; }
+	result PASS panic "L2 panicked (sysrq c): RTAS ibm,os-term ended lkvm with status 8 and the guest's message"
 }
 
 # ---- x86: errors in every order (docs/ras.md, "Orders") ----
@@ -678,6 +785,8 @@ echo "E2E-L1: $LKVM_VERSION; L2 gets $SMP_CPUS vCPU(s) in boot, $CPUS in the dri
 for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	case "$s" in
 	boot | poweroff | recovery | stop | ao | reboot | probe) scn_$s ;;
+	panic) [ $ARCH = ppc64 ] && scn_panic || { T0=$(now); result SKIP "$s" "a ppc64 scenario"; } ;;
+	efault) [ $ARCH = ppc64 ] && scn_efault || { T0=$(now); result SKIP "$s" "a ppc64 scenario"; } ;;
 	serror | sea | bad-esr | kut | builtin)
 		if [ $ARCH = arm64 ]; then
 			scn_$(echo $s | tr - _)
