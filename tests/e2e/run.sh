@@ -32,9 +32,10 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page boot"
-# Opt-in everywhere: latency (x86: 50 real errors and their timings; see
-# docs/ras.md for the triple fault one L2 took after many errors).
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race boot"
+# Opt-in (x86): latency (50 real errors and their timings) and smp-page (two
+# vCPUs read one poisoned page): both met an unexplained L2 triple fault after
+# recovered errors (docs/ras.md, "Found in the nested bed").
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
