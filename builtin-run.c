@@ -79,12 +79,16 @@ int cmd_run(int argc, char **argv)
 		run_opts_usage(stdout);
 		return LKVM_EXIT_OK;
 	}
-	lkvm_debug = o.debug;
+	if (o.loglevel >= 0)
+		lkvm_loglevel = (enum lkvm_loglevel)o.loglevel;
+	if (o.debug)
+		lkvm_loglevel = LKVM_LOG_DEBUG;
+	lkvm_debug = lkvm_loglevel == LKVM_LOG_DEBUG;
 	signal(SIGPIPE, SIG_IGN);
 
 	ctl_fd = ctl_listen(o.name, sock, sizeof(sock));
 	if (ctl_fd < 0)
-		return o.name_given ? LKVM_EXIT_USAGE : LKVM_EXIT_ERROR;
+		return -ctl_fd;
 
 	/* Before anything can fault: the one SIGBUS handler, our queue. */
 	if (ras_signals_init() || ras_thread_attach(&main_ring)) {

@@ -40,6 +40,12 @@ static size_t json_str(char *buf, size_t n, const char *s)
 	return o;
 }
 
+/* Microseconds from a to b, 0 when either is unknown or out of order. */
+static double ras_span_us(uint64_t a, uint64_t b)
+{
+	return a && b > a ? (double)(b - a) / 1000.0 : 0.0;
+}
+
 size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras_error *e,
 		      enum ras_action a, const char *reason, const char *detail)
 {
@@ -70,13 +76,20 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
 		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
 		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s,"
-		       "\"latency_us\":%.1f,\"reader\":%s,\"source\":\"%s\",\"arch\":\"%s\"}",
+		       "\"latency_us\":%.1f,\"pickup_us\":%.1f,\"held_us\":%.1f,\"check_us\":%.1f,"
+		       "\"inject_us\":%.1f,"
+		       "\"reader\":%s,\"source\":\"%s\",\"arch\":\"%s\"}",
 		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
 		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
 		       ras_action_name(a), why, what, e->simulated ? "true" : "false",
 		       e->repeat ? "true" : "false",
 		       e->t_action_ns > e->t_signal_ns && e->t_signal_ns ?
 		       (double)(e->t_action_ns - e->t_signal_ns) / 1000.0 : 0.0,
+		       e->t_pick_ns > e->t_signal_ns && e->t_signal_ns ?
+		       (double)(e->t_pick_ns - e->t_signal_ns) / 1000.0 : 0.0,
+		       (double)e->held_ns / 1000.0,
+		       ras_span_us(e->t_pick_ns + e->held_ns, e->t_ready_ns),
+		       ras_span_us(e->t_ready_ns, e->t_inject_ns),
 		       reader, e->source ? e->source : "sigbus", arch_info()->name);
 	if (len < 0)
 		return 0;
@@ -86,7 +99,7 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 		    enum ras_action a, const char *reason, const char *detail)
 {
-	char where[96], who[160], buf[2048];
+	char where[96], who[160], held[64] = "", buf[2048];
 	size_t len;
 
 	if (e->vcpu >= 0)
@@ -101,10 +114,13 @@ void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 			 (unsigned long long)e->gpa);
 	else
 		snprintf(where, sizeof(where), "lkvm's own memory (not guest RAM)");
-	pr_info("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s",
+	if (e->held_ns >= 1000000)
+		snprintf(held, sizeof(held), " (after %llu ms waiting for the guest)",
+			 (unsigned long long)(e->held_ns / 1000000));
+	pr_warn("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s%s",
 		ras_kind_name(e->kind), e->simulated ? " (simulated)" : "",
 		e->repeat ? " (page already poisoned)" : "", who, where, (unsigned long long)e->hva, (unsigned long long)(e->extent / 1024),
-		ras_action_name(a), detail && *detail ? ": " : "", detail ? detail : "",
+		ras_action_name(a), held, detail && *detail ? ": " : "", detail ? detail : "",
 		reason && *reason ? "; " : "", reason ? reason : "");
 	if (log_fd < 0)
 		return;

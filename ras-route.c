@@ -145,6 +145,7 @@ static enum ras_action ras_act(struct vcpu *v, struct ras_error *e, bool can_tak
 	} else if (act == RAS_ACT_INJECT) {
 		int err = vm->ras_ops->inject(v, e, what, sizeof(what));
 
+		e->t_inject_ns = mono_ns();
 		if (err) {
 			act = RAS_ACT_STOP;
 			snprintf(why, n, "injection failed: %s", strerror(-err));
@@ -153,8 +154,11 @@ static enum ras_action ras_act(struct vcpu *v, struct ras_error *e, bool can_tak
 			ras_poison_mark(&vm->ras->poison, e->gpa, ras_error_consumed(e) ?
 					RAS_PAGE_AR_SENT : RAS_PAGE_AO_SENT);
 			pthread_mutex_unlock(&vm->ras->lock);
-			if (ras_error_consumed(e))
+			if (ras_error_consumed(e) && v->hold.ar_busy_since_ns) {
+				/* Re-raised while the guest was busy: how long that took. */
+				e->held_ns = mono_ns() - v->hold.ar_busy_since_ns;
 				v->hold.ar_busy_since_ns = 0;
+			}
 		}
 	} else if (act == RAS_ACT_STOP && !*why) {
 		snprintf(why, n, "--ras-policy=stop");
@@ -222,12 +226,15 @@ enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e)
 	char why[256] = "";
 	enum ras_ready ready;
 
+	if (!e->t_pick_ns)
+		e->t_pick_ns = mono_ns();
 	if (vm_stopping(v->vm)) {
 		/* Still the user's to know: the kernel reported it. */
 		ras_emit(v->vm, e, RAS_ACT_DROP, "VM stopping", "");
 		return RAS_ACT_DROP;
 	}
 	ready = ras_ready_now(v, e, why, sizeof(why));
+	e->t_ready_ns = mono_ns();
 	if (ready == RAS_BUSY)
 		return ras_hold(v, e, why, sizeof(why));
 	return ras_act(v, e, ready == RAS_READY, why, sizeof(why));
@@ -246,11 +253,13 @@ void ras_hold_retry(struct vcpu *v)
 
 		if (!stopping)
 			ready = ras_ready_now(v, &e, why, sizeof(why));
+		e.t_ready_ns = mono_ns();
 		if (ready == RAS_BUSY && mono_ns() - h->since_ns[i] < RAS_HOLD_MAX_NS) {
 			i++;
 			continue;
 		}
 		/* Leaves the hold list, one way or the other. */
+		e.held_ns = mono_ns() - h->since_ns[i];
 		h->nr--;
 		memmove(&h->e[i], &h->e[i + 1], (h->nr - i) * sizeof(h->e[0]));
 		memmove(&h->since_ns[i], &h->since_ns[i + 1], (h->nr - i) * sizeof(h->since_ns[0]));

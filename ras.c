@@ -270,7 +270,11 @@ void ras_thread_drain(struct vm *vm)
 
 void ras_vcpu_drain(struct vcpu *v)
 {
+	const struct ras_ops *ops = v->vm->ras_ops;
 	struct ras_record rec;
+
+	if (ops && ops->vcpu_pending)
+		ops->vcpu_pending(v);
 
 	if (v->hold.nr)
 		ras_hold_retry(v);

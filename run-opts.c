@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* `lkvm run` command line: getopt_long, strict values, one-line errors. */
+/*
+ * `lkvm run` command line: kvmtool's spelling where lkvm has the feature,
+ * lkvm's own options beside it; getopt_long, strict values, one-line errors.
+ */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +22,8 @@ enum {
 	OPT_REBOOT,
 	OPT_HUGETLBFS,
 	OPT_RNG,
+	OPT_LOGLEVEL,
+	OPT_NODEFAULTS,
 	OPT_ARCH_BASE = 512,	/* + enum arch_run_opt */
 };
 
@@ -38,6 +43,12 @@ static const struct option run_longopts[] = {
 	{ "hugetlbfs",		required_argument, NULL, OPT_HUGETLBFS },
 	{ "disk",		required_argument, NULL, 'd' },
 	{ "rng",		no_argument,	   NULL, OPT_RNG },
+	{ "loglevel",		required_argument, NULL, OPT_LOGLEVEL },
+	{ "nodefaults",		no_argument,	   NULL, OPT_NODEFAULTS },
+	{ "network",		required_argument, NULL, 'n' },
+	/* kvmtool's finer debug switches: lkvm's --debug traces all of it. */
+	{ "debug-ioport",	no_argument,	   NULL, OPT_DEBUG },
+	{ "debug-mmio",		no_argument,	   NULL, OPT_DEBUG },
 	{ "irqchip",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_IRQCHIP },
 	{ "pmu",		no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_PMU },
 	{ "dump-dtb",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB },
@@ -48,37 +59,74 @@ static const struct option run_longopts[] = {
 	{ NULL, 0, NULL, 0 }
 };
 
+/*
+ * kvmtool's `run` options for features lkvm does not have: named, so the
+ * user learns why instead of reading "unknown option".
+ */
+static const struct {
+	const char *name;
+	char short_name;
+	const char *why;
+} kvmtool_only[] = {
+	{ "balloon", 0, "lkvm has no virtio balloon" },
+	{ "vnc", 0, "lkvm has no framebuffer; the console is the serial port" },
+	{ "gtk", 0, "lkvm has no framebuffer; the console is the serial port" },
+	{ "sdl", 0, "lkvm has no framebuffer; the console is the serial port" },
+	{ "vidmode", 0, "lkvm has no framebuffer; the console is the serial port" },
+	{ "9p", 0, "lkvm has no virtio-9p file sharing" },
+	{ "vsock", 0, "lkvm has no virtio-vsock device" },
+	{ "tty", 0, "lkvm has one console: the terminal it runs in" },
+	{ "dev", 0, "lkvm always opens /dev/kvm" },
+	{ "sandbox", 0, "lkvm has no sandbox guest init" },
+	{ "virtio-transport", 0, "lkvm's virtio devices are always on virtio-mmio" },
+	{ "firmware", 'f', "lkvm boots kernels directly, without firmware" },
+	{ "flash", 'F', "lkvm has no flash device" },
+	{ "no-dhcp", 0, "lkvm has no network devices" },
+	{ "vfio-pci", 0, "lkvm has no PCI and no device assignment" },
+	{ "iommufd", 0, "lkvm has no PCI and no device assignment" },
+	{ "debug-single-step", 0, "lkvm has no single-stepping" },
+	{ "debug-iodelay", 0, "lkvm emulates port I/O without delays" },
+};
+
 void run_opts_usage(FILE *f)
 {
 	const struct arch_info *ai = arch_info();
 
 	fprintf(f,
-"usage: lkvm run [options]\n"
+"usage: lkvm run [options] [KERNEL]\n"
 "\n"
-"Run a guest. With no --kernel, runs lkvm's built-in guest, which reports\n"
+"Run a guest. With no kernel, runs lkvm's built-in guest, which reports\n"
 "the vCPUs and memory it sees on the serial console and powers off.\n"
-"\n"
-"  -k, --kernel FILE      kernel: %s\n"
+"Options as in kvmtool:\n"
+"  -k, --kernel FILE      kernel (or give it as the last argument):\n"
+"                         %s\n"
 "  -i, --initrd FILE      %s\n"
 "  -p, --params STRING    kernel command line\n"
-"  -m, --mem MIB          guest RAM in MiB (default %d)\n"
-"  -c, --cpus N           number of vCPUs, 1..%d (default 1)\n"
-"      --name NAME        VM name for list/stop/pause/resume/debug\n"
+"  -m, --mem SIZE         guest RAM: a number with B, K, M, G, T or P;\n"
+"                         MiB without one (default %d)\n"
+"  -c, --cpus N           number of vCPUs (default 1; 0: one per host CPU;\n"
+"                         more than %d or than KVM allows is lowered)\n"
+"      --name NAME        VM name for list/stop/pause/resume/stat/debug\n"
 "                         (default guest-<pid>)\n"
 "      --console serial   guest console device (serial: %s)\n"
 "      --console virtio   the console is virtio-console (the guest's hvc0)\n"
 "  -d, --disk FILE[,ro]   a virtio-blk disk backed by FILE (repeatable, up to %d;\n"
 "                         ,ro: read-only)\n"
 "      --rng              a virtio-rng entropy device (host getrandom)\n"
+"      --hugetlbfs DIR    back guest RAM with huge pages from a hugetlbfs mount\n"
+"      --loglevel LEVEL   error, warning, info (default) or debug\n"
+"      --nodefaults       pass the kernel command line unchanged (no pci=off)\n"
+"  -n, --network mode=none  no network devices (lkvm has none)\n"
+"      --debug            trace VM exits to stderr (also --debug-ioport,\n"
+"                         --debug-mmio)\n"
+"lkvm's own:\n"
 "      --ras-policy P     what to do with host memory errors in guest RAM:\n"
 "                         inject (default): hand them to the guest\n"
 "                         stop: stop the VM, report, exit with status 4\n"
 "      --ras-log FILE     append one JSON line per memory error to FILE\n"
 "      --ras-test-port    test only: let the guest request memory errors\n"
-"      --hugetlbfs DIR    back guest RAM with huge pages from a hugetlbfs mount\n"
 "      --reboot           when the guest resets, boot it again (fresh RAM:\n"
 "                         poisoned pages are gone) instead of exiting 0\n"
-"      --debug            trace VM exits to stderr\n"
 "  -h, --help             this help\n"
 "%s"
 "\n"
@@ -126,6 +174,44 @@ bool vm_name_valid(const char *name)
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
+/* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
+static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errlen)
+{
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg) - 2;
+	bool is_long = !strncmp(arg, "--", 2);
+
+	if (is_long && eq) {
+		for (const struct option *lo = run_longopts; lo->name; lo++)
+			if (lo->has_arg == no_argument && strlen(lo->name) == len &&
+			    !strncmp(lo->name, arg + 2, len))
+				fail("option '--%s' takes no value; see 'lkvm run --help'", lo->name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(kvmtool_only); i++) {
+		if (is_long ? strlen(kvmtool_only[i].name) == len &&
+			      !strncmp(kvmtool_only[i].name, arg + 2, len) :
+			      opt > 0 && kvmtool_only[i].short_name == opt)
+			fail("kvmtool's option '--%s' is not available: %s", kvmtool_only[i].name,
+			     kvmtool_only[i].why);
+	}
+	if (opt > 0 && opt < 128 && arg[0] == '-' && arg[1] != '-')
+		fail("unknown option '-%c'; see 'lkvm run --help'", opt);
+	fail("unknown option '%s'; see 'lkvm run --help'", arg);
+}
+
+static int loglevel_parse(const char *s)
+{
+	static const char *const names[] = {
+		[LKVM_LOG_ERROR] = "error", [LKVM_LOG_WARNING] = "warning",
+		[LKVM_LOG_INFO] = "info", [LKVM_LOG_DEBUG] = "debug",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i]))
+			return (int)i;
+	return -1;
+}
+
 /* -d FILE[,ro] */
 static int run_opts_disk(struct run_opts *o, const char *arg, char *err, size_t errlen)
 {
@@ -146,36 +232,80 @@ static int run_opts_disk(struct run_opts *o, const char *arg, char *err, size_t 
 	return 0;
 }
 
-/* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
-static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errlen)
+/* The values of options whose argument needs a check. */
+static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err, size_t errlen)
 {
-	const char *eq = strchr(arg, '=');
+	uint64_t v;
 
-	if (!strncmp(arg, "--", 2) && eq) {
-		for (const struct option *lo = run_longopts; lo->name; lo++)
-			if (lo->has_arg == no_argument && strlen(lo->name) == (size_t)(eq - arg - 2) &&
-			    !strncmp(lo->name, arg + 2, (size_t)(eq - arg - 2)))
-				fail("option '--%s' takes no value; see 'lkvm run --help'", lo->name);
+	switch (c) {
+	case 'm':
+		if (parse_size(arg, &v) || v % MiB || v / MiB < RUN_MIN_MEM_MIB ||
+		    v / MiB > 1024 * 1024)
+			fail("invalid --mem '%s': give guest RAM from %d MiB to 1 TiB, a whole number of MiB (suffix B, K, M, G, T or P; MiB without one)",
+			     arg, RUN_MIN_MEM_MIB);
+		o->mem_mib = v / MiB;
+		break;
+	case 'c':
+		if (parse_u64(arg, &v) || v > UINT32_MAX)
+			fail("invalid --cpus '%s': give a number of vCPUs (0: one per host CPU)", arg);
+		o->cpus = (unsigned int)v;
+		break;
+	case 'n':
+		if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
+			fail("invalid --network '%s': lkvm has no network devices; only 'mode=none' is accepted",
+			     arg);
+		break;
+	case OPT_NAME:
+		if (!vm_name_valid(arg))
+			fail("invalid --name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
+			     arg, RUN_NAME_MAX);
+		snprintf(o->name, sizeof(o->name), "%s", arg);
+		o->name_given = true;
+		break;
+	case OPT_CONSOLE:
+		if (strcmp(arg, "serial") && strcmp(arg, "virtio"))
+			fail("invalid --console '%s': valid consoles are 'serial' and 'virtio'", arg);
+		o->virtio_console = !strcmp(arg, "virtio");
+		break;
+	case 'd':
+		return run_opts_disk(o, arg, err, errlen);
+	case OPT_LOGLEVEL:
+		o->loglevel = loglevel_parse(arg);
+		if (o->loglevel < 0)
+			fail("invalid --loglevel '%s': use error, warning, info or debug", arg);
+		break;
+	case OPT_RAS_POLICY:
+		if (ras_policy_parse(arg, &o->ras_policy))
+			fail("invalid --ras-policy '%s': valid policies are 'inject' and 'stop'", arg);
+		break;
+	case OPT_RAS_LOG:
+		if (!*arg)
+			fail("invalid --ras-log '': give a file name");
+		o->ras_log = arg;
+		break;
+	case OPT_HUGETLBFS:
+		if (!*arg)
+			fail("invalid --hugetlbfs '': give the directory of a hugetlbfs mount");
+		o->hugetlbfs = arg;
+		break;
 	}
-	if (opt > 0 && opt < 128 && arg[0] == '-' && arg[1] != '-')
-		fail("unknown option '-%c'; see 'lkvm run --help'", opt);
-	fail("unknown option '%s'; see 'lkvm run --help'", arg);
+	return 0;
 }
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	uint64_t v;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->mem_mib = RUN_DEFAULT_MEM_MIB;
 	o->cpus = 1;
 	o->ras_policy = RAS_POLICY_INJECT;
+	o->loglevel = -1;
 	snprintf(o->name, sizeof(o->name), "guest-%d", (int)getpid());
 
 	optind = 0;	/* full reset: parse may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:d:h", run_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", run_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			o->kernel = optarg;
@@ -186,50 +316,11 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		case 'p':
 			o->params = optarg;
 			break;
-		case 'm':
-			if (parse_u64(optarg, &v) || v < RUN_MIN_MEM_MIB || v > 1024 * 1024)
-				fail("invalid --mem '%s': give guest RAM in MiB, %d to 1048576",
-				     optarg, RUN_MIN_MEM_MIB);
-			o->mem_mib = v;
-			break;
-		case 'c':
-			if (parse_u64(optarg, &v) || v < 1 || v > RUN_MAX_CPUS)
-				fail("invalid --cpus '%s': give a number of vCPUs from 1 to %d",
-				     optarg, RUN_MAX_CPUS);
-			o->cpus = (unsigned int)v;
-			break;
-		case OPT_NAME:
-			if (!vm_name_valid(optarg))
-				fail("invalid --name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",
-				     optarg, RUN_NAME_MAX);
-			snprintf(o->name, sizeof(o->name), "%s", optarg);
-			o->name_given = true;
-			break;
-		case OPT_CONSOLE:
-			if (strcmp(optarg, "serial") && strcmp(optarg, "virtio"))
-				fail("invalid --console '%s': valid consoles are 'serial' and 'virtio'",
-				     optarg);
-			o->virtio_console = !strcmp(optarg, "virtio");
-			break;
-		case 'd':
-			if (run_opts_disk(o, optarg, err, errlen))
-				return -1;
-			break;
-		case OPT_RNG:
-			o->rng = true;
-			break;
 		case OPT_DEBUG:
 			o->debug = true;
 			break;
-		case OPT_RAS_POLICY:
-			if (ras_policy_parse(optarg, &o->ras_policy))
-				fail("invalid --ras-policy '%s': valid policies are 'inject' and 'stop'",
-				     optarg);
-			break;
-		case OPT_RAS_LOG:
-			if (!*optarg)
-				fail("invalid --ras-log '': give a file name");
-			o->ras_log = optarg;
+		case OPT_NODEFAULTS:
+			o->nodefaults = true;
 			break;
 		case OPT_RAS_TEST_PORT:
 			o->ras_test_port = true;
@@ -237,10 +328,8 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		case OPT_REBOOT:
 			o->reboot = true;
 			break;
-		case OPT_HUGETLBFS:
-			if (!*optarg)
-				fail("invalid --hugetlbfs '': give the directory of a hugetlbfs mount");
-			o->hugetlbfs = optarg;
+		case OPT_RNG:
+			o->rng = true;
 			break;
 		case OPT_ARCH_BASE + ARCH_OPT_IRQCHIP:
 		case OPT_ARCH_BASE + ARCH_OPT_PMU:
@@ -256,13 +345,44 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 			return 0;
 		case ':':
 			fail("option '%s' needs a value; see 'lkvm run --help'", argv[optind - 1]);
-		default:
+		case '?':
 			return run_opts_bad_option(argv[optind - 1], optopt, err, errlen);
+		default:
+			if (run_opts_value(o, c, optarg, err, errlen))
+				return -1;
+			break;
 		}
 	}
+	/* kvmtool: the first argument that is not an option is the kernel. */
+	if (optind < argc && !o->kernel)
+		o->kernel = argv[optind++];
 	if (optind < argc)
-		fail("unexpected argument '%s'; see 'lkvm run --help'", argv[optind]);
+		fail("unexpected argument '%s': the kernel is '%s'; see 'lkvm run --help'",
+		     argv[optind], o->kernel);
 	if (o->initrd && !o->kernel)
 		fail("--initrd needs --kernel: the built-in guest takes no initrd");
 	return 0;
+}
+
+unsigned int run_cpus_resolve(unsigned int asked, long online, int kvm_max, char *warn,
+			      size_t n)
+{
+	unsigned int cpus = asked, limit = RUN_MAX_CPUS;
+	const char *why = "lkvm's limit";
+
+	warn[0] = '\0';
+	if (asked == 0) {
+		cpus = online > 0 ? (unsigned int)MIN(online, (long)UINT32_MAX) : 1;
+		snprintf(warn, n, "--cpus 0: one vCPU per online host CPU (%u)", cpus);
+	}
+	if (kvm_max > 0 && (unsigned int)kvm_max < limit) {
+		limit = (unsigned int)kvm_max;
+		why = "what this host's KVM allows";
+	}
+	if (cpus > limit) {
+		snprintf(warn, n, "Limiting the number of CPUs to %u: --cpus %u is more than %s",
+			 limit, asked, why);
+		cpus = limit;
+	}
+	return cpus;
 }

@@ -12,7 +12,21 @@ static struct termios term_saved;
 static bool term_raw;
 static bool term_escape;
 static term_input_fn term_sink;
+static term_break_fn term_sink_break;
 static void *term_sink_opaque;
+
+void term_set_break(term_break_fn fn)
+{
+	term_sink_break = fn;
+}
+
+int term_input_break(void)
+{
+	if (!term_sink_break)
+		return -ENODEV;
+	term_sink_break(term_sink_opaque);
+	return 0;
+}
 
 void term_set_input(term_input_fn fn, void *opaque)
 {

@@ -15,6 +15,7 @@
 #include "lkvm/util.h"
 
 bool lkvm_debug;
+enum lkvm_loglevel lkvm_loglevel = LKVM_LOG_INFO;
 uint64_t lkvm_start_ns;
 
 uint64_t mono_ns(void)
@@ -47,10 +48,23 @@ void pr_err(const char *fmt, ...)
 	va_end(ap);
 }
 
+void pr_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (lkvm_loglevel < LKVM_LOG_WARNING)
+		return;
+	va_start(ap, fmt);
+	vmsg(fmt, ap);
+	va_end(ap);
+}
+
 void pr_info(const char *fmt, ...)
 {
 	va_list ap;
 
+	if (lkvm_loglevel < LKVM_LOG_INFO)
+		return;
 	va_start(ap, fmt);
 	vmsg(fmt, ap);
 	va_end(ap);
@@ -100,6 +114,36 @@ int parse_u64(const char *s, uint64_t *out)
 	if (*end)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/* kvmtool's -m: B, K, M, G, T or P (either case), MiB without a suffix. */
+int parse_size(const char *s, uint64_t *bytes)
+{
+	static const char units[] = "bkmgtp";
+	char num[32];
+	const char *u;
+	size_t len = s ? strlen(s) : 0;
+	unsigned int shift = 20;
+	uint64_t v;
+	int err;
+
+	if (!len || len >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, len + 1);
+	u = strchr(units, tolower((unsigned char)num[len - 1]));
+	/* A trailing hex digit (b) of a 0x number is a digit, not "bytes". */
+	if (u && *u && !(len > 2 && num[0] == '0' && (num[1] == 'x' || num[1] == 'X') &&
+			 isxdigit((unsigned char)num[len - 1]))) {
+		shift = 10 * (unsigned int)(u - units);
+		num[--len] = '\0';
+	}
+	err = parse_u64(num, &v);
+	if (err)
+		return err;
+	if (v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*bytes = v << shift;
 	return 0;
 }
 
@@ -174,4 +218,18 @@ void sig_write_str(int fd, const char *s)
 		s += n;
 		len -= (size_t)n;
 	}
+}
+
+void strbuf_printf(struct strbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	if (s->len + 1 >= s->n)
+		return;
+	va_start(ap, fmt);
+	r = vsnprintf(s->buf + s->len, s->n - s->len, fmt, ap);
+	va_end(ap);
+	if (r > 0)
+		s->len = MIN(s->len + (size_t)r, s->n - 1);
 }

@@ -118,7 +118,9 @@ static void *vcpu_thread(void *arg)
 	for (;;) {
 		int r, err;
 
-		vcpu_pause_point(v);
+		vcpu_debug_serve(v);
+		if (vcpu_pause_point(v))
+			continue;	/* paused still: serve the debug request */
 		if (vm_stopping(vm))
 			break;
 		ras_vcpu_drain(v);
@@ -135,8 +137,16 @@ static void *vcpu_thread(void *arg)
 				__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 				continue;
 			}
-			vm_request_stop(vm, LKVM_EXIT_ERROR, "vCPU %u: KVM_RUN failed: %s",
-					v->id, strerror(err));
+			switch (arch_vcpu_run_error(v, err)) {
+			case ARCH_EXIT_CONTINUE:
+				continue;
+			case ARCH_EXIT_STOP:
+				break;
+			case ARCH_EXIT_UNHANDLED:
+				vm_request_stop(vm, LKVM_EXIT_ERROR, "vCPU %u: KVM_RUN failed: %s",
+						v->id, strerror(err));
+				break;
+			}
 			break;
 		}
 		if (lkvm_debug && v->run->exit_reason != KVM_EXIT_IO &&

@@ -41,7 +41,11 @@ void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 		va_start(ap, fmt);
 		vsnprintf(line, sizeof(line), fmt, ap);
 		va_end(ap);
-		pr_info("%s", line);
+		/* Why the VM ended: an error unless it ended well (--loglevel). */
+		if (status == LKVM_EXIT_OK)
+			pr_info("%s", line);
+		else
+			pr_err("%s", line);
 	}
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
@@ -102,17 +106,24 @@ bool vm_paused(struct vm *vm)
 	return p;
 }
 
-void vcpu_pause_point(struct vcpu *v)
+bool vcpu_pause_point(struct vcpu *v)
 {
 	struct vm *vm = v->vm;
+	bool asked = false;
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_req && !vm->stopping) {
 		vm->nr_paused++;
 		pthread_cond_broadcast(&vm->cond);
-		while (vm->pause_req && !vm->stopping)
+		/* `lkvm debug` reaches paused vCPUs too: they leave to serve it. */
+		while (vm->pause_req && !vm->stopping) {
+			asked = v->dbg.req != 0;
+			if (asked)
+				break;
 			pthread_cond_wait(&vm->cond, &vm->lock);
+		}
 		vm->nr_paused--;
 	}
 	pthread_mutex_unlock(&vm->lock);
+	return asked;
 }

@@ -6,7 +6,7 @@
 ARCH_SRCS := $(sort $(wildcard arm/*.c))
 ARCH_HW := hw/uart.c
 ARCH_ASM := arm/builtin-guest.S
-ARCH_UNIT_SRCS := arm/arch-info.c arm/image.c arm/serror.c arm/devtree.c
+ARCH_UNIT_SRCS := arm/arch-info.c arm/image.c arm/serror.c arm/devtree.c arm/ras-plan.c
 ARCH_FUZZ_SRCS :=
 ARCH_CPPFLAGS := -Iarm
 ARCH_LDLIBS := -lfdt
@@ -16,3 +16,17 @@ TEST_GUESTS :=
 $(B)/arm/builtin-guest.o: arm/builtin-guest.S
 	@mkdir -p $(dir $@)
 	$(call Q,AS,$@)$(CC) -c -o $@ $<
+
+# A kvm-unit-tests-style test guest (raw .flat, no Image header) for the
+# nested bed: tests/guests/arm/flat.c; its link address is where lkvm
+# (like kvmtool) loads a raw binary: RAM base + 0x80000.
+FLAT_CFLAGS := -ffreestanding -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-nostdlib -O2 -std=gnu11 -Wall -Wextra -Werror
+$(B)/tests/guests/arm/flat.flat: tests/guests/arm/flat.c tests/guests/arm/flat-entry.S
+	@mkdir -p $(dir $@)
+	$(call Q,CC,$@)$(CC) $(FLAT_CFLAGS) -static -no-pie -Wl,-Ttext=0x80080000 \
+		-Wl,--section-start=.text=0x80080000 -Wl,-e,_start -Wl,--build-id=none \
+		-o $(@:.flat=.elf) tests/guests/arm/flat-entry.S tests/guests/arm/flat.c
+	$(CROSS_COMPILE)objcopy -O binary $(@:.flat=.elf) $@
+
+E2E_GUESTS := $(B)/tests/guests/arm/flat.flat

@@ -32,22 +32,11 @@
 #include "lkvm/arch.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
+#include "ras-plan.h"
 #include "serror.h"
 
 #define ARM_ID_AA64PFR0_EL1	ARM64_SYS_REG(3, 0, 0, 4, 0)
 #define PFR0_RAS(v)		(((v) >> 28) & 0xf)
-
-static bool arm_ras_sea(const struct vcpu *v, const struct ras_error *e)
-{
-	return v->vm->opts->ras_sea && ras_error_consumed(e);
-}
-
-static uint32_t arm_ras_iss(const struct vcpu *v, const struct ras_error *e)
-{
-	const struct run_opts *o = v->vm->opts;
-
-	return o->serror_esr_set ? o->serror_esr : serror_iss_default(ras_error_consumed(e));
-}
 
 static int arm_ras_vcpu_init(struct vcpu *v)
 {
@@ -70,40 +59,52 @@ static int arm_ras_vcpu_init(struct vcpu *v)
 	return 0;
 }
 
-static enum ras_ready arm_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
-				       size_t n)
+/* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
+static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_ras_facts *f,
+			 char *why, size_t n)
 {
 	struct arm_vm *a = arm_vm(v->vm);
+	const struct run_opts *o = v->vm->opts;
 	struct kvm_vcpu_events ev;
 	uint64_t pfr0 = 0;
 	struct kvm_one_reg r = { .id = ARM_ID_AA64PFR0_EL1, .addr = (uint64_t)(uintptr_t)&pfr0 };
 
-	if (arm_ras_sea(v, e))
-		return RAS_READY;	/* KVM takes it at the faulting access */
-	if (!a->has_serror_esr && !ras_error_consumed(e)) {
-		snprintf(why, n, "this host cannot give an SError a syndrome, and one without would make the guest stop for an error nothing consumed");
-		return RAS_UNABLE;
-	}
+	*f = (struct arm_ras_facts){
+		.consumed = ras_error_consumed(e), .sea = o->ras_sea, .has_esr = a->has_serror_esr,
+		.force = o->ras_force, .esr_set = o->serror_esr_set, .esr = o->serror_esr,
+	};
+	if (f->sea && f->consumed)
+		return 0;	/* nothing else matters for an abort */
 	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
 		snprintf(why, n, "cannot read vCPU %u's ID_AA64PFR0_EL1: %s", v->id, strerror(errno));
-		return RAS_UNABLE;
+		return -1;
 	}
-	if (!PFR0_RAS(pfr0) && !v->vm->opts->ras_force) {
-		snprintf(why, n, "the guest CPU has no RAS extension (ID_AA64PFR0_EL1.RAS 0): it would take any SError as fatal (--ras-arm-force sends it anyway)");
-		return RAS_UNABLE;
-	}
+	f->ras_ext = PFR0_RAS(pfr0) != 0;
 	memset(&ev, 0, sizeof(ev));
 	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &ev) < 0) {
 		snprintf(why, n, "cannot read vCPU %u's pending events: %s", v->id, strerror(errno));
+		return -1;
+	}
+	f->serror_pending = ev.exception.serror_pending;
+	return 0;
+}
+
+static enum ras_ready arm_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
+				       size_t n)
+{
+	struct arm_ras_facts f;
+	uint32_t iss;
+
+	if (arm_ras_facts(v, e, &f, why, n))
 		return RAS_UNABLE;
-	}
-	if (ev.exception.serror_pending) {
-		/* One pending SError at a time: a second would replace its syndrome. */
-		snprintf(why, n, "an SError is still pending on vCPU %u (the guest has not taken it)",
-			 v->id);
+	switch (arm_ras_plan(&f, &iss, why, n)) {
+	case ARM_RAS_WAIT:
 		return RAS_BUSY;
+	case ARM_RAS_CANNOT:
+		return RAS_UNABLE;
+	default:
+		return RAS_READY;
 	}
-	return RAS_READY;
 }
 
 /* After an abort: a fresh page where the poisoned one was (see the top). */
@@ -122,27 +123,37 @@ static const char *arm_ras_replace_page(struct vm *vm, const struct ras_error *e
 
 static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
 {
-	struct arm_vm *a = arm_vm(v->vm);
 	struct kvm_vcpu_events ev;
-	uint32_t iss = arm_ras_iss(v, e);
+	struct arm_ras_facts f;
+	char why[256];
+	uint32_t iss;
+	enum arm_ras_how how;
 
+	if (arm_ras_facts(v, e, &f, why, sizeof(why)))
+		return -EIO;
+	f.serror_pending = false;	/* checked by can_take; replaced only by our own */
+	how = arm_ras_plan(&f, &iss, why, sizeof(why));
 	memset(&ev, 0, sizeof(ev));
-	if (arm_ras_sea(v, e)) {
+	switch (how) {
+	case ARM_RAS_SEA:
 		ev.exception.ext_dabt_pending = 1;
-		if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
-			return -errno;
-		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
-			 v->id, arm_ras_replace_page(v->vm, e));
-		return 0;
-	}
-	ev.exception.serror_pending = 1;
-	if (a->has_serror_esr) {
+		break;
+	case ARM_RAS_SERROR_ESR:
 		ev.exception.serror_has_esr = 1;
 		ev.exception.serror_esr = iss;
+		/* fall through */
+	case ARM_RAS_SERROR:
+		ev.exception.serror_pending = 1;
+		break;
+	default:
+		return -EINVAL;
 	}
 	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
 		return -errno;
-	if (a->has_serror_esr)
+	if (how == ARM_RAS_SEA)
+		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
+			 v->id, arm_ras_replace_page(v->vm, e));
+	else if (how == ARM_RAS_SERROR_ESR)
 		snprintf(what, n, "arm64 SError to vCPU %u, ESR_EL1 0x%08x (ISS 0x%x, AET %s)", v->id,
 			 SERROR_ESR_EC | iss, iss, serror_iss_severity(iss));
 	else

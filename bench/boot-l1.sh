@@ -17,17 +17,33 @@
 #                      vCPUs, whether KVM or the VMM handled it), read as
 #                      soon as the marker is seen: the VM is still running
 #                      and is the only one. Userspace exits = io_exits +
-#                      mmio_exits (the ones that reach the VMM).
+#                      mmio_exits (the ones that reach the VMM); arm64
+#                      has no port I/O: mmio_exit_user there.
 #   VMM RSS            Rss in /proc/PID/smaps summed over every mapping of
 #                      the VMM process except guest RAM (mappings of at
 #                      least the guest's RAM size), at the same moment.
 RUNS=${BENCH_RUNS:-4}
 MEM=${BENCH_MEM:-256}
 PARAMS=$(echo "${BENCH_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
+[ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
 TMO=${BENCH_BOOT_TIMEOUT:-90}
 FIRST=${BENCH_FIRST:-1}
 INITRD=/l2/initrd
 KD=/sys/kernel/debug/kvm
+# arm64: QEMU's virt machine (vGICv3, as lkvm's), whose UART is a PL011
+# (ttyAMA0) where lkvm's is a 16550 (ttyS0).
+case "$(uname -m)" in
+aarch64)
+	QEMU=/usr/bin/qemu-system-aarch64
+	QEMU_M=virt,gic-version=3
+	QPARAMS=$(echo "$PARAMS" | sed 's/console=ttyS0/console=ttyAMA0/')
+	;;
+*)
+	QEMU=/usr/bin/qemu-system-x86_64
+	QEMU_M=pc
+	QPARAMS=$PARAMS
+	;;
+esac
 
 now() { cut -d' ' -f1 /proc/uptime; }
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
@@ -37,14 +53,14 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # RAM, one vCPU and command line for all.
 vmm_exec() {	# config
 	local k=/l2/vmlinux
-	case "$1" in *-bzimage) k=/l2/bzImage ;; esac
+	case "$1" in *-bzimage) k=/l2/bzImage ;; *-image) k=/l2/Image ;; esac
 	case "$1" in
 	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
-	qemu-*) exec /usr/bin/qemu-system-x86_64 -accel kvm -M pc -cpu host -m $MEM -smp 1 \
+	qemu-*) exec $QEMU -accel kvm -M $QEMU_M -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
-		-kernel $k -initrd $INITRD -append "$PARAMS" ;;
+		-kernel $k -initrd $INITRD -append "$QPARAMS" ;;
 	# microvm: no PCI, ACPI tables, qboot firmware; the peer closest to lkvm.
-	microvm-*) exec /usr/bin/qemu-system-x86_64 -accel kvm -M microvm -cpu host -m $MEM -smp 1 \
+	microvm-*) exec $QEMU -accel kvm -M microvm -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $k -initrd $INITRD -append "$PARAMS" ;;
 	esac
@@ -67,7 +83,7 @@ relay() {	# config dir
 }
 
 boot_one() {	# config round
-	local d=/tmp/bench pid t0 t end line exits io mmio rss
+	local d=/tmp/bench pid t0 t end line exits user f rss
 	rm -rf $d
 	mkdir -p $d
 	mkfifo $d/marker
@@ -106,12 +122,14 @@ boot_one() {	# config round
 		;;
 	esac
 	exits=$(cat $KD/exits)
-	io=$(cat $KD/io_exits)
-	mmio=$(cat $KD/mmio_exits)
+	user=0
+	for f in io_exits mmio_exits mmio_exit_user; do
+		[ -r $KD/$f ] && user=$((user + $(cat $KD/$f)))
+	done
 	pid=$(cat $d/pid)
 	rss=$(vmm_rss "$pid")
 	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
-	echo "BENCH-ROW $1 $2 $t $exits $((io + mmio)) $rss"
+	echo "BENCH-ROW $1 $2 $t $exits $user $rss"
 	relay "$1" $d
 	if [ -n "${BENCH_DMESG:-}" ]; then
 		end=$(awk -v a="$(now)" 'BEGIN { print a + 60 }')
@@ -128,9 +146,8 @@ boot_one() {	# config round
 }
 
 CONFIGS=${*:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage}
-[ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
-echo "BENCH-L1: $(/lkvm version 2>&1 | head -n 1); $(/usr/bin/qemu-system-x86_64 --version 2>&1 | head -n 1)"
-echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'; $RUNS rounds of: $CONFIGS"
+echo "BENCH-L1: $(/lkvm version 2>&1 | head -n 1); $($QEMU --version 2>&1 | head -n 1)"
+echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'$([ "$QPARAMS" = "$PARAMS" ] || echo " (QEMU: '$QPARAMS')"); $RUNS rounds of: $CONFIGS"
 r=$FIRST
 [ "$FIRST" -gt 1 ] && r=0
 while [ $r -le "$RUNS" ]; do

@@ -19,6 +19,16 @@
 # lkvm adds pci=off to the command line (it has no PCI); QEMU's pc machine has
 # a PCI bus and gets the command line as it is.
 #
+# E2E_ARCH=arm64 (make bench-boot ARCH=arm64): L1 and L2 are arm64 (the bed's
+# Debian arm64 kernel, an uncompressed Image, for both), two configurations:
+#   lkvm Image        lkvm run -k Image (16550 UART: console=ttyS0)
+#   QEMU virt Image   qemu-system-aarch64 -accel kvm -M virt,gic-version=3
+#                     -cpu host -nodefaults -kernel Image (PL011 UART: the
+#                     command line's console=ttyS0 becomes console=ttyAMA0)
+# QEMU is Debian's qemu-system-arm:arm64, downloaded with every library it
+# needs into the cache (.cache/e2e/arm64/deb/, bed_l1_copy_deb), never
+# installed; no firmware (-kernel on virt boots the Image directly).
+#
 # Printed, per configuration, medians over the rounds after the first (the
 # first round is a warm-up and is dropped):
 #   to /init   seconds from the VMM's start to the arrival of L2's first
@@ -31,7 +41,8 @@
 #
 # Settings (environment): BENCH_RUNS (5 rounds, the first dropped),
 # BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
-# qemu-bzimage microvm-vmlinux microvm-bzimage"), BENCH_DMESG=1 (each L2 prints its kernel log after the
+# qemu-bzimage microvm-vmlinux microvm-bzimage"; arm64: "lkvm-image
+# qemu-image"), BENCH_DMESG=1 (each L2 prints its kernel log after the
 # marker, not counted: .cache/e2e/bench-boot-console.log has it),
 # BENCH_L2_PARAMS (L2's command line, '+' for spaces), E2E_TIMEOUT.
 # Exit status: 0 when every configuration has at least one measured boot,
@@ -46,8 +57,11 @@ LOG_TAG=bench-boot
 # Boots take well under a minute: 2 minutes of silence is a frozen L1.
 : "${E2E_IDLE:=120}"
 RUNS=${BENCH_RUNS:-5}
-CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage}
 . tests/e2e/bed.sh
+case "$E2E_ARCH" in
+x86) CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage} ;;
+arm64) CONFIGS=${BENCH_CONFIGS:-lkvm-image qemu-image} ;;
+esac
 die() { log "$*"; exit 1; }
 
 case "$RUNS" in '' | *[!0-9]*) die "BENCH_RUNS=$RUNS: want a whole number of rounds >= 2 (the first is dropped)" ;; esac
@@ -56,7 +70,6 @@ mkdir -p "$C"
 [ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make bench-boot'"
 bed_packages
 bed_kernel
-QEMU=/usr/bin/qemu-system-x86_64
 
 # L2's initramfs: busybox and the marker-printing init.
 L2=$C/bench-l2-root
@@ -67,26 +80,24 @@ cp bench/boot-l2-init "$L2/init"
 chmod 755 "$L2/init"
 mkcpio "$L2" "$C/bench-l2-initrd.cpio"
 
-# L1: lkvm, QEMU with its libraries and firmware, both kernels, the initramfs.
+# L1: lkvm, QEMU with its libraries (and firmware), the kernels, the initramfs.
 L1=$C/bench-l1-root
 bed_l1_root "$L1" bench/boot-l1.sh
 cp "$C/lkvm.static" "$L1/lkvm"
-cp "$BZIMAGE" "$L1/l2/bzImage"
-cp "$VMLINUX" "$L1/l2/vmlinux"
+cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 cp "$C/bench-l2-initrd.cpio" "$L1/l2/initrd"
-l1_copy() {	# file: copied to the same path in L1, symlinks resolved
-	mkdir -p "$L1$(dirname "$1")"
-	cp -L "$1" "$L1$1"
-}
-l1_copy "$QEMU"
-for f in $(ldd "$QEMU" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
-	l1_copy "$f"
-done
-for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-	 /usr/share/qemu/pvh.bin /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin; do
-	[ -f "$f" ] || die "$f missing (from the qemu-system-x86 and seabios packages)"
-	l1_copy "$f"
-done
+if [ "$E2E_ARCH" = x86 ]; then
+	cp "$VMLINUX" "$L1/l2/vmlinux"
+	fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/pvh.bin
+	    /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin"
+	for f in $fw; do
+		[ -f "$f" ] || die "$f missing (from the qemu-system-x86 and seabios packages)"
+	done
+	bed_l1_copy "$L1" /usr/bin/qemu-system-x86_64 $fw
+else
+	bed_l1_copy_deb "$L1" qemu-system-arm /usr/bin/qemu-system-aarch64
+	log "QEMU for L1 from $(echo $L1_COPIED | wc -w) $BED_DEB_ARCH packages"
+fi
 chmod 755 "$L1/lkvm"
 mkcpio "$L1" "$C/bench-l1-initrd.cpio"
 log "L1 and L2 $KPKG, L1 image $(($(stat -c %s "$C/bench-l1-initrd.cpio") >> 20)) MiB, ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"
@@ -117,7 +128,7 @@ bed_line() {
 # new L1 redoes the round it was in, after a warm-up round of its own.
 first=1
 for l1 in 1 2 3; do
-	APPEND="console=ttyS0 panic=-1 quiet ${E2E_L1_PARAMS:-} job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_FIRST=$first"
+	APPEND="console=$L1_CONSOLE panic=-1 quiet ${E2E_L1_PARAMS:-} job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_FIRST=$first"
 	for v in BENCH_DMESG BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
 		[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 	done
@@ -125,7 +136,7 @@ for l1 in 1 2 3; do
 	bed_boot_l1 "$C/bench-l1-initrd.cpio" "$APPEND" "$C/bench-boot-l1.log" < /dev/null
 	cat "$C/bench-boot-l1.log" >>"$CONSOLE"
 	STUCK=$(awk '{ print $1, $2 }' "$C/bench-stuck" 2>/dev/null) || true
-	grep -aq E2E-L1-NOKVM "$CONSOLE" && die "L1 has no /dev/kvm (kvm_amd did not load); see $CONSOLE"
+	grep -aq E2E-L1-NOKVM "$CONSOLE" && die "L1 has no /dev/kvm ($NOKVM_WHY); see $CONSOLE"
 	if [ -z "$STUCK" ] && ! grep -aq '^E2E-L1-DONE' "$C/bench-boot-l1.log"; then
 		# Frozen, or L1's kernel died (seen once: "corrupted stack end
 		# detected inside scheduler" in QEMU's thread, under TCG).
@@ -151,7 +162,9 @@ done
 
 # The table: medians of rounds 2.., ratios.
 st=0
-awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" '
+QM=pc
+[ "$E2E_ARCH" = arm64 ] && QM=virt
+awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" -v qm="$QM" '
 function median(list,    a, n, i, j, t) {
 	n = split(list, a, " ")
 	for (i = 2; i <= n; i++)
@@ -160,10 +173,11 @@ function median(list,    a, n, i, j, t) {
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
 function label(c) {
-	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, "QEMU pc  ", c); sub(/^microvm-/, "QEMU microvm ", c)
-	sub(/vmlinux$/, "vmlinux (PVH)", c); sub(/bzimage$/, "bzImage", c)
+	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
+	sub(/vmlinux$/, "vmlinux (PVH)", c); sub(/bzimage$/, "bzImage", c); sub(/image$/, "Image", c)
 	return c
 }
+function kfile(c) { return c ~ /bzimage$/ ? "bzImage" : c ~ /image$/ ? "Image" : "vmlinux" }
 function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
 $2 > 1 { t[$1] = t[$1] " " $3; e[$1] = e[$1] " " $4; u[$1] = u[$1] " " $5; r[$1] = r[$1] " " $6; n[$1]++ }
 END {
@@ -193,12 +207,12 @@ END {
 			if (c !~ /^lkvm-/) continue
 			q = c; sub(/^lkvm-/, "qemu-", q)
 			if (n[c] && n[q])
-				printf "same kernel file, %-8s lkvm/QEMU pc:      time %s, exits %s, VMM RSS %s\n",
-					(c ~ /bzimage$/ ? "bzImage" : "vmlinux") ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
+				printf "same kernel file, %-8s lkvm/QEMU %s:%*s time %s, exits %s, VMM RSS %s\n",
+					kfile(c) ":", qm, 7 - length(qm), "", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
 			q = c; sub(/^lkvm-/, "microvm-", q)
 			if (n[c] && n[q])
 				printf "same kernel file, %-8s lkvm/QEMU microvm: time %s, exits %s, VMM RSS %s\n",
-					(c ~ /bzimage$/ ? "bzImage" : "vmlinux") ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
+					kfile(c) ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
 		}
 	}
 	exit bad

@@ -33,6 +33,7 @@ enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
 #define MCR_OUT2	0x08
 #define MCR_LOOP	0x10
 #define LSR_DR		0x01
+#define LSR_BI		0x10
 #define LSR_THRE	0x20
 #define LSR_TEMT	0x40
 
@@ -44,6 +45,7 @@ struct uart {
 	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm, msr_delta;
 	bool thr_pending;
 	uint8_t rx[UART_RX_FIFO];
+	bool rx_brk[UART_RX_FIFO];	/* this byte is a break (LSR.BI with it) */
 	unsigned int rx_head, rx_count;
 };
 
@@ -70,10 +72,13 @@ static void uart_update_irq(struct uart *u)
 	device_irq_set(u->vm, &u->dev, level);
 }
 
-static void uart_rx_push(struct uart *u, uint8_t c)
+static void uart_rx_push(struct uart *u, uint8_t c, bool brk)
 {
 	if (u->rx_count < UART_RX_FIFO) {
-		u->rx[(u->rx_head + u->rx_count) % UART_RX_FIFO] = c;
+		unsigned int i = (u->rx_head + u->rx_count) % UART_RX_FIFO;
+
+		u->rx[i] = c;
+		u->rx_brk[i] = brk;
 		u->rx_count++;
 	}
 }
@@ -115,7 +120,8 @@ static uint8_t uart_read(struct uart *u, unsigned int reg)
 	case MCR:
 		return u->mcr;
 	case LSR:
-		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0);
+		return LSR_THRE | LSR_TEMT | (u->rx_count ? LSR_DR : 0) |
+		       (u->rx_count && u->rx_brk[u->rx_head] ? LSR_BI : 0);
 	case MSR:
 		u->msr_delta = 0;
 		return uart_msr(u);
@@ -131,7 +137,7 @@ static void uart_write(struct uart *u, unsigned int reg, uint8_t v)
 		if (u->lcr & LCR_DLAB) {
 			u->dll = v;
 		} else if (u->mcr & MCR_LOOP) {
-			uart_rx_push(u, v);
+			uart_rx_push(u, v, false);
 			u->thr_pending = true;
 		} else {
 			term_write(&v, 1);
@@ -191,7 +197,18 @@ static void uart_console_input(void *opaque, const uint8_t *buf, size_t n)
 
 	pthread_mutex_lock(&u->lock);
 	for (size_t i = 0; i < n; i++)
-		uart_rx_push(u, buf[i]);
+		uart_rx_push(u, buf[i], false);
+	uart_update_irq(u);
+	pthread_mutex_unlock(&u->lock);
+}
+
+/* A break arrives as a NUL with LSR.BI, in order with the other input. */
+static void uart_console_break(void *opaque)
+{
+	struct uart *u = opaque;
+
+	pthread_mutex_lock(&u->lock);
+	uart_rx_push(u, 0, true);
 	uart_update_irq(u);
 	pthread_mutex_unlock(&u->lock);
 }
@@ -213,8 +230,10 @@ struct uart *uart_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq
 		free(u);
 		return NULL;
 	}
-	if (console)
+	if (console) {
 		term_set_input(uart_console_input, u);
+		term_set_break(uart_console_break);
+	}
 	return u;
 }
 
@@ -223,6 +242,7 @@ void uart_destroy(struct uart *u)
 	if (!u)
 		return;
 	term_set_input(NULL, NULL);
+	term_set_break(NULL);
 	pthread_mutex_destroy(&u->lock);
 	free(u);
 }

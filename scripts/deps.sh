@@ -6,8 +6,9 @@
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -eu
 pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev check cppcheck
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler"
-foreign="arm64"
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler
+	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
+foreign="arm64 ppc64el"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive

@@ -261,7 +261,11 @@ static int x86_load_guarded(void *arg)
 			 f->kernel_name);
 		return -1;
 	}
-	linux_params = x86_linux_params_virtio(f->params);
+	/* --nodefaults: the user's command line exactly, as in kvmtool. */
+	if (l->vm->opts->nodefaults)
+		linux_params = strdup(f->params ? f->params : "");
+	else
+		linux_params = x86_linux_params_virtio(f->params);
 	if (!linux_params) {
 		snprintf(l->err, sizeof(l->err), "out of memory for the kernel command line");
 		return -1;
@@ -332,6 +336,9 @@ void arch_vm_exit(struct vm *vm)
 	free(x->cpuid);
 	uart_destroy(x->uart);
 	free(x->fw_cfg);
+	if (x->bcast)
+		pthread_mutex_destroy(&x->bcast_lock);
+	free(x->bcast);
 	free(x);
 	vm->arch = NULL;
 }

@@ -37,3 +37,27 @@ unsigned int mce_bank(uint64_t mcg_cap, bool action_required)
 
 	return (action_required || ar == 0) ? ar : ar - 1;
 }
+
+unsigned int mce_plan(bool amd, bool ar, uint64_t gpa, uint64_t mcg_cap, unsigned int nr_vcpus,
+		      unsigned int target, struct mce_delivery *out)
+{
+	unsigned int n = 1;
+
+	out[0].vcpu = target;
+	out[0].bank = mce_bank(mcg_cap, ar);
+	mce_encode(amd, ar, gpa, &out[0].v);
+	if (amd)
+		return n;
+	for (unsigned int i = 0; i < nr_vcpus; i++) {
+		if (i == target)
+			continue;
+		out[n].vcpu = i;
+		out[n].bank = MCE_BROADCAST_BANK;
+		out[n].v = (struct mce_values){
+			.status = MCI_STATUS_VAL | MCI_STATUS_UC,
+			.mcg_status = MCG_STATUS_MCIP | MCG_STATUS_RIPV,
+		};
+		n++;
+	}
+	return n;
+}

@@ -52,4 +52,21 @@ uint64_t mce_cap(unsigned int host_banks, uint64_t host_supported);
  */
 unsigned int mce_bank(uint64_t mcg_cap, bool action_required);
 
+/*
+ * Who gets what for one memory error. The vCPU with the error (target)
+ * gets mce_encode()'s values in mce_bank()'s bank. On an Intel-vendor guest
+ * with several vCPUs every other vCPU gets the broadcast companion, as real
+ * Intel machines signal every CPU and Linux's Intel handler waits for all
+ * of them in its rendezvous (QEMU: MCE_INJECT_BROADCAST): bank 1, MCi_STATUS
+ * VAL|UC, MCG_STATUS MCIP|RIPV, no address. AMD machines do not broadcast.
+ * Fills out[0..nr_vcpus) with out[0] the target; returns how many.
+ */
+#define MCE_BROADCAST_BANK	1
+struct mce_delivery {
+	unsigned int vcpu, bank;
+	struct mce_values v;
+};
+unsigned int mce_plan(bool amd, bool action_required, uint64_t gpa, uint64_t mcg_cap,
+		      unsigned int nr_vcpus, unsigned int target, struct mce_delivery *out);
+
 #endif

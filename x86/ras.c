@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 
@@ -26,6 +27,13 @@ static int x86_ras_vcpu_init(struct vcpu *v)
 	struct x86_vm *x = x86_vm(v->vm);
 	uint64_t sup = 0, cap;
 	int banks;
+
+	if (v->id == 0 && !x->bcast) {
+		x->bcast = calloc(v->vm->nr_vcpus, sizeof(*x->bcast));
+		if (!x->bcast)
+			return LKVM_EXIT_ERROR;
+		pthread_mutex_init(&x->bcast_lock, NULL);
+	}
 
 	banks = ioctl(v->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MCE);
 	if (banks <= 0) {
@@ -120,26 +128,88 @@ static enum ras_ready x86_ras_can_take(struct vcpu *v, const struct ras_error *e
 	return RAS_READY;
 }
 
+static int x86_set_mce(struct vcpu *v, const struct mce_delivery *d)
+{
+	struct kvm_x86_mce m;
+
+	memset(&m, 0, sizeof(m));
+	m.status = d->v.status;
+	m.addr = d->v.addr;
+	m.misc = d->v.misc;
+	m.mcg_status = d->v.mcg_status;
+	m.bank = (uint8_t)d->bank;
+	return ioctl(v->fd, KVM_X86_SET_MCE, &m) < 0 ? -errno : 0;
+}
+
 static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
 {
 	struct x86_vm *x = x86_vm(v->vm);
-	struct kvm_x86_mce m;
-	struct mce_values mv;
+	struct mce_delivery *plan;
+	unsigned int nr;
+	int err, len;
 
+	plan = calloc(v->vm->nr_vcpus, sizeof(*plan));
+	if (!plan)
+		return -ENOMEM;
 	/* Only a vCPU that consumed the data gets SRAR; the rest is SRAO. */
-	mce_encode(x->amd, ras_error_consumed(e), e->gpa, &mv);
-	memset(&m, 0, sizeof(m));
-	m.status = mv.status;
-	m.addr = mv.addr;
-	m.misc = mv.misc;
-	m.mcg_status = mv.mcg_status;
-	m.bank = (uint8_t)mce_bank(x->mcg_cap, ras_error_consumed(e));
-	if (ioctl(v->fd, KVM_X86_SET_MCE, &m) < 0)
-		return -errno;
-	snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx",
-		 x->amd ? "AMD" : "Intel", v->id, m.bank, (unsigned long long)m.status,
-		 (unsigned long long)m.addr, (unsigned long long)m.mcg_status);
+	nr = mce_plan(x->amd, ras_error_consumed(e), e->gpa, x->mcg_cap, v->vm->nr_vcpus, v->id,
+		      plan);
+	err = x86_set_mce(v, &plan[0]);
+	if (err) {
+		free(plan);
+		return err;
+	}
+	len = snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx",
+		       x->amd ? "AMD" : "Intel", v->id, plan[0].bank,
+		       (unsigned long long)plan[0].v.status, (unsigned long long)plan[0].v.addr,
+		       (unsigned long long)plan[0].v.mcg_status);
+	if (nr > 1 && len > 0 && (size_t)len < n)
+		snprintf(what + len, n - (size_t)len, "; broadcast to %u other vCPU%s (bank %u, MCi_STATUS 0x%llx)",
+			 nr - 1, nr > 2 ? "s" : "", plan[1].bank,
+			 (unsigned long long)plan[1].v.status);
+	/* The others take theirs on their own threads, before their next KVM_RUN. */
+	for (unsigned int i = 1; i < nr; i++) {
+		pthread_mutex_lock(&x->bcast_lock);
+		x->bcast[plan[i].vcpu].d = plan[i];
+		x->bcast[plan[i].vcpu].pending = true;
+		pthread_mutex_unlock(&x->bcast_lock);
+		vcpu_kick(&v->vm->vcpus[plan[i].vcpu]);
+	}
+	free(plan);
 	return 0;
+}
+
+/*
+ * A broadcast companion for this vCPU: delivered unless it is inside a
+ * machine-check handler already (MCIP: a second #MC would shut it down; it
+ * is in the rendezvous of the earlier one, which is what the companion asks).
+ */
+static void x86_ras_vcpu_pending(struct vcpu *v)
+{
+	struct x86_vm *x = x86_vm(v->vm);
+	uint32_t idx = MSR_MCG_STATUS;
+	struct mce_delivery d;
+	uint64_t mcg = 0;
+	bool pending;
+	int err;
+
+	if (!x->bcast)
+		return;
+	pthread_mutex_lock(&x->bcast_lock);
+	pending = x->bcast[v->id].pending;
+	d = x->bcast[v->id].d;
+	x->bcast[v->id].pending = false;
+	pthread_mutex_unlock(&x->bcast_lock);
+	if (!pending)
+		return;
+	if (!x86_read_msrs(v, &idx, &mcg, 1) && (mcg & MCG_STATUS_MCIP)) {
+		pr_debug("vCPU %u: broadcast machine check not delivered: already in its handler (MCIP)",
+			 v->id);
+		return;
+	}
+	err = x86_set_mce(v, &d);
+	if (err)
+		pr_err("vCPU %u: cannot deliver the broadcast machine check: %s", v->id, strerror(-err));
 }
 
 static int x86_ras_ao_target(struct vm *vm)
@@ -154,6 +224,7 @@ static const struct ras_ops x86_ras_ops = {
 	.ao_target = x86_ras_ao_target,
 	.guest_can_take = x86_ras_can_take,
 	.inject = x86_ras_inject,
+	.vcpu_pending = x86_ras_vcpu_pending,
 };
 
 const struct ras_ops *arch_ras_ops(void)

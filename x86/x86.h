@@ -3,11 +3,13 @@
 #define LKVM_X86_H
 
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "boot.h"
 #include "lkvm/vm.h"
+#include "mce.h"
 
 struct vm;
 struct uart;
@@ -26,6 +28,17 @@ struct x86_vm {
 	uint64_t mcg_cap;
 	unsigned int mce_banks;
 	int mce_error;			/* why set-up failed, as -errno; 0 ok */
+	/*
+	 * Broadcast companions waiting for their vCPU (Intel guests, see
+	 * mce_plan()): one slot per vCPU, filled by the vCPU that injected the
+	 * error, delivered by the slot's own vCPU thread before its next
+	 * KVM_RUN (vCPU ioctls belong to that thread).
+	 */
+	pthread_mutex_t bcast_lock;
+	struct x86_bcast {
+		bool pending;
+		struct mce_delivery d;
+	} *bcast;
 };
 
 static inline struct x86_vm *x86_vm(struct vm *vm)

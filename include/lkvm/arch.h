@@ -82,8 +82,25 @@ enum arch_exit {
 };
 /* Exits the core does not handle (the core does I/O, MMIO, signals). */
 enum arch_exit arch_handle_exit(struct vcpu *v);
+/*
+ * KVM_RUN failed with err (not EINTR/EAGAIN): ARCH_EXIT_UNHANDLED lets the
+ * core stop the VM with the error. (ppc64 KVM-HV: EFAULT is a guest access
+ * to a poisoned page.)
+ */
+enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err);
 /* A short register summary for error messages, e.g. "pc 0x1234 sp 0x...". */
 size_t arch_vcpu_dump(struct vcpu *v, char *buf, size_t n);
+/*
+ * `lkvm debug --dump`: every register worth reading and the instruction
+ * bytes around the PC (read with mem_read), several lines, into buf. Called
+ * on v's own thread, outside KVM_RUN. Returns the length written.
+ */
+size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n);
+/*
+ * `lkvm debug --nmi`: a non-maskable interrupt to v, on v's own thread.
+ * Returns 0, or -errno with the reason in msg (no NMI on this arch).
+ */
+int arch_vcpu_nmi(struct vcpu *v, char *msg, size_t n);
 
 /* Raise or lower a guest interrupt line of the in-kernel irqchip. */
 int arch_irq_line(struct vm *vm, unsigned int irq, int level);

@@ -89,6 +89,10 @@ struct ras_error {
 	const char *source;	/* "sigbus", or the exit that reported it */
 	uint64_t t_signal_ns;	/* when the error was recorded (CLOCK_MONOTONIC) */
 	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
+	uint64_t t_pick_ns;	/* when a vCPU thread first took it up (0: not yet) */
+	uint64_t held_ns;	/* how long it waited for a busy guest (ras_hold) */
+	uint64_t t_ready_ns;	/* the arch said whether the guest can take it */
+	uint64_t t_inject_ns;	/* the arch's inject returned (0: not injected) */
 };
 
 /*
@@ -150,6 +154,12 @@ struct ras_ops {
 					 size_t n);
 	/* Deliver it. On the vCPU's thread. Returns 0 or -errno. */
 	int (*inject)(struct vcpu *v, const struct ras_error *e, char *what, size_t n);
+	/*
+	 * Optional: arch work another vCPU left for this one (x86: the
+	 * companion of a broadcast machine check). On the vCPU's thread,
+	 * before every KVM_RUN.
+	 */
+	void (*vcpu_pending)(struct vcpu *v);
 };
 
 /* Pure decision, unit-tested for every combination. */

@@ -28,7 +28,7 @@ struct run_opts {
 	const char *initrd;
 	const char *params;
 	uint64_t mem_mib;
-	unsigned int cpus;
+	unsigned int cpus;		/* as asked; 0: the host's CPUs (run_cpus_resolve) */
 	char name[RUN_NAME_MAX + 1];
 	bool name_given;
 	bool debug;
@@ -42,6 +42,8 @@ struct run_opts {
 	unsigned int nr_disks;
 	bool rng;			/* --rng: virtio-rng */
 	bool virtio_console;		/* --console virtio */
+	bool nodefaults;		/* pass the kernel command line unchanged */
+	int loglevel;			/* enum lkvm_loglevel; -1: not given */
 	/* Architecture options: validated by arch_run_opt() (arch.h). */
 	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
 	bool pmu;			/* arm64: a PMUv3 for the guest */
@@ -57,6 +59,13 @@ struct run_opts {
  * one-line message for the user in err.
  */
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen);
+/*
+ * The vCPU count to run, as kvmtool does it: 0 asks for the host's online
+ * CPUs; more than RUN_MAX_CPUS or than KVM allows (kvm_max, <= 0: unknown)
+ * is lowered to the limit. Says why in warn (empty when asked == result).
+ */
+unsigned int run_cpus_resolve(unsigned int asked, long online, int kvm_max, char *warn,
+			      size_t n);
 void run_opts_usage(FILE *f);
 int ras_policy_parse(const char *s, enum ras_policy *p);
 const char *ras_policy_name(enum ras_policy p);

@@ -24,5 +24,13 @@ typedef void (*term_input_fn)(void *opaque, const uint8_t *buf, size_t n);
 void term_set_input(term_input_fn fn, void *opaque);
 /* Hand input bytes (after term_filter) to the sink. */
 void term_input(const uint8_t *buf, size_t n);
+/*
+ * A break condition on the console line, as a serial terminal sends it:
+ * Linux takes the next character as a magic sysrq key. The sink's device
+ * registers it; returns -ENODEV when the console has no line to break.
+ */
+typedef void (*term_break_fn)(void *opaque);
+void term_set_break(term_break_fn fn);
+int term_input_break(void);
 
 #endif

@@ -32,8 +32,22 @@ enum lkvm_status {
 #define MiB		(1024ULL * KiB)
 #define GiB		(1024ULL * MiB)
 
+/*
+ * How much lkvm says on stderr (kvmtool's --loglevel): errors always;
+ * warnings (memory errors, clamped values) from LKVM_LOG_WARNING; the VM's
+ * life (stop, reset) from LKVM_LOG_INFO, the default; debug with --debug.
+ */
+enum lkvm_loglevel {
+	LKVM_LOG_ERROR,
+	LKVM_LOG_WARNING,
+	LKVM_LOG_INFO,
+	LKVM_LOG_DEBUG,
+};
+extern enum lkvm_loglevel lkvm_loglevel;
+
 /* One line on stderr, prefixed with "lkvm: ". */
 void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print one line and exit with status. */
@@ -46,6 +60,12 @@ extern uint64_t lkvm_start_ns;
 
 /* Strict number parsing: whole string, no sign, no overflow. */
 int parse_u64(const char *s, uint64_t *out);
+/*
+ * A size as kvmtool's -m takes it: a number (decimal, or 0x hex) with an
+ * optional suffix B, K, M, G, T, P (powers of 1024, either case); no suffix
+ * means MiB. Returns 0, -EINVAL or -ERANGE.
+ */
+int parse_size(const char *s, uint64_t *bytes);
 
 /*
  * Map a whole regular file read-only; returns 0 or -errno. An empty file
@@ -73,5 +93,12 @@ static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_
 		return false;
 	return a < b + blen && b < a + alen;
 }
+
+/* Text appended into a fixed buffer, cut (never overrun) when it is full. */
+struct strbuf {
+	char *buf;
+	size_t n, len;
+};
+void strbuf_printf(struct strbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -36,6 +36,12 @@ struct vcpu {
 	struct ras_queue mailbox;
 	struct ras_hold hold;		/* errors waiting for the guest (this thread only) */
 	uint64_t exits[VCPU_EXIT_REASONS];	/* by KVM_EXIT_*, this vCPU only */
+	struct {			/* `lkvm debug` requests (vcpu-debug.c), under vm->lock */
+		unsigned int req;	/* VCPU_REQ_* pending; the asker clears it on timeout */
+		char *buf;		/* the asker's reply buffer */
+		size_t len;
+		int ret;
+	} dbg;
 	void *arch;
 };
 
@@ -80,12 +86,26 @@ bool vm_stopping(struct vm *vm);
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
 bool vm_paused(struct vm *vm);
-/* vCPU side of pause: park here while the VM is paused. */
-void vcpu_pause_point(struct vcpu *v);
+/*
+ * vCPU side of pause: park here while the VM is paused. Returns true when
+ * it left for a debug request (vcpu-debug.c) with the VM still paused.
+ */
+bool vcpu_pause_point(struct vcpu *v);
 
 /* vcpu.c */
 void vcpu_kick(struct vcpu *v);
 const char *vcpu_exit_name(uint32_t reason);
+
+/*
+ * vcpu-debug.c: `lkvm debug --dump / --nmi`, carried out by the vCPU's own
+ * thread (KVM wants vCPU ioctls there; a running vCPU is kicked out of
+ * KVM_RUN, a paused one wakes for it). The asker waits up to 2 s.
+ */
+#define VCPU_REQ_DUMP	0x1u
+#define VCPU_REQ_NMI	0x2u
+int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n);
+/* vCPU side: carry out pending requests (from the run loop and the pause point). */
+void vcpu_debug_serve(struct vcpu *v);
 
 /* stats.c: exit statistics of the whole VM, one "key value" line each. */
 size_t vm_stats_format(struct vm *vm, char *buf, size_t n);

@@ -2,13 +2,13 @@
 # bench/boot.sh (make bench-boot). Source it from bash after setting:
 #   ROOT   the repository          C   the cache directory (.cache/e2e)
 #   JOBS   words passed to L1's job script (its arguments), for die()
-# and optionally E2E_ARCH (x86 or arm64, default x86): the architecture of
-# L1 and L2. For arm64, C becomes $C/arm64.
+# and optionally E2E_ARCH (x86, arm64 or powerpc, default x86): the
+# architecture of L1 and L2. For arm64 and powerpc, C becomes $C/ARCH.
 # It provides:
 #   bed_packages            install QEMU, cpio and the rest (apt-get); on
 #                           arm64 also download busybox-static:arm64 into
 #                           the cache (never installed: it would replace
-#                           the host's busybox)
+#                           the host's busybox); the same on powerpc
 #   bed_kernel              the current Debian kernel in the cache: sets KPKG,
 #                           KVER, MODDIR, L1_KERNEL (what QEMU boots),
 #                           L2_KERNEL and L2_KNAME (L2's kernel and its name
@@ -18,6 +18,12 @@
 #   bed_l1_root DIR JOB     L1's root: busybox, /init, KVM modules, /job.sh
 #   bed_l1_copy DIR FILE... host programs into L1's root at the same paths,
 #                           with the shared libraries ldd lists for them
+#   bed_l1_copy_deb DIR PKG FILE...
+#                           programs of L1's architecture from a Debian
+#                           package (downloaded, never installed) into L1's
+#                           root at the same paths, with every shared library
+#                           they need (also downloaded); sets L1_COPIED (the
+#                           packages unpacked)
 #   bed_boot_l1 CPIO APPEND CONSOLE
 #                           boot L1 under QEMU TCG; each console line goes
 #                           to bed_line (define it), all of it to CONSOLE.
@@ -39,6 +45,7 @@ x86)
 	BED_PKGS="qemu-system-x86 cpio kmod busybox-static xz-utils"
 	BED_KMETA=linux-image-amd64
 	BED_DEB_ARCH=
+	BED_TRIPLE=x86_64-linux-gnu
 	BUSYBOX=/bin/busybox	# from busybox-static: no shared libraries in the guests
 	QEMU_L1=(qemu-system-x86_64 -bios /usr/share/qemu/qboot.rom -cpu max -vga none)
 	L1_CONSOLE=ttyS0
@@ -49,6 +56,7 @@ arm64)
 	BED_PKGS="qemu-system-arm cpio"
 	BED_KMETA=linux-image-arm64:arm64
 	BED_DEB_ARCH=:arm64
+	BED_TRIPLE=aarch64-linux-gnu
 	BUSYBOX=$C/busybox-static/bin/busybox
 	# pauth-impdef=on halves L1's boot time; gic-version=3 lets L1's KVM
 	# create a vGICv3 for L2.
@@ -56,8 +64,20 @@ arm64)
 	L1_CONSOLE=ttyAMA0
 	NOKVM_WHY="L1's built-in KVM did not initialise"
 	;;
+powerpc)
+	C=$C/powerpc
+	BED_PKGS="qemu-system-ppc cpio"
+	BED_KMETA=linux-image-powerpc64le:ppc64el
+	BED_DEB_ARCH=:ppc64el
+	BUSYBOX=$C/busybox-static/bin/busybox
+	# pseries with nested KVM-HV (L1's kvm-hv refuses without it); x-vof
+	# replaces SLOF (14 s less per boot).
+	QEMU_L1=(qemu-system-ppc64 -M pseries,cap-nested-hv=on,x-vof=on -cpu POWER9 -vga none)
+	L1_CONSOLE=hvc0
+	NOKVM_WHY="kvm-hv did not load"
+	;;
 *)
-	echo "E2E_ARCH=$E2E_ARCH: want x86 or arm64" >&2
+	echo "E2E_ARCH=$E2E_ARCH: want x86, arm64 or powerpc" >&2
 	exit 1
 	;;
 esac
@@ -68,7 +88,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 bed_packages() {
 	local p missing= SUDO=
 	[ "$(id -u)" = 0 ] || SUDO=sudo
-	[ "$E2E_ARCH" = arm64 ] && bed_foreign_arch arm64
+	[ -n "$BED_DEB_ARCH" ] && bed_foreign_arch "${BED_DEB_ARCH#:}"
 	for p in $BED_PKGS "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 	done
@@ -134,6 +154,14 @@ bed_kernel() {
 		[ -f "$L1_KERNEL" ] || die "$L1_KERNEL missing"
 		return 0
 	fi
+	if [ "$E2E_ARCH" = powerpc ]; then
+		# Debian's ppc64el kernel is an ELF vmlinux: QEMU and lkvm boot it.
+		L1_KERNEL=$kdir/boot/vmlinux-$KVER
+		L2_KERNEL=$L1_KERNEL
+		L2_KNAME=vmlinux
+		[ -f "$L1_KERNEL" ] || die "$L1_KERNEL missing"
+		return 0
+	fi
 	BZIMAGE=$kdir/boot/vmlinuz-$KVER
 	L2_KERNEL=$BZIMAGE
 	L2_KNAME=bzImage
@@ -162,8 +190,12 @@ bed_l1_root() {	# dir job-script
 	cp "$E2E/l1-init" "$1/init"
 	cp "$2" "$1/job.sh"
 	chmod 755 "$1/init"
-	[ "$E2E_ARCH" = x86 ] || return 0	# arm64: KVM is built in
-	for m in virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko; do
+	case "$E2E_ARCH" in
+	x86) mods="virt/lib/irqbypass.ko drivers/crypto/ccp/ccp.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko" ;;
+	powerpc) mods="arch/powerpc/kvm/kvm.ko arch/powerpc/kvm/kvm-hv.ko" ;;
+	*) return 0 ;;	# arm64: KVM is built in
+	esac
+	for m in $mods; do
 		src=$MODDIR/$m
 		[ -f "$src" ] || die "module $m missing from $KPKG"
 		mkdir -p "$1/lib/modules/$KVER/kernel/$(dirname "$m")"
@@ -180,6 +212,97 @@ bed_l1_copy() {	# dir file...
 			cp -L "$lib" "$d$lib"
 		done
 	done
+}
+
+# Another architecture's programs: NEEDED entries (readelf) resolved
+# recursively in the packages unpacked under $C/deb/; a soname not there yet
+# comes from the package holding the host's own copy of it (dpkg -S:
+# multiarch library packages have one name on every architecture), downloaded
+# for BED_DEB_ARCH. The dynamic loader comes with libc.so.6 (libc6).
+# Libraries go to L1's /lib/TRIPLE/ (the loader's default path), the loader
+# also to its PT_INTERP path.
+bed_l1_copy_deb() {	# dir package file...
+	local d=$1 pkg=$2 f so p lib changed missing fetch interp
+	local -A have=()
+	local files=()
+	shift 2
+	mkdir -p "$C/deb"
+	bed_deb "$pkg$BED_DEB_ARCH" "$C/deb/$pkg"
+	for f in "$@"; do
+		[ -f "$C/deb/$pkg$f" ] || die "$f is not in $pkg$BED_DEB_ARCH"
+		files+=("$C/deb/$pkg$f")
+		mkdir -p "$d$(dirname "$f")"
+		cp -L "$C/deb/$pkg$f" "$d$f"
+	done
+	changed=1
+	while [ -n "$changed" ]; do
+		changed= missing=
+		for so in $(for f in "${files[@]}"; do readelf -d "$f"; done |
+			sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | sort -u); do
+			[ -n "${have[$so]:-}" ] && continue
+			lib=$(bed_deb_lib "$so")
+			if [ -n "$lib" ]; then
+				have[$so]=$lib
+				files+=("$lib")
+				changed=1
+			else
+				missing="$missing $so"
+			fi
+		done
+		[ -z "$changed" ] || continue
+		[ -n "$missing" ] || break
+		# One dpkg -S and one apt-get download for all of them.
+		fetch=
+		for p in $(dpkg -S $(printf '*/%s ' $missing) 2>/dev/null |
+			grep -E ": /(usr/)?lib/$(uname -m)-linux-gnu/[^/]+$" | sed 's/[:,].*//' | sort -u); do
+			[ -f "$C/deb/$p/.unpacked" ] || fetch="$fetch $p"
+		done
+		[ -n "$fetch" ] || break
+		log "downloading$fetch ($BED_DEB_ARCH, for $*)"
+		(cd "$C/dl" && apt-get download $(printf "%s$BED_DEB_ARCH " $fetch) >"$C/download.log" 2>&1) ||
+			die "apt-get download$fetch failed (see $C/download.log)"
+		for p in $fetch; do
+			bed_deb "$p$BED_DEB_ARCH" "$C/deb/$p"
+		done
+		changed=1
+	done
+	[ -z "$missing" ] || die "no $BED_DEB_ARCH package found for$missing (needed by $*)"
+	mkdir -p "$d/lib/$BED_TRIPLE"
+	L1_COPIED=$pkg
+	for so in "${!have[@]}"; do
+		cp "${have[$so]}" "$d/lib/$BED_TRIPLE/$so"
+		p=${have[$so]#$C/deb/}
+		L1_COPIED="$L1_COPIED ${p%%/*}"
+	done
+	L1_COPIED=$(echo "$L1_COPIED" | tr ' ' '\n' | sort -u | tr '\n' ' ')
+	for f in "$@"; do
+		interp=$(readelf -l "$C/deb/$pkg$f" | sed -n 's/.*interpreter: \(.*\)\]/\1/p')
+		[ -n "$interp" ] || continue
+		lib=${have[$(basename "$interp")]:-}
+		[ -n "$lib" ] || die "$f's loader $interp is not among the libraries of $L1_COPIED"
+		mkdir -p "$d$(dirname "$interp")"
+		cp "$lib" "$d$interp"
+	done
+}
+
+# The file (symbolic links followed inside its package) of a soname in the
+# packages unpacked under $C/deb/, or nothing.
+bed_deb_lib() {	# soname
+	local pd f t n
+	for pd in "$C"/deb/*; do
+		for f in "$pd/lib/$BED_TRIPLE/$1" "$pd/usr/lib/$BED_TRIPLE/$1"; do
+			for n in 1 2 3 4 5 6 7 8; do
+				[ -L "$f" ] || break
+				t=$(readlink "$f")
+				case "$t" in
+				/*) f=$pd$t ;;
+				*) f=$(dirname "$f")/$t ;;
+				esac
+			done
+			[ -f "$f" ] && [ ! -L "$f" ] && { echo "$f"; return 0; }
+		done
+	done
+	return 0
 }
 
 # QEMU monitor commands (human monitor on $C/qemu-monitor.sock), output to

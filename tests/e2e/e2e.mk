@@ -24,15 +24,25 @@ $(E2E_CACHE)/memtest: tests/e2e/memtest.c
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest
-	./tests/e2e/run.sh
+# The cost of the KVM calls on lkvm's memory-error path, measured in L1
+# (the latency scenario's baseline).
+$(E2E_CACHE)/kvmcost: tests/e2e/kvmcost.c
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
 
-# lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh).
+# The arch's test guests for L1's /l2/ (arm/build.mk: E2E_GUESTS).
+# kvmcost measures x86 calls (KVM_X86_SET_MCE, MSRs): x86 only.
+E2E_KVMCOST := $(if $(filter x86,$(ARCH)),$(E2E_CACHE)/kvmcost)
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_KVMCOST) $(E2E_GUESTS)
+	E2E_GUESTS="$(E2E_GUESTS)" ./tests/e2e/run.sh
+
+# lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh;
+# ARCH=arm64: lkvm against qemu-system-aarch64 -M virt in the arm64 bed).
 bench-boot: $(LKVM) $(E2E_CACHE)/lkvm.static
 	./bench/boot.sh
 
 e2e-clean:
-	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/l1-root \
+	rm -rf $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_CACHE)/kvmcost $(E2E_CACHE)/l1-root \
 		$(E2E_CACHE)/l2-root $(E2E_CACHE)/integration-l1-root $(E2E_CACHE)/*.cpio $(E2E_CACHE)/*.log
 
 # virtio-blk from L2: lkvm against QEMU (pc, microvm) on the same image (bench/io.sh).

@@ -13,12 +13,15 @@
  *                 the guest kernel's log shows it handled a memory failure at
  *                 that page frame: prints "E2E-AO-SEEN" or "E2E-AO-NOTSEEN".
  *   memtest off   power the VM off: x86 through the ACPI PM1a control port
- *                 0x604, arm64 through the kernel (PSCI SYSTEM_OFF).
+ *                 0x604, arm64 and ppc64 through the kernel (PSCI SYSTEM_OFF,
+ *                 RTAS power-off).
  *   memtest exit N  x86: write N to the debug-exit port 0xf4.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +34,8 @@
 #include <sys/io.h>
 #endif
 
-#define PAGE 4096UL	/* L2's page size: Debian's x86 and arm64 kernels */
+/* L2's page size: 4 KiB on Debian's x86 and arm64 kernels, 64 KiB on ppc64el. */
+#define PAGE ((unsigned long)sysconf(_SC_PAGESIZE))
 
 static void say(const char *s)
 {
@@ -91,9 +95,14 @@ static int page_gpa(void *p, uint64_t *gpa)
 	return 0;
 }
 
-static uint8_t *fill_page(uint64_t *gpa)
+/*
+ * A page filled with a pattern and locked (shared: a forked reader sees the
+ * same guest page); its guest physical address goes to L1 as "TAG 0x...".
+ */
+static uint8_t *page_new(uint64_t *gpa, bool shared, const char *tag)
 {
-	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *p = mmap(NULL, PAGE, PROT_READ | PROT_WRITE,
+			  (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS, -1, 0);
 	char line[64];
 
 	if (p == MAP_FAILED) {
@@ -107,11 +116,17 @@ static uint8_t *fill_page(uint64_t *gpa)
 		say("memtest: cannot read /proc/self/pagemap\n");
 		exit(2);
 	}
-	strcpy(line, "E2E-GPA ");
+	strcpy(line, tag);
+	strcat(line, " ");
 	hex(line + strlen(line), *gpa);
 	strcat(line, "\n");
 	say(line);
 	return p;
+}
+
+static uint8_t *fill_page(uint64_t *gpa)
+{
+	return page_new(gpa, false, "E2E-GPA");
 }
 
 static void wait_line(void)
@@ -156,6 +171,59 @@ int main(int argc, char **argv)
 			sum += v[i];
 		printf("E2E-TOUCHED sum=%u (no machine check reached this process)\n", sum);
 		return 1;
+	}
+	if (!strcmp(argv[1], "loop") || !strcmp(argv[1], "loop2")) {
+		/*
+		 * Read the page in a tight loop until a memory error kills us:
+		 * lkvm poisons it meanwhile, so the AR (this read) and the
+		 * early-kill AO race. loop2: a second process on the other CPU
+		 * reads the same (shared) page: both vCPUs take the error.
+		 */
+		bool two = argv[1][4] == '2';
+		volatile uint8_t *v;
+		unsigned int sum = 0;
+		cpu_set_t cpus;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO;
+		sigaction(SIGBUS, &sa, NULL);
+		p = page_new(&gpa, two, "E2E-GPA");
+		if (!two) {
+			/*
+			 * A second page, never touched: its AO may come while the
+			 * guest handles the first. A child holds it for good: an
+			 * AMD guest learns of a deferred error only at its next
+			 * poll, and a page freed before that (this process dies of
+			 * the first page) would be reused by the kernel itself.
+			 */
+			uint64_t gpa2;
+
+			page_new(&gpa2, false, "E2E-GPA2");
+			if (fork() == 0) {
+				close(0);
+				close(1);
+				close(2);
+				for (;;)
+					pause();
+			}
+		}
+		if (two) {
+			pid_t child = fork();
+
+			CPU_ZERO(&cpus);
+			CPU_SET(child == 0 ? 1 : 0, &cpus);
+			sched_setaffinity(0, sizeof(cpus), &cpus);
+			if (child > 0) {
+				say("E2E-LOOP2 started\n");
+				/* The child's end is reported by its own SIGBUS line. */
+			}
+		}
+		v = p;
+		for (;;)
+			for (unsigned long i = 0; i < PAGE; i += 64)
+				sum += v[i];
+		return (int)sum;
 	}
 	if (!strcmp(argv[1], "idle")) {
 		/*
@@ -217,6 +285,6 @@ int main(int argc, char **argv)
 	}
 #endif
 usage:
-	fprintf(stderr, "usage: memtest ar|ao|idle|off|exit N\n");
+	fprintf(stderr, "usage: memtest ar|ao|idle|loop|loop2|off|exit N\n");
 	return 2;
 }

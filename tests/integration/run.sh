@@ -37,7 +37,7 @@ expect_out() { # name file regex
 }
 
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	for t in builtin exit smp mbinfo echo ctl ras; do skip "$t" "/dev/kvm is missing or not accessible"; done
+	for t in builtin exit smp mbinfo echo ctl ras kvmtool; do skip "$t" "/dev/kvm is missing or not accessible"; done
 	echo "0 passed, 0 failed, $skip skipped"
 	exit 0
 fi
@@ -100,17 +100,17 @@ head -c 4096 /dev/urandom > "$T/junk"
 : > "$T/empty"
 printf 'not a kernel' > "$T/short"
 head -c 1500 $G/exit.elf > "$T/truncated.elf"	# cuts the text segment
-badinput bad-kernel-missing 2 "cannot read kernel '/nonexistent'" run -k /nonexistent
+badinput bad-kernel-missing 2 "^lkvm: Fatal: Unable to open kernel /nonexistent: No such file" run -k /nonexistent
 badinput bad-kernel-dir 2 "cannot read kernel" run -k /
 badinput bad-kernel-format 2 "unknown kernel format" run -k "$T/junk"
 badinput bad-kernel-empty 2 "unknown kernel format" run -k "$T/empty"
 badinput bad-kernel-truncated 2 "outside the file|truncated" run -k "$T/truncated.elf"
-badinput bad-initrd-missing 2 "cannot read initrd '/nonexistent'" run -k $G/exit.elf -i /nonexistent
+badinput bad-initrd-missing 2 "Fatal: Unable to open initrd /nonexistent" run -k $G/exit.elf -i /nonexistent
 head -c $((3 << 20)) /dev/zero > "$T/big"
 badinput bad-initrd-too-big 2 "does not fit after the kernel; raise --mem" run -k $G/exit.elf -i "$T/big" -m 2
 badinput bad-mem 2 "invalid --mem 'lots'" run -m lots
 badinput bad-mem-small 2 "invalid --mem '1'" run -m 1
-badinput bad-cpus 2 "invalid --cpus '0'" run -c 0
+badinput bad-cpus 2 "invalid --cpus 'two'" run -c two
 badinput bad-option 2 "unknown option '--frobnicate'" run --frobnicate
 badinput bad-policy 2 "valid policies are 'inject' and 'stop'" run --ras-policy=maybe
 badinput bad-name 2 "invalid --name" run --name ../x
@@ -175,19 +175,19 @@ l1=$($LKVM list 2>&1)
 stat=$($LKVM stat --name ctltest 2>&1)
 $LKVM pause --name ctltest >/dev/null 2>&1; p1=$?
 l2=$($LKVM list 2>&1)
-$LKVM pause --name ctltest >/dev/null 2>"$T/p2"; p2=$?
+$LKVM pause --name ctltest >"$T/p2" 2>&1; p2=$?
 $LKVM resume --name ctltest >/dev/null 2>&1; r1=$?
 l3=$($LKVM list 2>&1)
 $LKVM stop --name ctltest >/dev/null 2>&1; s1=$?
 wait $pid; st=$?
-if ! echo "$l1" | grep -Eq "^ctltest $pid running 2 256 0\$"; then bad $t "list while running: $l1"
+if ! echo "$l1" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "list while running: $l1"
 elif ! echo "$stat" | grep -q '^pio.uart 9$' || ! echo "$stat" | grep -q '^exits.io 9$'; then bad $t "stat: $stat"
 elif ! echo "$stat" | grep -Eq '^startup_us [1-9][0-9]*$'; then bad $t "stat has no start-up time: $stat"
-elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -q "^ctltest $pid paused"; then bad $t "pause: rc $p1, list: $l2"
-elif [ $p2 -ne 1 ] || ! grep -q "already paused" "$T/p2"; then bad $t "second pause: rc $p2"
-elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -q "^ctltest $pid running"; then bad $t "resume: rc $r1, list: $l3"
+elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -Eq "^ *$pid ctltest +paused\$"; then bad $t "pause: rc $p1, list: $l2"
+elif [ $p2 -ne 0 ] || ! grep -q "^Guest ctltest is already paused.\$" "$T/p2"; then bad $t "second pause: rc $p2: $(cat "$T/p2")"
+elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "resume: rc $r1, list: $l3"
 elif [ $s1 -ne 0 ] || [ $st -ne 0 ]; then bad $t "stop: rc $s1, lkvm exit status $st"
-elif [ -e "$LKVM_DIR/ctltest.sock" ]; then bad $t "control socket left behind"
+elif [ -e "$LKVM_DIR/ctltest.ctl" ]; then bad $t "control socket left behind"
 else ok $t; fi
 
 t=ctl-duplicate-name
@@ -216,6 +216,7 @@ else ok $t; fi
 
 . tests/integration/ras.sh
 . tests/integration/acpi.sh
+. tests/integration/kvmtool.sh
 . tests/integration/virtio.sh
 
 echo "$pass passed, $fail failed, $skip skipped"

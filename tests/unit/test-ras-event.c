@@ -333,7 +333,7 @@ START_TEST(test_json_long_strings)
 	ck_assert(!strncmp(v, reason, strlen(v)));
 	ck_assert(json_get(buf, "detail", v, sizeof(v), &found, &str));
 	ck_assert(!strncmp(v, detail, strlen(v)));
-	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0,\"reader\":null,\"source\":\"sigbus\",\"arch\":\"");
+	ck_assert_has(buf, "\"repeat\":false,\"latency_us\":0.0,\"pickup_us\":0.0,\"held_us\":0.0,\"check_us\":0.0,\"inject_us\":0.0,\"reader\":null,\"source\":\"sigbus\",\"arch\":\"");
 }
 END_TEST
 
@@ -564,7 +564,22 @@ START_TEST(test_json_latency)
 			       .vcpu = 0, .t_signal_ns = 1000000, .t_action_ns = 1236300 };
 
 	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
-	ck_assert_msg(strstr(buf, "\"latency_us\":236.3,") != NULL, "%s", buf);
+	ck_assert_msg(strstr(buf, "\"latency_us\":236.3,\"pickup_us\":0.0,\"held_us\":0.0,") != NULL,
+		      "%s", buf);
+	/* Taken up 100 us after the signal, then held 5 ms for a busy guest. */
+	e.t_pick_ns = 1100000;
+	e.held_ns = 5000000;
+	e.t_action_ns = 6236300;
+	e.t_ready_ns = 6150000;		/* the check took 50 us after the hold */
+	e.t_inject_ns = 6230000;	/* the inject 80 us */
+	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
+	ck_assert_msg(strstr(buf, "\"latency_us\":5236.3,\"pickup_us\":100.0,\"held_us\":5000.0,"
+			      "\"check_us\":50.0,\"inject_us\":80.0,") != NULL, "%s", buf);
+	e.t_ready_ns = 0;
+	e.t_inject_ns = 0;
+	e.t_pick_ns = 0;
+	e.held_ns = 0;
+	e.t_action_ns = 1236300;
 	e.t_action_ns = 0;	/* no action time: 0, never negative */
 	ras_event_json(buf, sizeof(buf), "vm", &e, RAS_ACT_INJECT, "", "");
 	ck_assert_msg(strstr(buf, "\"latency_us\":0.0,") != NULL, "%s", buf);

@@ -307,12 +307,17 @@ START_TEST(test_hold_ao_until_ready)
 	ras_hold_retry(&vcpus[0]);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 1);
 	ck_assert_int_eq(fake.inject_calls, 0);
-	/* Ready: delivered, one event. */
+	/* Ready: delivered, one event, saying how long it waited. */
+	usleep(20000);
 	fake.ready = RAS_READY;
 	ras_hold_retry(&vcpus[0]);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 0);
 	ck_assert_int_eq(fake.inject_calls, 1);
 	ck_assert_uint_eq(fake.last.gpa, 0xe000);
+	ck_assert_uint_ge(fake.last.held_ns, 20000000);
+	ck_assert_uint_lt(fake.last.held_ns, 2000000000);
+	ck_assert_uint_ne(fake.last.t_pick_ns, 0);
+	ck_assert_ptr_null(strstr(log_text(), "\"held_us\":0.0,"));
 	ck_assert_ptr_nonnull(strstr(log_text(), "\"kind\":\"AO\",\"hva\""));
 	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"injected\""));
 	ck_assert(!vm.stopping);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm run` option parsing. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lkvm/run-opts.h"
+#include "lkvm/util.h"
 #include "suites.h"
 
 #define MAX_ARGS	32
@@ -66,6 +68,8 @@ START_TEST(test_defaults)
 	ck_assert(!o.help);
 	ck_assert(!o.ras_test_port);
 	ck_assert(!o.reboot);
+	ck_assert(!o.nodefaults);
+	ck_assert_int_eq(o.loglevel, -1);
 }
 END_TEST
 
@@ -178,8 +182,29 @@ START_TEST(test_mem_bounds)
 }
 END_TEST
 
-static const char *const bad_mem[] = { "abc", "0", "1", "-5", "99999999999999999999", "",
-				       "12M", " 12", "+12" };
+/* kvmtool's -m: a size with B/K/M/G/T/P (either case), MiB without one. */
+static const struct {
+	const char *arg;
+	uint64_t mib;
+} good_mem[] = {
+	{ "512", 512 }, { "512M", 512 }, { "512m", 512 }, { "1G", 1024 }, { "1g", 1024 },
+	{ "2048K", 2 }, { "3145728B", 3 }, { "3145728b", 3 }, { "1T", 1048576 },
+	{ "0x100", 256 }, { "0x40M", 64 }, { "010", 10 }, { "2", 2 },
+};
+
+START_TEST(test_good_mem)
+{
+	ck_assert_int_eq(PARSE("-m", good_mem[_i].arg), 0);
+	ck_assert_uint_eq(o.mem_mib, good_mem[_i].mib);
+	ck_assert_int_eq(PARSE("--mem", good_mem[_i].arg), 0);
+	ck_assert_uint_eq(o.mem_mib, good_mem[_i].mib);
+}
+END_TEST
+
+static const char *const bad_mem[] = {
+	"abc", "0", "0G", "1", "1M", "-5", "99999999999999999999", "", " 12", "+12", "12 ",
+	"12Q", "1.5G", "1000K", "1025B", "2T", "1P", "16777216T", "M", "G1", "12MB", "0x",
+};
 
 START_TEST(test_bad_mem)
 {
@@ -194,20 +219,100 @@ START_TEST(test_bad_mem)
 }
 END_TEST
 
+/* parse_size() itself: the units, and where numbers end. */
+START_TEST(test_parse_size)
+{
+	uint64_t v = 7;
+
+	ck_assert_int_eq(parse_size("1", &v), 0);
+	ck_assert_uint_eq(v, MiB);
+	ck_assert_int_eq(parse_size("1b", &v), 0);
+	ck_assert_uint_eq(v, 1);
+	ck_assert_int_eq(parse_size("1K", &v), 0);
+	ck_assert_uint_eq(v, KiB);
+	ck_assert_int_eq(parse_size("1k", &v), 0);
+	ck_assert_uint_eq(v, KiB);
+	ck_assert_int_eq(parse_size("3G", &v), 0);
+	ck_assert_uint_eq(v, 3 * GiB);
+	ck_assert_int_eq(parse_size("1T", &v), 0);
+	ck_assert_uint_eq(v, 1024 * GiB);
+	ck_assert_int_eq(parse_size("1p", &v), 0);
+	ck_assert_uint_eq(v, 1024 * 1024 * GiB);
+	/* Hex: a final b is a digit (0x1b = 27 MiB), other suffixes work. */
+	ck_assert_int_eq(parse_size("0x1b", &v), 0);
+	ck_assert_uint_eq(v, 27 * MiB);
+	ck_assert_int_eq(parse_size("0x10k", &v), 0);
+	ck_assert_uint_eq(v, 16 * KiB);
+	/* Overflow of the shift, of the number; junk. */
+	ck_assert_int_eq(parse_size("16384P", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("17592186044416", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("18446744073709551616B", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("", &v), -EINVAL);
+	ck_assert_int_eq(parse_size(NULL, &v), -EINVAL);
+	ck_assert_int_eq(parse_size("K", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("1KB", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("1 K", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("-1K", &v), -EINVAL);
+	ck_assert_uint_eq(v, 16 * KiB);	/* untouched by failures */
+}
+END_TEST
+
 START_TEST(test_cpus)
 {
 	ck_assert_int_eq(PARSE("-c", "1"), 0);
 	ck_assert_uint_eq(o.cpus, 1);
 	ck_assert_int_eq(PARSE("-c", "64"), 0);
 	ck_assert_uint_eq(o.cpus, 64);
+	/* kvmtool: 0 and too many are lowered later, with a warning. */
+	ck_assert_int_eq(PARSE("--cpus", "0"), 0);
+	ck_assert_uint_eq(o.cpus, 0);
+	ck_assert_int_eq(PARSE("-c", "65"), 0);
+	ck_assert_uint_eq(o.cpus, 65);
+	ck_assert_int_eq(PARSE("-c", "4294967295"), 0);
+	ck_assert_uint_eq(o.cpus, 4294967295u);
 
-	ck_assert_int_eq(PARSE("--cpus", "0"), -1);
-	ck_assert_err_has("invalid --cpus '0'");
-	ck_assert_err_has("from 1 to 64");
-	ck_assert_int_eq(PARSE("-c", "65"), -1);
-	ck_assert_err_has("invalid --cpus '65'");
+	ck_assert_int_eq(PARSE("-c", "4294967296"), -1);
+	ck_assert_err_has("invalid --cpus '4294967296'");
 	ck_assert_int_eq(PARSE("-c", "two"), -1);
 	ck_assert_err_has("invalid --cpus 'two'");
+	ck_assert_int_eq(PARSE("-c", "-1"), -1);
+	ck_assert_err_has("invalid --cpus '-1'");
+}
+END_TEST
+
+/* run_cpus_resolve: asked, host CPUs, KVM's limit -> vCPUs, and the warning. */
+static const struct {
+	unsigned int asked;
+	long online;
+	int kvm_max;
+	unsigned int want;
+	const char *warn;	/* substring, "" for none */
+} cpus_cases[] = {
+	{ 1, 8, 1024, 1, "" },
+	{ 4, 2, 1024, 4, "" },			/* more than the host has: kvmtool allows it */
+	{ 64, 8, 1024, 64, "" },
+	{ 65, 8, 1024, 64, "Limiting the number of CPUs to 64: --cpus 65 is more than lkvm's limit" },
+	{ 100, 8, 0, 64, "lkvm's limit" },	/* KVM's limit unknown */
+	{ 16, 8, 8, 8, "Limiting the number of CPUs to 8: --cpus 16 is more than what this host's KVM allows" },
+	{ 8, 8, 8, 8, "" },
+	{ 0, 6, 1024, 6, "--cpus 0: one vCPU per online host CPU (6)" },
+	{ 0, 96, 1024, 64, "Limiting the number of CPUs to 64" },
+	{ 0, 96, 32, 32, "Limiting the number of CPUs to 32" },
+	{ 0, -1, 1024, 1, "--cpus 0: one vCPU per online host CPU (1)" },
+};
+
+START_TEST(test_cpus_resolve)
+{
+	char warn[160];
+	unsigned int got = run_cpus_resolve(cpus_cases[_i].asked, cpus_cases[_i].online,
+					    cpus_cases[_i].kvm_max, warn, sizeof(warn));
+
+	ck_assert_uint_eq(got, cpus_cases[_i].want);
+	if (!cpus_cases[_i].warn[0])
+		ck_assert_str_eq(warn, "");
+	else
+		ck_assert_msg(strstr(warn, cpus_cases[_i].warn), "warning '%s' lacks '%s'", warn,
+			      cpus_cases[_i].warn);
 }
 END_TEST
 
@@ -305,13 +410,109 @@ START_TEST(test_initrd_needs_kernel)
 }
 END_TEST
 
-START_TEST(test_stray_argument)
+/* kvmtool: `lkvm run [options] [kernel]`, the bare argument anywhere. */
+START_TEST(test_bare_kernel)
 {
-	ck_assert_int_eq(PARSE("-m", "512", "extra"), -1);
-	ck_assert_err_has("unexpected argument 'extra'");
-	/* Before the options (getopt permutes it to the end). */
-	ck_assert_int_eq(PARSE("bzImage", "-m", "512"), -1);
-	ck_assert_err_has("unexpected argument 'bzImage'");
+	ck_assert_int_eq(PARSE("bzImage"), 0);
+	ck_assert_str_eq(o.kernel, "bzImage");
+	ck_assert_int_eq(PARSE("-m", "512", "vmlinux", "-c", "2"), 0);
+	ck_assert_str_eq(o.kernel, "vmlinux");
+	ck_assert_uint_eq(o.mem_mib, 512);
+	ck_assert_uint_eq(o.cpus, 2);
+	ck_assert_int_eq(PARSE("x.elf", "-i", "initrd"), 0);
+	ck_assert_str_eq(o.kernel, "x.elf");
+	ck_assert_str_eq(o.initrd, "initrd");
+
+	ck_assert_int_eq(PARSE("-k", "a", "b"), -1);
+	ck_assert_err_has("unexpected argument 'b': the kernel is 'a'");
+	ck_assert_int_eq(PARSE("a", "b"), -1);
+	ck_assert_err_has("unexpected argument 'b'");
+	/* After --, still the kernel. */
+	ck_assert_int_eq(PARSE("-m", "64", "--", "-odd-name"), 0);
+	ck_assert_str_eq(o.kernel, "-odd-name");
+}
+END_TEST
+
+/* The exact command line kvm-unit-tests' scripts give a kvmtool binary. */
+START_TEST(test_kvm_unit_tests_line)
+{
+	ck_assert_int_eq(PARSE("--kernel", "arm/selftest.flat", "--cpus", "2", "--params",
+			       "smp=2 setup", "--nodefaults", "--network", "mode=none",
+			       "--loglevel=warning", "--mem", "256", "--initrd", "/tmp/tmp.env"), 0);
+	ck_assert_str_eq(err, "");
+	ck_assert_str_eq(o.kernel, "arm/selftest.flat");
+	ck_assert_uint_eq(o.cpus, 2);
+	ck_assert_str_eq(o.params, "smp=2 setup");
+	ck_assert(o.nodefaults);
+	ck_assert_int_eq(o.loglevel, LKVM_LOG_WARNING);
+	ck_assert_uint_eq(o.mem_mib, 256);
+	ck_assert_str_eq(o.initrd, "/tmp/tmp.env");
+	/* Its probe: a kernel that does not exist parses like any other. */
+	ck_assert_int_eq(PARSE("--kernel", "_NO_FILE_4Uhere_", "--cpus", "1", "--nodefaults",
+			       "--network", "mode=none", "--loglevel=warning"), 0);
+	ck_assert_str_eq(o.kernel, "_NO_FILE_4Uhere_");
+}
+END_TEST
+
+START_TEST(test_loglevel_network)
+{
+	ck_assert_int_eq(PARSE("--loglevel", "error"), 0);
+	ck_assert_int_eq(o.loglevel, LKVM_LOG_ERROR);
+	ck_assert_int_eq(PARSE("--loglevel=info"), 0);
+	ck_assert_int_eq(o.loglevel, LKVM_LOG_INFO);
+	ck_assert_int_eq(PARSE("--loglevel=debug"), 0);
+	ck_assert_int_eq(o.loglevel, LKVM_LOG_DEBUG);
+	ck_assert_int_eq(PARSE("--loglevel=loud"), -1);
+	ck_assert_err_has("invalid --loglevel 'loud': use error, warning, info or debug");
+
+	ck_assert_int_eq(PARSE("-n", "mode=none"), 0);
+	ck_assert_int_eq(PARSE("--network=none"), 0);
+	ck_assert_int_eq(PARSE("--network", "mode=user"), -1);
+	ck_assert_err_has("invalid --network 'mode=user': lkvm has no network devices");
+	ck_assert_int_eq(PARSE("-n", "mode=tap,tapif=tap0"), -1);
+	ck_assert_err_has("only 'mode=none'");
+
+	/* kvmtool's finer debug switches are lkvm's --debug. */
+	ck_assert_int_eq(PARSE("--debug-ioport"), 0);
+	ck_assert(o.debug);
+	ck_assert_int_eq(PARSE("--debug-mmio"), 0);
+	ck_assert(o.debug);
+}
+END_TEST
+
+/* kvmtool options for features lkvm lacks: a reason, never "unknown". */
+static const struct {
+	const char *args[3];
+	const char *want;
+} kvmtool_only[] = {
+	{ { "--balloon" }, "kvmtool's option '--balloon' is not available: lkvm has no virtio balloon" },
+	{ { "--vnc" }, "no framebuffer" },
+	{ { "--sdl" }, "no framebuffer" },
+	{ { "--9p", "/srv,tag" }, "virtio-9p" },
+	{ { "--firmware", "fw.bin" }, "without firmware" },
+	{ { "-f", "fw.bin" }, "kvmtool's option '--firmware'" },
+	{ { "-F", "flash.img" }, "kvmtool's option '--flash'" },
+	{ { "--vfio-pci", "00:01.0" }, "no device assignment" },
+	{ { "--tty", "1" }, "one console" },
+	{ { "--sandbox", "x.sh" }, "sandbox" },
+	{ { "--debug-single-step" }, "single-stepping" },
+};
+
+START_TEST(test_kvmtool_only_option)
+{
+	const char *const *a = kvmtool_only[_i].args;
+
+	ck_assert_int_eq(parse_list((const char *const[]){ "-m", "64", a[0], a[1], a[2], NULL }), -1);
+	ck_assert_err_has(kvmtool_only[_i].want);
+}
+END_TEST
+
+START_TEST(test_nodefaults)
+{
+	ck_assert_int_eq(PARSE("--nodefaults", "-p", "console=ttyS0"), 0);
+	ck_assert(o.nodefaults);
+	ck_assert_int_eq(PARSE("--nodefaults=1"), -1);
+	ck_assert_err_has("option '--nodefaults' takes no value");
 }
 END_TEST
 
@@ -372,7 +573,14 @@ Suite *run_opts_suite(void)
 	tcase_add_test(tc, test_help);
 	tcase_add_test(tc, test_last_value_wins_and_reparse);
 	tcase_add_test(tc, test_mem_bounds);
+	tcase_add_loop_test(tc, test_good_mem, 0, (int)(sizeof(good_mem) / sizeof(good_mem[0])));
 	tcase_add_test(tc, test_cpus);
+	tcase_add_loop_test(tc, test_cpus_resolve, 0,
+			    (int)(sizeof(cpus_cases) / sizeof(cpus_cases[0])));
+	tcase_add_test(tc, test_bare_kernel);
+	tcase_add_test(tc, test_kvm_unit_tests_line);
+	tcase_add_test(tc, test_loglevel_network);
+	tcase_add_test(tc, test_nodefaults);
 	tcase_add_test(tc, test_name_64);
 	suite_add_tcase(s, tc);
 
@@ -385,13 +593,15 @@ Suite *run_opts_suite(void)
 	tcase_add_loop_test(tc, test_bad_name, 0, (int)(sizeof(bad_names) / sizeof(bad_names[0])));
 	tcase_add_test(tc, test_console_and_log);
 	tcase_add_test(tc, test_initrd_needs_kernel);
-	tcase_add_test(tc, test_stray_argument);
+	tcase_add_loop_test(tc, test_kvmtool_only_option, 0,
+			    (int)(sizeof(kvmtool_only) / sizeof(kvmtool_only[0])));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("helpers");
 	tcase_add_test(tc, test_policy_parse_name);
 	tcase_add_test(tc, test_vm_name_valid);
 	tcase_add_test(tc, test_number_bases);
+	tcase_add_test(tc, test_parse_size);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -30,6 +30,7 @@
 
 static volatile uint32_t mc_count[64];
 static volatile uint32_t mc_bad[64];
+static volatile uint32_t mc_bcast[64];	/* Intel broadcast companions: VAL|UC, no address */
 static volatile uint64_t mc_expect[64];
 static volatile uint32_t burst_done;
 static uint32_t burst_n;
@@ -50,6 +51,7 @@ static void mc_handler(struct trap_frame *f)
 {
 	uint32_t cpu = apic_id() & 63, banks = (uint32_t)rdmsr(MSR_MCG_CAP) & 0xff, b;
 	uint64_t mcg = rdmsr(MSR_MCG_STATUS);
+	uint32_t real = 0;
 
 	for (b = 0; b < banks; b++) {
 		uint64_t st = rdmsr(MSR_MC0_STATUS + 4 * b);
@@ -57,6 +59,18 @@ static void mc_handler(struct trap_frame *f)
 
 		if (!(st >> 63))
 			continue;
+		if (!((st >> 58) & 1)) {
+			/* Another CPU's error, broadcast (Intel): no address. */
+			mc_bcast[cpu]++;
+			while (__atomic_exchange_n(&print_lock, 1, __ATOMIC_ACQUIRE))
+				pause();
+			printf("mce: cpu=%u broadcast bank=%u status=0x%llx mcg_status=0x%llx\n", cpu, b,
+			       st, mcg);
+			__atomic_store_n(&print_lock, 0, __ATOMIC_RELEASE);
+			wrmsr(MSR_MC0_STATUS + 4 * b, 0);
+			continue;
+		}
+		real++;
 		addr = rdmsr(MSR_MC0_STATUS + 4 * b + 1);
 		misc = rdmsr(MSR_MC0_STATUS + 4 * b + 2);
 		if (verbose) {
@@ -69,6 +83,10 @@ static void mc_handler(struct trap_frame *f)
 		if (addr != mc_expect[cpu])
 			mc_bad[cpu]++;
 		wrmsr(MSR_MC0_STATUS + 4 * b, 0);
+	}
+	if (!real) {
+		wrmsr(MSR_MCG_STATUS, 0);
+		return;
 	}
 	mc_count[cpu]++;
 	if (held_gpa && mc_count[cpu] == 1) {

@@ -8,5 +8,6 @@ Suite *arm_image_suite(void);
 Suite *arm_serror_suite(void);
 Suite *arm_devtree_suite(void);
 Suite *arm_opts_suite(void);
+Suite *arm_ras_plan_suite(void);
 
 #endif

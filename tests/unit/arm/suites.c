@@ -9,4 +9,5 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, arm_serror_suite());
 	srunner_add_suite(sr, arm_devtree_suite());
 	srunner_add_suite(sr, arm_opts_suite());
+	srunner_add_suite(sr, arm_ras_plan_suite());
 }

@@ -121,6 +121,50 @@ START_TEST(test_bank)
 }
 END_TEST
 
+/* Who gets what: AMD never broadcasts; Intel with N vCPUs gives N-1 companions. */
+START_TEST(test_plan)
+{
+	struct mce_delivery d[4];
+	unsigned int n;
+
+	/* AMD, 4 vCPUs, AR on vCPU 2: only vCPU 2, the encoded values in bank 9. */
+	n = mce_plan(true, true, 0x1234567, 0x100010a, 4, 2, d);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(d[0].vcpu, 2);
+	ck_assert_uint_eq(d[0].bank, 9);
+	ck_assert_uint_eq(d[0].v.status, 0xbc00080000000000ULL);
+	ck_assert_uint_eq(d[0].v.addr, 0x1234000);
+
+	/* Intel, 1 vCPU: nothing to broadcast to. */
+	ck_assert_uint_eq(mce_plan(false, true, 0x1000, 0x100010a, 1, 0, d), 1);
+
+	/* Intel, 3 vCPUs, AR on vCPU 1: vCPU 1 gets SRAR in bank 9, 0 and 2 the companion. */
+	n = mce_plan(false, true, 0x5000, 0x100010a, 3, 1, d);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(d[0].vcpu, 1);
+	ck_assert_uint_eq(d[0].bank, 9);
+	ck_assert_uint_eq(d[0].v.status, 0xbd80000000000134ULL);
+	ck_assert_uint_eq(d[0].v.mcg_status, 0x7);
+	ck_assert_uint_eq(d[1].vcpu, 0);
+	ck_assert_uint_eq(d[2].vcpu, 2);
+	for (unsigned int i = 1; i < 3; i++) {
+		ck_assert_uint_eq(d[i].bank, MCE_BROADCAST_BANK);
+		ck_assert_uint_eq(d[i].v.status, 0xa000000000000000ULL);	/* VAL|UC */
+		ck_assert_uint_eq(d[i].v.mcg_status, 0x5);		/* MCIP|RIPV */
+		ck_assert_uint_eq(d[i].v.addr, 0);
+		ck_assert_uint_eq(d[i].v.misc, 0);
+	}
+
+	/* Intel AO (SRAO) on vCPU 0 of 2: broadcast too, as Intel machines do. */
+	n = mce_plan(false, false, 0x9000, 0x100010a, 2, 0, d);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_uint_eq(d[0].bank, 8);
+	ck_assert_uint_eq(d[0].v.status, 0xbd000000000000c0ULL);
+	ck_assert_uint_eq(d[1].vcpu, 1);
+	ck_assert_uint_eq(d[1].v.mcg_status, 0x5);
+}
+END_TEST
+
 Suite *mce_suite(void)
 {
 	Suite *s = suite_create("mce");
@@ -136,6 +180,7 @@ Suite *mce_suite(void)
 	tc = tcase_create("cap");
 	tcase_add_loop_test(tc, test_cap_table, 0, (int)(sizeof(cap_cases) / sizeof(cap_cases[0])));
 	tcase_add_test(tc, test_bank);
+	tcase_add_test(tc, test_plan);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `lkvm debug --dump / --nmi`: the control thread asks, the vCPU's own thread
+ * does it (KVM serialises vCPU ioctls on the vCPU; a vCPU in KVM_RUN would
+ * block the asker until its next exit).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "lkvm/arch.h"
+#include "lkvm/util.h"
+#include "lkvm/vm.h"
+
+#define VCPU_DEBUG_WAIT_S	2
+#define VCPU_DEBUG_BUF		4096
+
+int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
+{
+	struct vm *vm = v->vm;
+	struct timespec ts;
+	int ret;
+
+	pthread_mutex_lock(&vm->lock);
+	if (!v->started || vm->stopping || v->dbg.req) {
+		pthread_mutex_unlock(&vm->lock);
+		return v->dbg.req ? -EBUSY : -ESRCH;
+	}
+	v->dbg.req = req;
+	v->dbg.buf = buf;
+	v->dbg.len = n;
+	v->dbg.ret = 0;
+	pthread_cond_broadcast(&vm->cond);	/* a paused vCPU waits on it */
+	pthread_mutex_unlock(&vm->lock);
+	vcpu_kick(v);
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += VCPU_DEBUG_WAIT_S;
+	pthread_mutex_lock(&vm->lock);
+	while (v->dbg.req && !vm->stopping)
+		if (pthread_cond_timedwait(&vm->cond, &vm->lock, &ts) == ETIMEDOUT)
+			break;
+	/* Not done: withdraw, so a late vCPU does not write into buf. */
+	ret = v->dbg.req ? (vm->stopping ? -ESRCH : -ETIMEDOUT) : v->dbg.ret;
+	v->dbg.req = 0;
+	v->dbg.buf = NULL;
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
+}
+
+void vcpu_debug_serve(struct vcpu *v)
+{
+	struct vm *vm = v->vm;
+	char out[VCPU_DEBUG_BUF];
+	unsigned int req;
+	int ret = 0;
+
+	pthread_mutex_lock(&vm->lock);
+	req = v->dbg.req;
+	pthread_mutex_unlock(&vm->lock);
+	if (!req)
+		return;
+	out[0] = '\0';
+	if (req & VCPU_REQ_DUMP)
+		arch_vcpu_show(v, out, sizeof(out));
+	if (req & VCPU_REQ_NMI)
+		ret = arch_vcpu_nmi(v, out, sizeof(out));
+
+	pthread_mutex_lock(&vm->lock);
+	if (v->dbg.req == req && v->dbg.buf) {	/* still wanted */
+		snprintf(v->dbg.buf, v->dbg.len, "%s", out);
+		v->dbg.ret = ret;
+		v->dbg.req = 0;
+		pthread_cond_broadcast(&vm->cond);
+	}
+	pthread_mutex_unlock(&vm->lock);
+}
