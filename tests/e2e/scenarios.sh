@@ -761,6 +761,8 @@ scn_builtin() {
 	magic=$(hexdump -n 4 -e '4/1 "%02x"' $D/tree.dtb 2>/dev/null)
 	[ "$magic" = d00dfeed ] || { fail builtin "--dump-dtb wrote no device tree (magic '$magic')"; return; }
 	result PASS builtin "lkvm run -c 3 without --kernel: the built-in guest saw 3 vCPUs through PSCI and powered off (status 0); --dump-dtb wrote a $(wc -c <$D/tree.dtb)-byte tree"
+}
+
 # virtio-blk: L2 loads the virtio modules from its initramfs (Debian builds
 # them as modules), finds the transports in lkvm's DSDT (x86) or device
 # tree (arm64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
