@@ -108,7 +108,7 @@ vmm_rss() {
 # ppc64: the exits in the trace buffer by trap (where they come from).
 trace_tally() {
 	awk '/ kvm_guest_exit:/ { for (i = 1; i <= NF; i++) if ($i ~ /^trap=/) n[substr($i, 6)]++ }
-		END { for (k in n) print n[k], k }' $TR/trace | sort -rn | head -n 8 | awk '{ printf "%s%s %s", NR > 1 ? ", " : "", $2, $1 }'
+		END { for (k in n) print n[k], k }' $TR/trace | sort -rn | head -n 8 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }'
 }
 
 # L2's console lines other than the marker (few: the command line has quiet).
