@@ -36,8 +36,7 @@
 #   QEMU pseries      qemu-system-ppc64 -accel kvm -M pseries,x-vof=on
 #     vmlinux         -cpu host -nodefaults -kernel vmlinux: VOF (QEMU's
 #                     minimal Open Firmware client interface, vof.bin)
-#                     instead of SLOF; the spectre capabilities set to what
-#                     nested KVM-HV offers (boot-l1.sh)
+#                     instead of SLOF; QEMU's default capabilities
 # QEMU is Debian's qemu-system-ppc:ppc64el with its libraries, as on arm64
 # (.cache/e2e/powerpc/deb/); vof.bin comes from the host's qemu-system-data
 # (Architecture: all, the same file on every architecture).
@@ -47,7 +46,8 @@
 #   to /init   seconds from the VMM's start to the arrival of L2's first
 #              /init line on its stdout (L1's clock; see bench/boot-l1.sh)
 #   exits      every exit of the VM up to then (L1's KVM statistics), and
-#              the ones that reached the VMM (io_exits + mmio_exits)
+#              the ones that reached the VMM (io_exits + mmio_exits; ppc64:
+#              from L1's trace buffer, see bench/boot-l1.sh)
 #   VMM RSS    the VMM process's resident memory outside guest RAM
 # then lkvm/QEMU ratios: lkvm's best configuration against QEMU's best, and
 # each kernel format against the same format.
