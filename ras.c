@@ -268,6 +268,55 @@ void ras_thread_drain(struct vm *vm)
 	ras_report_lost(tls_queue, "thread");
 }
 
+/*
+ * Every record still in q, handled now on v's behalf: the kernel delivered
+ * each, so each gets its event (while the VM stops: "dropped", "VM
+ * stopping"). Drill requests (raise) were never errors: nothing to log.
+ */
+static void ras_flush_queue(struct vcpu *v, struct ras_queue *q, bool own)
+{
+	struct ras_record rec;
+
+	while (ras_queue_pop(q, &rec))
+		if (!rec.raise)
+			ras_handle_record(v, &rec, own);
+}
+
+void ras_vcpu_flush(struct vcpu *v)
+{
+	ras_flush_queue(v, &v->ring, true);
+	ras_flush_queue(v, &v->mailbox, false);
+	ras_report_lost(&v->ring, "vCPU");
+	ras_report_lost(&v->mailbox, "vCPU mailbox");
+}
+
+/*
+ * The VM is gone (every vCPU joined, the early-kill thread too): what is
+ * left in any queue is logged now, on the caller's thread, as dropped.
+ */
+static void ras_flush_all(struct vm *vm)
+{
+	struct ras_state *rs = vm->ras;
+	struct vcpu *v;
+
+	if (!vm->vcpus || !vm->nr_vcpus || !vm->vcpus[0].vm)
+		return;
+	/* Dispatch must only log from here on, never inject. */
+	vm_request_stop(vm, LKVM_EXIT_OK, NULL);
+	v = &vm->vcpus[ras_ao_target(vm)];
+	if (!v->vm)
+		v = &vm->vcpus[0];
+	ras_flush_queue(v, &rs->ao_ring, false);
+	ras_report_lost(&rs->ao_ring, "memory-error thread");
+	if (tls_queue) {
+		ras_flush_queue(v, tls_queue, false);
+		ras_report_lost(tls_queue, "thread");
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].vm)
+			ras_vcpu_flush(&vm->vcpus[i]);
+}
+
 void ras_vcpu_drain(struct vcpu *v)
 {
 	const struct ras_ops *ops = v->vm->ras_ops;
@@ -410,6 +459,7 @@ void ras_exit(struct vm *vm)
 		pthread_kill(rs->ao_thread, LKVM_SIG_KICK);
 		pthread_join(rs->ao_thread, NULL);
 	}
+	ras_flush_all(vm);
 	ras_log_fd = -1;
 	if (rs->log_fd >= 0)
 		close(rs->log_fd);

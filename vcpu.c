@@ -155,7 +155,8 @@ static void *vcpu_thread(void *arg)
 		if (!vcpu_handle_exit(v))
 			break;
 	}
-	/* Errors still held for this guest: logged as dropped, never lost. */
+	/* Errors still queued or held for this guest: logged as dropped, never lost. */
+	ras_vcpu_flush(v);
 	ras_hold_retry(v);
 	ras_hold_free(v);
 	/* Let a pause waiting for us finish. */

@@ -186,6 +186,8 @@ void ras_thread_detach(void);
 int ras_vcpu_setup(struct vcpu *v);
 /* Before every KVM_RUN: act on this vCPU's held errors, records and mailbox. */
 void ras_vcpu_drain(struct vcpu *v);
+/* A vCPU thread leaving: its records and mailbox handled now (logged if stopping). */
+void ras_vcpu_flush(struct vcpu *v);
 /* Held errors of v: try them again (ras-route.c); release v's retry timer (ras.c). */
 void ras_hold_retry(struct vcpu *v);
 void ras_hold_arm(struct vcpu *v);
