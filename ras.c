@@ -34,6 +34,12 @@
 
 static __thread struct ras_queue *tls_queue;
 static __thread void *tls_altstack;
+static __thread const char *tls_name;	/* whose queue, for reports */
+
+static const char *rs_thread_name(void)
+{
+	return tls_name ? tls_name : "main thread";
+}
 /* Read by the handler: the VM whose RAM is guest RAM, its log, its wake fd. */
 static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
@@ -91,11 +97,15 @@ static bool ras_hva_is_guest(uint64_t hva)
 	return vm && mem_hva_to_gpa(&vm->mem, hva, &gpa);
 }
 
+/* Signals that hit a thread with no queue: counted, reported by a drain. */
+static volatile uint64_t ras_lost_unqueued;
+
 static void ras_record_push(struct ras_queue *q, const struct ras_record *rec)
 {
-	if (!q)
-		return;
-	ras_queue_push(q, rec);
+	if (q)
+		ras_queue_push(q, rec);
+	else
+		__atomic_add_fetch(&ras_lost_unqueued, 1, __ATOMIC_RELAXED);
 	/* The main thread may be about to sleep in poll(): wake it. */
 	if (ras_wake_fd >= 0) {
 		uint64_t one = 1;
@@ -206,15 +216,35 @@ void ras_thread_detach(void)
 	}
 }
 
-void ras_report_lost(struct ras_queue *q, const char *whose)
+uint64_t ras_report_lost(struct ras_queue *q, const char *whose)
 {
-	unsigned int lost = __atomic_load_n(&q->lost, __ATOMIC_RELAXED);
+	uint64_t n = __atomic_exchange_n(&q->lost, 0, __ATOMIC_RELAXED);
 
-	if (lost != q->lost_reported) {
-		pr_err("%u memory-error records were lost: the %s queue was full",
-		       lost - q->lost_reported, whose);
-		q->lost_reported = lost;
-	}
+	if (n)
+		pr_err("%llu memory-error record%s lost: the %s queue was full (%u entries)",
+		       (unsigned long long)n, n == 1 ? " was" : "s were", whose, RAS_QUEUE_SIZE);
+	return n;
+}
+
+uint64_t ras_report_unqueued(void)
+{
+	uint64_t n = __atomic_exchange_n(&ras_lost_unqueued, 0, __ATOMIC_RELAXED);
+
+	if (n)
+		pr_err("%llu memory-error signal%s arrived on a thread with no memory-error queue and could not be recorded",
+		       (unsigned long long)n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* "vCPU 3", "vCPU 3 mailbox": which queue lost records. */
+static void ras_report_vcpu_lost(struct vcpu *v)
+{
+	char whose[40];
+
+	snprintf(whose, sizeof(whose), "vCPU %u", v->id);
+	ras_report_lost(&v->ring, whose);
+	snprintf(whose, sizeof(whose), "vCPU %u mailbox", v->id);
+	ras_report_lost(&v->mailbox, whose);
 }
 
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb)
@@ -265,7 +295,8 @@ void ras_thread_drain(struct vm *vm)
 			pr_err("memory error at host 0x%llx dropped: vCPU %u mailbox full",
 			       (unsigned long long)rec.hva, v->id);
 	}
-	ras_report_lost(tls_queue, "thread");
+	ras_report_lost(tls_queue, rs_thread_name());
+	ras_report_unqueued();
 }
 
 /*
@@ -286,8 +317,7 @@ void ras_vcpu_flush(struct vcpu *v)
 {
 	ras_flush_queue(v, &v->ring, true);
 	ras_flush_queue(v, &v->mailbox, false);
-	ras_report_lost(&v->ring, "vCPU");
-	ras_report_lost(&v->mailbox, "vCPU mailbox");
+	ras_report_vcpu_lost(v);
 }
 
 /*
@@ -310,8 +340,9 @@ static void ras_flush_all(struct vm *vm)
 	ras_report_lost(&rs->ao_ring, "memory-error thread");
 	if (tls_queue) {
 		ras_flush_queue(v, tls_queue, false);
-		ras_report_lost(tls_queue, "thread");
+		ras_report_lost(tls_queue, rs_thread_name());
 	}
+	ras_report_unqueued();
 	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
 		if (vm->vcpus[i].vm)
 			ras_vcpu_flush(&vm->vcpus[i]);
@@ -337,8 +368,7 @@ void ras_vcpu_drain(struct vcpu *v)
 		else
 			ras_handle_record(v, &rec, false);
 	}
-	ras_report_lost(&v->ring, "vCPU");
-	ras_report_lost(&v->mailbox, "vCPU mailbox");
+	ras_report_vcpu_lost(v);
 }
 
 /* Kick v's own thread in RAS_HOLD_RETRY_NS: KVM_RUN returns, held errors are tried. */
@@ -380,14 +410,22 @@ static void *ras_ao_thread(void *arg)
 	struct vm *vm = arg;
 	struct ras_state *rs = vm->ras;
 	sigset_t wait;
+	int err;
 
 	pthread_setname_np(pthread_self(), "lkvm-ras");
 	rs->ao_tid = (pid_t)syscall(SYS_gettid);
 	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
 	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
 		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
-	if (ras_thread_attach(&rs->ao_ring))
-		pr_err("memory-error thread: no alternate signal stack: %s", strerror(errno));
+	err = ras_thread_attach(&rs->ao_ring);
+	tls_name = "memory-error thread";
+	/* Without its queue every early-kill report would be lost: ras_init fails. */
+	pthread_mutex_lock(&rs->lock);
+	rs->ao_setup = err ? err : 1;
+	pthread_cond_broadcast(&rs->ao_cond);
+	pthread_mutex_unlock(&rs->lock);
+	if (err)
+		return NULL;
 	/* SIGBUS and kicks are blocked here except inside sigsuspend: no lost wake-ups. */
 	pthread_sigmask(SIG_SETMASK, NULL, &wait);
 	sigdelset(&wait, SIGBUS);
@@ -423,6 +461,7 @@ int ras_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	vm->ras = rs;
 	pthread_mutex_init(&rs->lock, NULL);
+	pthread_cond_init(&rs->ao_cond, NULL);
 	rs->poison.page_shift = vm->page_shift;
 	rs->log_fd = -1;
 	if (vm->opts->ras_log) {
@@ -445,6 +484,15 @@ int ras_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	}
 	rs->ao_started = true;
+	pthread_mutex_lock(&rs->lock);
+	while (!rs->ao_setup)
+		pthread_cond_wait(&rs->ao_cond, &rs->lock);
+	err = rs->ao_setup < 0 ? -rs->ao_setup : 0;
+	pthread_mutex_unlock(&rs->lock);
+	if (err) {
+		pr_err("memory-error thread: cannot set up its signal stack and queue: %s", strerror(err));
+		return LKVM_EXIT_ERROR;
+	}
 	return 0;
 }
 

@@ -65,8 +65,11 @@ struct ras_queue {
 	struct ras_record rec[RAS_QUEUE_SIZE];
 	volatile unsigned int head;	/* written by the producer */
 	volatile unsigned int tail;	/* written by the consumer */
-	volatile unsigned int lost;	/* full: counted, reported once */
-	unsigned int lost_reported;	/* consumer side */
+	/*
+	 * Pushes a full queue refused, since the consumer last reported them
+	 * (it takes the count with an atomic exchange: no wrap, no loss).
+	 */
+	volatile uint64_t lost;
 	volatile sig_atomic_t in_run;	/* vCPU thread inside KVM_RUN */
 };
 

@@ -6,6 +6,7 @@
  * (--reboot) are logged and dropped, not looked up in the new memory map.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,6 +156,101 @@ START_TEST(test_vcpu_flush_on_exit)
 }
 END_TEST
 
+/* What fn printed on stderr (lkvm's messages), as one string. */
+static const char *stderr_of(void (*fn)(void))
+{
+	static char buf[4096];
+	char path[64];
+	int fd, saved;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/tmp/lkvm-record-err-%d", (int)getpid());
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	fn();
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	close(fd);
+	unlink(path);
+	return buf;
+}
+
+static uint64_t reported[2];
+
+static void report_both(void)
+{
+	reported[0] = ras_report_lost(&vcpus[0].ring, "vCPU 0");
+	reported[1] = ras_report_lost(&vcpus[1].mailbox, "vCPU 1 mailbox");
+}
+
+/*
+ * Issue 13 item 7: each queue counts its own losses, the report names the
+ * queue and its count, and a second report says nothing (the count was
+ * taken, not compared with a copy that could run ahead and wrap).
+ */
+START_TEST(test_lost_counted_per_queue)
+{
+	struct ras_record r = rec_at(0x1000, RAS_AR);
+	const char *err;
+
+	for (int i = 0; i < RAS_QUEUE_SIZE + 6; i++)
+		ras_queue_push(&vcpus[0].ring, &r);
+	for (int i = 0; i < RAS_QUEUE_SIZE + 1; i++)
+		ras_queue_push(&vcpus[1].mailbox, &r);
+	err = stderr_of(report_both);
+	ck_assert_uint_eq(reported[0], 6);
+	ck_assert_uint_eq(reported[1], 1);
+	ck_assert_ptr_nonnull(strstr(err, "6 memory-error records were lost: the vCPU 0 queue was full"));
+	ck_assert_ptr_nonnull(strstr(err, "1 memory-error record was lost: the vCPU 1 mailbox queue was full"));
+	err = stderr_of(report_both);
+	ck_assert_uint_eq(reported[0] + reported[1], 0);
+	ck_assert_str_eq(err, "");
+	/* Pushes after a report are counted from zero again. */
+	ras_queue_push(&vcpus[0].ring, &r);
+	err = stderr_of(report_both);
+	ck_assert_uint_eq(reported[0], 1);
+}
+END_TEST
+
+static void *no_queue_thread(void *arg)
+{
+	int *ret = arg;
+
+	/* No ras_thread_attach: this thread has no queue. */
+	*ret = ras_send_sigbus((pid_t)gettid(), RAS_AO, (uintptr_t)(ram + 0x6000), 12);
+	return NULL;
+}
+
+static uint64_t unqueued;
+
+static void report_unqueued(void)
+{
+	unqueued = ras_report_unqueued();
+}
+
+/* A signal on a thread without a queue is counted and reported, not dropped silently. */
+START_TEST(test_unqueued_signal_counted)
+{
+	pthread_t t;
+	int ret = -1;
+	const char *err;
+
+	ck_assert_int_eq(ras_signals_init(), 0);
+	ck_assert_int_eq(pthread_create(&t, NULL, no_queue_thread, &ret), 0);
+	pthread_join(t, NULL);
+	ck_assert_int_eq(ret, 0);
+	err = stderr_of(report_unqueued);
+	ck_assert_uint_eq(unqueued, 1);
+	ck_assert_ptr_nonnull(strstr(err, "1 memory-error signal arrived on a thread with no memory-error queue"));
+}
+END_TEST
+
 Suite *ras_record_suite(void)
 {
 	Suite *s = suite_create("ras-record");
@@ -163,6 +259,8 @@ Suite *ras_record_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_stop_logs_every_queued_record);
 	tcase_add_test(tc, test_vcpu_flush_on_exit);
+	tcase_add_test(tc, test_lost_counted_per_queue);
+	tcase_add_test(tc, test_unqueued_signal_counted);
 	suite_add_tcase(s, tc);
 	return s;
 }
