@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "lkvm/guard.h"
+#include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
+#include "lkvm/ras-log.h"
 #include "lkvm/ras-state.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -44,6 +46,7 @@ static const char *rs_thread_name(void)
 static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
 static volatile int ras_wake_fd = -1;
+static const char *ras_arch_name;	/* arch_info()->name, read once outside the handler */
 
 /* Append s to the line being built in buf (async-signal-safe strlcat). */
 static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
@@ -61,18 +64,25 @@ static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
 static void ras_fatal_self(const struct ras_record *rec)
 {
 	struct vm *vm = ras_vm;
-	char hex[24], line[320];
+	char hex[24], line[320], rec_line[1024];
 	size_t pos = 0;
-	uint64_t gpa;
+	struct ras_fatal_rec fr = {
+		.hva = rec->hva,
+		.extent = 1ULL << (rec->lsb ? rec->lsb : (vm ? vm->page_shift : 12)),
+		.simulated = rec->simulated,
+		.arch = ras_arch_name,
+		.vm_name = vm && vm->opts ? vm->opts->name : NULL,
+	};
 
 	sig_fmt_hex(hex, rec->hva);
 	pos = sig_append(line, pos, sizeof(line), "lkvm: fatal: lkvm itself read poisoned memory at host address ");
 	pos = sig_append(line, pos, sizeof(line), hex);
-	if (vm && mem_hva_to_gpa(&vm->mem, rec->hva, &gpa)) {
+	if (vm && mem_hva_to_gpa(&vm->mem, rec->hva, &fr.gpa)) {
 		char gpa_hex[24];
 
 		/* Guest RAM, but outside any guarded access: an lkvm bug. */
-		sig_fmt_hex(gpa_hex, gpa);
+		fr.in_guest = true;
+		sig_fmt_hex(gpa_hex, fr.gpa);
 		pos = sig_append(line, pos, sizeof(line), " (guest RAM at guest physical ");
 		pos = sig_append(line, pos, sizeof(line), gpa_hex);
 		pos = sig_append(line, pos, sizeof(line), ", touched outside a guarded access)");
@@ -82,9 +92,11 @@ static void ras_fatal_self(const struct ras_record *rec)
 	sig_append(line, pos, sizeof(line), "; cannot continue, exiting with status 6\n");
 	sig_write_str(2, line);
 	if (ras_log_fd >= 0) {
-		sig_write_str(ras_log_fd, "{\"kind\":\"AR\",\"hva\":\"");
-		sig_write_str(ras_log_fd, hex);
-		sig_write_str(ras_log_fd, "\",\"action\":\"fatal\",\"reason\":\"lkvm itself consumed poisoned memory\"}\n");
+		/* One complete line, the fields of every other record, on disk. */
+		size_t len = ras_log_fatal_json(rec_line, sizeof(rec_line), &fr);
+
+		ras_log_write(ras_log_fd, rec_line, len);
+		ras_log_sync(ras_log_fd);
 	}
 	_exit(LKVM_EXIT_RAS_FATAL);
 }
@@ -166,6 +178,7 @@ int ras_signals_init(void)
 
 	if (done)
 		return 0;
+	ras_arch_name = arch_info()->name;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = ras_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
@@ -467,7 +480,10 @@ int ras_init(struct vm *vm)
 	if (vm->opts->ras_log) {
 		rs->log_fd = ras_event_open(vm->opts->ras_log);
 		if (rs->log_fd < 0) {
-			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log, strerror(errno));
+			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log,
+			       errno == ELOOP ? "it is a symbolic link; give the file itself" :
+			       errno == EINVAL ? "not a regular file (a FIFO or a device would block or lose records)" :
+			       strerror(errno));
 			return LKVM_EXIT_USAGE;
 		}
 		ras_log_fd = rs->log_fd;
@@ -509,8 +525,10 @@ void ras_exit(struct vm *vm)
 	}
 	ras_flush_all(vm);
 	ras_log_fd = -1;
-	if (rs->log_fd >= 0)
+	if (rs->log_fd >= 0) {
+		ras_log_sync(rs->log_fd);
 		close(rs->log_fd);
+	}
 	free(rs);
 	vm->ras = NULL;
 }

@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, elf_suite());
 	srunner_add_suite(sr, ras_route_suite());
 	srunner_add_suite(sr, ras_record_suite());
+	srunner_add_suite(sr, ras_log_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);
