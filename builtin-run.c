@@ -128,6 +128,8 @@ int cmd_run(int argc, char **argv)
 		}
 		pr_info("guest reset: booting again (boot %d)", boots + 1);
 	}
+	/* The guest's last words reach stdout, unless stdout stopped taking them. */
+	term_out_flush(2000);
 	term_restore();
 	close(ctl_fd);
 	unlink(sock);

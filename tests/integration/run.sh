@@ -217,6 +217,7 @@ else ok $t; fi
 . tests/integration/ras.sh
 . tests/integration/acpi.sh
 . tests/integration/kvmtool.sh
+. tests/integration/hard.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
