@@ -46,6 +46,8 @@ static const char *rs_thread_name(void)
 static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
 static volatile int ras_wake_fd = -1;
+/* Bumped when a VM's RAM becomes guest RAM and when it stops being it. */
+static volatile uint32_t ras_gen = 1;
 static const char *ras_arch_name;	/* arch_info()->name, read once outside the handler */
 
 /* Append s to the line being built in buf (async-signal-safe strlcat). */
@@ -152,6 +154,7 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 		.kind = si->si_code == BUS_MCEERR_AR ? RAS_AR : RAS_AO,
 		.lsb = (uint8_t)si->si_addr_lsb,
 		.simulated = si->si_errno == RAS_SIM_MAGIC,
+		.gen = __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE),
 	};
 	/*
 	 * An AR outside KVM_RUN: lkvm's own load hit the poison. Inside
@@ -189,8 +192,14 @@ int ras_signals_init(void)
 	return 0;
 }
 
+uint32_t ras_generation(void)
+{
+	return __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE);
+}
+
 void ras_set_vm(struct vm *vm)
 {
+	__atomic_add_fetch(&ras_gen, 1, __ATOMIC_RELEASE);
 	ras_vm = vm;
 	ras_wake_fd = vm ? vm->wake_fd : -1;
 }
@@ -275,6 +284,8 @@ int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int ls
 	return 0;
 }
 
+static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec);
+
 static int ras_ao_target(struct vm *vm)
 {
 	int t = vm->ras_ops && vm->ras_ops->ao_target ? vm->ras_ops->ao_target(vm) : 0;
@@ -304,12 +315,47 @@ void ras_thread_drain(struct vm *vm)
 	while (ras_queue_pop(tls_queue, &rec)) {
 		struct vcpu *v = &vm->vcpus[ras_ao_target(vm)];
 
+		if (ras_drop_stale(vm, &rec))
+			continue;
+
 		if (ras_mailbox_post(v, &rec))
 			pr_err("memory error at host 0x%llx dropped: vCPU %u mailbox full",
 			       (unsigned long long)rec.hva, v->id);
 	}
 	ras_report_lost(tls_queue, rs_thread_name());
 	ras_report_unqueued();
+}
+
+/*
+ * A record of an earlier generation (the VM was rebuilt by --reboot since,
+ * or none was built): its host address means nothing in this memory map.
+ * Logged and dropped. Returns true if rec was stale.
+ */
+static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec)
+{
+	uint32_t now = ras_generation();
+	struct ras_error e;
+	char why[160];
+
+	if (rec->raise || rec->gen == now)
+		return false;
+	memset(&e, 0, sizeof(e));
+	e.kind = (enum ras_kind)rec->kind;
+	e.hva = rec->hva;
+	e.lsb = rec->lsb ? rec->lsb : vm->page_shift;
+	e.extent = 1ULL << e.lsb;
+	e.simulated = rec->simulated;
+	e.reader = rec->reader;
+	e.vcpu = -1;
+	e.source = "sigbus";
+	e.t_signal_ns = rec->t_ns;
+	e.t_action_ns = mono_ns();
+	snprintf(why, sizeof(why), "recorded for a previous build of the VM (generation %u, now %u): not looked up in this one's memory",
+		 rec->gen, now);
+	pthread_mutex_lock(&vm->ras->lock);
+	ras_event_emit(vm->ras->log_fd, vm->opts->name, &e, RAS_ACT_DROP, why, "");
+	pthread_mutex_unlock(&vm->ras->lock);
+	return true;
 }
 
 /*
@@ -322,7 +368,7 @@ static void ras_flush_queue(struct vcpu *v, struct ras_queue *q, bool own)
 	struct ras_record rec;
 
 	while (ras_queue_pop(q, &rec))
-		if (!rec.raise)
+		if (!rec.raise && !ras_drop_stale(v->vm, &rec))
 			ras_handle_record(v, &rec, own);
 }
 
@@ -373,12 +419,13 @@ void ras_vcpu_drain(struct vcpu *v)
 		ras_hold_retry(v);
 	for (;;) {
 		while (ras_queue_pop(&v->ring, &rec))
-			ras_handle_record(v, &rec, true);
+			if (!ras_drop_stale(v->vm, &rec))
+				ras_handle_record(v, &rec, true);
 		if (!ras_queue_pop(&v->mailbox, &rec))
 			break;
 		if (rec.raise)	/* the handler records it in our queue, now */
 			ras_send_sigbus(v->tid, (enum ras_kind)rec.kind, rec.hva, rec.lsb);
-		else
+		else if (!ras_drop_stale(v->vm, &rec))
 			ras_handle_record(v, &rec, false);
 	}
 	ras_report_vcpu_lost(v);

@@ -42,6 +42,12 @@ struct ras_record {
 	uint64_t hva;
 	uint64_t t_ns;		/* CLOCK_MONOTONIC when the handler ran */
 	const char *reader;	/* lkvm code whose guarded access hit it, or NULL */
+	/*
+	 * ras_generation() when recorded: a record of a VM that --reboot has
+	 * since rebuilt (or of no VM) is logged and dropped, never looked up
+	 * in the new memory map.
+	 */
+	uint32_t gen;
 	uint8_t kind;		/* enum ras_kind */
 	uint8_t lsb;		/* log2 of the poisoned extent (0: not given) */
 	uint8_t simulated;	/* sent by lkvm itself (no real poison) */
@@ -180,8 +186,9 @@ int ras_signals_init(void);
 /* Per VM: poison bookkeeping, the log, the early-kill thread. */
 int ras_init(struct vm *vm);
 void ras_exit(struct vm *vm);
-/* The VM whose RAM the handler checks (NULL while none is built). */
+/* The VM whose RAM the handler checks (NULL while none is built); a new generation. */
 void ras_set_vm(struct vm *vm);
+uint32_t ras_generation(void);
 /* Every thread that may take a SIGBUS: alt stack + its queue. */
 int ras_thread_attach(struct ras_queue *q);
 void ras_thread_detach(void);

@@ -108,7 +108,7 @@ static unsigned int count(const char *hay, const char *needle)
 static struct ras_record rec_at(uint64_t off, enum ras_kind kind)
 {
 	return (struct ras_record){ .hva = (uintptr_t)(ram + off), .kind = (uint8_t)kind,
-				    .lsb = 12, .t_ns = mono_ns() };
+				    .lsb = 12, .t_ns = mono_ns(), .gen = ras_generation() };
 }
 
 /*
@@ -255,6 +255,31 @@ START_TEST(test_unqueued_signal_counted)
 }
 END_TEST
 
+/*
+ * Issue 13 item 6: a record of the VM before a --reboot rebuild (an older
+ * generation) is logged as dropped, not looked up in the new memory map
+ * and injected there.
+ */
+START_TEST(test_stale_generation_dropped)
+{
+	struct ras_record r = rec_at(0x7000, RAS_AO);
+
+	r.gen = ras_generation() - 2;	/* set, then cleared: the VM before */
+	ras_queue_push(&vcpus[0].mailbox, &r);
+	r.kind = RAS_AR;
+	ras_queue_push(&vcpus[0].ring, &r);
+	ras_vcpu_drain(&vcpus[0]);
+	ck_assert_int_eq(injected, 0);
+	ck_assert_uint_eq(count(log_text(), "\"action\":\"dropped\",\"reason\":\"recorded for a previous build of the VM"), 2);
+	ck_assert_uint_eq(count(log_text(), "\"gpa\":null"), 2);
+	/* The current generation goes through. */
+	r = rec_at(0x8000, RAS_AR);
+	ras_queue_push(&vcpus[0].ring, &r);
+	ras_vcpu_drain(&vcpus[0]);
+	ck_assert_int_eq(injected, 1);
+}
+END_TEST
+
 Suite *ras_record_suite(void)
 {
 	Suite *s = suite_create("ras-record");
@@ -264,6 +289,7 @@ Suite *ras_record_suite(void)
 	tcase_add_test(tc, test_stop_logs_every_queued_record);
 	tcase_add_test(tc, test_vcpu_flush_on_exit);
 	tcase_add_test(tc, test_lost_counted_per_queue);
+	tcase_add_test(tc, test_stale_generation_dropped);
 	tcase_add_test(tc, test_unqueued_signal_counted);
 	suite_add_tcase(s, tc);
 	return s;
