@@ -83,8 +83,8 @@ static bool run_reboot_pace(uint64_t t_boot, unsigned int *quick, int boots, int
 		return true;
 	}
 	ms = MIN(10ULL << (*quick - 1), 500ULL);
-	pr_info("guest reset within 1 s of booting: booting again in %llu ms (boot %d; giving up after %d such resets in a row)",
-		(unsigned long long)ms, boots + 1, RUN_QUICK_RESET_MAX);
+	pr_info("guest reset: booting again (boot %d) in %llu ms: it reset within 1 s of booting (giving up after %d such resets in a row)",
+		boots + 1, (unsigned long long)ms, RUN_QUICK_RESET_MAX);
 	ts.tv_sec = 0;
 	ts.tv_nsec = (long)(ms * 1000000ULL);
 	nanosleep(&ts, NULL);	/* a SIGTERM ends it early */

@@ -66,7 +66,7 @@ static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
 static void ras_fatal_self(const struct ras_record *rec)
 {
 	struct vm *vm = ras_vm;
-	char hex[24], line[320], rec_line[1024];
+	char hex[24], line[320];
 	size_t pos = 0;
 	struct ras_fatal_rec fr = {
 		.hva = rec->hva,
@@ -95,6 +95,7 @@ static void ras_fatal_self(const struct ras_record *rec)
 	sig_write_str(2, line);
 	if (ras_log_fd >= 0) {
 		/* One complete line, the fields of every other record, on disk. */
+		char rec_line[1024];
 		size_t len = ras_log_fatal_json(rec_line, sizeof(rec_line), &fr);
 
 		ras_log_write(ras_log_fd, rec_line, len);

@@ -39,7 +39,9 @@ else
 	"$PY" -c '
 import socket, sys, time
 s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
-c, _ = s.accept(); c.recv(100); c.close(); time.sleep(1)' "$T/mute/mute.ctl" &
+c, _ = s.accept(); r = b""
+while not r.endswith(b"\n"): r += c.recv(100)
+c.close(); time.sleep(1)' "$T/mute/mute.ctl" &
 	spid=$!
 	for i in $(seq 50); do [ -S "$T/mute/mute.ctl" ] && break; sleep 0.1; done
 	LKVM_DIR="$T/mute" timeout 20 $LKVM stop -n mute >"$T/out" 2>"$T/err" </dev/null; st=$?
