@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lkvm/builtin.h"
@@ -14,6 +15,81 @@
 #include "lkvm/vm.h"
 
 static struct ras_queue main_ring;
+
+/*
+ * SIGTERM, SIGINT, SIGHUP: stop the VM as 'lkvm stop' would, restore the
+ * terminal, remove the socket, then die of the same signal (so the parent
+ * sees it). The handler only records it and wakes the main loop.
+ */
+static volatile sig_atomic_t run_signal;
+static volatile int run_wake_fd = -1;
+
+static void run_on_signal(int sig)
+{
+	uint64_t one = 1;
+	int saved = errno;
+
+	run_signal = sig;
+	if (run_wake_fd >= 0 && write(run_wake_fd, &one, sizeof(one)) < 0)
+		(void)0;
+	errno = saved;
+}
+
+static void run_signals_init(void)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = run_on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
+}
+
+static bool run_signalled(struct vm *vm)
+{
+	if (!run_signal)
+		return false;
+	ctl_stop_requested = 1;
+	vm_request_stop(vm, LKVM_EXIT_OK, "VM '%s' stopped by %s", vm->opts->name,
+			strsignal(run_signal));
+	return true;
+}
+
+/*
+ * A guest that resets again within RUN_QUICK_RESET_NS of its boot: the
+ * next boot waits, 10 ms doubling up to 500 ms, and after
+ * RUN_QUICK_RESET_MAX such resets in a row lkvm gives up (status 8).
+ */
+#define RUN_QUICK_RESET_NS	1000000000ULL
+#define RUN_QUICK_RESET_MAX	10
+
+/* Returns false (and sets *ret) when lkvm should give up. */
+static bool run_reboot_pace(uint64_t t_boot, unsigned int *quick, int boots, int *ret)
+{
+	struct timespec ts;
+	uint64_t ms;
+
+	*quick = mono_ns() - t_boot < RUN_QUICK_RESET_NS ? *quick + 1 : 0;
+	if (*quick >= RUN_QUICK_RESET_MAX) {
+		pr_err("the guest reset %u times in a row within 1 s of booting: giving up (exit status %d)",
+		       *quick, LKVM_EXIT_GUEST_CRASH);
+		*ret = LKVM_EXIT_GUEST_CRASH;
+		return false;
+	}
+	if (!*quick) {
+		pr_info("guest reset: booting again (boot %d)", boots + 1);
+		return true;
+	}
+	ms = MIN(10ULL << (*quick - 1), 500ULL);
+	pr_info("guest reset: booting again (boot %d) in %llu ms: it reset within 1 s of booting (giving up after %d such resets in a row)",
+		boots + 1, (unsigned long long)ms, RUN_QUICK_RESET_MAX);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(ms * 1000000ULL);
+	nanosleep(&ts, NULL);	/* a SIGTERM ends it early */
+	return true;
+}
 
 /* The main thread: control requests, console input, stop wake-ups. */
 static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
@@ -27,6 +103,7 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 		pfd[1] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
 		pfd[2] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
 		n = poll(pfd, 3, -1);
+		run_signalled(vm);
 		if (vm_stopping(vm))
 			return;
 		if (n < 0)
@@ -70,6 +147,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o;
 	struct vm vm;
 	int ret, ctl_fd, in_fd, boots;
+	unsigned int quick = 0;	/* resets in a row, each within 1 s of its boot */
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -86,6 +164,7 @@ int cmd_run(int argc, char **argv)
 	lkvm_debug = lkvm_loglevel == LKVM_LOG_DEBUG;
 	signal(SIGPIPE, SIG_IGN);
 
+	run_signals_init();
 	ctl_fd = ctl_listen(o.name, sock, sizeof(sock));
 	if (ctl_fd < 0)
 		return -ctl_fd;
@@ -99,8 +178,12 @@ int cmd_run(int argc, char **argv)
 	}
 	in_fd = term_init();
 	for (boots = 1;; boots++) {
+		uint64_t t_boot = mono_ns();
+
 		ret = vm_create(&vm, &o);
 		if (ret == 0) {
+			run_wake_fd = vm.wake_fd;
+			run_signalled(&vm);	/* one that came while the VM was built */
 			ret = vm_start(&vm);
 			if (ret == 0)
 				run_main_loop(&vm, ctl_fd, in_fd);
@@ -113,10 +196,11 @@ int cmd_run(int argc, char **argv)
 			}
 		}
 		/* A reset rebuilds the whole VM: new RAM, so no poisoned page survives. */
+		run_wake_fd = -1;
 		vm_destroy(&vm);
 		if (ret != LKVM_RESET)
 			break;
-		if (ctl_stop_requested) {	/* a stop raced with the reset: stop wins */
+		if (ctl_stop_requested || run_signal) {	/* a stop raced with the reset: stop wins */
 			pr_info("VM '%s' stopped by 'lkvm stop'", o.name);
 			ret = LKVM_EXIT_OK;
 			break;
@@ -126,10 +210,22 @@ int cmd_run(int argc, char **argv)
 			ret = LKVM_EXIT_OK;
 			break;
 		}
-		pr_info("guest reset: booting again (boot %d)", boots + 1);
+		if (!run_reboot_pace(t_boot, &quick, boots, &ret))
+			break;
+		if (run_signal) {
+			ret = LKVM_EXIT_OK;
+			break;
+		}
 	}
+	/* The guest's last words reach stdout, unless stdout stopped taking them. */
+	term_out_flush(2000);
 	term_restore();
 	close(ctl_fd);
 	unlink(sock);
+	if (run_signal) {
+		/* Cleaned up: now die of it, as the parent expects. */
+		signal(run_signal, SIG_DFL);
+		raise(run_signal);
+	}
 	return ret;
 }

@@ -98,7 +98,7 @@ static int ctl_peer_uid(int fd, uid_t *uid)
 static int ctl_connect(const char *name)
 {
 	struct sockaddr_un sa;
-	struct timeval tv = { .tv_sec = 10 };
+	struct timeval tv = { .tv_sec = CTL_REPLY_WAIT_S };
 	int fd, err = ctl_addr(name, &sa, 0);
 	uid_t uid;
 
@@ -243,8 +243,13 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 		vm_request_stop(vm, LKVM_EXIT_OK, "VM '%s' stopped by 'lkvm stop'", vm->opts->name);
 	} else if (!strcmp(cmd, "pause")) {
 		/* kvmtool's words, and like kvmtool a second pause is no error. */
-		if (vm_pause(vm))
+		int err = vm_pause(vm);
+
+		if (err == -EALREADY)
 			ctl_reply(fd, "ok Guest %s is already paused.\n", vm->opts->name);
+		else if (err)
+			ctl_reply(fd, "error: not every vCPU of %s stopped within %d s; the pause stays requested ('lkvm resume' cancels it)\n",
+				  vm->opts->name, VM_PAUSE_WAIT_S);
 		else
 			ctl_reply(fd, "ok Guest %s paused\n", vm->opts->name);
 	} else if (!strcmp(cmd, "resume")) {
@@ -400,7 +405,12 @@ int ctl_request(const char *name, const char *req)
 		close(fd);
 		return LKVM_EXIT_ERROR;
 	}
-	while ((n = recv(fd, buf, sizeof(buf) - 1, 0)) > 0) {
+	for (;;) {
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		buf[n] = '\0';
 		if (first && !strncmp(buf, "error: ", 7)) {
 			char *nl = strchr(buf, '\n');
@@ -415,6 +425,17 @@ int ctl_request(const char *name, const char *req)
 			fputs(buf + 3, stdout);
 		}
 		first = false;
+	}
+	if (first) {
+		/* No reply at all: the request may or may not have been carried out. */
+		if (n < 0)
+			pr_err("VM '%s' did not answer '%s' within %d s: %s; it may not have been done",
+			       name, req, CTL_REPLY_WAIT_S,
+			       errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
+		else
+			pr_err("VM '%s' closed the connection without answering '%s'; it may not have been done",
+			       name, req);
+		status = LKVM_EXIT_ERROR;
 	}
 	close(fd);
 	return status;

@@ -87,6 +87,16 @@ int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vc
 		return 0;
 	}
 	err = errno;
+	/*
+	 * A simulated error is raised by the vCPU (or early-kill) thread that
+	 * would receive it; a paused vCPU would raise it only on resume, after
+	 * this drill had reported failure. Refuse, with nothing left queued.
+	 */
+	if (vm_paused(vm)) {
+		snprintf(msg, n, "VM '%s' is paused and MADV_HWPOISON is unavailable (%s): a simulated error needs the VM running; nothing was injected ('lkvm resume' first)",
+			 vm->opts->name, strerror(err));
+		return -EAGAIN;
+	}
 	ret = drill_simulate(vm, kind, (uintptr_t)hva, vm->page_shift, vcpu);
 	if (ret) {
 		snprintf(msg, n, "cannot simulate the error: %s", strerror(-ret));

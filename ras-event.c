@@ -8,11 +8,12 @@
 
 #include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
+#include "lkvm/ras-log.h"
 #include "lkvm/util.h"
 
 int ras_event_open(const char *path)
 {
-	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	return ras_log_open(path);	/* ras-log.c: no FIFO, device or symlink; 0600 */
 }
 
 /* JSON string escaping for the free-text fields. */
@@ -126,6 +127,8 @@ void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 		return;
 	len = ras_event_json(buf, sizeof(buf) - 1, vm_name, e, a, reason, detail);
 	buf[len++] = '\n';
-	if (write(log_fd, buf, len) < 0)
+	if (ras_log_write(log_fd, buf, len) < 0)
 		pr_err("cannot write the memory-error log: the event above is not in it");
+	else if (a == RAS_ACT_STOP || a == RAS_ACT_FATAL)
+		ras_log_sync(log_fd);	/* lkvm is about to exit: on disk first */
 }

@@ -8,7 +8,7 @@ bool ras_queue_push(struct ras_queue *q, const struct ras_record *rec)
 	unsigned int tail = __atomic_load_n(&q->tail, __ATOMIC_ACQUIRE);
 
 	if (head - tail >= RAS_QUEUE_SIZE) {
-		__atomic_add_fetch(&q->lost, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&q->lost, 1, __ATOMIC_RELAXED);	/* 64-bit: lock-free on every arch lkvm has */
 		return false;
 	}
 	q->rec[head % RAS_QUEUE_SIZE] = *rec;

@@ -25,7 +25,9 @@
 #include <unistd.h>
 
 #include "lkvm/guard.h"
+#include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
+#include "lkvm/ras-log.h"
 #include "lkvm/ras-state.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -34,10 +36,19 @@
 
 static __thread struct ras_queue *tls_queue;
 static __thread void *tls_altstack;
+static __thread const char *tls_name;	/* whose queue, for reports */
+
+static const char *rs_thread_name(void)
+{
+	return tls_name ? tls_name : "main thread";
+}
 /* Read by the handler: the VM whose RAM is guest RAM, its log, its wake fd. */
 static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
 static volatile int ras_wake_fd = -1;
+/* Bumped when a VM's RAM becomes guest RAM and when it stops being it. */
+static volatile uint32_t ras_gen = 1;
+static const char *ras_arch_name;	/* arch_info()->name, read once outside the handler */
 
 /* Append s to the line being built in buf (async-signal-safe strlcat). */
 static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
@@ -57,16 +68,23 @@ static void ras_fatal_self(const struct ras_record *rec)
 	struct vm *vm = ras_vm;
 	char hex[24], line[320];
 	size_t pos = 0;
-	uint64_t gpa;
+	struct ras_fatal_rec fr = {
+		.hva = rec->hva,
+		.extent = 1ULL << (rec->lsb ? rec->lsb : (vm ? vm->page_shift : 12)),
+		.simulated = rec->simulated,
+		.arch = ras_arch_name,
+		.vm_name = vm && vm->opts ? vm->opts->name : NULL,
+	};
 
 	sig_fmt_hex(hex, rec->hva);
 	pos = sig_append(line, pos, sizeof(line), "lkvm: fatal: lkvm itself read poisoned memory at host address ");
 	pos = sig_append(line, pos, sizeof(line), hex);
-	if (vm && mem_hva_to_gpa(&vm->mem, rec->hva, &gpa)) {
+	if (vm && mem_hva_to_gpa(&vm->mem, rec->hva, &fr.gpa)) {
 		char gpa_hex[24];
 
 		/* Guest RAM, but outside any guarded access: an lkvm bug. */
-		sig_fmt_hex(gpa_hex, gpa);
+		fr.in_guest = true;
+		sig_fmt_hex(gpa_hex, fr.gpa);
 		pos = sig_append(line, pos, sizeof(line), " (guest RAM at guest physical ");
 		pos = sig_append(line, pos, sizeof(line), gpa_hex);
 		pos = sig_append(line, pos, sizeof(line), ", touched outside a guarded access)");
@@ -76,9 +94,12 @@ static void ras_fatal_self(const struct ras_record *rec)
 	sig_append(line, pos, sizeof(line), "; cannot continue, exiting with status 6\n");
 	sig_write_str(2, line);
 	if (ras_log_fd >= 0) {
-		sig_write_str(ras_log_fd, "{\"kind\":\"AR\",\"hva\":\"");
-		sig_write_str(ras_log_fd, hex);
-		sig_write_str(ras_log_fd, "\",\"action\":\"fatal\",\"reason\":\"lkvm itself consumed poisoned memory\"}\n");
+		/* One complete line, the fields of every other record, on disk. */
+		char rec_line[1024];
+		size_t len = ras_log_fatal_json(rec_line, sizeof(rec_line), &fr);
+
+		ras_log_write(ras_log_fd, rec_line, len);
+		ras_log_sync(ras_log_fd);
 	}
 	_exit(LKVM_EXIT_RAS_FATAL);
 }
@@ -91,11 +112,15 @@ static bool ras_hva_is_guest(uint64_t hva)
 	return vm && mem_hva_to_gpa(&vm->mem, hva, &gpa);
 }
 
+/* Signals that hit a thread with no queue: counted, reported by a drain. */
+static volatile uint64_t ras_lost_unqueued;
+
 static void ras_record_push(struct ras_queue *q, const struct ras_record *rec)
 {
-	if (!q)
-		return;
-	ras_queue_push(q, rec);
+	if (q)
+		ras_queue_push(q, rec);
+	else
+		__atomic_add_fetch(&ras_lost_unqueued, 1, __ATOMIC_RELAXED);
 	/* The main thread may be about to sleep in poll(): wake it. */
 	if (ras_wake_fd >= 0) {
 		uint64_t one = 1;
@@ -130,6 +155,7 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 		.kind = si->si_code == BUS_MCEERR_AR ? RAS_AR : RAS_AO,
 		.lsb = (uint8_t)si->si_addr_lsb,
 		.simulated = si->si_errno == RAS_SIM_MAGIC,
+		.gen = __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE),
 	};
 	/*
 	 * An AR outside KVM_RUN: lkvm's own load hit the poison. Inside
@@ -156,6 +182,7 @@ int ras_signals_init(void)
 
 	if (done)
 		return 0;
+	ras_arch_name = arch_info()->name;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = ras_sigbus;
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
@@ -166,8 +193,14 @@ int ras_signals_init(void)
 	return 0;
 }
 
+uint32_t ras_generation(void)
+{
+	return __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE);
+}
+
 void ras_set_vm(struct vm *vm)
 {
+	__atomic_add_fetch(&ras_gen, 1, __ATOMIC_RELEASE);
 	ras_vm = vm;
 	ras_wake_fd = vm ? vm->wake_fd : -1;
 }
@@ -206,15 +239,35 @@ void ras_thread_detach(void)
 	}
 }
 
-void ras_report_lost(struct ras_queue *q, const char *whose)
+uint64_t ras_report_lost(struct ras_queue *q, const char *whose)
 {
-	unsigned int lost = __atomic_load_n(&q->lost, __ATOMIC_RELAXED);
+	uint64_t n = __atomic_exchange_n(&q->lost, 0, __ATOMIC_RELAXED);
 
-	if (lost != q->lost_reported) {
-		pr_err("%u memory-error records were lost: the %s queue was full",
-		       lost - q->lost_reported, whose);
-		q->lost_reported = lost;
-	}
+	if (n)
+		pr_err("%llu memory-error record%s lost: the %s queue was full (%u entries)",
+		       (unsigned long long)n, n == 1 ? " was" : "s were", whose, RAS_QUEUE_SIZE);
+	return n;
+}
+
+uint64_t ras_report_unqueued(void)
+{
+	uint64_t n = __atomic_exchange_n(&ras_lost_unqueued, 0, __ATOMIC_RELAXED);
+
+	if (n)
+		pr_err("%llu memory-error signal%s arrived on a thread with no memory-error queue and could not be recorded",
+		       (unsigned long long)n, n == 1 ? "" : "s");
+	return n;
+}
+
+/* "vCPU 3", "vCPU 3 mailbox": which queue lost records. */
+static void ras_report_vcpu_lost(struct vcpu *v)
+{
+	char whose[40];
+
+	snprintf(whose, sizeof(whose), "vCPU %u", v->id);
+	ras_report_lost(&v->ring, whose);
+	snprintf(whose, sizeof(whose), "vCPU %u mailbox", v->id);
+	ras_report_lost(&v->mailbox, whose);
 }
 
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb)
@@ -231,6 +284,8 @@ int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int ls
 		return -errno;
 	return 0;
 }
+
+static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec);
 
 static int ras_ao_target(struct vm *vm)
 {
@@ -261,11 +316,96 @@ void ras_thread_drain(struct vm *vm)
 	while (ras_queue_pop(tls_queue, &rec)) {
 		struct vcpu *v = &vm->vcpus[ras_ao_target(vm)];
 
+		if (ras_drop_stale(vm, &rec))
+			continue;
+
 		if (ras_mailbox_post(v, &rec))
 			pr_err("memory error at host 0x%llx dropped: vCPU %u mailbox full",
 			       (unsigned long long)rec.hva, v->id);
 	}
-	ras_report_lost(tls_queue, "thread");
+	ras_report_lost(tls_queue, rs_thread_name());
+	ras_report_unqueued();
+}
+
+/*
+ * A record of an earlier generation (the VM was rebuilt by --reboot since,
+ * or none was built): its host address means nothing in this memory map.
+ * Logged and dropped. Returns true if rec was stale.
+ */
+static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec)
+{
+	uint32_t now = ras_generation();
+	struct ras_error e;
+	char why[160];
+
+	if (rec->raise || rec->gen == now)
+		return false;
+	memset(&e, 0, sizeof(e));
+	e.kind = (enum ras_kind)rec->kind;
+	e.hva = rec->hva;
+	e.lsb = rec->lsb ? rec->lsb : vm->page_shift;
+	e.extent = 1ULL << e.lsb;
+	e.simulated = rec->simulated;
+	e.reader = rec->reader;
+	e.vcpu = -1;
+	e.source = "sigbus";
+	e.t_signal_ns = rec->t_ns;
+	e.t_action_ns = mono_ns();
+	snprintf(why, sizeof(why), "recorded for a previous build of the VM (generation %u, now %u): not looked up in this one's memory",
+		 rec->gen, now);
+	pthread_mutex_lock(&vm->ras->lock);
+	ras_event_emit(vm->ras->log_fd, vm->opts->name, &e, RAS_ACT_DROP, why, "");
+	pthread_mutex_unlock(&vm->ras->lock);
+	return true;
+}
+
+/*
+ * Every record still in q, handled now on v's behalf: the kernel delivered
+ * each, so each gets its event (while the VM stops: "dropped", "VM
+ * stopping"). Drill requests (raise) were never errors: nothing to log.
+ */
+static void ras_flush_queue(struct vcpu *v, struct ras_queue *q, bool own)
+{
+	struct ras_record rec;
+
+	while (ras_queue_pop(q, &rec))
+		if (!rec.raise && !ras_drop_stale(v->vm, &rec))
+			ras_handle_record(v, &rec, own);
+}
+
+void ras_vcpu_flush(struct vcpu *v)
+{
+	ras_flush_queue(v, &v->ring, true);
+	ras_flush_queue(v, &v->mailbox, false);
+	ras_report_vcpu_lost(v);
+}
+
+/*
+ * The VM is gone (every vCPU joined, the early-kill thread too): what is
+ * left in any queue is logged now, on the caller's thread, as dropped.
+ */
+static void ras_flush_all(struct vm *vm)
+{
+	struct ras_state *rs = vm->ras;
+	struct vcpu *v;
+
+	if (!vm->vcpus || !vm->nr_vcpus || !vm->vcpus[0].vm)
+		return;
+	/* Dispatch must only log from here on, never inject. */
+	vm_request_stop(vm, LKVM_EXIT_OK, NULL);
+	v = &vm->vcpus[ras_ao_target(vm)];
+	if (!v->vm)
+		v = &vm->vcpus[0];
+	ras_flush_queue(v, &rs->ao_ring, false);
+	ras_report_lost(&rs->ao_ring, "memory-error thread");
+	if (tls_queue) {
+		ras_flush_queue(v, tls_queue, false);
+		ras_report_lost(tls_queue, rs_thread_name());
+	}
+	ras_report_unqueued();
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (vm->vcpus[i].vm)
+			ras_vcpu_flush(&vm->vcpus[i]);
 }
 
 void ras_vcpu_drain(struct vcpu *v)
@@ -280,16 +420,16 @@ void ras_vcpu_drain(struct vcpu *v)
 		ras_hold_retry(v);
 	for (;;) {
 		while (ras_queue_pop(&v->ring, &rec))
-			ras_handle_record(v, &rec, true);
+			if (!ras_drop_stale(v->vm, &rec))
+				ras_handle_record(v, &rec, true);
 		if (!ras_queue_pop(&v->mailbox, &rec))
 			break;
 		if (rec.raise)	/* the handler records it in our queue, now */
 			ras_send_sigbus(v->tid, (enum ras_kind)rec.kind, rec.hva, rec.lsb);
-		else
+		else if (!ras_drop_stale(v->vm, &rec))
 			ras_handle_record(v, &rec, false);
 	}
-	ras_report_lost(&v->ring, "vCPU");
-	ras_report_lost(&v->mailbox, "vCPU mailbox");
+	ras_report_vcpu_lost(v);
 }
 
 /* Kick v's own thread in RAS_HOLD_RETRY_NS: KVM_RUN returns, held errors are tried. */
@@ -331,14 +471,22 @@ static void *ras_ao_thread(void *arg)
 	struct vm *vm = arg;
 	struct ras_state *rs = vm->ras;
 	sigset_t wait;
+	int err;
 
 	pthread_setname_np(pthread_self(), "lkvm-ras");
 	rs->ao_tid = (pid_t)syscall(SYS_gettid);
 	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
 	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
 		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
-	if (ras_thread_attach(&rs->ao_ring))
-		pr_err("memory-error thread: no alternate signal stack: %s", strerror(errno));
+	err = ras_thread_attach(&rs->ao_ring);
+	tls_name = "memory-error thread";
+	/* Without its queue every early-kill report would be lost: ras_init fails. */
+	pthread_mutex_lock(&rs->lock);
+	rs->ao_setup = err ? err : 1;
+	pthread_cond_broadcast(&rs->ao_cond);
+	pthread_mutex_unlock(&rs->lock);
+	if (err)
+		return NULL;
 	/* SIGBUS and kicks are blocked here except inside sigsuspend: no lost wake-ups. */
 	pthread_sigmask(SIG_SETMASK, NULL, &wait);
 	sigdelset(&wait, SIGBUS);
@@ -374,12 +522,16 @@ int ras_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	vm->ras = rs;
 	pthread_mutex_init(&rs->lock, NULL);
+	pthread_cond_init(&rs->ao_cond, NULL);
 	rs->poison.page_shift = vm->page_shift;
 	rs->log_fd = -1;
 	if (vm->opts->ras_log) {
 		rs->log_fd = ras_event_open(vm->opts->ras_log);
 		if (rs->log_fd < 0) {
-			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log, strerror(errno));
+			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log,
+			       errno == ELOOP ? "it is a symbolic link; give the file itself" :
+			       errno == EINVAL ? "not a regular file (a FIFO or a device would block or lose records)" :
+			       strerror(errno));
 			return LKVM_EXIT_USAGE;
 		}
 		ras_log_fd = rs->log_fd;
@@ -396,6 +548,15 @@ int ras_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	}
 	rs->ao_started = true;
+	pthread_mutex_lock(&rs->lock);
+	while (!rs->ao_setup)
+		pthread_cond_wait(&rs->ao_cond, &rs->lock);
+	err = rs->ao_setup < 0 ? -rs->ao_setup : 0;
+	pthread_mutex_unlock(&rs->lock);
+	if (err) {
+		pr_err("memory-error thread: cannot set up its signal stack and queue: %s", strerror(err));
+		return LKVM_EXIT_ERROR;
+	}
 	return 0;
 }
 
@@ -410,9 +571,12 @@ void ras_exit(struct vm *vm)
 		pthread_kill(rs->ao_thread, LKVM_SIG_KICK);
 		pthread_join(rs->ao_thread, NULL);
 	}
+	ras_flush_all(vm);
 	ras_log_fd = -1;
-	if (rs->log_fd >= 0)
+	if (rs->log_fd >= 0) {
+		ras_log_sync(rs->log_fd);
 		close(rs->log_fd);
+	}
 	free(rs);
 	vm->ras = NULL;
 }

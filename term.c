@@ -89,17 +89,3 @@ size_t term_filter(uint8_t *buf, size_t n, bool *quit)
 	}
 	return out;
 }
-
-void term_write(const uint8_t *buf, size_t n)
-{
-	while (n) {
-		ssize_t w = write(STDOUT_FILENO, buf, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;	/* stdout gone: the guest keeps running */
-		buf += w;
-		n -= (size_t)w;
-	}
-}

@@ -153,7 +153,8 @@ int file_map(const char *path, const uint8_t **buf, size_t *size)
 	void *p;
 	int fd, err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO put in place after the start-up check must not hang us. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
 		return -errno;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -170,9 +171,12 @@ int file_map(const char *path, const uint8_t **buf, size_t *size)
 	/*
 	 * Mapped, not read: a 60 MiB vmlinux costs no copy and no anonymous
 	 * page faults (a read(2) into a fresh buffer took 67 ms of lkvm's 71 ms
-	 * start-up on this host, far more in an emulated L1).
+	 * start-up on this host, far more in an emulated L1). Not populated:
+	 * the format probe reads a few headers, and a huge file that is no
+	 * kernel must be refused without being read whole; the loader's copy
+	 * faults in what it uses (file pages, mapped around each fault).
 	 */
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	err = p == MAP_FAILED ? -errno : 0;
 	close(fd);
 	if (err)

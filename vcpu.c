@@ -101,14 +101,16 @@ static void *vcpu_thread(void *arg)
 	struct vm *vm = v->vm;
 	sigset_t set;
 	char name[16];
+	int err;
 
 	v->tid = (pid_t)syscall(SYS_gettid);
 	snprintf(name, sizeof(name), "vcpu%u", v->id);
 	pthread_setname_np(pthread_self(), name);
-	if (ras_thread_attach(&v->ring)) {
+	err = ras_thread_attach(&v->ring);
+	if (err) {
 		/* Without its queue every real AR on this vCPU would look like lkvm's own. */
 		vm_request_stop(vm, LKVM_EXIT_ERROR, "vCPU %u: cannot set up memory-error handling: %s",
-				v->id, strerror(errno));
+				v->id, strerror(-err));
 		return NULL;
 	}
 	sigemptyset(&set);
@@ -116,7 +118,7 @@ static void *vcpu_thread(void *arg)
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 
 	for (;;) {
-		int r, err;
+		int r;
 
 		vcpu_debug_serve(v);
 		if (vcpu_pause_point(v))
@@ -155,7 +157,8 @@ static void *vcpu_thread(void *arg)
 		if (!vcpu_handle_exit(v))
 			break;
 	}
-	/* Errors still held for this guest: logged as dropped, never lost. */
+	/* Errors still queued or held for this guest: logged as dropped, never lost. */
+	ras_vcpu_flush(v);
 	ras_hold_retry(v);
 	ras_hold_free(v);
 	/* Let a pause waiting for us finish. */

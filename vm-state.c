@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lkvm/util.h"
@@ -65,7 +66,10 @@ bool vm_stopping(struct vm *vm)
 
 int vm_pause(struct vm *vm)
 {
+	struct timespec until;
+	bool timed_out = false;
 	unsigned int i;
+	int err;
 
 	pthread_mutex_lock(&vm->lock);
 	if (vm->pause_req) {
@@ -76,11 +80,19 @@ int vm_pause(struct vm *vm)
 	pthread_mutex_unlock(&vm->lock);
 	for (i = 0; i < vm->nr_vcpus; i++)
 		vcpu_kick(&vm->vcpus[i]);
+	/*
+	 * Bounded: the control loop must not wait for ever on a vCPU that
+	 * cannot reach its pause point. The pause stays requested; the vCPU
+	 * parks when it gets there.
+	 */
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += VM_PAUSE_WAIT_S;
 	pthread_mutex_lock(&vm->lock);
-	while (vm->nr_paused < vm->nr_vcpus && !vm->stopping)
-		pthread_cond_wait(&vm->cond, &vm->lock);
+	while (vm->nr_paused < vm->nr_vcpus && !vm->stopping && !timed_out)
+		timed_out = pthread_cond_timedwait(&vm->cond, &vm->lock, &until) == ETIMEDOUT;
+	err = vm->nr_paused < vm->nr_vcpus && !vm->stopping ? -ETIMEDOUT : 0;
 	pthread_mutex_unlock(&vm->lock);
-	return 0;
+	return err;
 }
 
 int vm_resume(struct vm *vm)

@@ -13,6 +13,7 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <linux/magic.h>
 #include <unistd.h>
@@ -199,14 +200,24 @@ static int vm_check_files(struct vm *vm)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		struct stat st = { .st_mode = S_IFREG };
 		int fd;
 
 		if (!files[i][1])
 			continue;
-		fd = open(files[i][1], O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: a FIFO must not hang start-up waiting for a writer. */
+		fd = open(files[i][1], O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 		if (fd < 0) {
 			pr_err("Fatal: Unable to open %s %s: %s", files[i][0], files[i][1],
 			       strerror(errno));
+			return LKVM_EXIT_USAGE;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+			close(fd);
+			pr_err("Fatal: Unable to open %s %s: not a regular file (a %s); give the %s file itself",
+			       files[i][0], files[i][1], S_ISDIR(st.st_mode) ? "directory" :
+			       S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device",
+			       files[i][0]);
 			return LKVM_EXIT_USAGE;
 		}
 		close(fd);

@@ -18,36 +18,64 @@
 #                      soon as the marker is seen: the VM is still running
 #                      and is the only one. Userspace exits = io_exits +
 #                      mmio_exits (the ones that reach the VMM); arm64
-#                      has no port I/O: mmio_exit_user there.
+#                      has no port I/O: mmio_exit_user there. ppc64
+#                      (KVM-HV): counted in L1's trace buffer, cleared
+#                      before each boot: every exit is a kvm_hv:
+#                      kvm_guest_exit event (KVM-HV's "sum_exits" misses
+#                      the H_CEDE ones); the VMM's share is mmio_exits
+#                      plus the hcalls KVM-HV passes on (kvm_hv:
+#                      kvm_hcall_exit with RESUME_HOST: the console's,
+#                      RTAS; KVM-HV has no counter for them).
 #   VMM RSS            Rss in /proc/PID/smaps summed over every mapping of
 #                      the VMM process except guest RAM (mappings of at
 #                      least the guest's RAM size), at the same moment.
 RUNS=${BENCH_RUNS:-4}
 MEM=${BENCH_MEM:-256}
-PARAMS=$(echo "${BENCH_L2_PARAMS:-console=ttyS0+quiet}" | tr + ' ')
-[ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
 TMO=${BENCH_BOOT_TIMEOUT:-90}
 FIRST=${BENCH_FIRST:-1}
 INITRD=/l2/initrd
 KD=/sys/kernel/debug/kvm
 # arm64: QEMU's virt machine (vGICv3, as lkvm's), whose UART is a PL011
-# (ttyAMA0) where lkvm's is a 16550 (ttyS0).
+# (ttyAMA0) where lkvm's is a 16550 (ttyS0). ppc64: pseries with VOF (no
+# SLOF boot), both consoles the PAPR vty (hvc0); QEMU's default capabilities
+# (L1's nested KVM-HV accepts them), BENCH_QEMU_CAPS=,cap-...=... adds to -M.
+CONSOLE=ttyS0
+KX=exits
 case "$(uname -m)" in
 aarch64)
 	QEMU=/usr/bin/qemu-system-aarch64
 	QEMU_M=virt,gic-version=3
-	QPARAMS=$(echo "$PARAMS" | sed 's/console=ttyS0/console=ttyAMA0/')
+	;;
+ppc64le)
+	QEMU=/usr/bin/qemu-system-ppc64
+	QEMU_M=pseries,x-vof=on${BENCH_QEMU_CAPS:-}
+	CONSOLE=hvc0
+	KX=sum_exits
 	;;
 *)
 	QEMU=/usr/bin/qemu-system-x86_64
 	QEMU_M=pc
-	QPARAMS=$PARAMS
 	;;
 esac
+PARAMS=$(echo "${BENCH_L2_PARAMS:-console=$CONSOLE+quiet}" | tr + ' ')
+[ -n "${BENCH_DMESG:-}" ] && PARAMS="$PARAMS bench_dmesg=1"
+QPARAMS=$PARAMS
+[ "$QEMU_M" = virt,gic-version=3 ] && QPARAMS=$(echo "$PARAMS" | sed 's/console=ttyS0/console=ttyAMA0/')
 
 now() { cut -d' ' -f1 /proc/uptime; }
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
-[ -r $KD/exits ] || { echo "BENCH-FAIL all 0 L1 has no KVM debugfs statistics ($KD/exits)"; exit 0; }
+[ -r $KD/$KX ] || { echo "BENCH-FAIL all 0 L1 has no KVM debugfs statistics ($KD/$KX)"; exit 0; }
+# ppc64: exits and returns from KVM_RUN, from the trace buffer.
+TR=/sys/kernel/debug/tracing
+EV=$TR/events/kvm_hv
+if [ "$KX" = sum_exits ]; then
+	if [ -w $EV/kvm_guest_exit/enable ] && [ -w $EV/kvm_hcall_exit/enable ]; then
+		echo 8192 >$TR/buffer_size_kb
+	else
+		echo "BENCH-L1: no $EV tracepoints: exits are sum_exits, 'to the VMM' MMIO exits only"
+		EV=
+	fi
+fi
 
 # Run (exec) the VMM of a configuration: the same kernel file, initramfs,
 # RAM, one vCPU and command line for all.
@@ -77,6 +105,12 @@ vmm_rss() {
 		END { print s + 0 }' "/proc/$1/smaps"
 }
 
+# ppc64: the exits in the trace buffer by trap (where they come from).
+trace_tally() {
+	awk '/ kvm_guest_exit:/ { for (i = 1; i <= NF; i++) if ($i ~ /^trap=/) n[substr($i, 6)]++ }
+		END { for (k in n) print n[k], k }' $TR/trace | sort -rn | head -n 8 | awk '{ printf "%s%s %s", (NR > 1 ? ", " : ""), $2, $1 }'
+}
+
 # L2's console lines other than the marker (few: the command line has quiet).
 relay() {	# config dir
 	grep -v ' BENCH-L2-INIT$' $2/out | grep -v ' BENCH-DMESG' | head -n 30 | sed "s/^/BENCH-LOG $1 /"
@@ -88,6 +122,12 @@ boot_one() {	# config round
 	mkdir -p $d
 	mkfifo $d/marker
 	exec 4<>$d/marker	# read-write: opening never blocks, awk always has a reader
+	if [ "$KX" = sum_exits ] && [ -n "$EV" ]; then
+		echo 0 >$EV/enable
+		: >$TR/trace
+		echo 1 >$EV/kvm_guest_exit/enable
+		echo 1 >$EV/kvm_hcall_exit/enable
+	fi
 	t0=$(now)
 	(
 		exec 4<&-
@@ -121,11 +161,20 @@ boot_one() {	# config round
 		return 0
 		;;
 	esac
-	exits=$(cat $KD/exits)
+	exits=$(cat $KD/$KX)
 	user=0
 	for f in io_exits mmio_exits mmio_exit_user; do
 		[ -r $KD/$f ] && user=$((user + $(cat $KD/$f)))
 	done
+	if [ "$KX" = sum_exits ] && [ -n "$EV" ]; then
+		echo 0 >$EV/enable
+		exits=$(grep -c ' kvm_guest_exit:' $TR/trace)
+		user=$((user + $(grep -c ' kvm_hcall_exit:.* ret=RESUME_HOST' $TR/trace)))
+		f=$(cat $TR/per_cpu/cpu*/stats | awk '/^overrun:/ { s += $2 } END { print s + 0 }')
+		[ "$f" = 0 ] || echo "BENCH-L1: $1 round $2: $f trace events lost (overrun): exits undercounted"
+		f=$(trace_tally)
+		echo "BENCH-L1: $1 round $2: exits by trap: $f"
+	fi
 	pid=$(cat $d/pid)
 	rss=$(vmm_rss "$pid")
 	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
@@ -147,7 +196,7 @@ boot_one() {	# config round
 
 CONFIGS=${*:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage}
 echo "BENCH-L1: $(/lkvm version 2>&1 | head -n 1); $($QEMU --version 2>&1 | head -n 1)"
-echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'$([ "$QPARAMS" = "$PARAMS" ] || echo " (QEMU: '$QPARAMS')"); $RUNS rounds of: $CONFIGS"
+echo "BENCH-L1: L2 gets $MEM MiB, 1 vCPU, '$PARAMS'$([ "$QPARAMS" = "$PARAMS" ] || echo " (QEMU: '$QPARAMS')"); QEMU -M $QEMU_M; $RUNS rounds of: $CONFIGS"
 r=$FIRST
 [ "$FIRST" -gt 1 ] && r=0
 while [ $r -le "$RUNS" ]; do

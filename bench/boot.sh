@@ -29,12 +29,25 @@
 # needs into the cache (.cache/e2e/arm64/deb/, bed_l1_copy_deb), never
 # installed; no firmware (-kernel on virt boots the Image directly).
 #
+# E2E_ARCH=powerpc (make bench-boot ARCH=powerpc): L1 and L2 are ppc64el
+# pseries (the bed's Debian ELF vmlinux for both; KVM-HV in L1, L2 radix),
+# two configurations, console=hvc0 for both (the PAPR vty):
+#   lkvm vmlinux      lkvm run -k vmlinux (device tree, no firmware)
+#   QEMU pseries      qemu-system-ppc64 -accel kvm -M pseries,x-vof=on
+#     vmlinux         -cpu host -nodefaults -kernel vmlinux: VOF (QEMU's
+#                     minimal Open Firmware client interface, vof.bin)
+#                     instead of SLOF; QEMU's default capabilities
+# QEMU is Debian's qemu-system-ppc:ppc64el with its libraries, as on arm64
+# (.cache/e2e/powerpc/deb/); vof.bin comes from the host's qemu-system-data
+# (Architecture: all, the same file on every architecture).
+#
 # Printed, per configuration, medians over the rounds after the first (the
 # first round is a warm-up and is dropped):
 #   to /init   seconds from the VMM's start to the arrival of L2's first
 #              /init line on its stdout (L1's clock; see bench/boot-l1.sh)
 #   exits      every exit of the VM up to then (L1's KVM statistics), and
-#              the ones that reached the VMM (io_exits + mmio_exits)
+#              the ones that reached the VMM (io_exits + mmio_exits; ppc64:
+#              from L1's trace buffer, see bench/boot-l1.sh)
 #   VMM RSS    the VMM process's resident memory outside guest RAM
 # then lkvm/QEMU ratios: lkvm's best configuration against QEMU's best, and
 # each kernel format against the same format.
@@ -61,6 +74,7 @@ RUNS=${BENCH_RUNS:-5}
 case "$E2E_ARCH" in
 x86) CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage} ;;
 arm64) CONFIGS=${BENCH_CONFIGS:-lkvm-image qemu-image} ;;
+powerpc) CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux qemu-vmlinux} ;;
 esac
 die() { log "$*"; exit 1; }
 
@@ -95,7 +109,14 @@ if [ "$E2E_ARCH" = x86 ]; then
 	done
 	bed_l1_copy "$L1" /usr/bin/qemu-system-x86_64 $fw
 else
-	bed_l1_copy_deb "$L1" qemu-system-arm /usr/bin/qemu-system-aarch64
+	case "$E2E_ARCH" in
+	arm64) bed_l1_copy_deb "$L1" qemu-system-arm /usr/bin/qemu-system-aarch64 ;;
+	powerpc)
+		[ -f /usr/share/qemu/vof.bin ] || die "/usr/share/qemu/vof.bin missing (from the qemu-system-data package)"
+		bed_l1_copy "$L1" /usr/share/qemu/vof.bin
+		bed_l1_copy_deb "$L1" qemu-system-ppc /usr/bin/qemu-system-ppc64
+		;;
+	esac
 	log "QEMU for L1 from $(echo $L1_COPIED | wc -w) $BED_DEB_ARCH packages"
 fi
 chmod 755 "$L1/lkvm"
@@ -162,9 +183,12 @@ done
 
 # The table: medians of rounds 2.., ratios.
 st=0
-QM=pc
-[ "$E2E_ARCH" = arm64 ] && QM=virt
-awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" -v qm="$QM" '
+case "$E2E_ARCH" in
+x86) QM=pc ;;
+arm64) QM=virt ;;
+powerpc) QM=pseries ;;
+esac
+awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" -v qm="$QM" -v pvh="$([ "$E2E_ARCH" = x86 ] && echo " (PVH)")" '
 function median(list,    a, n, i, j, t) {
 	n = split(list, a, " ")
 	for (i = 2; i <= n; i++)
@@ -174,7 +198,7 @@ function median(list,    a, n, i, j, t) {
 }
 function label(c) {
 	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
-	sub(/vmlinux$/, "vmlinux (PVH)", c); sub(/bzimage$/, "bzImage", c); sub(/image$/, "Image", c)
+	sub(/vmlinux$/, "vmlinux" pvh, c); sub(/bzimage$/, "bzImage", c); sub(/image$/, "Image", c)
 	return c
 }
 function kfile(c) { return c ~ /bzimage$/ ? "bzImage" : c ~ /image$/ ? "Image" : "vmlinux" }

@@ -17,6 +17,8 @@
 struct vm;
 
 #define CTL_SUFFIX	".ctl"
+/* How long a client waits for a VM's reply before it says so and exits 1. */
+#define CTL_REPLY_WAIT_S	10
 
 /* What can be wrong with the directory (beside -errno). */
 #define CTL_DIR_NOTDIR		(-1001)

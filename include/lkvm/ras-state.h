@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "lkvm/ras.h"
@@ -16,12 +17,20 @@ struct ras_state {
 	pthread_t ao_thread;
 	pid_t ao_tid;
 	bool ao_started;
+	int ao_setup;			/* 0 starting, 1 ready, -errno: failed (under lock) */
+	pthread_cond_t ao_cond;		/* ao_setup changed */
 	volatile int ao_quit;
 	struct ras_queue ao_ring;	/* the early-kill thread's SIGBUS records */
 	struct ras_queue ao_req;	/* simulated AOs it should raise (producers: lock) */
 };
 
-/* Report (once per count) records a full queue could not take. */
-void ras_report_lost(struct ras_queue *q, const char *whose);
+/*
+ * Report the records q refused since the last report (its count is taken
+ * and reset atomically); whose names the queue ("vCPU 2", ...). Returns
+ * how many were reported.
+ */
+uint64_t ras_report_lost(struct ras_queue *q, const char *whose);
+/* The same for signals that hit a thread with no queue at all. */
+uint64_t ras_report_unqueued(void);
 
 #endif

@@ -42,6 +42,12 @@ struct ras_record {
 	uint64_t hva;
 	uint64_t t_ns;		/* CLOCK_MONOTONIC when the handler ran */
 	const char *reader;	/* lkvm code whose guarded access hit it, or NULL */
+	/*
+	 * ras_generation() when recorded: a record of a VM that --reboot has
+	 * since rebuilt (or of no VM) is logged and dropped, never looked up
+	 * in the new memory map.
+	 */
+	uint32_t gen;
 	uint8_t kind;		/* enum ras_kind */
 	uint8_t lsb;		/* log2 of the poisoned extent (0: not given) */
 	uint8_t simulated;	/* sent by lkvm itself (no real poison) */
@@ -65,8 +71,11 @@ struct ras_queue {
 	struct ras_record rec[RAS_QUEUE_SIZE];
 	volatile unsigned int head;	/* written by the producer */
 	volatile unsigned int tail;	/* written by the consumer */
-	volatile unsigned int lost;	/* full: counted, reported once */
-	unsigned int lost_reported;	/* consumer side */
+	/*
+	 * Pushes a full queue refused, since the consumer last reported them
+	 * (it takes the count with an atomic exchange: no wrap, no loss).
+	 */
+	volatile uint64_t lost;
 	volatile sig_atomic_t in_run;	/* vCPU thread inside KVM_RUN */
 };
 
@@ -177,8 +186,9 @@ int ras_signals_init(void);
 /* Per VM: poison bookkeeping, the log, the early-kill thread. */
 int ras_init(struct vm *vm);
 void ras_exit(struct vm *vm);
-/* The VM whose RAM the handler checks (NULL while none is built). */
+/* The VM whose RAM the handler checks (NULL while none is built); a new generation. */
 void ras_set_vm(struct vm *vm);
+uint32_t ras_generation(void);
 /* Every thread that may take a SIGBUS: alt stack + its queue. */
 int ras_thread_attach(struct ras_queue *q);
 void ras_thread_detach(void);
@@ -186,6 +196,8 @@ void ras_thread_detach(void);
 int ras_vcpu_setup(struct vcpu *v);
 /* Before every KVM_RUN: act on this vCPU's held errors, records and mailbox. */
 void ras_vcpu_drain(struct vcpu *v);
+/* A vCPU thread leaving: its records and mailbox handled now (logged if stopping). */
+void ras_vcpu_flush(struct vcpu *v);
 /* Held errors of v: try them again (ras-route.c); release v's retry timer (ras.c). */
 void ras_hold_retry(struct vcpu *v);
 void ras_hold_arm(struct vcpu *v);

@@ -15,7 +15,18 @@ int term_init(void);		/* returns the input fd, or -1 for none */
 void term_restore(void);
 /* Filter input: returns bytes for the guest; *quit on Ctrl-A x. */
 size_t term_filter(uint8_t *buf, size_t n, bool *quit);
+/*
+ * Guest output (term-out.c): never blocks the caller. It goes through a
+ * 64 KiB buffer that a thread of its own writes to stdout; what does not
+ * fit while stdout does not keep up is dropped and counted.
+ */
 void term_write(const uint8_t *buf, size_t n);
+/*
+ * At the VM's end: wait while the writer makes progress (giving up after
+ * stall_ms without any), then say how many bytes were dropped, if any.
+ */
+void term_out_flush(unsigned int stall_ms);
+uint64_t term_out_dropped(void);
 /*
  * Where console input goes: the console device the user chose registers
  * itself as the sink when it is created (NULL: input is dropped).

@@ -83,6 +83,11 @@ void vm_destroy(struct vm *vm);
 void vm_request_stop(struct vm *vm, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool vm_stopping(struct vm *vm);
+/*
+ * Pause: -EALREADY if paused already; -ETIMEDOUT when not every vCPU
+ * parked within VM_PAUSE_WAIT_S (the pause stays requested).
+ */
+#define VM_PAUSE_WAIT_S 2
 int vm_pause(struct vm *vm);
 int vm_resume(struct vm *vm);
 bool vm_paused(struct vm *vm);

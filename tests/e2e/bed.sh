@@ -69,6 +69,7 @@ powerpc)
 	BED_PKGS="qemu-system-ppc cpio"
 	BED_KMETA=linux-image-powerpc64le:ppc64el
 	BED_DEB_ARCH=:ppc64el
+	BED_TRIPLE=powerpc64le-linux-gnu
 	BUSYBOX=$C/busybox-static/bin/busybox
 	# pseries with nested KVM-HV (L1's kvm-hv refuses without it); x-vof
 	# replaces SLOF (14 s less per boot).

@@ -96,9 +96,22 @@ run run -k $M --ras-test-port --ras-log "$T/lkvm.json" -p "mode=lkvm"
 expect_status $t 6 && expect_out $t err "lkvm's own memory \\(not guest RAM\\).*fatal" &&
 	expect_out $t lkvm.json '"gpa":null,.*"action":"fatal"' && ok $t
 
+# The fatal record comes from the signal handler: one complete line with the
+# fields of every record (time, vm, gpa, extent, ...), mode 0600.
 t=ras-lkvm-own-load
-run run -k $M --ras-test-port -p "mode=lkvmload gpa=$GPA"
-expect_status $t 6 && expect_out $t err "fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \\(guest RAM at guest physical $GPA" && ok $t
+run run -k $M --ras-test-port --name ownload --ras-log "$T/own.json" -p "mode=lkvmload gpa=$GPA"
+expect_status $t 6 && expect_out $t err "fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \\(guest RAM at guest physical $GPA" &&
+	expect_out $t own.json "^\\{\"time\":\"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z\",\"vm\":\"ownload\",\"vcpu\":null,\"kind\":\"AR\",\"hva\":\"0x[0-9a-f]+\",\"gpa\":\"$GPA\",\"extent\":4096,\"action\":\"fatal\",.*\"arch\":\"x86\"\\}\$" &&
+	[ "$(wc -l < "$T/own.json")" -eq 1 ] && [ "$(stat -c %a "$T/own.json")" = 600 ] && ok $t
+
+# --ras-log never hangs on a FIFO and never follows a symbolic link (status 2, one line).
+t=ras-log-fifo-symlink
+mkfifo "$T/fifo.json"; ln -s "$T/victim" "$T/link.json"
+run run -k $G/exit.elf --ras-log "$T/fifo.json"; st1=$st
+run run -k $G/exit.elf --ras-log "$T/link.json"
+if [ $st1 -ne 2 ] || [ $st -ne 2 ] || [ -e "$T/victim" ] || ! grep -q 'symbolic link' "$T/err"; then
+	bad $t "fifo: status $st1, symlink: status $st (want 2 and 2, no file written through the link)"
+else ok $t; fi
 
 t=ras-test-port-off
 run run -k $M -p "mode=inject gpa=$GPA"

@@ -101,7 +101,7 @@ head -c 4096 /dev/urandom > "$T/junk"
 printf 'not a kernel' > "$T/short"
 head -c 1500 $G/exit.elf > "$T/truncated.elf"	# cuts the text segment
 badinput bad-kernel-missing 2 "^lkvm: Fatal: Unable to open kernel /nonexistent: No such file" run -k /nonexistent
-badinput bad-kernel-dir 2 "cannot read kernel" run -k /
+badinput bad-kernel-dir 2 "Unable to open kernel /: not a regular file \\(a directory\\)" run -k /
 badinput bad-kernel-format 2 "unknown kernel format" run -k "$T/junk"
 badinput bad-kernel-empty 2 "unknown kernel format" run -k "$T/empty"
 badinput bad-kernel-truncated 2 "outside the file|truncated" run -k "$T/truncated.elf"
@@ -217,6 +217,7 @@ else ok $t; fi
 . tests/integration/ras.sh
 . tests/integration/acpi.sh
 . tests/integration/kvmtool.sh
+. tests/integration/hard.sh
 . tests/integration/virtio.sh
 
 echo "$pass passed, $fail failed, $skip skipped"

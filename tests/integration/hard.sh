@@ -1,0 +1,113 @@
+# Hardening (issue 13), sourced by run.sh: a guest, a client, a slow
+# terminal, a stray file or signal must never wedge lkvm or lose an event.
+PY=$(command -v python3 || true)
+
+# A console nobody reads: the guest prints for ever into a pipe whose
+# reader never reads. Pause and stop still work at once, lkvm ends with 0
+# and says how much console output it dropped.
+t=console-unread
+mkfifo "$T/unread"
+sleep 60 <>"$T/unread" >/dev/null 2>&1 &	# holds the pipe open, never reads
+rpid=$!
+$LKVM run -k $G/chatty.elf --name chatty >"$T/unread" 2>"$T/ch.err" </dev/null &
+pid=$!
+( sleep 60; kill $pid 2>/dev/null ) >/dev/null 2>&1 &
+# Until the guest wrote more than the pipe (64 KiB) and lkvm's buffer (64
+# KiB) hold: at least one UART exit a byte.
+for i in $(seq 300); do
+	n=$($LKVM stat -n chatty 2>/dev/null | sed -n 's/^pio.uart //p')
+	[ "${n:-0}" -gt 300000 ] && break; sleep 0.1
+done
+timeout 10 $LKVM pause -n chatty >"$T/cp" 2>&1; cp=$?
+timeout 10 $LKVM stop -n chatty >"$T/cs" 2>&1; cs=$?
+wait $pid; st=$?
+kill $rpid 2>/dev/null; wait $rpid 2>/dev/null
+if [ $cp -ne 0 ] || ! grep -q '^Guest chatty paused$' "$T/cp"; then bad $t "pause: rc $cp: $(cat "$T/cp")"
+elif [ $cs -ne 0 ]; then bad $t "stop: rc $cs: $(cat "$T/cs")"
+elif [ $st -ne 0 ]; then bad $t "lkvm exit status $st: $(cat "$T/ch.err")"
+elif ! grep -Eq 'warning: [0-9]+ bytes of guest console output were dropped' "$T/ch.err"; then
+	bad $t "no count of dropped output: $(cat "$T/ch.err")"
+else ok $t; fi
+
+# A command that gets no reply says so and exits 1 (it was 0: "stop"
+# looked done while the VM ran on).
+t=ctl-no-reply
+if [ -z "$PY" ]; then
+	skip $t "needs python3 to serve a mute control socket"
+else
+	mkdir -m 0700 "$T/mute"
+	"$PY" -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1)
+c, _ = s.accept(); r = b""
+while not r.endswith(b"\n"): r += c.recv(100)
+c.close(); time.sleep(1)' "$T/mute/mute.ctl" &
+	spid=$!
+	for i in $(seq 50); do [ -S "$T/mute/mute.ctl" ] && break; sleep 0.1; done
+	LKVM_DIR="$T/mute" timeout 20 $LKVM stop -n mute >"$T/out" 2>"$T/err" </dev/null; st=$?
+	kill $spid 2>/dev/null; wait $spid 2>/dev/null
+	expect_status $t 1 && expect_out $t err "VM 'mute' closed the connection without answering 'stop'" && ok $t
+fi
+
+# Files: a FIFO as kernel must not hang start-up, a device is named as one,
+# and a huge file that is no kernel is refused without being read whole.
+t=file-fifo-kernel
+mkfifo "$T/k.fifo"
+run run -k "$T/k.fifo"
+expect_status $t 2 && expect_out $t err "Fatal: Unable to open kernel $T/k.fifo: not a regular file \\(a FIFO\\)" && ok $t
+t=file-device-kernel
+run run -k /dev/zero
+expect_status $t 2 && expect_out $t err "Fatal: Unable to open kernel /dev/zero: not a regular file \\(a device\\)" && ok $t
+t=file-huge-non-kernel
+truncate -s 512M "$T/big.img"
+/usr/bin/time -f 'maxrss_kib %M' -o "$T/rss" timeout 30 $LKVM run -k "$T/big.img" >"$T/out" 2>"$T/err" </dev/null; st=$?
+rss=$(sed -n 's/^maxrss_kib //p' "$T/rss")
+rm -f "$T/big.img"
+if expect_status $t 2; then
+	if [ "${rss:-999999}" -gt 131072 ]; then bad $t "peak RSS ${rss} KiB: the 512 MiB file was read before the format probe"
+	else ok $t; fi
+fi
+
+# SIGTERM (as SIGINT, SIGHUP): the VM stops, the socket is removed, lkvm
+# dies of the signal after cleaning up (status 143), 'lkvm list' is clean.
+t=sigterm-cleanup
+$LKVM run -k $G/idle.elf --name termvm >"$T/tv.out" 2>"$T/tv.err" </dev/null &
+pid=$!
+( sleep 60; kill -9 $pid 2>/dev/null ) >/dev/null 2>&1 &
+for i in $(seq 100); do grep -q 'idle: up' "$T/tv.out" 2>/dev/null && break; sleep 0.1; done
+kill -TERM $pid; wait $pid; st=$?
+$LKVM list >"$T/tl" 2>&1; lst=$?
+if [ $st -ne 143 ]; then bad $t "exit status $st, expected 143 (SIGTERM): $(cat "$T/tv.err")"
+elif [ -e "$LKVM_DIR/termvm.ctl" ]; then bad $t "the control socket was left behind"
+elif [ $lst -ne 0 ] || grep -q termvm "$T/tl"; then bad $t "list: rc $lst: $(cat "$T/tl")"
+elif ! grep -q "stopped by Terminated" "$T/tv.err"; then bad $t "no line saying why: $(cat "$T/tv.err")"
+else ok $t; fi
+
+# A guest that resets in a loop under --reboot: backoff, then a limit.
+t=reboot-loop-limit
+run run -k $G/reset.elf --reboot
+if expect_status $t 8 && expect_out $t err 'the guest reset 10 times in a row within 1 s of booting: giving up'; then
+	n=$(wc -l < "$T/err")
+	if [ "$n" -gt 15 ]; then bad $t "$n lines on stderr"; else ok $t; fi
+fi
+
+# debug --poison on a paused VM, simulated: refused, and nothing is
+# injected on resume (it used to report failure and inject anyway).
+t=poison-paused
+nocap=
+[ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null && setpriv --bounding-set=-sys_admin true 2>/dev/null &&
+	nocap="setpriv --bounding-set=-sys_admin"
+$nocap $LKVM run -k $M --name pausedp --ras-log "$T/pp.json" -p "mode=wait" >"$T/pp.out" 2>"$T/pp.err" </dev/null &
+pid=$!
+( sleep 60; kill $pid 2>/dev/null ) >/dev/null 2>&1 &
+for i in $(seq 100); do grep -q 'mce: waiting' "$T/pp.out" 2>/dev/null && break; sleep 0.1; done
+$LKVM pause -n pausedp >/dev/null 2>&1
+$LKVM debug -n pausedp --poison 0x345000 >"$T/pd" 2>&1; pd=$?
+$LKVM resume -n pausedp >/dev/null 2>&1
+sleep 1
+$LKVM stop -n pausedp >/dev/null 2>&1; wait $pid; st=$?
+touch "$T/pp.json"
+if [ $pd -ne 1 ] || ! grep -q 'is paused' "$T/pd"; then bad $t "debug --poison on a paused VM: rc $pd: $(cat "$T/pd")"
+elif grep -q '"action":"injected"' "$T/pp.json"; then bad $t "injected on resume after a refused drill: $(cat "$T/pp.json")"
+elif [ $st -ne 0 ]; then bad $t "lkvm exit status $st"
+else ok $t; fi
