@@ -32,10 +32,11 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race disk disk-ro console boot"
-# Opt-in (x86): latency (50 real errors and their timings) and smp-page (two
-# vCPUs read one poisoned page): both met an unexplained L2 triple fault after
-# recovered errors (docs/ras.md, "Found in the nested bed").
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot disk disk-ro console boot"
+# Opt-in (x86): race (a reader racing real poisoning, 6 runs), latency (50
+# real errors and their timings) and smp-page (two vCPUs read one poisoned
+# page): all three met an unexplained L2 triple fault after recovered errors
+# at least once (docs/ras.md, "Found in the nested bed"), so CI does not run them.
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro console boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
