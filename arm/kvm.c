@@ -19,6 +19,7 @@
 #include "hw/virtio-mmio.h"
 #include "image.h"
 #include "lkvm/arch.h"
+#include "lkvm/dtb.h"
 #include "lkvm/guard.h"
 #include "lkvm/util.h"
 
@@ -207,29 +208,6 @@ out:
 	return ret;
 }
 
-/* --dump-dtb: the whole tree or nothing (written beside, then renamed). */
-static int arm_dump_dtb(const char *path, const void *fdt, size_t n)
-{
-	char tmp[4096];
-	int fd, len = snprintf(tmp, sizeof(tmp), "%s.tmp-%d", path, (int)getpid());
-	bool ok;
-
-	if (len < 0 || (size_t)len >= sizeof(tmp))
-		return -ENAMETOOLONG;
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, fdt, n) == (ssize_t)n;
-	ok = !close(fd) && ok;
-	if (!ok || rename(tmp, path) < 0) {
-		int err = errno ? -errno : -EIO;
-
-		unlink(tmp);
-		return err;
-	}
-	return 0;
-}
-
 int arch_describe(struct vm *vm)
 {
 	struct arm_vm *a = arm_vm(vm);
@@ -271,19 +249,7 @@ int arch_describe(struct vm *vm)
 		ret = LKVM_EXIT_ERROR;
 		goto out;
 	}
-	err = mem_write(&vm->mem, a->fdt_gpa, fdt, fdt_totalsize(fdt), "device tree");
-	if (err) {
-		pr_err("cannot copy the device tree into guest RAM: %s", strerror(-err));
-		ret = LKVM_EXIT_ERROR;
-		goto out;
-	}
-	if (vm->opts->dump_dtb) {
-		err = arm_dump_dtb(vm->opts->dump_dtb, fdt, fdt_totalsize(fdt));
-		if (err) {
-			pr_err("cannot write --dump-dtb %s: %s", vm->opts->dump_dtb, strerror(-err));
-			ret = LKVM_EXIT_USAGE;
-		}
-	}
+	ret = dtb_publish(vm, a->fdt_gpa, fdt, fdt_totalsize(fdt));
 out:
 	free(fdt);
 	return ret;

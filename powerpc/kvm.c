@@ -15,6 +15,7 @@
 
 #include "devtree.h"
 #include "lkvm/arch.h"
+#include "lkvm/dtb.h"
 #include "lkvm/elf.h"
 #include "lkvm/guard.h"
 #include "lkvm/term.h"
@@ -293,18 +294,6 @@ static uint32_t ppc_tb_freq(void)
 	return v && v <= UINT32_MAX ? (uint32_t)v : 512000000U;
 }
 
-static int ppc_write_dtb(const char *path, const void *fdt, size_t n)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	bool ok;
-
-	if (fd < 0)
-		return -errno;
-	ok = write(fd, fdt, n) == (ssize_t)n;
-	ok = !close(fd) && ok;
-	return ok ? 0 : -EIO;
-}
-
 int arch_describe(struct vm *vm)
 {
 	struct ppc_vm *p = ppc_vm(vm);
@@ -342,21 +331,13 @@ int arch_describe(struct vm *vm)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(rtas_stub); i++)
 		stub[i] = htobe32(rtas_stub[i]);
-	err = mem_write(&vm->mem, p->fdt_gpa, fdt, fdt_totalsize(fdt), "device tree");
-	if (!err)
-		err = mem_write(&vm->mem, p->rtas_gpa, stub, sizeof(stub), "RTAS");
+	err = mem_write(&vm->mem, p->rtas_gpa, stub, sizeof(stub), "RTAS");
 	if (err) {
-		pr_err("cannot copy the device tree and RTAS into guest RAM: %s", strerror(-err));
+		pr_err("cannot copy RTAS into guest RAM: %s", strerror(-err));
 		ret = LKVM_EXIT_ERROR;
 		goto out;
 	}
-	if (vm->opts->dump_dtb) {
-		err = ppc_write_dtb(vm->opts->dump_dtb, fdt, fdt_totalsize(fdt));
-		if (err) {
-			pr_err("cannot write --dump-dtb %s: %s", vm->opts->dump_dtb, strerror(-err));
-			ret = LKVM_EXIT_USAGE;
-		}
-	}
+	ret = dtb_publish(vm, p->fdt_gpa, fdt, fdt_totalsize(fdt));
 out:
 	free(fdt);
 	return ret;
