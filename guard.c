@@ -7,8 +7,10 @@
 #include <errno.h>
 #include <setjmp.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "lkvm/guard.h"
+#include "lkvm/util.h"
 
 struct guard {
 	sigjmp_buf jb;
@@ -44,4 +46,21 @@ const char *guard_active(void)
 void guard_escape(int err)
 {
 	siglongjmp(tls_guard->jb, err > 0 ? err : EIO);
+}
+
+int guard_load_status(int err)
+{
+	if (err == -EIO) {
+		pr_err("the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
+		return LKVM_EXIT_USAGE;
+	}
+	if (err == -EHWPOISON) {
+		pr_err("guest RAM was hit by a host memory error while lkvm loaded the kernel; try again");
+		return LKVM_EXIT_ERROR;
+	}
+	if (err) {
+		pr_err("cannot load the kernel: %s", strerror(-err));
+		return LKVM_EXIT_ERROR;
+	}
+	return 0;
 }

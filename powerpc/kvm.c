@@ -258,17 +258,7 @@ int arch_load_kernel(struct vm *vm)
 		ret = LKVM_EXIT_USAGE;
 		goto out;
 	}
-	ret = guard_call("kernel loader", ppc_load_guarded, &l);
-	if (ret == -EIO) {
-		pr_err("the kernel or initrd file shrank or could not be read while lkvm loaded it (SIGBUS); try again with a file nobody is changing");
-		ret = LKVM_EXIT_USAGE;
-	} else if (ret == -EHWPOISON) {
-		pr_err("guest RAM was hit by a host memory error while lkvm loaded the kernel; try again");
-		ret = LKVM_EXIT_ERROR;
-	} else if (ret) {
-		pr_err("cannot load the kernel: %s", strerror(-ret));
-		ret = LKVM_EXIT_ERROR;
-	}
+	ret = guard_load_status(guard_call("kernel loader", ppc_load_guarded, &l));
 	if (!ret)
 		pr_debug("loaded %s (entry 0x%llx, end 0x%llx), initrd %llu bytes at 0x%llx",
 			 o->kernel, (unsigned long long)p->entry, (unsigned long long)p->kernel_end,

@@ -25,4 +25,11 @@ const char *guard_active(void);
 /* From the SIGBUS handler: abandon the guarded code, guard_call returns err. */
 void guard_escape(int err) __attribute__((noreturn));
 
+/*
+ * A kernel loader's guard_call() result as an exit status, the reason
+ * printed: 0; a file that shrank under the loader (-EIO) is usage (2); guest
+ * RAM hit by a memory error (-EHWPOISON) or any other failure is 1.
+ */
+int guard_load_status(int err);
+
 #endif
