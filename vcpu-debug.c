@@ -15,6 +15,32 @@
 
 #define VCPU_DEBUG_WAIT_S	2
 #define VCPU_DEBUG_BUF		4096
+#define CODE_BEFORE		16
+#define CODE_AFTER		16
+
+void vcpu_put_code(struct strbuf *o, struct vcpu *v, uint64_t at,
+		   int (*read)(struct vcpu *v, uint64_t addr, uint8_t *b))
+{
+	unsigned int got = 0;
+
+	for (uint64_t a = at - MIN(at, CODE_BEFORE); a < at + CODE_AFTER; a++) {
+		uint8_t b;
+
+		if (read(v, a, &b)) {
+			if (a >= at)
+				break;
+			continue;
+		}
+		got++;
+		strbuf_printf(o, a == at ? " <%02x>" : " %02x", b);
+	}
+	strbuf_printf(o, got ? "\n" : " unreadable\n");
+}
+
+int vcpu_code_phys(struct vcpu *v, uint64_t addr, uint8_t *b)
+{
+	return mem_read(&v->vm->mem, addr, b, 1, "debug dump");
+}
 
 int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
 {

@@ -13,9 +13,6 @@
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(name))
 #define SCTLR_EL1	ARM64_SYS_REG(3, 0, 1, 0, 0)
 #define SCTLR_M		0x1ull
-#define CODE_BEFORE	16
-#define CODE_AFTER	16
-
 static int get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 {
 	struct kvm_one_reg r = { .id = id, .addr = (uintptr_t)val };
@@ -31,7 +28,6 @@ static int get_reg(struct vcpu *v, uint64_t id, uint64_t *val)
 static void put_code(struct strbuf *o, struct vcpu *v, uint64_t pc)
 {
 	uint64_t sctlr;
-	unsigned int got = 0;
 
 	if (get_reg(v, SCTLR_EL1, &sctlr)) {
 		strbuf_printf(o, "  code: SCTLR_EL1 unavailable\n");
@@ -43,18 +39,7 @@ static void put_code(struct strbuf *o, struct vcpu *v, uint64_t pc)
 		return;
 	}
 	strbuf_printf(o, "  code at 0x%llx (MMU off: guest physical):", (unsigned long long)pc);
-	for (uint64_t a = pc - MIN(pc, CODE_BEFORE); a < pc + CODE_AFTER; a++) {
-		uint8_t b;
-
-		if (mem_read(&v->vm->mem, a, &b, 1, "debug dump")) {
-			if (a >= pc)
-				break;
-			continue;
-		}
-		got++;
-		strbuf_printf(o, a == pc ? " <%02x>" : " %02x", b);
-	}
-	strbuf_printf(o, got ? "\n" : " unreadable\n");
+	vcpu_put_code(o, v, pc, vcpu_code_phys);
 }
 
 size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)

@@ -8,31 +8,16 @@
 #include "lkvm/util.h"
 #include "ppc.h"
 
-#define CODE_BEFORE	16
-#define CODE_AFTER	16
-
 /* The bytes around PC; with instruction relocation on lkvm would have to walk the radix tree. */
 static void put_code(struct strbuf *o, struct vcpu *v, uint64_t pc, uint64_t msr)
 {
-	unsigned int got = 0;
 
 	if (msr & PPC_MSR_IR) {
 		strbuf_printf(o, "  code: instruction relocation is on (MSR[IR]); lkvm does not walk the guest's page tables\n");
 		return;
 	}
 	strbuf_printf(o, "  code at 0x%llx (real mode: guest physical):", (unsigned long long)pc);
-	for (uint64_t a = pc - MIN(pc, CODE_BEFORE); a < pc + CODE_AFTER; a++) {
-		uint8_t b;
-
-		if (mem_read(&v->vm->mem, a, &b, 1, "debug dump")) {
-			if (a >= pc)
-				break;
-			continue;
-		}
-		got++;
-		strbuf_printf(o, a == pc ? " <%02x>" : " %02x", b);
-	}
-	strbuf_printf(o, got ? "\n" : " unreadable\n");
+	vcpu_put_code(o, v, pc, vcpu_code_phys);
 }
 
 size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)

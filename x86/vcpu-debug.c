@@ -9,9 +9,6 @@
 #include "lkvm/util.h"
 #include "x86.h"
 
-#define CODE_BEFORE	16
-#define CODE_AFTER	16
-
 static void put_seg(struct strbuf *o, const char *name, const struct kvm_segment *s)
 {
 	strbuf_printf(o, "  %-3s sel 0x%04x base 0x%016llx limit 0x%08x type 0x%x p %u dpl %u db %u s %u l %u g %u\n",
@@ -52,7 +49,6 @@ static void put_code(struct strbuf *o, struct vcpu *v, const struct kvm_sregs *s
 {
 	uint64_t la = s->cs.base + rip;
 	struct kvm_translation t = { .linear_address = la };
-	unsigned int got = 0;
 
 	if (ioctl(v->fd, KVM_TRANSLATE, &t) < 0 || !t.valid) {
 		strbuf_printf(o, "  code: linear 0x%llx is not mapped\n", (unsigned long long)la);
@@ -60,18 +56,7 @@ static void put_code(struct strbuf *o, struct vcpu *v, const struct kvm_sregs *s
 	}
 	strbuf_printf(o, "  code at 0x%llx (guest physical 0x%llx):", (unsigned long long)la,
 	    (unsigned long long)t.physical_address);
-	for (uint64_t a = la - MIN(la, CODE_BEFORE); a < la + CODE_AFTER; a++) {
-		uint8_t b;
-
-		if (code_byte(v, a, &b)) {
-			if (a >= la)
-				break;
-			continue;
-		}
-		got++;
-		strbuf_printf(o, a == la ? " <%02x>" : " %02x", b);
-	}
-	strbuf_printf(o, got ? "\n" : " unreadable\n");
+	vcpu_put_code(o, v, la, code_byte);
 }
 
 size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)

@@ -111,6 +111,15 @@ const char *vcpu_exit_name(uint32_t reason);
 int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n);
 /* vCPU side: carry out pending requests (from the run loop and the pause point). */
 void vcpu_debug_serve(struct vcpu *v);
+struct strbuf;
+/*
+ * Linux oops style: the guest bytes around @at, the one at @at in <>, each
+ * read through @read (0 or -errno); ends the line. Every arch's dump uses it.
+ */
+void vcpu_put_code(struct strbuf *o, struct vcpu *v, uint64_t at,
+		   int (*read)(struct vcpu *v, uint64_t addr, uint8_t *b));
+/* A @read for vcpu_put_code() when @addr is guest physical. */
+int vcpu_code_phys(struct vcpu *v, uint64_t addr, uint8_t *b);
 
 /* stats.c: exit statistics of the whole VM, one "key value" line each. */
 size_t vm_stats_format(struct vm *vm, char *buf, size_t n);
