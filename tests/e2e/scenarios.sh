@@ -64,11 +64,32 @@ result() {	# status name reason
 	echo "E2E-RESULT: $1 $2: $3 ($(secs "$T0" "$(now)") s)"
 }
 
+# E2E_TRACE=kvm[+kvmmmu...]: L1's ftrace records those event groups while a
+# scenario runs (a ring buffer of E2E_TRACE_KB per CPU); a failed scenario's
+# log ends with the last E2E_TRACE_LINES events (what L1's KVM did for L2).
+TRACEFS=/sys/kernel/tracing
+trace_start() {
+	[ -n "${E2E_TRACE:-}" ] || return 0
+	[ -d $TRACEFS/events ] || mount -t tracefs nodev $TRACEFS 2>/dev/null
+	echo 0 >$TRACEFS/tracing_on
+	echo 0 >$TRACEFS/events/enable
+	echo "${E2E_TRACE_KB:-16384}" >$TRACEFS/buffer_size_kb
+	echo >$TRACEFS/trace
+	for g in $(echo "$E2E_TRACE" | tr + ' '); do
+		echo 1 >"$TRACEFS/events/$g/enable" || echo "E2E-L1: no trace events $g"
+	done
+	echo 1 >$TRACEFS/tracing_on
+}
+
 # Everything a failed scenario left, for the log (run.sh keeps it).
 dump() {
 	for f in out err ras.json debug.out; do
 		[ -s "$D/$f" ] && tail -n 40 "$D/$f" | sed "s|^|E2E-LOG $NAME $f: |"
 	done
+	if [ -n "${E2E_TRACE:-}" ]; then
+		echo 0 >$TRACEFS/tracing_on
+		grep -v '^#' $TRACEFS/trace | tail -n "${E2E_TRACE_LINES:-400}" | sed "s|^|E2E-LOG $NAME trace: |"
+	fi
 }
 
 fail() {	# name reason
@@ -90,6 +111,7 @@ vm_start() {	# name [lkvm options]
 	mkdir -p "$D"
 	mkfifo "$D/in"
 	VM_T0=$(now)
+	trace_start
 	(
 		{
 			$LKVM run -k $KERNEL -i $INITRD -p "$PARAMS" -m $MEM -c $VM_CPUS --name "$NAME" \
