@@ -129,14 +129,75 @@ static void x86_handle_io(struct vcpu *v)
 	}
 }
 
+/* LKVM_DEBUG_TRIPLE: where the vCPU was at this exit (see x86_vm.last_exit). */
+static void x86_note_exit(struct vcpu *v)
+{
+	struct x86_last_exit *l = &x86_vm(v->vm)->last_exit[v->id];
+	struct kvm_sregs s;
+	struct kvm_regs r;
+
+	if (ioctl(v->fd, KVM_GET_REGS, &r) < 0 || ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return;
+	l->rip = r.rip;
+	l->cr0 = s.cr0;
+	l->cr3 = s.cr3;
+	l->cr4 = s.cr4;
+	l->idt_base = s.idt.base;
+	l->valid = true;
+}
+
+/*
+ * After a triple fault the vCPU's registers are gone (KVM on AMD resets it):
+ * walk the guest's page tables, as they are in RAM now, for the RIP, the
+ * IDT and the page-fault handler seen at the vCPU's previous exit.
+ */
+static void x86_triple_postmortem(struct vcpu *v)
+{
+	const struct x86_last_exit *l = &x86_vm(v->vm)->last_exit[v->id];
+	const struct mem_map *m = &v->vm->mem;
+	char buf[2048];
+	struct strbuf o = { .buf = buf, .n = sizeof(buf) };
+	uint8_t g[16];
+	uint64_t pa;
+
+	if (!l->valid)
+		return;
+	strbuf_printf(&o, "vCPU %u at its previous exit: RIP 0x%llx CR3 0x%llx CR4 0x%llx IDT 0x%llx\n",
+		      v->id, (unsigned long long)l->rip, (unsigned long long)l->cr3,
+		      (unsigned long long)l->cr4, (unsigned long long)l->idt_base);
+	if (!(l->cr0 & (1u << 31)) || !(l->cr4 & (1u << 5)) || (l->cr4 & (1u << 12))) {
+		strbuf_printf(&o, "  not 4-level paging (CR0 0x%llx): no walk\n",
+			      (unsigned long long)l->cr0);
+		fputs(buf, stderr);
+		return;
+	}
+	x86_pt_walk(m, l->cr3, l->rip, &o);
+	pa = x86_pt_walk(m, l->cr3, l->idt_base + 14 * 16, &o);
+	/* The page-fault gate (vector 14) and its handler. */
+	if (pa != X86_PT_NONE && !mem_read(m, pa, g, sizeof(g), "page walk")) {
+		uint64_t h = (uint64_t)g[0] | (uint64_t)g[1] << 8 | (uint64_t)g[6] << 16 |
+			     (uint64_t)g[7] << 24 | (uint64_t)g[8] << 32 | (uint64_t)g[9] << 40 |
+			     (uint64_t)g[10] << 48 | (uint64_t)g[11] << 56;
+
+		strbuf_printf(&o, "  #PF gate: handler 0x%llx, IST %u, type/attr 0x%02x\n",
+			      (unsigned long long)h, g[4] & 7, g[5]);
+		x86_pt_walk(m, l->cr3, h, &o);
+	}
+	fputs(buf, stderr);
+}
+
 enum arch_exit arch_handle_exit(struct vcpu *v)
 {
+	if (x86_vm(v->vm)->last_exit && v->run->exit_reason != KVM_EXIT_SHUTDOWN)
+		x86_note_exit(v);
 	switch (v->run->exit_reason) {
 	case KVM_EXIT_IO:
 		x86_handle_io(v);
 		return ARCH_EXIT_CONTINUE;
 	case KVM_EXIT_SHUTDOWN:
 		/* A triple fault: the CPU would reset; the guest is beyond help. */
+		if (x86_vm(v->vm)->last_exit)
+			x86_triple_postmortem(v);
 		vm_request_stop(v->vm, LKVM_EXIT_GUEST_CRASH,
 				"vCPU %u: guest triple fault (shutdown); VM ended", v->id);
 		return ARCH_EXIT_STOP;

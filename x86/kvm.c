@@ -95,6 +95,11 @@ int arch_irqchip_init(struct vm *vm)
 	vm->arch = x;
 	x->mmio_next = X86_MMIO_DEV_BASE;
 	x->irq_next = X86_IRQ_FIRST_FREE;
+	if (getenv("LKVM_DEBUG_TRIPLE")) {
+		x->last_exit = calloc(vm->nr_vcpus, sizeof(*x->last_exit));
+		if (!x->last_exit)
+			return LKVM_EXIT_ERROR;
+	}
 	if (ioctl(vm->vm_fd, KVM_SET_TSS_ADDR, X86_TSS_ADDR) < 0 ||
 	    ioctl(vm->vm_fd, KVM_SET_IDENTITY_MAP_ADDR, &ident) < 0) {
 		pr_err("cannot set up x86 VM (TSS/identity map): %s", strerror(errno));
@@ -339,6 +344,7 @@ void arch_vm_exit(struct vm *vm)
 	if (x->bcast)
 		pthread_mutex_destroy(&x->bcast_lock);
 	free(x->bcast);
+	free(x->last_exit);
 	free(x);
 	vm->arch = NULL;
 }

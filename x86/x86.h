@@ -39,12 +39,29 @@ struct x86_vm {
 		bool pending;
 		struct mce_delivery d;
 	} *bcast;
+	/*
+	 * LKVM_DEBUG_TRIPLE=1: each vCPU's RIP, CR3 and IDT at its last exit,
+	 * for the page walk printed after a triple fault (x86/pt-walk.c).
+	 */
+	struct x86_last_exit {
+		bool valid;
+		uint64_t rip, cr0, cr3, cr4, idt_base;
+	} *last_exit;
 };
 
 static inline struct x86_vm *x86_vm(struct vm *vm)
 {
 	return vm->arch;
 }
+
+struct mem_map;
+struct strbuf;
+/*
+ * pt-walk.c: one line, each level's entry of @va's walk from @cr3; returns
+ * the guest physical address, or X86_PT_NONE.
+ */
+#define X86_PT_NONE	(~0ULL)
+uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, uint64_t va, struct strbuf *o);
 
 /* Platform devices, each registering itself (devices.h). */
 int fw_cfg_create(struct vm *vm);

@@ -54,6 +54,10 @@ SMP_CPUS=${E2E_SMP_CPUS:-2}
 CPUS=${E2E_CPUS:-1}
 BOOT_TIMEOUT=${E2E_BOOT_TIMEOUT:-180}
 
+# E2E_THP: L1's transparent_hugepage/enabled (always|madvise|never), to try
+# lkvm's guest RAM without huge pages.
+[ -n "${E2E_THP:-}" ] && echo "$E2E_THP" >/sys/kernel/mm/transparent_hugepage/enabled
+
 trap '' PIPE	# a write to a guest that already ended must not kill us
 
 now() { cut -d' ' -f1 /proc/uptime; }
@@ -86,8 +90,11 @@ dump() {
 	for f in out err ras.json debug.out; do
 		[ -s "$D/$f" ] && tail -n 40 "$D/$f" | sed "s|^|E2E-LOG $NAME $f: |"
 	done
+	grep -E '^thp_|^compact_' /proc/vmstat | tr '\n' ' ' | sed "s|^|E2E-LOG $NAME L1 vmstat: |"
+	echo
 	if [ -n "${E2E_TRACE:-}" ]; then
 		echo 0 >$TRACEFS/tracing_on
+		grep -E 'unmap_hva_range|huge_memory|mm_|shutdown' $TRACEFS/trace | tail -n 80 | sed "s|^|E2E-LOG $NAME trace-mm: |"
 		grep -v '^#' $TRACEFS/trace | tail -n "${E2E_TRACE_LINES:-400}" | sed "s|^|E2E-LOG $NAME trace: |"
 	fi
 }

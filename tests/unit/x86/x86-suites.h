@@ -12,5 +12,6 @@ Suite *pvh_suite(void);
 Suite *cmdline_suite(void);
 Suite *acpi_suite(void);
 Suite *acpi_virtio_suite(void);
+Suite *pt_walk_suite(void);
 
 #endif
