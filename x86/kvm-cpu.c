@@ -157,6 +157,7 @@ static void x86_triple_postmortem(struct vcpu *v)
 	const struct mem_map *m = &v->vm->mem;
 	char buf[2048];
 	struct strbuf o = { .buf = buf, .n = sizeof(buf) };
+	bool la57 = l->cr4 & (1u << 12);
 	uint8_t g[16];
 	uint64_t pa;
 
@@ -165,14 +166,14 @@ static void x86_triple_postmortem(struct vcpu *v)
 	strbuf_printf(&o, "vCPU %u at its previous exit: RIP 0x%llx CR3 0x%llx CR4 0x%llx IDT 0x%llx\n",
 		      v->id, (unsigned long long)l->rip, (unsigned long long)l->cr3,
 		      (unsigned long long)l->cr4, (unsigned long long)l->idt_base);
-	if (!(l->cr0 & (1u << 31)) || !(l->cr4 & (1u << 5)) || (l->cr4 & (1u << 12))) {
-		strbuf_printf(&o, "  not 4-level paging (CR0 0x%llx): no walk\n",
+	if (!(l->cr0 & (1u << 31)) || !(l->cr4 & (1u << 5))) {
+		strbuf_printf(&o, "  not long-mode paging (CR0 0x%llx): no walk\n",
 			      (unsigned long long)l->cr0);
 		fputs(buf, stderr);
 		return;
 	}
-	x86_pt_walk(m, l->cr3, l->rip, &o);
-	pa = x86_pt_walk(m, l->cr3, l->idt_base + 14 * 16, &o);
+	x86_pt_walk(m, l->cr3, la57, l->rip, &o);
+	pa = x86_pt_walk(m, l->cr3, la57, l->idt_base + 14 * 16, &o);
 	/* The page-fault gate (vector 14) and its handler. */
 	if (pa != X86_PT_NONE && !mem_read(m, pa, g, sizeof(g), "page walk")) {
 		uint64_t h = (uint64_t)g[0] | (uint64_t)g[1] << 8 | (uint64_t)g[6] << 16 |
@@ -181,7 +182,7 @@ static void x86_triple_postmortem(struct vcpu *v)
 
 		strbuf_printf(&o, "  #PF gate: handler 0x%llx, IST %u, type/attr 0x%02x\n",
 			      (unsigned long long)h, g[4] & 7, g[5]);
-		x86_pt_walk(m, l->cr3, h, &o);
+		x86_pt_walk(m, l->cr3, la57, h, &o);
 	}
 	fputs(buf, stderr);
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A guest's x86-64 4-level page walk, read from guest RAM (guarded: a bad
+ * A guest's x86-64 page walk (4- or 5-level), read from guest RAM (guarded: a bad
  * entry or a poisoned page ends the walk with a line, never a crash). For
  * post-mortems: after a triple fault KVM on AMD has already reset the vCPU,
  * so lkvm walks the CR3 it saw at the vCPU's previous exit (x86/kvm-cpu.c,
@@ -16,15 +16,17 @@
 #define PTE_PS		((uint64_t)1 << 7)
 #define PTE_ADDR	((uint64_t)0x000ffffffffff000ULL)
 
-uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, uint64_t va, struct strbuf *o)
+uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, bool la57, uint64_t va,
+		     struct strbuf *o)
 {
-	static const char *const name[] = { "PML4E", "PDPTE", "PDE", "PTE" };
+	static const char *const name[] = { "PML5E", "PML4E", "PDPTE", "PDE", "PTE" };
 	uint64_t table = cr3 & PTE_ADDR, e = 0;
 	int level;
 
 	strbuf_printf(o, "  walk 0x%016" PRIx64 " from CR3 0x%" PRIx64 ":", va, cr3);
-	for (level = 0; level < 4; level++) {
-		unsigned int shift = 39 - 9 * (unsigned int)level;
+	/* level: 0 PML5 (5-level paging only), 1 PML4, 2 PDPT, 3 PD, 4 PT */
+	for (level = la57 ? 0 : 1; level < 5; level++) {
+		unsigned int shift = 48 - 9 * (unsigned int)level;
 		uint64_t slot = table + ((va >> shift) & 511) * 8;
 
 		if (mem_read(m, slot, &e, sizeof(e), "page walk")) {
@@ -36,10 +38,10 @@ uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, uint64_t va, struct 
 			strbuf_printf(o, " not present\n");
 			return X86_PT_NONE;
 		}
-		if (level > 0 && level < 3 && (e & PTE_PS)) {
+		if ((level == 2 || level == 3) && (e & PTE_PS)) {
 			uint64_t mask = ((uint64_t)1 << shift) - 1, pa = ((e & PTE_ADDR) & ~mask) | (va & mask);
 
-			strbuf_printf(o, " -> 0x%" PRIx64 " (%s page)\n", pa, level == 1 ? "1 GiB" : "2 MiB");
+			strbuf_printf(o, " -> 0x%" PRIx64 " (%s page)\n", pa, level == 2 ? "1 GiB" : "2 MiB");
 			return pa;
 		}
 		table = e & PTE_ADDR;

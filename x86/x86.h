@@ -57,11 +57,13 @@ static inline struct x86_vm *x86_vm(struct vm *vm)
 struct mem_map;
 struct strbuf;
 /*
- * pt-walk.c: one line, each level's entry of @va's walk from @cr3; returns
+ * pt-walk.c: one line, each level's entry of @va's walk from @cr3 (5 levels
+ * with @la57); returns
  * the guest physical address, or X86_PT_NONE.
  */
 #define X86_PT_NONE	(~0ULL)
-uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, uint64_t va, struct strbuf *o);
+uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, bool la57, uint64_t va,
+		     struct strbuf *o);
 
 /* Platform devices, each registering itself (devices.h). */
 int fw_cfg_create(struct vm *vm);

@@ -49,7 +49,7 @@ static uint64_t walk(uint64_t va, char *buf, size_t n)
 {
 	struct strbuf o = { .buf = buf, .n = n };
 
-	return x86_pt_walk(&m, 0x1000, va, &o);
+	return x86_pt_walk(&m, 0x1000, false, va, &o);
 }
 
 START_TEST(test_walk_4k)
@@ -84,6 +84,18 @@ START_TEST(test_walk_not_present)
 }
 END_TEST
 
+/* 5-level paging: CR3 0x5000 -> PML5[0] 0x1000, then as above. */
+START_TEST(test_walk_5level)
+{
+	char buf[512];
+	struct strbuf o = { .buf = buf, .n = sizeof(buf) };
+
+	set(0x5000, 0, 0x1000 | 0x3);
+	ck_assert_uint_eq(x86_pt_walk(&m, 0x5000, true, 0x5123, &o), 0x9123);
+	ck_assert_ptr_nonnull(strstr(buf, "PML5E[0x5000]=0x1003 PML4E[0x1000]=0x2003"));
+}
+END_TEST
+
 START_TEST(test_walk_outside_ram)
 {
 	char buf[512];
@@ -104,6 +116,7 @@ Suite *pt_walk_suite(void)
 	tcase_add_test(tc, test_walk_large);
 	tcase_add_test(tc, test_walk_not_present);
 	tcase_add_test(tc, test_walk_outside_ram);
+	tcase_add_test(tc, test_walk_5level);
 	suite_add_tcase(s, tc);
 	return s;
 }
