@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -37,6 +39,7 @@
 static __thread struct ras_queue *tls_queue;
 static __thread void *tls_altstack;
 static __thread const char *tls_name;	/* whose queue, for reports */
+static __thread int tls_wake_fd = -1;	/* this thread sleeps on it: the handler writes it */
 /* The guest page this thread is poisoning now (ras_poisoning), for the handler. */
 static __thread volatile uintptr_t tls_poison_lo, tls_poison_hi;
 /*
@@ -149,11 +152,17 @@ static void ras_record_push(struct ras_queue *q, const struct ras_record *rec)
 		ras_queue_push(q, rec);
 	else
 		__atomic_add_fetch(&ras_lost_unqueued, 1, __ATOMIC_RELAXED);
-	/* The main thread may be about to sleep in poll(): wake it. */
+	/* The main thread may be about to sleep in poll(), this one in ppoll(): wake them. */
 	if (ras_wake_fd >= 0) {
 		uint64_t one = 1;
 
 		if (write(ras_wake_fd, &one, sizeof(one)) < 0)
+			(void)0;
+	}
+	if (tls_wake_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(tls_wake_fd, &one, sizeof(one)) < 0)
 			(void)0;
 	}
 }
@@ -569,16 +578,18 @@ static void *ras_ao_thread(void *arg)
 {
 	struct vm *vm = arg;
 	struct ras_state *rs = vm->ras;
+	struct pollfd pfd = { .fd = rs->ao_wake_fd, .events = POLLIN };
 	sigset_t wait;
 	int err;
 
 	pthread_setname_np(pthread_self(), "lkvm-ras");
 	rs->ao_tid = (pid_t)syscall(SYS_gettid);
-	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
-	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
-		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
 	err = ras_thread_attach(&rs->ao_ring);
 	tls_name = "memory-error thread";
+	tls_wake_fd = rs->ao_wake_fd;
+	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
+	if (!err && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
+		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
 	/* Without its queue every early-kill report would be lost: ras_init fails. */
 	pthread_mutex_lock(&rs->lock);
 	rs->ao_setup = err ? err : 1;
@@ -586,21 +597,28 @@ static void *ras_ao_thread(void *arg)
 	pthread_mutex_unlock(&rs->lock);
 	if (err)
 		return NULL;
-	/* SIGBUS and kicks are blocked here except inside sigsuspend: no lost wake-ups. */
+	/*
+	 * SIGBUS is never blocked (see tls_in_handler): a record the handler
+	 * makes between the drain and ppoll() wakes ppoll() through
+	 * tls_wake_fd. Kicks are blocked except inside ppoll().
+	 */
 	pthread_sigmask(SIG_SETMASK, NULL, &wait);
-	sigdelset(&wait, SIGBUS);
 	sigdelset(&wait, LKVM_SIG_KICK);
 	while (!rs->ao_quit) {
 		struct ras_record req;
+		uint64_t cnt;
 
+		if (read(rs->ao_wake_fd, &cnt, sizeof(cnt)) < 0)
+			cnt = 0;	/* before the drain: a record after it sets it again */
 		ras_thread_drain(vm);
 		if (rs->ao_quit)
 			break;
 		/* One at a time: a second pending SIGBUS would merge with the first. */
 		if (ras_queue_pop(&rs->ao_req, &req))
 			ras_send_sigbus(rs->ao_tid, (enum ras_kind)req.kind, req.hva, req.lsb);
-		sigsuspend(&wait);
+		ppoll(&pfd, 1, NULL, &wait);
 	}
+	tls_wake_fd = -1;
 	ras_thread_detach();
 	return NULL;
 }
@@ -624,6 +642,7 @@ int ras_init(struct vm *vm)
 	pthread_cond_init(&rs->ao_cond, NULL);
 	rs->poison.page_shift = vm->page_shift;
 	rs->log_fd = -1;
+	rs->ao_wake_fd = -1;
 	if (vm->opts->ras_log) {
 		rs->log_fd = ras_event_open(vm->opts->ras_log);
 		if (rs->log_fd < 0) {
@@ -636,13 +655,19 @@ int ras_init(struct vm *vm)
 		ras_log_fd = rs->log_fd;
 	}
 
+	rs->ao_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rs->ao_wake_fd < 0) {
+		pr_err("cannot start the memory-error thread: eventfd: %s", strerror(errno));
+		return LKVM_EXIT_ERROR;
+	}
+	/* Kicks only inside its ppoll(); SIGBUS never blocked, not even at its start. */
 	sigemptyset(&set);
-	sigaddset(&set, SIGBUS);
 	sigaddset(&set, LKVM_SIG_KICK);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	err = pthread_create(&rs->ao_thread, NULL, ras_ao_thread, vm);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
+		close(rs->ao_wake_fd);
 		pr_err("cannot start the memory-error thread: %s", strerror(err));
 		return LKVM_EXIT_ERROR;
 	}
@@ -671,6 +696,8 @@ void ras_exit(struct vm *vm)
 		pthread_join(rs->ao_thread, NULL);
 	}
 	ras_flush_all(vm);
+	if (rs->ao_started)
+		close(rs->ao_wake_fd);
 	ras_log_fd = -1;
 	if (rs->log_fd >= 0) {
 		ras_log_sync(rs->log_fd);

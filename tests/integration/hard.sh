@@ -153,3 +153,25 @@ else
 	(ulimit -c 0; exec $SK early-ar -- $LKVM run -k $G/exit.elf) >"$T/out" 2>"$T/err" </dev/null; st=$?
 	expect_status $t 6 && expect_out $t err '^lkvm: fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \(not guest RAM\); cannot continue, exiting with status 6$' && ok $t
 fi
+
+# lkvm's own load hitting poison on the memory-error thread (lkvm-ras), as
+# it raises the simulated AO of 'debug --poison --ao': such an AR is
+# forced, and that thread ran with SIGBUS blocked outside its wait, where
+# the kernel then resets SIGBUS to its default action (a core dump, status
+# 135). No lkvm thread blocks SIGBUS now: status 6 and the fatal line. As
+# root without CAP_SYS_ADMIN, so MADV_HWPOISON fails and the AO is simulated.
+t=ar-on-ras-thread
+if [ -z "$sk_ok" ]; then
+	skip $t "needs $SK (x86-64 ptrace and seccomp; make check-kvm builds it)"
+else
+	(ulimit -c 0; exec $nocap $SK forced-ar -- $LKVM run -k $M --name rasthr -p "mode=wait") >"$T/rt.out" 2>"$T/rt.err" </dev/null &
+	pid=$!
+	( sleep 60; kill $pid 2>/dev/null ) >/dev/null 2>&1 &
+	for i in $(seq 100); do grep -q 'mce: waiting' "$T/rt.out" 2>/dev/null && break; sleep 0.1; done
+	$LKVM debug -n rasthr --poison 0x456000 --ao >/dev/null 2>&1
+	wait $pid; st=$?
+	if [ $st -ne 6 ]; then bad $t "exit status $st, expected 6: $(cat "$T/rt.err")"
+	elif ! grep -Eq '^lkvm: fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \(not guest RAM\)' "$T/rt.err"; then
+		bad $t "no fatal line: $(cat "$T/rt.err")"
+	else ok $t; fi
+fi

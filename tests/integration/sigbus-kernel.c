@@ -11,6 +11,13 @@
  *                address of its first rt_sigaction(SIGTERM, ...) argument,
  *                when it makes that call (before 'lkvm run' used to install
  *                its SIGBUS handler).
+ *   forced-ar    lkvm's own memory hit by the thread that first raises a
+ *                simulated error on itself (rt_tgsigqueueinfo: the
+ *                memory-error thread, for `debug --poison --ao`), as it makes
+ *                that call. Such an AR is forced: where the thread has
+ *                SIGBUS blocked the kernel resets SIGBUS to its default
+ *                action and the process dumps core, which this helper then
+ *                does too (SIGKILL, reported as signal 7, core dumped).
  *
  * A kernel-style siginfo (si_code > 0) cannot be sent to another process;
  * a tracer can put one in place of a signal it stops (PTRACE_SETSIGINFO).
@@ -45,15 +52,26 @@ static void die(const char *what)
 	exit(125);
 }
 
-/* madvise(addr, len, MADV_HWPOISON) or rt_sigaction(SIGTERM, ...) stop; all else runs. */
-static void install_filter(int early)
+enum mode { MADVISE_AR, EARLY_AR, FORCED_AR };
+
+/*
+ * Only the mode's call stops: madvise(addr, len, MADV_HWPOISON),
+ * rt_sigaction(SIGTERM, ...) or rt_tgsigqueueinfo(..., SIGBUS, ...).
+ */
+static void install_filter(enum mode mode)
 {
+	static const struct { unsigned int nr, arg, val; } stop[] = {
+		[MADVISE_AR] = { __NR_madvise, 2, MADV_HWPOISON_ },
+		[EARLY_AR] = { __NR_rt_sigaction, 0, SIGTERM },
+		[FORCED_AR] = { __NR_rt_tgsigqueueinfo, 2, SIGBUS },
+	};
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, early ? __NR_rt_sigaction : __NR_madvise, 1, 0),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, stop[mode].nr, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[early ? 0 : 2])),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, early ? SIGTERM : MADV_HWPOISON_, 1, 0),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args) + 8 * stop[mode].arg),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, stop[mode].val, 1, 0),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
 		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE),
 	};
@@ -86,17 +104,44 @@ static int take(pid_t tid, unsigned long *addr)
 	return 0;
 }
 
+/* Is SIGBUS in thread tid's blocked mask now (it is stopped)? */
+static int sigbus_blocked(pid_t tid)
+{
+	char path[64], line[256];
+	unsigned long long blk = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	f = fopen(path, "r");
+	if (!f)
+		die(path);
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigBlk: %llx", &blk) == 1)
+			break;
+	fclose(f);
+	return !!(blk & (1ULL << (SIGBUS - 1)));
+}
+
 int main(int argc, char **argv)
 {
-	int early, status, done_early = 0;
+	int status, done = 0;
+	enum mode mode;
 	pid_t child, tid;
 
-	if (argc < 4 || strcmp(argv[2], "--") ||
-	    (strcmp(argv[1], "madvise-ar") && strcmp(argv[1], "early-ar"))) {
-		fprintf(stderr, "usage: sigbus-kernel madvise-ar|early-ar -- COMMAND [ARGS]\n");
+	if (argc < 4 || strcmp(argv[2], "--"))
+		mode = -1;
+	else if (!strcmp(argv[1], "madvise-ar"))
+		mode = MADVISE_AR;
+	else if (!strcmp(argv[1], "early-ar"))
+		mode = EARLY_AR;
+	else if (!strcmp(argv[1], "forced-ar"))
+		mode = FORCED_AR;
+	else
+		mode = -1;
+	if ((int)mode < 0) {
+		fprintf(stderr, "usage: sigbus-kernel madvise-ar|early-ar|forced-ar -- COMMAND [ARGS]\n");
 		return 125;
 	}
-	early = !strcmp(argv[1], "early-ar");
 	child = fork();
 	if (child < 0)
 		die("fork");
@@ -104,7 +149,7 @@ int main(int argc, char **argv)
 		if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 			die("PTRACE_TRACEME");
 		raise(SIGSTOP);
-		install_filter(early);
+		install_filter(mode);
 		execvp(argv[3], argv + 3);
 		die(argv[3]);
 	}
@@ -135,7 +180,7 @@ int main(int argc, char **argv)
 
 			if (ptrace(PTRACE_GETREGS, tid, 0, &r) < 0)
 				die("PTRACE_GETREGS");
-			if (!early) {
+			if (mode == MADVISE_AR) {
 				/* Skipped, returns 0: the page is "poisoned". */
 				pend(tid, r.rdi);
 				r.orig_rax = (unsigned long)-1;
@@ -143,8 +188,19 @@ int main(int argc, char **argv)
 				if (ptrace(PTRACE_SETREGS, tid, 0, &r) < 0)
 					die("PTRACE_SETREGS");
 				syscall(SYS_tgkill, child, tid, SIGBUS);
-			} else if (!done_early++) {
-				pend(tid, r.rsi);
+			} else if (!done++) {
+				if (mode == FORCED_AR && sigbus_blocked(tid)) {
+					fprintf(stderr, "sigbus-kernel: thread %d has SIGBUS blocked: the forced BUS_MCEERR_AR resets SIGBUS to its default action\n",
+						(int)tid);
+					kill(child, SIGKILL);
+					while (waitpid(-1, &status, __WALL) != child || WIFSTOPPED(status))
+						;
+					fprintf(stderr, "sigbus-kernel: %s killed by signal %d (core dumped)\n",
+						argv[3], SIGBUS);
+					return 128 + SIGBUS;
+				}
+				/* An address of lkvm's own: the call's argument. */
+				pend(tid, mode == EARLY_AR ? r.rsi : r.r10);
 				syscall(SYS_tgkill, child, tid, SIGBUS);
 			}
 			ptrace(PTRACE_CONT, tid, 0, 0);
