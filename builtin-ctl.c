@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lkvm/builtin.h"
 #include "lkvm/ctl.h"
@@ -143,21 +144,24 @@ static int ctl_parse(int argc, char **argv, const char *shorts, const struct opt
 /* Calls fn for each lkvm VM socket in the control directory; ORs the results. */
 static int ctl_for_each(int (*fn)(const char *name, void *arg), void *arg)
 {
-	char dir[256], name[RUN_NAME_MAX + 1];
+	char name[RUN_NAME_MAX + 1];
 	const size_t sl = strlen(CTL_SUFFIX);
+	struct ctl_dir cd;
 	struct dirent *de;
 	DIR *d;
-	int ret = 0, err = ctl_dir(dir, sizeof(dir), 0);
+	int ret = 0, err = ctl_dir_open(&cd, false);
 
 	if (err == -ENOENT)
 		return 0;	/* no directory: no VMs */
 	if (err) {
-		ctl_dir_error(err);
+		ctl_dir_error(&cd, err);
 		return LKVM_EXIT_ERROR;
 	}
-	d = opendir(dir);
-	if (!d)
+	d = fdopendir(cd.fd);	/* the directory checked, not whatever its path names now */
+	if (!d) {
+		close(cd.fd);
 		return 0;
+	}
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
@@ -195,7 +199,7 @@ static int list_one(const char *name, void *arg)
 int cmd_list(int argc, char **argv)
 {
 	static const char usage[] = "lkvm list [--run] [--long]\n";
-	char dir[256];
+	struct ctl_dir cd;
 	struct ctl_args a;
 	int ret = ctl_parse(argc, argv, ":irlh", list_opts, &a, usage);
 
@@ -205,9 +209,11 @@ int cmd_list(int argc, char **argv)
 		pr_err("kvmtool's option '--rootfs' is not available: lkvm has no rootfs instances ('lkvm setup')");
 		return LKVM_EXIT_USAGE;
 	}
-	ret = ctl_dir(dir, sizeof(dir), 0);
-	if (ret && ret != -ENOENT) {
-		ctl_dir_error(ret);
+	ret = ctl_dir_open(&cd, false);
+	if (!ret)
+		close(cd.fd);
+	else if (ret != -ENOENT) {
+		ctl_dir_error(&cd, ret);
 		return LKVM_EXIT_ERROR;
 	}
 	if (a.lng)

@@ -92,17 +92,17 @@ static bool run_reboot_pace(uint64_t t_boot, unsigned int *quick, int boots, int
 }
 
 /* The main thread: control requests, console input, stop wake-ups. */
-static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
+static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
 {
-	struct pollfd pfd[3];
+	struct pollfd pfd[2 + 1 + CTL_MAX_CLIENTS];
 
 	for (;;) {
-		int n;
+		int n, nctl, timeout;
 
 		pfd[0] = (struct pollfd){ .fd = vm->wake_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = ctl_fd, .events = POLLIN };
-		pfd[2] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
-		n = poll(pfd, 3, -1);
+		pfd[1] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		nctl = ctl_pollfds(ctl, &pfd[2], &timeout);
+		n = poll(pfd, (nfds_t)(2 + nctl), timeout);
 		run_signalled(vm);
 		if (vm_stopping(vm))
 			return;
@@ -116,9 +116,8 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 				cnt = 0;
 			ras_thread_drain(vm);
 		}
-		if (pfd[1].revents & POLLIN)
-			ctl_serve_one(vm, ctl_fd);
-		if (pfd[2].revents & (POLLIN | POLLHUP)) {
+		ctl_serve(ctl, vm, &pfd[2], nctl);
+		if (pfd[1].revents & (POLLIN | POLLHUP)) {
 			uint8_t buf[64];
 			ssize_t r = read(in_fd, buf, sizeof(buf));
 			bool quit;
@@ -135,7 +134,7 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 					vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
 				}
 			}
-		} else if (pfd[2].revents & POLLNVAL) {
+		} else if (pfd[1].revents & POLLNVAL) {
 			in_fd = -1;
 		}
 	}
@@ -143,10 +142,11 @@ static void run_main_loop(struct vm *vm, int ctl_fd, int in_fd)
 
 int cmd_run(int argc, char **argv)
 {
-	char err[256], sock[256] = "";
+	static struct ctl_server ctl;
+	char err[256];
 	struct run_opts o;
 	struct vm vm;
-	int ret, ctl_fd, in_fd, boots;
+	int ret, in_fd, boots;
 	unsigned int quick = 0;	/* resets in a row, each within 1 s of its boot */
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
@@ -165,15 +165,14 @@ int cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	run_signals_init();
-	ctl_fd = ctl_listen(o.name, sock, sizeof(sock));
-	if (ctl_fd < 0)
-		return -ctl_fd;
+	ret = ctl_listen(&ctl, o.name);
+	if (ret)
+		return ret;
 
 	/* Before anything can fault: the one SIGBUS handler, our queue. */
 	if (ras_signals_init() || ras_thread_attach(&main_ring)) {
 		pr_err("cannot set up memory-error handling: %s", strerror(errno));
-		close(ctl_fd);
-		unlink(sock);
+		ctl_close(&ctl);
 		return LKVM_EXIT_ERROR;
 	}
 	in_fd = term_init();
@@ -186,7 +185,7 @@ int cmd_run(int argc, char **argv)
 			run_signalled(&vm);	/* one that came while the VM was built */
 			ret = vm_start(&vm);
 			if (ret == 0)
-				run_main_loop(&vm, ctl_fd, in_fd);
+				run_main_loop(&vm, &ctl, in_fd);
 			ret = vm_wait(&vm);
 			if (o.debug) {
 				char stats[4096];
@@ -220,8 +219,7 @@ int cmd_run(int argc, char **argv)
 	/* The guest's last words reach stdout, unless stdout stopped taking them. */
 	term_out_flush(2000);
 	term_restore();
-	close(ctl_fd);
-	unlink(sock);
+	ctl_close(&ctl);
 	if (run_signal) {
 		/* Cleaned up: now die of it, as the parent expects. */
 		signal(run_signal, SIG_DFL);

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-VM control socket: list, stop, pause, resume, poison. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -20,66 +22,106 @@
 volatile int ctl_stop_requested;
 
 /*
- * The control directory: $LKVM_DIR, else ~/.lkvm (kvmtool's directory too:
- * kvmtool makes it 0755 and puts its own <name>.sock there), else
- * /tmp/lkvm-<uid>. lkvm makes it 0700; it accepts one that is yours and
- * that nobody else can write, so no one can put or remove sockets in it.
- * The sockets themselves are 0600.
+ * $XDG_RUNTIME_DIR, if it is what the XDG spec promises: an absolute path
+ * to a directory of this user's that nobody else can write to (sudo keeps
+ * the invoking user's, which is not root's to use).
  */
-int ctl_dir(char *buf, size_t n, int create)
+static const char *ctl_xdg(void)
 {
-	const char *env = getenv("LKVM_DIR"), *home = getenv("HOME");
+	const char *x = getenv("XDG_RUNTIME_DIR");
 	struct stat st;
 
+	if (!x || x[0] != '/' || stat(x, &st) < 0 || !S_ISDIR(st.st_mode) ||
+	    st.st_uid != getuid() || (st.st_mode & 022))
+		return NULL;
+	return x;
+}
+
+int ctl_dir_open(struct ctl_dir *d, bool create)
+{
+	const char *env = getenv("LKVM_DIR"), *home = getenv("HOME"), *xdg = ctl_xdg();
+	int n, fd;
+
+	d->fd = -1;
+	memset(&d->st, 0, sizeof(d->st));
 	if (env && *env)
-		snprintf(buf, n, "%s", env);
+		n = snprintf(d->path, sizeof(d->path), "%s", env);
+	else if (xdg)
+		n = snprintf(d->path, sizeof(d->path), "%s/lkvm", xdg);
 	else if (home && *home)
-		snprintf(buf, n, "%s/.lkvm", home);
+		n = snprintf(d->path, sizeof(d->path), "%s/.lkvm", home);
 	else
-		snprintf(buf, n, "/tmp/lkvm-%u", (unsigned int)getuid());
-	if (create && mkdir(buf, 0700) < 0 && errno != EEXIST)
+		n = snprintf(d->path, sizeof(d->path), "/tmp/lkvm-%u", (unsigned int)getuid());
+	if (n < 0 || (size_t)n >= sizeof(d->path))
+		return -ENAMETOOLONG;
+	if (create && mkdir(d->path, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	if (stat(buf, &st) < 0)
-		return -errno;
-	if (!S_ISDIR(st.st_mode))
-		return CTL_DIR_NOTDIR;
-	if (st.st_uid != getuid())
-		return CTL_DIR_FOREIGN;
-	if (st.st_mode & 022)
-		return CTL_DIR_WRITABLE;
+	/* Not through a symbolic link: someone else's link would lead anywhere. */
+	fd = open(d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		int err = errno;
+
+		if (lstat(d->path, &d->st) == 0 && S_ISLNK(d->st.st_mode))
+			return CTL_DIR_SYMLINK;
+		return err == ENOTDIR ? CTL_DIR_NOTDIR : -err;
+	}
+	if (fstat(fd, &d->st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (d->st.st_uid != getuid() || (d->st.st_mode & 022)) {
+		close(fd);
+		return d->st.st_uid != getuid() ? CTL_DIR_FOREIGN : CTL_DIR_WRITABLE;
+	}
+	d->fd = fd;
 	return 0;
 }
 
-void ctl_dir_error(int err)
+void ctl_dir_error(const struct ctl_dir *d, int err)
 {
-	char dir[256];
-	struct stat st;
-
-	ctl_dir(dir, sizeof(dir), 0);
-	if (err == CTL_DIR_FOREIGN && stat(dir, &st) == 0)
+	if (err == CTL_DIR_FOREIGN)
 		pr_err("cannot use the control directory %s: it belongs to uid %u, not to you (uid %u); set LKVM_DIR to a directory of yours",
-		       dir, (unsigned int)st.st_uid, (unsigned int)getuid());
-	else if (err == CTL_DIR_WRITABLE && stat(dir, &st) == 0)
+		       d->path, (unsigned int)d->st.st_uid, (unsigned int)getuid());
+	else if (err == CTL_DIR_WRITABLE)
 		pr_err("cannot use the control directory %s: others can write to it (mode %04o); chmod go-w %s",
-		       dir, (unsigned int)(st.st_mode & 07777), dir);
+		       d->path, (unsigned int)(d->st.st_mode & 07777), d->path);
 	else if (err == CTL_DIR_NOTDIR)
-		pr_err("cannot use the control directory %s: it is not a directory", dir);
+		pr_err("cannot use the control directory %s: it is not a directory", d->path);
+	else if (err == CTL_DIR_SYMLINK)
+		pr_err("cannot use the control directory %s: it is a symbolic link, which lkvm does not follow there; set LKVM_DIR to the directory itself",
+		       d->path);
+	else if (err == CTL_DIR_TOOLONG)
+		pr_err("cannot use the control directory %s: a socket path in it would be longer than a UNIX socket address holds (%zu bytes) and /proc is not there to shorten it; set LKVM_DIR to a shorter path",
+		       d->path, sizeof(((struct sockaddr_un *)NULL)->sun_path) - 1);
+	else if (err == -ENAMETOOLONG)
+		pr_err("cannot use the control directory %.64s...: its path is too long; set LKVM_DIR to a shorter one",
+		       d->path);
 	else
-		pr_err("cannot use the control directory %s: %s", dir, strerror(-err));
+		pr_err("cannot use the control directory %s: %s", d->path, strerror(-err));
 }
 
-static int ctl_addr(const char *name, struct sockaddr_un *sa, int create)
+/*
+ * The address of file in the open directory: through /proc/self/fd, so the
+ * directory checked is the one bound in, whatever its path's length; else
+ * by its path, if that fits.
+ */
+static int ctl_addr(const struct ctl_dir *d, const char *file, struct sockaddr_un *sa)
 {
-	char dir[sizeof(sa->sun_path)];
-	int err = ctl_dir(dir, sizeof(dir), create);
+	char proc[32];
+	struct stat st;
 
-	if (err)
-		return err;
 	memset(sa, 0, sizeof(*sa));
 	sa->sun_family = AF_UNIX;
-	if ((size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s%s", dir, name,
-			     CTL_SUFFIX) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
+	if (stat(proc, &st) == 0 && st.st_dev == d->st.st_dev && st.st_ino == d->st.st_ino &&
+	    (size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", proc, file) <
+	    sizeof(sa->sun_path))
+		return 0;
+	if ((size_t)snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/%s", d->path, file) >=
+	    sizeof(sa->sun_path))
+		return CTL_DIR_TOOLONG;
 	return 0;
 }
 
@@ -95,11 +137,12 @@ static int ctl_peer_uid(int fd, uid_t *uid)
 	return cr.uid == getuid() || cr.uid == 0 ? 0 : -EPERM;
 }
 
-static int ctl_connect(const char *name)
+/* Connect to file in d; the wait for a full backlog or a reply is bounded. */
+static int ctl_connect_in(const struct ctl_dir *d, const char *file)
 {
 	struct sockaddr_un sa;
 	struct timeval tv = { .tv_sec = CTL_REPLY_WAIT_S };
-	int fd, err = ctl_addr(name, &sa, 0);
+	int fd, err = ctl_addr(d, file, &sa);
 	uid_t uid;
 
 	if (err)
@@ -108,6 +151,7 @@ static int ctl_connect(const char *name)
 	if (fd < 0)
 		return -errno;
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		close(fd);
@@ -121,39 +165,192 @@ static int ctl_connect(const char *name)
 	return fd;
 }
 
-int ctl_listen(const char *name, char *path, size_t n)
+static int ctl_connect(const char *name)
+{
+	char file[RUN_NAME_MAX + sizeof(CTL_SUFFIX)];
+	struct ctl_dir d;
+	int fd = ctl_dir_open(&d, false);
+
+	if (fd)
+		return fd;
+	snprintf(file, sizeof(file), "%s%s", name, CTL_SUFFIX);
+	fd = ctl_connect_in(&d, file);
+	close(d.fd);
+	return fd;
+}
+
+/*
+ * The name's lock file, locked: held until lkvm exits. Whoever held it
+ * before may have removed it after we opened it: then ours is a file no
+ * one else will find, so try again. Returns the fd, or -errno (-EAGAIN: a
+ * live VM holds it).
+ */
+static int ctl_lock_name(int dir, const char *lock)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		struct stat st, now;
+		int fd = openat(dir, lock, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+				0600);
+
+		if (fd < 0)
+			return -errno;
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != getuid()) {
+			close(fd);
+			return -EPERM;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int err = errno == EWOULDBLOCK ? -EAGAIN : -errno;
+
+			close(fd);
+			return err;
+		}
+		if (fstatat(dir, lock, &now, AT_SYMLINK_NOFOLLOW) == 0 && now.st_dev == st.st_dev &&
+		    now.st_ino == st.st_ino)
+			return fd;
+		close(fd);
+	}
+	return -EAGAIN;
+}
+
+static void ctl_client_drop(struct ctl_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+	c->dead = false;
+}
+
+int ctl_listen(struct ctl_server *s, const char *name)
 {
 	struct sockaddr_un sa;
+	struct ctl_dir d;
+	struct stat st;
 	mode_t old;
-	int fd, err = ctl_addr(name, &sa, 1);
+	int fd, err;
 
+	memset(s, 0, sizeof(*s));
+	s->listen_fd = s->dir_fd = s->lock_fd = -1;
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		s->c[i].fd = -1;
+	snprintf(s->sock, sizeof(s->sock), "%s%s", name, CTL_SUFFIX);
+	snprintf(s->lock, sizeof(s->lock), "%s%s", name, CTL_LOCK_SUFFIX);
+	err = ctl_dir_open(&d, true);
 	if (err) {
-		ctl_dir_error(err);
-		return -LKVM_EXIT_ERROR;
+		ctl_dir_error(&d, err);
+		return LKVM_EXIT_ERROR;
 	}
-	fd = ctl_connect(name);
+	s->dir_fd = d.fd;
+	snprintf(s->path, sizeof(s->path), "%s/%s", d.path, s->sock);
+	err = ctl_lock_name(d.fd, s->lock);
+	if (err == -EAGAIN) {
+		pr_err("a VM named '%s' is already running; choose another --name", name);
+		goto out_usage;
+	}
+	if (err < 0) {
+		pr_err("cannot take the name '%s': %s/%s: %s", name, d.path, s->lock,
+		       err == -ELOOP ? "a symbolic link" :
+		       err == -EPERM ? "not a regular file of yours" : strerror(-err));
+		goto out_error;
+	}
+	s->lock_fd = err;
+	/* The name is ours now; a VM from before lock files may still answer. */
+	fd = ctl_connect_in(&d, s->sock);
 	if (fd >= 0) {
 		close(fd);
 		pr_err("a VM named '%s' is already running; choose another --name", name);
-		return -LKVM_EXIT_USAGE;
+		goto out_usage;
 	}
-	unlink(sa.sun_path);	/* stale socket of a VM that is gone */
+	if (fstatat(d.fd, s->sock, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!S_ISSOCK(st.st_mode)) {
+			pr_err("cannot create control socket %s: something that is not a socket has that name; lkvm does not remove it",
+			       s->path);
+			goto out_error;
+		}
+		unlinkat(d.fd, s->sock, 0);	/* a dead VM's */
+	}
+	err = ctl_addr(&d, s->sock, &sa);
+	if (err) {
+		ctl_dir_error(&d, err);
+		goto out_error;
+	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	old = umask(0177);	/* the socket is born 0600: no window for others */
 	err = fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
 	umask(old);
-	if (err || chmod(sa.sun_path, 0600) < 0 || listen(fd, 8) < 0) {
-		pr_err("cannot create control socket %s: %s", sa.sun_path, strerror(errno));
+	if (!err && (fstatat(d.fd, s->sock, &st, AT_SYMLINK_NOFOLLOW) < 0 || listen(fd, 16) < 0))
+		err = -errno;
+	if (err) {
+		pr_err("cannot create control socket %s: %s", s->path, strerror(-err));
 		if (fd >= 0)
 			close(fd);
-		return -LKVM_EXIT_ERROR;
+		goto out_error;
 	}
-	snprintf(path, n, "%s", sa.sun_path);
-	return fd;
+	s->listen_fd = fd;
+	s->sock_dev = st.st_dev;
+	s->sock_ino = st.st_ino;
+	return 0;
+out_usage:
+	ctl_close(s);
+	return LKVM_EXIT_USAGE;
+out_error:
+	ctl_close(s);
+	return LKVM_EXIT_ERROR;
 }
 
-static void ctl_reply(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void ctl_reply(int fd, const char *fmt, ...)
+void ctl_close(struct ctl_server *s)
+{
+	struct stat st;
+
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		ctl_client_drop(&s->c[i]);
+	if (s->listen_fd >= 0) {
+		close(s->listen_fd);
+		/* Ours only: the name is locked, yet someone may have moved things. */
+		if (fstatat(s->dir_fd, s->sock, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    st.st_dev == s->sock_dev && st.st_ino == s->sock_ino)
+			unlinkat(s->dir_fd, s->sock, 0);
+	}
+	if (s->lock_fd >= 0) {
+		/* Removed while locked: a waiter that opened it sees it is gone (ctl_lock_name). */
+		unlinkat(s->dir_fd, s->lock, 0);
+		close(s->lock_fd);
+	}
+	if (s->dir_fd >= 0)
+		close(s->dir_fd);
+	s->listen_fd = s->lock_fd = s->dir_fd = -1;
+}
+
+/* Send all of buf, each part within CTL_REQUEST_WAIT_MS, or mark the client dead. */
+static void ctl_send(struct ctl_client *c, const void *buf, size_t len)
+{
+	uint64_t until = mono_ns() + CTL_REQUEST_WAIT_MS * 1000000ULL;
+	const char *p = buf;
+
+	while (len && !c->dead) {
+		ssize_t n = send(c->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		uint64_t now = mono_ns();
+
+		if (n > 0) {
+			p += n;
+			len -= (size_t)n;
+			until = now + CTL_REQUEST_WAIT_MS * 1000000ULL;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && now < until) {
+			struct pollfd pfd = { .fd = c->fd, .events = POLLOUT };
+
+			poll(&pfd, 1, (int)((until - now) / 1000000) + 1);
+			continue;
+		}
+		c->dead = true;	/* gone, or not reading its reply */
+	}
+}
+
+static void ctl_reply(struct ctl_client *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void ctl_reply(struct ctl_client *c, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -162,12 +359,12 @@ static void ctl_reply(int fd, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (len > 0 && send(fd, buf, MIN((size_t)len, sizeof(buf) - 1), MSG_NOSIGNAL) < 0)
-		return;
+	if (len > 0)
+		ctl_send(c, buf, MIN((size_t)len, sizeof(buf) - 1));
 }
 
 /* Every vCPU's registers and code, vCPU by vCPU. */
-static void ctl_dump(struct vm *vm, int fd)
+static void ctl_dump(struct vm *vm, struct ctl_client *c)
 {
 	static char buf[4096];
 
@@ -175,70 +372,69 @@ static void ctl_dump(struct vm *vm, int fd)
 		int err = vcpu_debug_request(&vm->vcpus[i], VCPU_REQ_DUMP, buf, sizeof(buf));
 
 		if (err)
-			ctl_reply(fd, "vCPU %u: no dump: %s\n", i,
+			ctl_reply(c, "vCPU %u: no dump: %s\n", i,
 				  err == -ETIMEDOUT ? "it did not answer within 2 s" : strerror(-err));
-		else if (send(fd, buf, strlen(buf), MSG_NOSIGNAL) < 0)
-			return;
+		else
+			ctl_send(c, buf, strlen(buf));
 	}
 }
 
-static void ctl_nmi(struct vm *vm, int fd, const char *arg)
+static void ctl_nmi(struct vm *vm, struct ctl_client *c, const char *arg)
 {
 	char msg[256] = "";
 	uint64_t vcpu;
 	int err;
 
 	if (parse_u64(arg, &vcpu) || vcpu >= vm->nr_vcpus) {
-		ctl_reply(fd, "error: no vCPU %s (the VM has %u)\n", arg, vm->nr_vcpus);
+		ctl_reply(c, "error: no vCPU %s (the VM has %u)\n", arg, vm->nr_vcpus);
 		return;
 	}
 	err = vcpu_debug_request(&vm->vcpus[vcpu], VCPU_REQ_NMI, msg, sizeof(msg));
 	if (err == -ETIMEDOUT)
-		ctl_reply(fd, "error: vCPU %llu did not answer within 2 s\n", (unsigned long long)vcpu);
+		ctl_reply(c, "error: vCPU %llu did not answer within 2 s\n", (unsigned long long)vcpu);
 	else if (err)
-		ctl_reply(fd, "error: %s\n", msg[0] ? msg : strerror(-err));
+		ctl_reply(c, "error: %s\n", msg[0] ? msg : strerror(-err));
 	else
-		ctl_reply(fd, "ok %s\n", msg);
+		ctl_reply(c, "ok %s\n", msg);
 }
 
 /* Magic sysrq as a serial terminal sends it: a break, then the key. */
-static void ctl_sysrq(int fd, const char *arg)
+static void ctl_sysrq(struct ctl_client *c, const char *arg)
 {
-	uint64_t c;
+	uint64_t key;
 
-	if (parse_u64(arg, &c) || c < 0x21 || c > 0x7e) {
-		ctl_reply(fd, "error: bad sysrq key\n");
+	if (parse_u64(arg, &key) || key < 0x21 || key > 0x7e) {
+		ctl_reply(c, "error: bad sysrq key\n");
 		return;
 	}
 	if (term_input_break()) {
-		ctl_reply(fd, "error: this VM's console takes no input\n");
+		ctl_reply(c, "error: this VM's console takes no input\n");
 		return;
 	}
-	term_input((const uint8_t *)&(uint8_t){ (uint8_t)c }, 1);
-	ctl_reply(fd, "ok\n");
+	term_input((const uint8_t *)&(uint8_t){ (uint8_t)key }, 1);
+	ctl_reply(c, "ok\n");
 }
 
-static void ctl_handle(struct vm *vm, int fd, char *req)
+static void ctl_handle(struct vm *vm, struct ctl_client *c, char *req)
 {
 	char cmd[32] = "", arg1[64] = "", arg2[64] = "", arg3[64] = "";
 	uint64_t gpa, vcpu = 0;
 
 	if (sscanf(req, "%31s %63s %63s %63s", cmd, arg1, arg2, arg3) < 1) {
-		ctl_reply(fd, "error: empty request\n");
+		ctl_reply(c, "error: empty request\n");
 		return;
 	}
 	if (!strcmp(cmd, "list")) {
-		ctl_reply(fd, "%s %d %s %u %llu %u\n", vm->opts->name, (int)getpid(),
+		ctl_reply(c, "%s %d %s %u %llu %u\n", vm->opts->name, (int)getpid(),
 			  vm_paused(vm) ? "paused" : "running", vm->nr_vcpus,
 			  (unsigned long long)vm->opts->mem_mib, ras_poisoned_count(vm));
 	} else if (!strcmp(cmd, "stat")) {
 		char buf[4096];
 		size_t len = vm_stats_format(vm, buf, sizeof(buf));
 
-		if (send(fd, buf, len, MSG_NOSIGNAL) < 0)
-			return;
+		ctl_send(c, buf, len);
 	} else if (!strcmp(cmd, "stop")) {
-		ctl_reply(fd, "ok\n");
+		ctl_reply(c, "ok\n");
 		ctl_stop_requested = 1;
 		vm_request_stop(vm, LKVM_EXIT_OK, "VM '%s' stopped by 'lkvm stop'", vm->opts->name);
 	} else if (!strcmp(cmd, "pause")) {
@@ -246,104 +442,173 @@ static void ctl_handle(struct vm *vm, int fd, char *req)
 		int err = vm_pause(vm);
 
 		if (err == -EALREADY)
-			ctl_reply(fd, "ok Guest %s is already paused.\n", vm->opts->name);
+			ctl_reply(c, "ok Guest %s is already paused.\n", vm->opts->name);
 		else if (err)
-			ctl_reply(fd, "error: not every vCPU of %s stopped within %d s; the pause stays requested ('lkvm resume' cancels it)\n",
+			ctl_reply(c, "error: not every vCPU of %s stopped within %d s; the pause stays requested ('lkvm resume' cancels it)\n",
 				  vm->opts->name, VM_PAUSE_WAIT_S);
 		else
-			ctl_reply(fd, "ok Guest %s paused\n", vm->opts->name);
+			ctl_reply(c, "ok Guest %s paused\n", vm->opts->name);
 	} else if (!strcmp(cmd, "resume")) {
 		if (vm_resume(vm))
-			ctl_reply(fd, "ok Guest %s is still running.\n", vm->opts->name);
+			ctl_reply(c, "ok Guest %s is still running.\n", vm->opts->name);
 		else
-			ctl_reply(fd, "ok Guest %s resumed\n", vm->opts->name);
+			ctl_reply(c, "ok Guest %s resumed\n", vm->opts->name);
 	} else if (!strcmp(cmd, "dump")) {
-		ctl_dump(vm, fd);
+		ctl_dump(vm, c);
 	} else if (!strcmp(cmd, "nmi")) {
-		ctl_nmi(vm, fd, arg1);
+		ctl_nmi(vm, c, arg1);
 	} else if (!strcmp(cmd, "sysrq")) {
-		ctl_sysrq(fd, arg1);
+		ctl_sysrq(c, arg1);
 	} else if (!strcmp(cmd, "poison-self")) {
 		char msg[256];
 		int err = ras_drill_poison_self(vm, msg, sizeof(msg));
 
 		if (err)
-			ctl_reply(fd, "error: %s\n", msg);
+			ctl_reply(c, "error: %s\n", msg);
 		else
-			ctl_reply(fd, "ok lkvm's own page poisoned\n");
+			ctl_reply(c, "ok lkvm's own page poisoned\n");
 	} else if (!strcmp(cmd, "guest-read")) {
 		char msg[320];
 
 		if (parse_u64(arg1, &gpa)) {
-			ctl_reply(fd, "error: bad guest-read request\n");
+			ctl_reply(c, "error: bad guest-read request\n");
 			return;
 		}
 		if (ras_drill_guest_read(vm, gpa, msg, sizeof(msg)))
-			ctl_reply(fd, "error: %s\n", msg);
+			ctl_reply(c, "error: %s\n", msg);
 		else
-			ctl_reply(fd, "ok %s\n", msg);
+			ctl_reply(c, "ok %s\n", msg);
 	} else if (!strcmp(cmd, "poison")) {
 		enum ras_kind kind = !strcmp(arg2, "ao") ? RAS_AO : RAS_AR;
 		char msg[256];
 
 		if (parse_u64(arg1, &gpa) || (*arg3 && parse_u64(arg3, &vcpu))) {
-			ctl_reply(fd, "error: bad poison request\n");
+			ctl_reply(c, "error: bad poison request\n");
 			return;
 		}
 		if (vcpu >= vm->nr_vcpus) {
-			ctl_reply(fd, "error: no vCPU %llu (the VM has %u)\n",
+			ctl_reply(c, "error: no vCPU %llu (the VM has %u)\n",
 				  (unsigned long long)vcpu, vm->nr_vcpus);
 			return;
 		}
 		if (ras_drill_poison_gpa(vm, gpa, kind, (int)vcpu, msg, sizeof(msg)))
-			ctl_reply(fd, "error: %s\n", msg);
+			ctl_reply(c, "error: %s\n", msg);
 		else
-			ctl_reply(fd, "ok %s\n", msg);
+			ctl_reply(c, "ok %s\n", msg);
 	} else {
-		ctl_reply(fd, "error: unknown request '%s'\n", cmd);
+		ctl_reply(c, "error: unknown request '%s'\n", cmd);
 	}
 }
 
-void ctl_serve_one(struct vm *vm, int listen_fd)
+int ctl_pollfds(struct ctl_server *s, struct pollfd *pfd, int *timeout_ms)
 {
-	struct timeval tv = { .tv_sec = 1 };
-	char req[256];
-	size_t len = 0;
-	uid_t uid = 0;
-	int fd, err;
+	uint64_t now = mono_ns(), next = 0;
+	int n = 0;
 
-	fd = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
-	if (fd < 0)
-		return;
-	/* A client that never sends a line must not hold the VM's main loop. */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	while (len < sizeof(req) - 1) {
-		ssize_t n = recv(fd, req + len, sizeof(req) - 1 - len, 0);
+	pfd[n++] = (struct pollfd){ .fd = s->listen_fd, .events = POLLIN };
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = &s->c[i];
 
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-		if (memchr(req, '\n', len))
-			break;
+		if (c->fd < 0)
+			continue;
+		pfd[n++] = (struct pollfd){ .fd = c->fd, .events = POLLIN };
+		if (!next || c->deadline_ns < next)
+			next = c->deadline_ns;
 	}
-	req[len] = '\0';
+	*timeout_ms = !next ? -1 : next <= now ? 0 : (int)((next - now + 999999) / 1000000);
+	return n;
+}
+
+/* A complete request line (or none, at EOF): whose it is, then the answer. */
+static void ctl_client_answer(struct vm *vm, struct ctl_client *c)
+{
+	uid_t uid = 0;
+	int err;
+
+	c->req[c->len] = '\0';
 	/*
 	 * Who is asking: the socket is 0600 in a directory others cannot
 	 * write, and still every request is checked (a socket opened up by
 	 * mistake, a directory shared with kvmtool).
 	 */
-	err = ctl_peer_uid(fd, &uid);
+	err = ctl_peer_uid(c->fd, &uid);
 	if (err) {
 		pr_warn("warning: refused a control connection from uid %u: %s", (unsigned int)uid,
 			err == -EPERM ? "only the VM's owner or root may control it" : strerror(-err));
-		ctl_reply(fd, "error: permission denied: VM '%s' belongs to uid %u\n",
+		ctl_reply(c, "error: permission denied: VM '%s' belongs to uid %u\n",
 			  vm->opts->name, (unsigned int)getuid());
-	} else if (memchr(req, '\n', len)) {
-		ctl_handle(vm, fd, req);
-	} else if (len) {
-		ctl_reply(fd, "error: incomplete request\n");
+	} else if (memchr(c->req, '\n', c->len)) {
+		ctl_handle(vm, c, c->req);
+	} else if (c->len) {
+		ctl_reply(c, "error: incomplete request\n");
 	}
-	close(fd);
+	ctl_client_drop(c);
+}
+
+/* Take what the client sent so far; answer once the line is whole. */
+static void ctl_client_read(struct vm *vm, struct ctl_client *c)
+{
+	for (;;) {
+		ssize_t n = recv(c->fd, c->req + c->len, sizeof(c->req) - 1 - c->len, MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		if (n > 0)
+			c->len += (size_t)n;
+		if (n <= 0 || memchr(c->req, '\n', c->len) || c->len == sizeof(c->req) - 1) {
+			ctl_client_answer(vm, c);
+			return;
+		}
+	}
+}
+
+/*
+ * Clients are read as their bytes come, never waited for: one that trickles
+ * its request, or sends none, only holds its own slot, until its deadline.
+ */
+void ctl_serve(struct ctl_server *s, struct vm *vm, const struct pollfd *pfd, int n)
+{
+	uint64_t now;
+
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++)
+		if (s->c[i].fd >= 0)
+			ctl_client_read(vm, &s->c[i]);
+	now = mono_ns();
+	for (int i = 0; i < CTL_MAX_CLIENTS; i++) {
+		struct ctl_client *c = &s->c[i];
+
+		if (c->fd < 0 || c->deadline_ns > now)
+			continue;
+		ctl_reply(c, "error: no complete request line within %d ms\n", CTL_REQUEST_WAIT_MS);
+		ctl_client_drop(c);
+	}
+	if (n < 1 || !(pfd[0].revents & POLLIN))
+		return;
+	for (;;) {
+		struct ctl_client *c = NULL;
+		int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd < 0)
+			return;
+		for (int i = 0; i < CTL_MAX_CLIENTS && !c; i++)
+			if (s->c[i].fd < 0)
+				c = &s->c[i];
+		if (!c) {
+			struct ctl_client busy = { .fd = fd };
+
+			ctl_reply(&busy, "error: %d control requests are already being read; try again\n",
+				  CTL_MAX_CLIENTS);
+			ctl_client_drop(&busy);
+			continue;
+		}
+		c->fd = fd;
+		c->len = 0;
+		c->dead = false;
+		c->deadline_ns = mono_ns() + CTL_REQUEST_WAIT_MS * 1000000ULL;
+		ctl_client_read(vm, c);
+	}
 }
 
 bool ctl_running(const char *name)
@@ -381,8 +646,13 @@ static void ctl_connect_error(const char *name, int err)
 		pr_err("no running VM named '%s'; see 'lkvm list'", name);
 	else if (err == -EXDEV)
 		pr_err("VM '%s': its control socket belongs to another user; not talking to it", name);
-	else if (err <= CTL_DIR_NOTDIR && err >= CTL_DIR_WRITABLE)
-		ctl_dir_error(err);
+	else if (CTL_DIR_ERR(err) || err == -ENAMETOOLONG) {
+		struct ctl_dir d;
+
+		if (!ctl_dir_open(&d, false))
+			close(d.fd);
+		ctl_dir_error(&d, err);
+	}
 	else
 		pr_err("cannot reach VM '%s': %s", name, strerror(-err));
 }

@@ -5,6 +5,7 @@
 
 #include "lkvm/arch.h"
 #include "lkvm/builtin.h"
+#include "lkvm/ras.h"
 #include "lkvm/util.h"
 
 #ifndef LKVM_VERSION
@@ -85,8 +86,16 @@ static int cmd_help(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
+	int err;
 
 	lkvm_start_ns = mono_ns();
+	/*
+	 * The memory-error handler first: a BUS_MCEERR_AR from here on is
+	 * reported and exits 6, where the default action would dump core.
+	 */
+	err = ras_signals_init();
+	if (err)
+		pr_warn("warning: cannot install the memory-error handler: %s", strerror(-err));
 	if (argc < 2) {
 		usage(stderr);
 		return LKVM_EXIT_USAGE;

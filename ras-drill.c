@@ -23,6 +23,17 @@
 #define MADV_HWPOISON 100
 #endif
 
+/* madvise(MADV_HWPOISON), telling the handler which page this thread poisons. */
+static int drill_hwpoison(void *hva, size_t len)
+{
+	int ret;
+
+	ras_poisoning((uintptr_t)hva, len);
+	ret = madvise(hva, len, MADV_HWPOISON) ? -errno : 0;
+	ras_poisoning(0, 0);
+	return ret;
+}
+
 /* Wait (bounded) until the target thread's handler recorded the signal. */
 static bool drill_wait_recorded(struct ras_queue *q, unsigned int head0)
 {
@@ -81,12 +92,12 @@ int ras_drill_poison_gpa(struct vm *vm, uint64_t gpa, enum ras_kind kind, int vc
 		snprintf(msg, n, "0x%llx is not guest RAM", (unsigned long long)gpa);
 		return -EINVAL;
 	}
-	if (madvise(hva, ps, MADV_HWPOISON) == 0) {
+	err = -drill_hwpoison(hva, ps);
+	if (!err) {
 		snprintf(msg, n, "guest page 0x%llx poisoned for real (MADV_HWPOISON); the guest's next access raises the error",
 			 (unsigned long long)page);
 		return 0;
 	}
-	err = errno;
 	/*
 	 * A simulated error is raised by the vCPU (or early-kill) thread that
 	 * would receive it; a paused vCPU would raise it only on resume, after
@@ -147,7 +158,7 @@ int ras_drill_guest_read(struct vm *vm, uint64_t gpa, char *msg, size_t n)
 		snprintf(msg, n, "0x%llx is not guest RAM", (unsigned long long)gpa);
 		return -EINVAL;
 	}
-	if (madvise(r.hva, ps, MADV_HWPOISON) == 0) {
+	if (drill_hwpoison(r.hva, ps) == 0) {
 		uint8_t buf[64];
 
 		/* The read below is the guarded copy every device uses. */
@@ -174,14 +185,18 @@ int ras_drill_poison_self(struct vm *vm, char *msg, size_t n)
 	uintptr_t ps = (uintptr_t)1 << vm->page_shift;
 	volatile uint8_t *page = (uint8_t *)ALIGN_UP((uintptr_t)victim, ps);
 
+	int err;
+
 	page[0] = 1;	/* make it a real, mapped page */
-	if (madvise((void *)page, (size_t)ps, MADV_HWPOISON) == 0) {
+	/* The kernel's report of the poisoning itself is not the hit: the read is. */
+	err = drill_hwpoison((void *)page, (size_t)ps);
+	if (!err) {
 		/* The read below raises BUS_MCEERR_AR on this thread: fatal path. */
 		(void)page[0];
 		snprintf(msg, n, "lkvm read its poisoned page and survived: this is a bug");
 		return -EFAULT;
 	}
-	pr_info("MADV_HWPOISON unavailable (%s): simulating lkvm's own memory hit", strerror(errno));
+	pr_info("MADV_HWPOISON unavailable (%s): simulating lkvm's own memory hit", strerror(-err));
 	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, (uintptr_t)page, vm->page_shift);
 }
 

@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -37,6 +39,20 @@
 static __thread struct ras_queue *tls_queue;
 static __thread void *tls_altstack;
 static __thread const char *tls_name;	/* whose queue, for reports */
+static __thread int tls_wake_fd = -1;	/* this thread sleeps on it: the handler writes it */
+/* The guest page this thread is poisoning now (ras_poisoning), for the handler. */
+static __thread volatile uintptr_t tls_poison_lo, tls_poison_hi;
+/*
+ * The handler runs with SIGBUS unblocked (SA_NODEFER): a forced SIGBUS
+ * (lkvm's own load hitting poison) finding it blocked would make the
+ * kernel reset it to SIG_DFL and dump core instead of exiting 6. So it can
+ * interrupt itself: tls_in_handler says so, and what arrives meanwhile
+ * waits in tls_nested until the outer call pushes it.
+ */
+#define RAS_NESTED_MAX 4
+static __thread volatile sig_atomic_t tls_in_handler;
+static __thread struct ras_record tls_nested[RAS_NESTED_MAX];
+static __thread unsigned int tls_nested_nr;
 
 static const char *rs_thread_name(void)
 {
@@ -104,6 +120,21 @@ static void ras_fatal_self(const struct ras_record *rec)
 	_exit(LKVM_EXIT_RAS_FATAL);
 }
 
+/* A memory error while this thread's handler ran: no lookups, no log, just the line. */
+static void ras_fatal_nested(const struct ras_record *rec)
+{
+	char hex[24], line[256];
+	size_t pos = 0;
+
+	sig_fmt_hex(hex, rec->hva);
+	pos = sig_append(line, pos, sizeof(line), "lkvm: fatal: memory error at host address ");
+	pos = sig_append(line, pos, sizeof(line), hex);
+	sig_append(line, pos, sizeof(line),
+		   " while lkvm handled another one; cannot continue, exiting with status 6\n");
+	sig_write_str(2, line);
+	_exit(LKVM_EXIT_RAS_FATAL);
+}
+
 static bool ras_hva_is_guest(uint64_t hva)
 {
 	struct vm *vm = ras_vm;
@@ -121,13 +152,72 @@ static void ras_record_push(struct ras_queue *q, const struct ras_record *rec)
 		ras_queue_push(q, rec);
 	else
 		__atomic_add_fetch(&ras_lost_unqueued, 1, __ATOMIC_RELAXED);
-	/* The main thread may be about to sleep in poll(): wake it. */
+	/* The main thread may be about to sleep in poll(), this one in ppoll(): wake them. */
 	if (ras_wake_fd >= 0) {
 		uint64_t one = 1;
 
 		if (write(ras_wake_fd, &one, sizeof(one)) < 0)
 			(void)0;
 	}
+	if (tls_wake_fd >= 0) {
+		uint64_t one = 1;
+
+		if (write(tls_wake_fd, &one, sizeof(one)) < 0)
+			(void)0;
+	}
+}
+
+/* A signal that interrupted this thread's handler: kept for the outer call. */
+static void ras_nested(const struct ras_record *rec)
+{
+	unsigned int n = __atomic_load_n(&tls_nested_nr, __ATOMIC_RELAXED);
+
+	if (rec->kind == RAS_AR && !rec->simulated)
+		ras_fatal_nested(rec);	/* lkvm's own load, inside the handler */
+	if (n >= RAS_NESTED_MAX) {
+		__atomic_add_fetch(&ras_lost_unqueued, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	tls_nested[n] = *rec;
+	__atomic_store_n(&tls_nested_nr, n + 1, __ATOMIC_RELAXED);
+}
+
+/* The outer call: push what interrupted it, then leave the handler. */
+static void ras_handler_leave(struct ras_queue *q)
+{
+	for (;;) {
+		unsigned int n = __atomic_load_n(&tls_nested_nr, __ATOMIC_RELAXED);
+		struct ras_record rec;
+
+		if (!n)
+			break;
+		rec = tls_nested[n - 1];
+		if (__atomic_compare_exchange_n(&tls_nested_nr, &n, n - 1, false, __ATOMIC_RELAXED,
+						__ATOMIC_RELAXED))
+			ras_record_push(q, &rec);
+	}
+	tls_in_handler = 0;
+}
+
+/* Is hva in the page this thread is poisoning right now? */
+static bool ras_poisoning_now(uint64_t hva)
+{
+	uintptr_t lo = tls_poison_lo, hi = tls_poison_hi;
+
+	return lo < hi && hva >= lo && hva < hi;
+}
+
+void ras_poisoning(uint64_t hva, uint64_t len)
+{
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	if (len) {
+		tls_poison_lo = (uintptr_t)hva;
+		tls_poison_hi = (uintptr_t)(hva + len);
+	} else {
+		tls_poison_hi = 0;
+		tls_poison_lo = 0;
+	}
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 }
 
 static void ras_sigbus(int sig, siginfo_t *si, void *uc)
@@ -140,7 +230,7 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 	(void)uc;
 	if (si->si_code != BUS_MCEERR_AR && si->si_code != BUS_MCEERR_AO) {
 		/* A mapped input file shrank under a guarded access: it fails. */
-		if (guarded)
+		if (guarded && !tls_in_handler)
 			guard_escape(EIO);
 		/* A plain bus error in lkvm: die the default way, with a core. */
 		signal(sig, SIG_DFL);
@@ -157,6 +247,21 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 		.simulated = si->si_errno == RAS_SIM_MAGIC,
 		.gen = __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE),
 	};
+	if (rec.kind == RAS_AR && ras_poisoning_now(rec.hva)) {
+		/*
+		 * Linux >= 6.11 reports MADV_HWPOISON to the thread that called
+		 * it, as an AR for the page, before madvise() returns; older ones
+		 * send an AO to the early-kill thread. Nothing consumed the page
+		 * either way: it is the page's report, as the AO would be.
+		 */
+		rec.kind = RAS_AO;
+	}
+	if (tls_in_handler) {
+		ras_nested(&rec);
+		errno = saved;
+		return;
+	}
+	tls_in_handler = 1;
 	/*
 	 * An AR outside KVM_RUN: lkvm's own load hit the poison. Inside
 	 * KVM_RUN, KVM sent it for the guest and KVM_RUN returns EINTR.
@@ -165,6 +270,7 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 		if (guarded && ras_hva_is_guest(rec.hva)) {
 			rec.reader = guarded;
 			ras_record_push(q, &rec);
+			ras_handler_leave(q);
 			errno = saved;
 			guard_escape(EHWPOISON);
 		}
@@ -172,6 +278,7 @@ static void ras_sigbus(int sig, siginfo_t *si, void *uc)
 			ras_fatal_self(&rec);
 	}
 	ras_record_push(q, &rec);
+	ras_handler_leave(q);
 	errno = saved;
 }
 
@@ -185,7 +292,8 @@ int ras_signals_init(void)
 	ras_arch_name = arch_info()->name;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = ras_sigbus;
-	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
+	/* SA_NODEFER: see tls_in_handler. */
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, NULL) < 0)
 		return -errno;
@@ -470,16 +578,18 @@ static void *ras_ao_thread(void *arg)
 {
 	struct vm *vm = arg;
 	struct ras_state *rs = vm->ras;
+	struct pollfd pfd = { .fd = rs->ao_wake_fd, .events = POLLIN };
 	sigset_t wait;
 	int err;
 
 	pthread_setname_np(pthread_self(), "lkvm-ras");
 	rs->ao_tid = (pid_t)syscall(SYS_gettid);
-	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
-	if (prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
-		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
 	err = ras_thread_attach(&rs->ao_ring);
 	tls_name = "memory-error thread";
+	tls_wake_fd = rs->ao_wake_fd;
+	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
+	if (!err && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
+		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
 	/* Without its queue every early-kill report would be lost: ras_init fails. */
 	pthread_mutex_lock(&rs->lock);
 	rs->ao_setup = err ? err : 1;
@@ -487,21 +597,28 @@ static void *ras_ao_thread(void *arg)
 	pthread_mutex_unlock(&rs->lock);
 	if (err)
 		return NULL;
-	/* SIGBUS and kicks are blocked here except inside sigsuspend: no lost wake-ups. */
+	/*
+	 * SIGBUS is never blocked (see tls_in_handler): a record the handler
+	 * makes between the drain and ppoll() wakes ppoll() through
+	 * tls_wake_fd. Kicks are blocked except inside ppoll().
+	 */
 	pthread_sigmask(SIG_SETMASK, NULL, &wait);
-	sigdelset(&wait, SIGBUS);
 	sigdelset(&wait, LKVM_SIG_KICK);
 	while (!rs->ao_quit) {
 		struct ras_record req;
+		uint64_t cnt;
 
+		if (read(rs->ao_wake_fd, &cnt, sizeof(cnt)) < 0)
+			cnt = 0;	/* before the drain: a record after it sets it again */
 		ras_thread_drain(vm);
 		if (rs->ao_quit)
 			break;
 		/* One at a time: a second pending SIGBUS would merge with the first. */
 		if (ras_queue_pop(&rs->ao_req, &req))
 			ras_send_sigbus(rs->ao_tid, (enum ras_kind)req.kind, req.hva, req.lsb);
-		sigsuspend(&wait);
+		ppoll(&pfd, 1, NULL, &wait);
 	}
+	tls_wake_fd = -1;
 	ras_thread_detach();
 	return NULL;
 }
@@ -525,6 +642,7 @@ int ras_init(struct vm *vm)
 	pthread_cond_init(&rs->ao_cond, NULL);
 	rs->poison.page_shift = vm->page_shift;
 	rs->log_fd = -1;
+	rs->ao_wake_fd = -1;
 	if (vm->opts->ras_log) {
 		rs->log_fd = ras_event_open(vm->opts->ras_log);
 		if (rs->log_fd < 0) {
@@ -537,13 +655,19 @@ int ras_init(struct vm *vm)
 		ras_log_fd = rs->log_fd;
 	}
 
+	rs->ao_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (rs->ao_wake_fd < 0) {
+		pr_err("cannot start the memory-error thread: eventfd: %s", strerror(errno));
+		return LKVM_EXIT_ERROR;
+	}
+	/* Kicks only inside its ppoll(); SIGBUS never blocked, not even at its start. */
 	sigemptyset(&set);
-	sigaddset(&set, SIGBUS);
 	sigaddset(&set, LKVM_SIG_KICK);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	err = pthread_create(&rs->ao_thread, NULL, ras_ao_thread, vm);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
+		close(rs->ao_wake_fd);
 		pr_err("cannot start the memory-error thread: %s", strerror(err));
 		return LKVM_EXIT_ERROR;
 	}
@@ -572,6 +696,8 @@ void ras_exit(struct vm *vm)
 		pthread_join(rs->ao_thread, NULL);
 	}
 	ras_flush_all(vm);
+	if (rs->ao_started)
+		close(rs->ao_wake_fd);
 	ras_log_fd = -1;
 	if (rs->log_fd >= 0) {
 		ras_log_sync(rs->log_fd);

@@ -7,7 +7,7 @@
 set -eu
 pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev check cppcheck
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler
-	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross"
+	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross strace python3"
 foreign="arm64 ppc64el"
 SUDO=""
 [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -20,6 +20,7 @@ struct ras_state {
 	int ao_setup;			/* 0 starting, 1 ready, -errno: failed (under lock) */
 	pthread_cond_t ao_cond;		/* ao_setup changed */
 	volatile int ao_quit;
+	int ao_wake_fd;			/* eventfd its handler writes, its ppoll() waits on */
 	struct ras_queue ao_ring;	/* the early-kill thread's SIGBUS records */
 	struct ras_queue ao_req;	/* simulated AOs it should raise (producers: lock) */
 };

@@ -206,6 +206,14 @@ void ras_hold_free(struct vcpu *v);
 void ras_thread_drain(struct vm *vm);
 /* Queue a record for v's thread (not from signal context); kicks v. */
 int ras_mailbox_post(struct vcpu *v, const struct ras_record *rec);
+/*
+ * This thread is about to poison [hva, hva + len) with MADV_HWPOISON (len
+ * 0: it is done). Linux >= 6.11 sends the calling thread BUS_MCEERR_AR for
+ * that page before madvise() returns; the handler then records it as the
+ * page's action-optional report (older kernels send that AO to the
+ * early-kill thread), not as lkvm consuming poisoned memory.
+ */
+void ras_poisoning(uint64_t hva, uint64_t len);
 /* Send thread tid of this process a SIGBUS as the kernel would (simulated). */
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb);
 

@@ -111,3 +111,67 @@ if [ $pd -ne 1 ] || ! grep -q 'is paused' "$T/pd"; then bad $t "debug --poison o
 elif grep -q '"action":"injected"' "$T/pp.json"; then bad $t "injected on resume after a refused drill: $(cat "$T/pp.json")"
 elif [ $st -ne 0 ]; then bad $t "lkvm exit status $st"
 else ok $t; fi
+
+# The kernel's part of a memory error where this host cannot play it: a
+# ptrace stand-in (sigbus-kernel.c) gives lkvm the SIGBUS a kernel would.
+SK=tests/integration/sigbus-kernel
+sk_ok=
+[ -x $SK ] && $SK early-ar -- true 2>/dev/null && sk_ok=1
+
+# debug --poison on Linux >= 6.11: MADV_HWPOISON sends the calling thread
+# (lkvm's main thread, outside KVM_RUN) BUS_MCEERR_AR for the page. That is
+# the page's report, as the early-kill AO of older kernels: the drill
+# succeeds, the guest is told action-optional, lkvm runs on (it exited 6,
+# "lkvm itself read poisoned memory").
+t=poison-madvise-ar
+if [ -z "$sk_ok" ]; then
+	skip $t "needs $SK (x86-64 ptrace and seccomp; make check-kvm builds it)"
+else
+	$SK madvise-ar -- $LKVM run -k $M --name newk --ras-log "$T/nk.json" -p "mode=wait" >"$T/nk.out" 2>"$T/nk.err" </dev/null &
+	pid=$!
+	( sleep 60; kill $pid 2>/dev/null ) >/dev/null 2>&1 &
+	for i in $(seq 100); do grep -q 'mce: waiting' "$T/nk.out" 2>/dev/null && break; sleep 0.1; done
+	$LKVM debug -n newk --poison 0x345000 >"$T/nd" 2>&1; nd=$?
+	for i in $(seq 100); do grep -q '"action":"injected"' "$T/nk.json" 2>/dev/null && break; sleep 0.1; done
+	$LKVM stop -n newk >/dev/null 2>&1; wait $pid; st=$?
+	touch "$T/nk.json"
+	if [ $st -ne 0 ]; then bad $t "lkvm exit status $st: $(cat "$T/nk.err")"
+	elif [ $nd -ne 0 ] || ! grep -q 'guest page 0x345000 poisoned for real' "$T/nd"; then bad $t "debug --poison: rc $nd: $(cat "$T/nd")"
+	elif ! grep -q '"vcpu":null,"kind":"AO",.*"gpa":"0x345000".*"action":"injected".*"simulated":false' "$T/nk.json"; then
+		bad $t "no AO injected for 0x345000: $(cat "$T/nk.json")"
+	elif grep -q '"kind":"AR"' "$T/nk.json" || grep -q fatal "$T/nk.err"; then bad $t "an AR or a fatal line: $(cat "$T/nk.err" "$T/nk.json")"
+	else ok $t; fi
+fi
+
+# A memory error in lkvm's own memory before 'lkvm run' set up memory-error
+# handling (at its first signal set-up): status 6 and the fatal line, not a
+# core dump (status 135).
+t=ar-before-ras-init
+if [ -z "$sk_ok" ]; then
+	skip $t "needs $SK (x86-64 ptrace and seccomp; make check-kvm builds it)"
+else
+	(ulimit -c 0; exec $SK early-ar -- $LKVM run -k $G/exit.elf) >"$T/out" 2>"$T/err" </dev/null; st=$?
+	expect_status $t 6 && expect_out $t err '^lkvm: fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \(not guest RAM\); cannot continue, exiting with status 6$' && ok $t
+fi
+
+# lkvm's own load hitting poison on the memory-error thread (lkvm-ras), as
+# it raises the simulated AO of 'debug --poison --ao': such an AR is
+# forced, and that thread ran with SIGBUS blocked outside its wait, where
+# the kernel then resets SIGBUS to its default action (a core dump, status
+# 135). No lkvm thread blocks SIGBUS now: status 6 and the fatal line. As
+# root without CAP_SYS_ADMIN, so MADV_HWPOISON fails and the AO is simulated.
+t=ar-on-ras-thread
+if [ -z "$sk_ok" ]; then
+	skip $t "needs $SK (x86-64 ptrace and seccomp; make check-kvm builds it)"
+else
+	(ulimit -c 0; exec $nocap $SK forced-ar -- $LKVM run -k $M --name rasthr -p "mode=wait") >"$T/rt.out" 2>"$T/rt.err" </dev/null &
+	pid=$!
+	( sleep 60; kill $pid 2>/dev/null ) >/dev/null 2>&1 &
+	for i in $(seq 100); do grep -q 'mce: waiting' "$T/rt.out" 2>/dev/null && break; sleep 0.1; done
+	$LKVM debug -n rasthr --poison 0x456000 --ao >/dev/null 2>&1
+	wait $pid; st=$?
+	if [ $st -ne 6 ]; then bad $t "exit status $st, expected 6: $(cat "$T/rt.err")"
+	elif ! grep -Eq '^lkvm: fatal: lkvm itself read poisoned memory at host address 0x[0-9a-f]+ \(not guest RAM\)' "$T/rt.err"; then
+		bad $t "no fatal line: $(cat "$T/rt.err")"
+	else ok $t; fi
+fi

@@ -18,6 +18,7 @@ LKVM=./lkvm
 G=tests/guests/x86
 T=$(mktemp -d)
 export LKVM_DIR="$T/ctl"
+unset XDG_RUNTIME_DIR	# $LKVM_DIR decides; ctl.sh sets it where it tests it
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0
 ok()   { pass=$((pass + 1)); echo "PASS $1"; }
@@ -37,7 +38,7 @@ expect_out() { # name file regex
 }
 
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	for t in builtin exit smp mbinfo echo ctl ras kvmtool; do skip "$t" "/dev/kvm is missing or not accessible"; done
+	for t in builtin exit smp mbinfo echo ctl ras kvmtool ctl-dir; do skip "$t" "/dev/kvm is missing or not accessible"; done
 	echo "0 passed, 0 failed, $skip skipped"
 	exit 0
 fi
@@ -218,6 +219,7 @@ else ok $t; fi
 . tests/integration/acpi.sh
 . tests/integration/kvmtool.sh
 . tests/integration/hard.sh
+. tests/integration/ctl.sh
 . tests/integration/virtio.sh
 
 echo "$pass passed, $fail failed, $skip skipped"

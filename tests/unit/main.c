@@ -21,6 +21,7 @@ int main(void)
 	srunner_add_suite(sr, elf_suite());
 	srunner_add_suite(sr, ras_route_suite());
 	srunner_add_suite(sr, ras_record_suite());
+	srunner_add_suite(sr, ras_handler_suite());
 	srunner_add_suite(sr, ras_log_suite());
 	srunner_add_suite(sr, virtio_queue_suite());
 	srunner_add_suite(sr, virtio_opts_suite());
