@@ -29,6 +29,7 @@
 #                    ends with the last E2E_TRACE_LINES (400) events, from a
 #                    ring of E2E_TRACE_KB (16384) per CPU
 #   E2E_THP          L1's transparent_hugepage/enabled (always|madvise|never)
+#   E2E_PIN=0        x86: do not pin a 1-vCPU lkvm to L1's CPU 0 (see scenarios.sh)
 # While it runs, QEMU's monitor is at .cache/e2e/qemu-monitor.sock (for a hang:
 # "info registers" tells whether L1 or L2 code holds the CPU).
 set -eu -o pipefail
@@ -109,7 +110,7 @@ L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP LKVM_DEBUG_TRIPLE; do
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 bed_line() {
