@@ -28,6 +28,8 @@ ppc64le)
 	AR_SIGBUS_CODE=4
 	AO_PAGE=ao
 	PAGE_SHIFT=16
+	# virtio-console comes after the vty (hvc0).
+	HVC=/dev/hvc1
 	;;
 *)
 	ARCH=x86
@@ -45,6 +47,7 @@ MEM=256
 REBOOT_KIND=AR
 [ "$ARCH" = ppc64 ] && REBOOT_KIND=A.
 PAGE_SHIFT=${PAGE_SHIFT:-12}
+HVC=${HVC:-/dev/hvc0}
 # vCPUs of L2: 2 for the boot scenario (SMP through lkvm's MP table), 1 for
 # the memory-error drills. With 2, L1 (one TCG CPU) can freeze for good when
 # an L2 vCPU spins with interrupts off waiting for the other one: QEMU's TCG
@@ -765,7 +768,7 @@ scn_builtin() {
 
 # virtio-blk: L2 loads the virtio modules from its initramfs (Debian builds
 # them as modules), finds the transports in lkvm's DSDT (x86) or device
-# tree (arm64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
+# tree (arm64, ppc64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
 # the host's file, writes and syncs its own, and powers off. L1 then sends
 # the image to the host (gzip | base64 on its console), where run.sh reads
 # it back with e2fsck and debugfs. A second lkvm on the image is refused.
@@ -853,7 +856,7 @@ scn_console() {
 	send sh 'echo E2E-VIO-TTY $(readlink /proc/$$/fd/0)'
 	wait_for ' E2E-VIO-TTY' 60 || { fail console "no answer to a command sent to hvc0: $WHY"; return; }
 	echo "$LINE" | sed 's/^[0-9.]* //' | info
-	echo "$LINE" | grep -q 'E2E-VIO-TTY /dev/hvc0$' || { fail console "L2's init does not read hvc0"; return; }
+	echo "$LINE" | grep -q "E2E-VIO-TTY $HVC\$" || { fail console "L2's init does not read $HVC"; return; }
 	send alive
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail console "L2 stopped answering on hvc0: $WHY"; return; }
 	send poweroff
