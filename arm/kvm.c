@@ -91,6 +91,11 @@ enum arch_irq_trigger arch_irq_trigger(void)
 	return ARCH_IRQ_LEVEL;
 }
 
+unsigned int arch_irq_gsi(unsigned int irq)
+{
+	return irq - ARM_SPI_BASE;	/* the vGIC routes GSI n to SPI n (INTID 32 + n) */
+}
+
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
 	struct arm_vm *a = arm_vm(vm);

@@ -123,6 +123,11 @@ enum arch_irq_trigger arch_irq_trigger(void)
 	return ARCH_IRQ_EDGE;
 }
 
+unsigned int arch_irq_gsi(unsigned int irq)
+{
+	return irq;	/* XICS source numbers are GSIs (book3s_xics.c) */
+}
+
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
 	struct ppc_vm *p = ppc_vm(vm);

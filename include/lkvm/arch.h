@@ -112,6 +112,8 @@ int arch_irq_line(struct vm *vm, unsigned int irq, int level);
  */
 enum arch_irq_trigger { ARCH_IRQ_LEVEL, ARCH_IRQ_EDGE };
 enum arch_irq_trigger arch_irq_trigger(void);
+/* KVM's GSI (KVM_IRQFD) for a line arch_irq_alloc() gave. */
+unsigned int arch_irq_gsi(unsigned int irq);
 /* Room for a new MMIO device and an interrupt line for it. */
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa);
 int arch_irq_alloc(struct vm *vm, unsigned int *irq);

@@ -782,7 +782,7 @@ virtio_load() {	# name
 		fail "$1" "L2 did not load the virtio modules (last: $(grep ' E2E-VIO-INSMOD ' "$D/out" | tail -n 1 | sed 's/.*INSMOD //')): $WHY"
 		return 1
 	fi
-	grep ' E2E-VIO-DEVS' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -E ' E2E-VIO-(DEVS|PLATFORM|KLOG)' "$D/out" | sed 's/^[0-9.]* //' | info
 	if grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out"; then
 		fail "$1" "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"
 		return 1
@@ -794,7 +794,7 @@ scn_disk() {
 	T0=$(now)
 	vm_start disk -d /l2/disk.img --rng
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail disk "L2 never reached its /init: $WHY"; return; }
-	$LKVM run -d /l2/disk.img -m 16 >"$D/lock.out" 2>"$D/lock.err"
+	$LKVM run -d /l2/disk.img -m 64 >"$D/lock.out" 2>"$D/lock.err"
 	lrc=$?
 	if [ $lrc != 2 ] || ! grep -q 'in use by another program' "$D/lock.err"; then
 		fail disk "a second lkvm on the image in use exited $lrc, want 2: $(cat "$D/lock.err")"
