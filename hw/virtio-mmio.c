@@ -295,6 +295,7 @@ static void queue_ready(struct virtio_mmio *t, struct vqcfg *c, unsigned int qi,
 		needs_reset(t, qi, VQ_BROKEN_RING);
 		return;
 	}
+	c->vq.indirect = t->guest_features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
 	c->ready = true;
 }
 
@@ -481,7 +482,7 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
 	t->irq.fd = t->irq.resample_fd = -1;
 	snprintf(t->name, sizeof(t->name), "%s", dev->name);
 	t->host_features = dev->features | (1ULL << VIRTIO_F_VERSION_1) |
-			   (1ULL << VIRTIO_RING_F_EVENT_IDX);
+			   (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_mutex_init(&t->irq_lock, NULL);
 	t->mmio = (struct device){

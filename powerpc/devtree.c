@@ -145,6 +145,9 @@ static int ppc_fdt_devices(void *fdt, const struct ppc_fdt_desc *d)
  * reg in the root's 2+2 cells (empty ranges: the same address space), and
  * the XICS interrupt specifier <source sense>, sense 0: message-like
  * (edge), as QEMU's pseries writes it for its MSIs; level sources say 1.
+ * No interrupt-parent of their own (the root's names the XICS): Linux's
+ * fw_devlink would make the XICS node a supplier, which never gets a
+ * device, and defer the probe for ever ("wait for supplier").
  */
 static int ppc_fdt_virtio(void *fdt, const struct ppc_fdt_desc *d)
 {
@@ -167,7 +170,6 @@ static int ppc_fdt_virtio(void *fdt, const struct ppc_fdt_desc *d)
 		CHK(fdt_begin_node(fdt, name));
 		CHK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
 		CHK(fdt_property(fdt, "reg", reg, sizeof(reg)));
-		CHK(fdt_property_cell(fdt, "interrupt-parent", XICS_PHANDLE));
 		CHK(fdt_cells(fdt, "interrupts", irq, 2));
 		CHK(fdt_property(fdt, "dma-coherent", NULL, 0));
 		CHK(fdt_end_node(fdt));

@@ -27,6 +27,7 @@
 #define VIRTIO_ID_RNG		4
 
 #define VIRTIO_F_VERSION_1	32
+#define VIRTIO_RING_F_INDIRECT_DESC	28
 #define VIRTIO_RING_F_EVENT_IDX	29
 
 struct vm;

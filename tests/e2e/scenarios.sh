@@ -862,7 +862,7 @@ scn_console() {
 	send poweroff
 	vm_wait_exit 60 || { fail console "lkvm still runs 60 s after L2's poweroff"; return; }
 	[ "$RC" = 0 ] || { fail console "lkvm exited $RC after L2's poweroff, want 0"; return; }
-	result PASS console "--console virtio: L2's init read its commands from hvc0 and answered through it; poweroff, lkvm 0"
+	result PASS console "--console virtio: L2's init read its commands from $HVC (virtio-console) and answered through it; poweroff, lkvm 0"
 }
 
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
