@@ -12,6 +12,7 @@ run run -k $V -m 32 -d "$T/disk.img" --rng --console virtio --ras-test-port \
 if expect_status $t 65 && expect_out $t out '^virtio: 3 devices, 0 failures$' &&
 	expect_out $t out '^hello from virtio-console$' &&
 	expect_out $t out '^virtio: blk: write from a poisoned page fails \(IOERR\): ok$' &&
+	expect_out $t out '^virtio: blk: discarded sector reads back as zeros: ok$' &&
 	expect_out $t err "memory error AR \\(simulated\\) in lkvm's virtio-blk0: guest physical 0x408000 .*: injected" &&
 	expect_out $t vio.json '"gpa":"0x408000".*"action":"injected".*"reader":"virtio-blk0"' &&
 	expect_out $t err 'bad request \(descriptor chain longer than the queue' &&
@@ -19,6 +20,8 @@ if expect_status $t 65 && expect_out $t out '^virtio: 3 devices, 0 failures$' &&
 	if [ "$(sector "$T/disk.img" 1)" != "$PAT" ]; then bad $t "sector 1 does not hold what the guest wrote"
 	elif [ "$(sector "$T/disk.img" 3)" != "$PAT" ]; then bad $t "sector 3 does not hold what the guest wrote"
 	elif [ -n "$(sector "$T/disk.img" 2 | tr -d '\0')" ]; then bad $t "the failed write (poisoned page) reached the image"
+	elif [ -n "$(sector "$T/disk.img" 5 | tr -d '\0')" ]; then bad $t "the discarded sector 5 still holds data"
+	elif [ "$(stat -c %s "$T/disk.img")" != 1048576 ]; then bad $t "discard changed the image's size"
 	elif grep -q fatal "$T/err"; then bad $t "fatal message"
 	else ok $t; fi
 fi
