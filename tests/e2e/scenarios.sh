@@ -783,6 +783,8 @@ virtio_load() {	# name
 		return 1
 	fi
 	grep -E ' E2E-VIO-(DEVS|PLATFORM|KLOG)' "$D/out" | sed 's/^[0-9.]* //' | info
+	# Which way the interrupts go (irqfd 0: KVM_IRQ_LINE, 1: irqfd, 2: with resample).
+	echo "interrupts: $($LKVM stat --name "$1" 2>&1 | grep -E '^virtio-[a-z]+0\.(irqfd|interrupts|irq_resamples) ' | tr '\n' ' ')" | info
 	if grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out"; then
 		fail "$1" "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"
 		return 1
