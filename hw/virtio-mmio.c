@@ -242,7 +242,8 @@ static void *virtio_thread(void *arg)
 	for (;;) {
 		/* kick, the irqfd resampler (fd -1: ignored), the device's own fd */
 		struct pollfd p[3] = { { .fd = t->kick_fd, .events = POLLIN },
-				       { .fd = t->irq.resample_fd, .events = POLLIN },
+				       { .fd = __atomic_load_n(&t->irq.resample_fd, __ATOMIC_ACQUIRE),
+					 .events = POLLIN },
 				       { .fd = d->poll_fd, .events = POLLIN } };
 		uint64_t cnt;
 		int n = poll(p, d->poll_fd >= 0 ? 3 : 2, -1);
@@ -479,7 +480,9 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
 	}
 	t->vm = vm;
 	t->dev = dev;
-	t->irq.fd = t->irq.resample_fd = -1;
+	/* KVM_IRQ_LINE until virtio_mmio_irqfd_start(): the irqchip may not be ready. */
+	t->irq = (struct dev_irq){ .path = IRQ_PATH_LINE, .irq = irq, .gsi = irq, .fd = -1,
+				   .resample_fd = -1 };
 	snprintf(t->name, sizeof(t->name), "%s", dev->name);
 	t->host_features = dev->features | (1ULL << VIRTIO_F_VERSION_1) |
 			   (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
@@ -495,9 +498,6 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
 		goto fail;
 	}
 	virtio_ioeventfd(t);
-	dev_irq_init(vm, &t->irq, irq);
-	pr_debug("%s: MMIO 0x%llx, interrupt %u through %s", t->name, (unsigned long long)base, irq,
-		 irq_path_name(t->irq.path));
 	if (pthread_create(&t->thread, NULL, virtio_thread, t)) {
 		pr_err("%s: cannot start its I/O thread", dev->name);
 		goto fail;
@@ -512,6 +512,25 @@ fail:
 	free(t->chain);
 	free(t);
 	return NULL;
+}
+
+void virtio_mmio_irqfd_start(struct vm *vm)
+{
+	for (int i = 0; i < nr_transports; i++) {
+		struct virtio_mmio *t = transports[i];
+		struct dev_irq n;
+
+		dev_irq_init(vm, &n, t->irq.irq);
+		pthread_mutex_lock(&t->irq_lock);
+		t->irq.path = n.path;
+		t->irq.gsi = n.gsi;
+		t->irq.fd = n.fd;
+		__atomic_store_n(&t->irq.resample_fd, n.resample_fd, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&t->irq_lock);
+		virtio_kick(t);		/* the I/O thread polls the resample fd from now on */
+		pr_debug("%s: MMIO 0x%llx, interrupt %u through %s", t->name,
+			 (unsigned long long)t->mmio.base, t->irq.irq, irq_path_name(t->irq.path));
+	}
 }
 
 void virtio_mmio_destroy_all(void)
