@@ -18,6 +18,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
+#include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -242,10 +243,19 @@ static int vm_init_ras_vcpus(struct vm *vm)
 	return 0;
 }
 
+/* Device interrupts through irqfd: only now is every irqchip initialised (arm64's vGIC). */
+static int vm_start_irqfds(struct vm *vm)
+{
+	virtio_mmio_irqfd_start(vm);
+	return 0;
+}
+
 /*
  * The stages, in order. Hidden rules made explicit: the irqchip exists
  * before any vCPU (x86 LAPICs, arm64 vGIC); devices exist before the
- * description that lists them; RAS state exists before a vCPU's RAS set-up.
+ * description that lists them; RAS state exists before a vCPU's RAS set-up;
+ * irqfds come last (KVM refuses them on arm64 before the vGIC is initialised,
+ * which happens with the last vCPU).
  */
 static const struct vm_stage {
 	const char *name;
@@ -261,6 +271,7 @@ static const struct vm_stage {
 	{ "kernel", arch_load_kernel },
 	{ "machine description", arch_describe },
 	{ "memory errors, vCPU set-up", vm_init_ras_vcpus },
+	{ "device interrupts", vm_start_irqfds },
 };
 
 int vm_create(struct vm *vm, struct run_opts *o)

@@ -86,6 +86,16 @@ int arch_irq_line(struct vm *vm, unsigned int irq, int level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
 }
 
+enum arch_irq_trigger arch_irq_trigger(void)
+{
+	return ARCH_IRQ_LEVEL;
+}
+
+unsigned int arch_irq_gsi(unsigned int irq)
+{
+	return irq - ARM_SPI_BASE;	/* the vGIC routes GSI n to SPI n (INTID 32 + n) */
+}
+
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
 	struct arm_vm *a = arm_vm(vm);

@@ -5,7 +5,8 @@
  * is concerned: a write is first copied out of guest memory entirely (a
  * poisoned page fails it before the image is touched), then written; a
  * read goes to the guest only once the image read succeeded. Flush is
- * fdatasync. Read-only disks advertise VIRTIO_BLK_F_RO and fail writes.
+ * fdatasync, discard a hole punched into the image (fallocate PUNCH_HOLE |
+ * KEEP_SIZE). Read-only disks advertise VIRTIO_BLK_F_RO and fail writes.
  * The image is locked (flock: shared for ro, exclusive for rw), so a
  * second VM cannot open it read-write while another uses it.
  */
@@ -29,11 +30,13 @@
 #define VIRTIO_BLK_F_SEG_MAX	2
 #define VIRTIO_BLK_F_RO		5
 #define VIRTIO_BLK_F_FLUSH	9
+#define VIRTIO_BLK_F_DISCARD	13
 
 #define VIRTIO_BLK_T_IN		0
 #define VIRTIO_BLK_T_OUT	1
 #define VIRTIO_BLK_T_FLUSH	4
 #define VIRTIO_BLK_T_GET_ID	8
+#define VIRTIO_BLK_T_DISCARD	11
 
 #define VIRTIO_BLK_S_OK		0
 #define VIRTIO_BLK_S_IOERR	1
@@ -44,6 +47,9 @@
 #define ID_LEN			20
 #define MAX_REQ			(32u << 20)	/* Linux sends at most a few MiB */
 #define CONFIG_LEN		0x3c		/* struct virtio_blk_config up to write_zeroes */
+#define DISCARD_SEGS		32		/* max_discard_seg: ranges per request */
+#define DISCARD_MAX		(1u << 22)	/* max_discard_sectors: 2 GiB per range */
+#define DISCARD_ALIGN		8		/* discard_sector_alignment: 4 KiB */
 
 struct blk {
 	struct virtio_dev dev;
@@ -84,6 +90,40 @@ static bool io_full(int fd, uint8_t *buf, size_t len, uint64_t off, bool write)
 		off += (uint64_t)r;
 	}
 	return true;
+}
+
+/*
+ * VIRTIO_BLK_T_DISCARD: 1..DISCARD_SEGS ranges of 16 bytes (sector, count,
+ * flags), every one checked (inside the disk, 1..DISCARD_MAX sectors, no
+ * flags: the unmap flag is for write-zeroes) before any is punched out.
+ */
+static uint8_t blk_discard(struct blk *b, const struct vq *q, const struct vq_chain *c)
+{
+	uint8_t seg[DISCARD_SEGS * 16];
+	uint64_t len = c->out_len - HDR_LEN;
+
+	if (b->ro || !len || len % 16 || len / 16 > DISCARD_SEGS)
+		return VIRTIO_BLK_S_IOERR;
+	if (vq_chain_read(q, c, HDR_LEN, seg, len) != (long)len)
+		return VIRTIO_BLK_S_IOERR;
+	for (uint64_t o = 0; o < len; o += 16) {
+		uint64_t sector = io_data_get(seg + o, 8);
+		uint32_t num = (uint32_t)io_data_get(seg + o + 8, 4);
+
+		if (io_data_get(seg + o + 12, 4))
+			return VIRTIO_BLK_S_UNSUPP;
+		if (!num || num > DISCARD_MAX || sector > b->sectors || num > b->sectors - sector)
+			return VIRTIO_BLK_S_IOERR;
+	}
+	for (uint64_t o = 0; o < len; o += 16) {
+		uint64_t sector = io_data_get(seg + o, 8);
+		uint64_t num = io_data_get(seg + o + 8, 4);
+
+		if (fallocate(b->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE,
+			      (off_t)(sector * SECTOR), (off_t)(num * SECTOR)))
+			return VIRTIO_BLK_S_IOERR;
+	}
+	return VIRTIO_BLK_S_OK;
 }
 
 /* One request; returns the status byte, *written the data bytes for the guest. */
@@ -130,6 +170,8 @@ static uint8_t blk_request(struct virtio_mmio *t, struct blk *b, const struct vq
 		if (!b->ro && fdatasync(b->fd))
 			return VIRTIO_BLK_S_IOERR;
 		return VIRTIO_BLK_S_OK;
+	case VIRTIO_BLK_T_DISCARD:
+		return blk_discard(b, q, c);
 	case VIRTIO_BLK_T_GET_ID: {
 		char id[ID_LEN] = { 0 };
 		const char *base = strrchr(b->path, '/');
@@ -227,10 +269,13 @@ int virtio_blk_create(struct vm *vm, const char *path, bool ro, unsigned int ind
 	b->sectors = size / SECTOR;
 	io_data_put(b->config, 8, b->sectors);			/* capacity */
 	io_data_put(b->config + 12, 4, VQ_MAX_SIZE - 2);	/* seg_max: header and status */
+	io_data_put(b->config + 36, 4, DISCARD_MAX);		/* max_discard_sectors */
+	io_data_put(b->config + 40, 4, DISCARD_SEGS);		/* max_discard_seg */
+	io_data_put(b->config + 44, 4, DISCARD_ALIGN);		/* discard_sector_alignment */
 	b->dev = (struct virtio_dev){
 		.name = b->name, .id = VIRTIO_ID_BLOCK, .nr_queues = 1,
 		.features = (1ULL << VIRTIO_BLK_F_SEG_MAX) | (1ULL << VIRTIO_BLK_F_FLUSH) |
-			    (ro ? 1ULL << VIRTIO_BLK_F_RO : 0),
+			    (ro ? 1ULL << VIRTIO_BLK_F_RO : 1ULL << VIRTIO_BLK_F_DISCARD),
 		.config = b->config, .config_len = CONFIG_LEN, .queue = blk_queue,
 		.poll_fd = -1, .destroy = blk_destroy, .priv = b,
 	};

@@ -18,6 +18,7 @@
 
 #include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
+#include "lkvm/irqfd.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -75,11 +76,12 @@ struct virtio_mmio {
 	struct device mmio;
 	char name[32];
 	pthread_mutex_t lock;		/* registers and queues; the I/O thread holds it to work */
-	pthread_mutex_t irq_lock;	/* isr and the line */
+	pthread_mutex_t irq_lock;	/* isr, line and irq */
 	uint32_t status, isr, queue_sel;
 	uint32_t dev_feat_sel, drv_feat_sel;
 	uint64_t host_features, guest_features;
-	int line;
+	int line;			/* raised and not lowered (or, resampled: not EOIed) */
+	struct dev_irq irq;
 	struct vqcfg q[VIRTIO_MAX_QUEUES];
 	struct vq_chain *chain;
 	int kick_fd;
@@ -116,13 +118,21 @@ struct vq_chain *virtio_chain(struct virtio_mmio *t)
 	return t->chain;
 }
 
+/*
+ * The interrupt is raised when InterruptStatus goes from 0 to non-zero.
+ * A level line (KVM_IRQ_LINE) drops when the driver has acknowledged every
+ * bit; an edge (ppc64) needs nothing more, since the driver acknowledges
+ * before it reads the used ring. With an irqfd resampler KVM drops the
+ * line at the guest's EOI instead, and irq_resampled() raises it again if
+ * bits came in meanwhile.
+ */
 static void irq_raise(struct virtio_mmio *t, uint32_t bits)
 {
 	pthread_mutex_lock(&t->irq_lock);
 	t->isr |= bits;
 	if (!t->line) {
 		t->line = 1;
-		device_irq_set(t->vm, &t->mmio, 1);
+		dev_irq_set(t->vm, &t->irq, 1);
 	}
 	pthread_mutex_unlock(&t->irq_lock);
 }
@@ -131,9 +141,23 @@ static void irq_ack(struct virtio_mmio *t, uint32_t bits)
 {
 	pthread_mutex_lock(&t->irq_lock);
 	t->isr &= ~bits;
-	if (!t->isr && t->line) {
+	if (!t->isr && t->line && t->irq.path != IRQ_PATH_IRQFD_RESAMPLE) {
 		t->line = 0;
-		device_irq_set(t->vm, &t->mmio, 0);
+		dev_irq_set(t->vm, &t->irq, 0);
+	}
+	pthread_mutex_unlock(&t->irq_lock);
+}
+
+/* I/O thread: the guest EOIed the level line KVM raised for our irqfd. */
+static void irq_resampled(struct virtio_mmio *t)
+{
+	if (!dev_irq_resampled(&t->irq))
+		return;
+	pthread_mutex_lock(&t->irq_lock);
+	t->line = 0;
+	if (t->isr) {
+		t->line = 1;
+		dev_irq_set(t->vm, &t->irq, 1);
 	}
 	pthread_mutex_unlock(&t->irq_lock);
 }
@@ -216,10 +240,13 @@ static void *virtio_thread(void *arg)
 	if (ras_thread_attach(&t->ras))
 		pr_err("%s: no memory-error queue for the I/O thread", t->name);
 	for (;;) {
-		struct pollfd p[2] = { { .fd = t->kick_fd, .events = POLLIN },
+		/* kick, the irqfd resampler (fd -1: ignored), the device's own fd */
+		struct pollfd p[3] = { { .fd = t->kick_fd, .events = POLLIN },
+				       { .fd = __atomic_load_n(&t->irq.resample_fd, __ATOMIC_ACQUIRE),
+					 .events = POLLIN },
 				       { .fd = d->poll_fd, .events = POLLIN } };
 		uint64_t cnt;
-		int n = poll(p, d->poll_fd >= 0 ? 2 : 1, -1);
+		int n = poll(p, d->poll_fd >= 0 ? 3 : 2, -1);
 
 		if (n < 0 && errno != EINTR)
 			break;
@@ -227,10 +254,14 @@ static void *virtio_thread(void *arg)
 			break;
 		if (n <= 0)
 			continue;
+		if (p[1].revents & POLLIN)
+			irq_resampled(t);
+		if (!(p[0].revents & POLLIN) && !(p[2].revents & (POLLIN | POLLHUP)))
+			continue;	/* only the resampler */
 		if ((p[0].revents & POLLIN) && read(t->kick_fd, &cnt, sizeof(cnt)) < 0)
 			cnt = 0;
 		pthread_mutex_lock(&t->lock);
-		if (d->poll_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP)) && d->poll_in)
+		if (d->poll_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)) && d->poll_in)
 			d->poll_in(t);
 		for (unsigned int qi = 0; qi < d->nr_queues && d->queue; qi++)
 			if (virtio_queue(t, qi) && virtio_driver_ok(t))
@@ -265,6 +296,7 @@ static void queue_ready(struct virtio_mmio *t, struct vqcfg *c, unsigned int qi,
 		needs_reset(t, qi, VQ_BROKEN_RING);
 		return;
 	}
+	c->vq.indirect = t->guest_features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
 	c->ready = true;
 }
 
@@ -448,9 +480,12 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
 	}
 	t->vm = vm;
 	t->dev = dev;
+	/* KVM_IRQ_LINE until virtio_mmio_irqfd_start(): the irqchip may not be ready. */
+	t->irq = (struct dev_irq){ .path = IRQ_PATH_LINE, .irq = irq, .gsi = irq, .fd = -1,
+				   .resample_fd = -1 };
 	snprintf(t->name, sizeof(t->name), "%s", dev->name);
 	t->host_features = dev->features | (1ULL << VIRTIO_F_VERSION_1) |
-			   (1ULL << VIRTIO_RING_F_EVENT_IDX);
+			   (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_mutex_init(&t->irq_lock, NULL);
 	t->mmio = (struct device){
@@ -471,11 +506,31 @@ struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
 	transports[nr_transports++] = t;
 	return t;
 fail:
+	dev_irq_exit(vm, &t->irq);
 	if (t->kick_fd >= 0)
 		close(t->kick_fd);
 	free(t->chain);
 	free(t);
 	return NULL;
+}
+
+void virtio_mmio_irqfd_start(struct vm *vm)
+{
+	for (int i = 0; i < nr_transports; i++) {
+		struct virtio_mmio *t = transports[i];
+		struct dev_irq n;
+
+		dev_irq_init(vm, &n, t->irq.irq);
+		pthread_mutex_lock(&t->irq_lock);
+		t->irq.path = n.path;
+		t->irq.gsi = n.gsi;
+		t->irq.fd = n.fd;
+		__atomic_store_n(&t->irq.resample_fd, n.resample_fd, __ATOMIC_RELEASE);
+		pthread_mutex_unlock(&t->irq_lock);
+		virtio_kick(t);		/* the I/O thread polls the resample fd from now on */
+		pr_debug("%s: MMIO 0x%llx, interrupt %u through %s", t->name,
+			 (unsigned long long)t->mmio.base, t->irq.irq, irq_path_name(t->irq.path));
+	}
 }
 
 void virtio_mmio_destroy_all(void)
@@ -489,6 +544,7 @@ void virtio_mmio_destroy_all(void)
 			pthread_join(t->thread, NULL);
 		if (t->dev->destroy)
 			t->dev->destroy(t);
+		dev_irq_exit(t->vm, &t->irq);
 		close(t->kick_fd);
 		pthread_mutex_destroy(&t->lock);
 		pthread_mutex_destroy(&t->irq_lock);
@@ -537,6 +593,13 @@ size_t virtio_mmio_stats(char *buf, size_t n)
 				      t->name, (unsigned long long)__atomic_load_n(&t->bad, __ATOMIC_RELAXED),
 				      t->name, (unsigned long long)__atomic_load_n(&t->errors, __ATOMIC_RELAXED),
 				      t->name, (unsigned long long)__atomic_load_n(&t->broken, __ATOMIC_RELAXED));
+		if (o >= n)
+			break;
+		o += (size_t)snprintf(buf + o, n - o, "%s.irqfd %d\n%s.interrupts %llu\n%s.irq_resamples %llu\n",
+				      t->name, t->irq.path == IRQ_PATH_LINE ? 0 :
+				      t->irq.path == IRQ_PATH_IRQFD ? 1 : 2,
+				      t->name, (unsigned long long)__atomic_load_n(&t->irq.signals, __ATOMIC_RELAXED),
+				      t->name, (unsigned long long)__atomic_load_n(&t->irq.resamples, __ATOMIC_RELAXED));
 	}
 	return MIN(o, n);
 }

@@ -23,7 +23,9 @@ static const char *const vq_names[VQ_NR_STATUS] = {
 	[VQ_BAD_ADDR] = "buffer outside guest RAM",
 	[VQ_BAD_LEN] = "buffer lengths overflow",
 	[VQ_BAD_ORDER] = "device-readable buffer after a writable one",
-	[VQ_BAD_INDIRECT] = "indirect descriptor (not negotiated)",
+	[VQ_BAD_INDIRECT] = "indirect descriptor not negotiated, or with NEXT set",
+	[VQ_BAD_ITABLE] = "indirect table length zero or not a multiple of 16",
+	[VQ_BAD_NESTED] = "indirect descriptor inside an indirect table",
 	[VQ_BAD_POISON] = "descriptor on a poisoned page",
 	[VQ_BROKEN_IDX] = "avail index moved by more than the queue size",
 	[VQ_BROKEN_HEAD] = "avail ring names a descriptor beyond the queue",
@@ -114,10 +116,11 @@ struct desc {
 	uint16_t flags, next;
 };
 
-static int read_desc(const struct vq *q, uint16_t i, struct desc *d)
+/* Descriptor i of the table at gpa (the ring's, or an indirect one). */
+static int read_desc(const struct vq *q, uint64_t table, uint32_t i, struct desc *d)
 {
 	uint8_t b[DESC_SIZE];
-	int err = mem_read(q->mem, q->desc + (uint64_t)DESC_SIZE * i, b, sizeof(b), q->who);
+	int err = mem_read(q->mem, table + (uint64_t)DESC_SIZE * i, b, sizeof(b), q->who);
 
 	if (err)
 		return err;
@@ -128,42 +131,100 @@ static int read_desc(const struct vq *q, uint16_t i, struct desc *d)
 	return 0;
 }
 
+/* Append d's buffer to the chain: in RAM, readable before writable, totals bounded. */
+static enum vq_status add_seg(const struct vq *q, struct vq_chain *c, const struct desc *d,
+			      bool *seen_write)
+{
+	struct vq_seg *s;
+
+	if (c->nr >= VQ_MAX_SIZE)
+		return VQ_BAD_LOOP;	/* more segments than any chain may have */
+	if (d->len && !mem_gpa_to_hva(q->mem, d->addr, d->len))
+		return VQ_BAD_ADDR;
+	s = &c->seg[c->nr];
+	s->gpa = d->addr;
+	s->len = d->len;
+	s->write = d->flags & VRING_DESC_F_WRITE;
+	if (s->write) {
+		*seen_write = true;
+		if (c->in_len + d->len < c->in_len)
+			return VQ_BAD_LEN;
+		c->in_len += d->len;
+	} else {
+		if (*seen_write)
+			return VQ_BAD_ORDER;
+		if (c->out_len + d->len < c->out_len)
+			return VQ_BAD_LEN;
+		c->out_len += d->len;
+		c->nr_out++;
+	}
+	c->nr++;
+	return VQ_OK;
+}
+
+/*
+ * An indirect descriptor (virtio 1.x 2.7.5.3): it ends the chain (no NEXT),
+ * its WRITE flag means nothing, and its buffer is a table of len / 16
+ * descriptors, wholly in RAM, walked from entry 0. Inside the table: no
+ * indirect descriptor, next indexes below the table's size, at most as
+ * many steps as entries (a loop), and the whole chain bounded by
+ * VQ_MAX_SIZE segments (add_seg).
+ */
+static enum vq_status walk_indirect(const struct vq *q, struct vq_chain *c,
+				    const struct desc *ind, bool *seen_write)
+{
+	uint32_t n, j = 0;
+
+	if (!q->indirect || (ind->flags & VRING_DESC_F_NEXT))
+		return VQ_BAD_INDIRECT;
+	if (!ind->len || ind->len % DESC_SIZE)
+		return VQ_BAD_ITABLE;
+	if (!mem_gpa_to_hva(q->mem, ind->addr, ind->len))
+		return VQ_BAD_ADDR;
+	n = ind->len / DESC_SIZE;
+	for (uint32_t steps = 0;; steps++) {
+		struct desc d;
+		enum vq_status st;
+		int err;
+
+		if (steps >= n)
+			return VQ_BAD_LOOP;
+		err = read_desc(q, ind->addr, j, &d);
+		if (err)
+			return err == -EHWPOISON ? VQ_BAD_POISON : VQ_BAD_ADDR;
+		if (d.flags & VRING_DESC_F_INDIRECT)
+			return VQ_BAD_NESTED;
+		st = add_seg(q, c, &d, seen_write);
+		if (st != VQ_OK)
+			return st;
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return VQ_OK;
+		if (d.next >= n)
+			return VQ_BAD_NEXT;
+		j = d.next;
+	}
+}
+
 static enum vq_status vq_walk(struct vq *q, struct vq_chain *c)
 {
 	uint16_t i = c->head;
 	bool seen_write = false;
 
-	for (;;) {
+	for (unsigned int steps = 0;; steps++) {
 		struct desc d;
-		struct vq_seg *s;
+		enum vq_status st;
 		int err;
 
-		if (c->nr >= q->size)
+		if (steps >= q->size)
 			return VQ_BAD_LOOP;
-		err = read_desc(q, i, &d);
+		err = read_desc(q, q->desc, i, &d);
 		if (err)
 			return err == -EHWPOISON ? VQ_BAD_POISON : VQ_BROKEN_RING;
 		if (d.flags & VRING_DESC_F_INDIRECT)
-			return VQ_BAD_INDIRECT;
-		if (d.len && !mem_gpa_to_hva(q->mem, d.addr, d.len))
-			return VQ_BAD_ADDR;
-		s = &c->seg[c->nr++];
-		s->gpa = d.addr;
-		s->len = d.len;
-		s->write = d.flags & VRING_DESC_F_WRITE;
-		if (s->write) {
-			seen_write = true;
-			if (c->in_len + d.len < c->in_len)
-				return VQ_BAD_LEN;
-			c->in_len += d.len;
-		} else {
-			if (seen_write)
-				return VQ_BAD_ORDER;
-			if (c->out_len + d.len < c->out_len)
-				return VQ_BAD_LEN;
-			c->out_len += d.len;
-			c->nr_out++;
-		}
+			return walk_indirect(q, c, &d, &seen_write);
+		st = add_seg(q, c, &d, &seen_write);
+		if (st != VQ_OK)
+			return st;
 		if (!(d.flags & VRING_DESC_F_NEXT))
 			return VQ_OK;
 		if (d.next >= q->size)

@@ -140,6 +140,43 @@ static int ppc_fdt_devices(void *fdt, const struct ppc_fdt_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/*
+ * The virtio-mmio transports, under PPC_FDT_VIRTIO_PATH (see devtree.h):
+ * reg in the root's 2+2 cells (empty ranges: the same address space), and
+ * the XICS interrupt specifier <source sense>, sense 0: message-like
+ * (edge), as QEMU's pseries writes it for its MSIs; level sources say 1.
+ * No interrupt-parent of their own (the root's names the XICS): Linux's
+ * fw_devlink would make the XICS node a supplier, which never gets a
+ * device, and defer the probe for ever ("wait for supplier").
+ */
+static int ppc_fdt_virtio(void *fdt, const struct ppc_fdt_desc *d)
+{
+	char name[40];
+
+	if (d->nr_virtio <= 0)
+		return 0;
+	CHK(fdt_begin_node(fdt, PPC_FDT_VIRTIO_PATH + 1));
+	CHK(fdt_property_string(fdt, "device_type", PPC_FDT_VIRTIO_TYPE));
+	CHK(fdt_property_string(fdt, "compatible", "simple-bus"));
+	CHK(fdt_property_cell(fdt, "#address-cells", 2));
+	CHK(fdt_property_cell(fdt, "#size-cells", 2));
+	CHK(fdt_property(fdt, "ranges", NULL, 0));
+	for (int i = 0; i < d->nr_virtio; i++) {
+		const struct virtio_mmio_info *v = &d->virtio[i];
+		fdt64_t reg[2] = { cpu_to_fdt64(v->base), cpu_to_fdt64(v->len) };
+		uint32_t irq[2] = { v->irq, 0 };
+
+		snprintf(name, sizeof(name), "virtio@%llx", (unsigned long long)v->base);
+		CHK(fdt_begin_node(fdt, name));
+		CHK(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+		CHK(fdt_property(fdt, "reg", reg, sizeof(reg)));
+		CHK(fdt_cells(fdt, "interrupts", irq, 2));
+		CHK(fdt_property(fdt, "dma-coherent", NULL, 0));
+		CHK(fdt_end_node(fdt));
+	}
+	return fdt_end_node(fdt);
+}
+
 int ppc_fdt_build(const struct ppc_fdt_desc *d, void *buf, size_t size)
 {
 	uint64_t mem[2] = { 0, d->ram_size };
@@ -167,6 +204,7 @@ int ppc_fdt_build(const struct ppc_fdt_desc *d, void *buf, size_t size)
 	CHK(ppc_fdt_cpus(fdt, d));
 	CHK(ppc_fdt_rtas(fdt, d));
 	CHK(ppc_fdt_devices(fdt, d));
+	CHK(ppc_fdt_virtio(fdt, d));
 	CHK(fdt_end_node(fdt));
 	CHK(fdt_finish(fdt));
 	return 0;

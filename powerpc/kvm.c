@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "devtree.h"
+#include "hw/virtio-devs.h"
+#include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/dtb.h"
 #include "lkvm/elf.h"
@@ -80,6 +82,8 @@ int arch_irqchip_init(struct vm *vm)
 	vm->arch = p;
 	p->xics_fd = -1;
 	p->ile = true;
+	p->mmio_next = PPC_MMIO_BASE;
+	p->irq_next = PPC_IRQ_BASE;
 	p->fwnmi.interlock = -1;
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->cond, NULL);
@@ -102,15 +106,9 @@ int arch_irqchip_init(struct vm *vm)
 
 int arch_devices_init(struct vm *vm)
 {
-	const struct run_opts *o = vm->opts;
-
-	/* virtio-mmio needs ppc64 device-tree nodes and interrupts: not yet. */
-	if (o->nr_disks || o->rng || o->virtio_console) {
-		pr_err("virtio devices (-d, --rng, --console virtio) are not available on ppc64 yet");
-		return LKVM_EXIT_USAGE;
-	}
+	/* The vty takes terminal input unless --console virtio takes it over. */
 	ppc_console_init(ppc_vm(vm));
-	return 0;
+	return virtio_devices_create(vm);
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -120,16 +118,61 @@ int arch_irq_line(struct vm *vm, unsigned int irq, int level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
 }
 
+enum arch_irq_trigger arch_irq_trigger(void)
+{
+	return ARCH_IRQ_EDGE;
+}
+
+unsigned int arch_irq_gsi(unsigned int irq)
+{
+	return irq;	/* XICS source numbers are GSIs (book3s_xics.c) */
+}
+
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
-	(void)vm; (void)size; (void)gpa;
-	return -ENOSPC;	/* no MMIO devices on this machine */
+	struct ppc_vm *p = ppc_vm(vm);
+	uint64_t base = ALIGN_UP(p->mmio_next, 4096);
+	uint64_t end = PPC_MMIO_BASE + PPC_MMIO_SIZE;
+
+	if (!size || base >= end || size > end - base)
+		return -ENOSPC;
+	*gpa = base;
+	p->mmio_next = base + ALIGN_UP(size, 4096);
+	return 0;
+}
+
+/*
+ * Create XICS source irq in KVM's ICS: server 0, priority 0xff (masked
+ * until the guest's ibm,set-xive). Message-like, not level-sensitive: a
+ * level source still asserted at the guest's EOI is presented again
+ * before KVM tells an irqfd resampler, so each interrupt would be followed
+ * by a spurious one; virtio-mmio only needs an edge on each InterruptStatus
+ * 0 -> non-zero (the driver acknowledges before it reads the used ring).
+ */
+static int ppc_irq_source(struct ppc_vm *p, unsigned int irq)
+{
+	uint64_t state = 0xffULL << KVM_XICS_PRIORITY_SHIFT;
+	struct kvm_device_attr a = {
+		.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uint64_t)(uintptr_t)&state,
+	};
+
+	return ioctl(p->xics_fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
 }
 
 int arch_irq_alloc(struct vm *vm, unsigned int *irq)
 {
-	(void)vm; (void)irq;
-	return -ENOSPC;
+	struct ppc_vm *p = ppc_vm(vm);
+	int err;
+
+	if (p->irq_next >= PPC_IRQ_BASE + PPC_NR_IRQS)
+		return -ENOSPC;
+	err = ppc_irq_source(p, p->irq_next);
+	if (err) {
+		pr_err("cannot create XICS source %u: %s", p->irq_next, strerror(-err));
+		return err;
+	}
+	*irq = p->irq_next++;
+	return 0;
 }
 
 struct ppc_load {
@@ -298,6 +341,7 @@ int arch_describe(struct vm *vm)
 		.initrd_start = p->initrd_gpa,
 		.initrd_size = p->initrd_size,
 	};
+	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
 	void *fdt;
 	int err, ret = 0;
 
@@ -306,6 +350,8 @@ int arch_describe(struct vm *vm)
 		pr_err("cannot read the vCPU's PVR: %s", strerror(errno));
 		return LKVM_EXIT_ERROR;
 	}
+	d.virtio = vdev;
+	d.nr_virtio = virtio_mmio_list(vdev, VIRTIO_MMIO_MAX);
 	p->pvr = (uint32_t)sregs.pvr;
 	p->tb_freq = ppc_tb_freq();
 	d.pvr = p->pvr;
@@ -339,6 +385,7 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!p)
 		return;
+	virtio_mmio_destroy_all();
 	term_set_input(NULL, NULL);
 	if (p->xics_fd >= 0)
 		close(p->xics_fd);

@@ -22,6 +22,11 @@
  *
  * The console is the PAPR vty (H_PUT_TERM_CHAR/H_GET_TERM_CHAR), the
  * interrupt controller KVM's in-kernel XICS.
+ *
+ * virtio-mmio transports sit above the largest RAM lkvm gives (1 TiB), 4 KiB
+ * apart from PPC_MMIO_BASE, each with its own XICS source from PPC_IRQ_BASE
+ * (the numbers QEMU's pseries gives its devices). The sources are
+ * message-like (edge): see ppc_irq_source() in kvm.c.
  */
 #define PPC_RTAS_SIZE		0x10000ULL	/* one 64 KiB page */
 #define PPC_RTAS_LOG_OFFSET	0x30		/* saved r3, then the error log */
@@ -29,6 +34,10 @@
 #define PPC_MIN_RAM		(64ULL << 20)
 #define PPC_MAX_RAM		(1ULL << 40)
 #define PPC_VTY_REG		0x30000000U	/* the vty's unit address = its termno */
+#define PPC_MMIO_BASE		(1ULL << 40)
+#define PPC_MMIO_SIZE		0x100000ULL	/* 256 transports, 4 KiB apart */
+#define PPC_IRQ_BASE		0x1000U
+#define PPC_NR_IRQS		64U
 #define PPC_SECONDARY_ENTRY	0x60		/* __secondary_hold in head_64.S */
 /* FWNMI handlers must be real-mode addresses below 32 MiB (PAPR, QEMU). */
 #define PPC_FWNMI_LIMIT		(32ULL << 20)
@@ -57,6 +66,8 @@ struct ppc_vm {
 	uint64_t initrd_gpa, initrd_size;
 	uint32_t pvr;
 	uint32_t tb_freq;
+	uint64_t mmio_next;		/* next free MMIO address for a device */
+	unsigned int irq_next;		/* next free XICS source */
 	bool ile;			/* interrupts little-endian (LPCR_ILE) */
 	int64_t tod_offset;		/* set-time-of-day minus host time, s */
 	pthread_mutex_t lock;		/* fwnmi, console input */

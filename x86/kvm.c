@@ -142,6 +142,16 @@ int arch_irq_line(struct vm *vm, unsigned int irq, int level)
 	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &l) < 0 ? -errno : 0;
 }
 
+enum arch_irq_trigger arch_irq_trigger(void)
+{
+	return ARCH_IRQ_LEVEL;
+}
+
+unsigned int arch_irq_gsi(unsigned int irq)
+{
+	return irq;	/* IOAPIC pins are GSIs */
+}
+
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
 	struct x86_vm *x = x86_vm(vm);

@@ -27,6 +27,7 @@
 #define VIRTIO_ID_RNG		4
 
 #define VIRTIO_F_VERSION_1	32
+#define VIRTIO_RING_F_INDIRECT_DESC	28
 #define VIRTIO_RING_F_EVENT_IDX	29
 
 struct vm;
@@ -55,6 +56,12 @@ struct virtio_dev {
  * line, and start its I/O thread. NULL with the reason printed.
  */
 struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev);
+/*
+ * Once the VM is built (the irqchip initialised: arm64 refuses KVM_IRQFD
+ * before its vGIC is): move every transport's interrupt to KVM_IRQFD where
+ * the host has it (dev_irq_init()). Until then, and without, KVM_IRQ_LINE.
+ */
+void virtio_mmio_irqfd_start(struct vm *vm);
 /* Stop the threads, let the devices free what they hold. */
 void virtio_mmio_destroy_all(void);
 

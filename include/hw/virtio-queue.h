@@ -32,7 +32,9 @@ enum vq_status {
 	VQ_BAD_ADDR,		/* buffer outside RAM or straddling a region end */
 	VQ_BAD_LEN,		/* buffer lengths overflow 32 bits in total */
 	VQ_BAD_ORDER,		/* a device-readable buffer after a writable one */
-	VQ_BAD_INDIRECT,	/* indirect descriptor: not negotiated */
+	VQ_BAD_INDIRECT,	/* indirect descriptor: not negotiated, or with NEXT */
+	VQ_BAD_ITABLE,		/* indirect table length 0 or not a multiple of 16 */
+	VQ_BAD_NESTED,		/* an indirect descriptor inside an indirect table */
 	VQ_BAD_POISON,		/* a descriptor sat on a poisoned page */
 	/* The ring itself is broken: the device needs a reset. */
 	VQ_BROKEN_IDX,		/* avail idx moved more than the queue size */
@@ -65,6 +67,7 @@ struct vq {
 	const char *who;		/* names the reader in memory-error events */
 	uint16_t size;			/* 0: not set up */
 	bool event_idx;			/* VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool indirect;			/* VIRTIO_RING_F_INDIRECT_DESC negotiated */
 	uint64_t desc, avail, used;	/* guest physical */
 	uint16_t last_avail;		/* next avail entry to take */
 	uint16_t used_idx;		/* our used->idx */
@@ -75,7 +78,8 @@ struct vq {
 /*
  * Check a queue's layout before the device accepts QueueReady: size a power
  * of two, 1..VQ_MAX_SIZE; each ring aligned and wholly inside one RAM region.
- * Returns true when usable. Resets the indexes.
+ * Returns true when usable. Resets the indexes. Indirect descriptors are
+ * refused until the caller sets q->indirect (feature negotiated).
  */
 bool vq_setup(struct vq *q, const struct mem_map *mem, const char *who, uint16_t size,
 	      uint64_t desc, uint64_t avail, uint64_t used, bool event_idx);

@@ -104,6 +104,16 @@ int arch_vcpu_nmi(struct vcpu *v, char *msg, size_t n);
 
 /* Raise or lower a guest interrupt line of the in-kernel irqchip. */
 int arch_irq_line(struct vm *vm, unsigned int irq, int level);
+/*
+ * How the lines arch_irq_alloc() gives are triggered. ARCH_IRQ_LEVEL (x86
+ * IOAPIC pins, arm64 SPIs): the line stays up until lowered; an irqfd for
+ * it needs a resampler. ARCH_IRQ_EDGE (ppc64 XICS message sources): each
+ * raise is one interrupt, lowering does nothing; an irqfd is a plain one.
+ */
+enum arch_irq_trigger { ARCH_IRQ_LEVEL, ARCH_IRQ_EDGE };
+enum arch_irq_trigger arch_irq_trigger(void);
+/* KVM's GSI (KVM_IRQFD) for a line arch_irq_alloc() gave. */
+unsigned int arch_irq_gsi(unsigned int irq);
 /* Room for a new MMIO device and an interrupt line for it. */
 int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa);
 int arch_irq_alloc(struct vm *vm, unsigned int *irq);

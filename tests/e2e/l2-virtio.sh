@@ -15,6 +15,13 @@ load)
 	i=0
 	while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr '\n' ' ')"
+	# None: what the kernel made of the transports (platform devices, probe errors).
+	if [ -z "$(ls /sys/bus/virtio/devices)" ]; then
+		echo "E2E-VIO-PLATFORM $(ls /sys/bus/platform/devices | grep -i virtio | tr '\n' ' ')"
+		dmesg | grep -iE 'virtio|mmio' | tail -n 5 | sed 's/^/E2E-VIO-KLOG /'
+		mount -t debugfs none /sys/kernel/debug 2>/dev/null
+		sed 's/^/E2E-VIO-KLOG deferred: /' /sys/kernel/debug/devices_deferred 2>/dev/null
+	fi
 	echo E2E-VIO-MODS
 	;;
 write)

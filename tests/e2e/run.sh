@@ -46,7 +46,7 @@ ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot disk disk-ro console
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro console boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic boot"
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic disk disk-ro console boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh

@@ -28,6 +28,8 @@ ppc64le)
 	AR_SIGBUS_CODE=4
 	AO_PAGE=ao
 	PAGE_SHIFT=16
+	# virtio-console comes after the vty (hvc0).
+	HVC=/dev/hvc1
 	;;
 *)
 	ARCH=x86
@@ -45,6 +47,7 @@ MEM=256
 REBOOT_KIND=AR
 [ "$ARCH" = ppc64 ] && REBOOT_KIND=A.
 PAGE_SHIFT=${PAGE_SHIFT:-12}
+HVC=${HVC:-/dev/hvc0}
 # vCPUs of L2: 2 for the boot scenario (SMP through lkvm's MP table), 1 for
 # the memory-error drills. With 2, L1 (one TCG CPU) can freeze for good when
 # an L2 vCPU spins with interrupts off waiting for the other one: QEMU's TCG
@@ -802,7 +805,7 @@ scn_builtin() {
 
 # virtio-blk: L2 loads the virtio modules from its initramfs (Debian builds
 # them as modules), finds the transports in lkvm's DSDT (x86) or device
-# tree (arm64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
+# tree (arm64, ppc64), mounts the ext4 image run.sh made with mkfs.ext4 -d, reads
 # the host's file, writes and syncs its own, and powers off. L1 then sends
 # the image to the host (gzip | base64 on its console), where run.sh reads
 # it back with e2fsck and debugfs. A second lkvm on the image is refused.
@@ -816,7 +819,9 @@ virtio_load() {	# name
 		fail "$1" "L2 did not load the virtio modules (last: $(grep ' E2E-VIO-INSMOD ' "$D/out" | tail -n 1 | sed 's/.*INSMOD //')): $WHY"
 		return 1
 	fi
-	grep ' E2E-VIO-DEVS' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -E ' E2E-VIO-(DEVS|PLATFORM|KLOG)' "$D/out" | sed 's/^[0-9.]* //' | info
+	# Which way the interrupts go (irqfd 0: KVM_IRQ_LINE, 1: irqfd, 2: with resample).
+	echo "interrupts: $($LKVM stat --name "$1" 2>&1 | grep -E '^virtio-[a-z]+0\.(irqfd|interrupts|irq_resamples) ' | tr '\n' ' ')" | info
 	if grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out"; then
 		fail "$1" "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"
 		return 1
@@ -828,7 +833,7 @@ scn_disk() {
 	T0=$(now)
 	vm_start disk -d /l2/disk.img --rng
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail disk "L2 never reached its /init: $WHY"; return; }
-	$LKVM run -d /l2/disk.img -m 16 >"$D/lock.out" 2>"$D/lock.err"
+	$LKVM run -d /l2/disk.img -m 64 >"$D/lock.out" 2>"$D/lock.err"
 	lrc=$?
 	if [ $lrc != 2 ] || ! grep -q 'in use by another program' "$D/lock.err"; then
 		fail disk "a second lkvm on the image in use exited $lrc, want 2: $(cat "$D/lock.err")"
@@ -890,13 +895,13 @@ scn_console() {
 	send sh 'echo E2E-VIO-TTY $(readlink /proc/$$/fd/0)'
 	wait_for ' E2E-VIO-TTY' 60 || { fail console "no answer to a command sent to hvc0: $WHY"; return; }
 	echo "$LINE" | sed 's/^[0-9.]* //' | info
-	echo "$LINE" | grep -q 'E2E-VIO-TTY /dev/hvc0$' || { fail console "L2's init does not read hvc0"; return; }
+	echo "$LINE" | grep -q "E2E-VIO-TTY $HVC\$" || { fail console "L2's init does not read $HVC"; return; }
 	send alive
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail console "L2 stopped answering on hvc0: $WHY"; return; }
 	send poweroff
 	vm_wait_exit 60 || { fail console "lkvm still runs 60 s after L2's poweroff"; return; }
 	[ "$RC" = 0 ] || { fail console "lkvm exited $RC after L2's poweroff, want 0"; return; }
-	result PASS console "--console virtio: L2's init read its commands from hvc0 and answered through it; poweroff, lkvm 0"
+	result PASS console "--console virtio: L2's init read its commands from $HVC (virtio-console) and answered through it; poweroff, lkvm 0"
 }
 
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.

@@ -2,7 +2,7 @@
 /*
  * libFuzzer target: a split virtqueue whose guest memory is the input.
  * Input: [0] log2 queue size (values above 8 give an invalid size),
- * [1] bit 0 event index, [2..7] descriptor, avail and used ring offsets
+ * [1] bit 0 event index, bit 1 indirect descriptors, [2..7] descriptor, avail and used ring offsets
  * in 16-byte units; the rest is guest RAM from address 0. RAM is two
  * regions, adjacent in guest-physical space but apart in lkvm's, so a
  * buffer across the boundary must be refused. The device pops every
@@ -49,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	if (!vq_setup(&q, &m, "fuzz", size, 16u * (data[2] | data[3] << 8),
 		      16u * (data[4] | data[5] << 8), 16u * (data[6] | data[7] << 8), data[1] & 1))
 		return 0;
+	q.indirect = data[1] & 2;
 	for (int i = 0; i < 3 * VQ_MAX_SIZE; i++) {
 		enum vq_status st = vq_pop(&q, &chain);
 
@@ -62,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			r = vq_chain_write(&q, &chain, i & 3, buf, sizeof(buf));
 			if (r < 0 || (uint64_t)r > chain.in_len)
 				abort();
-			if (chain.nr > q.size)
+			if (chain.nr > VQ_MAX_SIZE || (!q.indirect && chain.nr > q.size))
 				abort();
 		}
 		if (vq_push(&q, chain.head, 0) != VQ_OK)

@@ -18,6 +18,7 @@ Suite *ras_handler_suite(void);
 Suite *ras_log_suite(void);
 Suite *virtio_queue_suite(void);
 Suite *virtio_opts_suite(void);
+Suite *irq_path_suite(void);
 
 /* The architecture's suites (tests/unit/ARCH/suites.c). */
 void arch_add_suites(SRunner *sr);

@@ -171,6 +171,149 @@ START_TEST(test_pop_row)
 }
 END_TEST
 
+/*
+ * Indirect descriptors (VIRTIO_RING_F_INDIRECT_DESC): the ring's
+ * descriptors d[], an indirect table t[] at ITABLE (ITABLE_LEN entries of
+ * room), negotiated or not. One row per malformed case.
+ */
+#define ITABLE		0x6000ULL
+#define ITABLE_LEN	8
+
+static void put_itable(unsigned int i, const struct tdesc *d)
+{
+	uint8_t *p = r0 + ITABLE + 16 * i;
+
+	io_data_put(p, 8, d->addr);
+	io_data_put(p + 8, 4, d->len);
+	io_data_put(p + 12, 2, d->flags);
+	io_data_put(p + 14, 2, d->next);
+}
+
+static const struct ind_row {
+	const char *name;
+	bool negotiated;
+	unsigned int nr_desc, nr_table;
+	struct tdesc d[3];
+	struct tdesc t[ITABLE_LEN];
+	enum vq_status want;
+	unsigned int want_nr;
+	uint32_t want_out, want_in;
+} ind_rows[] = {
+	{ "blk request in a table", true, 1, 3, { { ITABLE, 48, I, 0 } },
+	  { { 0x8000, 16, N, 1 }, { 0x9000, 512, N | W, 2 }, { 0xa000, 1, W, 0 } },
+	  VQ_OK, 3, 16, 513 },
+	{ "table order is by next, not position", true, 1, 3, { { ITABLE, 48, I, 0 } },
+	  { { 0x8000, 16, N, 2 }, { 0xa000, 1, W, 0 }, { 0x9000, 8, N, 1 } },
+	  VQ_OK, 3, 24, 1 },
+	{ "the indirect descriptor's WRITE flag is ignored", true, 1, 1,
+	  { { ITABLE, 16, I | W, 0 } }, { { 0x8000, 16, 0, 0 } }, VQ_OK, 1, 16, 0 },
+	{ "direct descriptors, then a table", true, 2, 1,
+	  { { 0x8000, 16, N, 1 }, { ITABLE, 16, I, 0 } }, { { 0xa000, 1, W, 0 } },
+	  VQ_OK, 2, 16, 1 },
+	{ "not negotiated", false, 1, 1, { { ITABLE, 16, I, 0 } }, { { 0x8000, 16, 0, 0 } },
+	  VQ_BAD_INDIRECT, 0, 0, 0 },
+	{ "INDIRECT and NEXT together", true, 2, 1, { { ITABLE, 16, I | N, 1 }, { 0x8000, 1, W, 0 } },
+	  { { 0x8000, 16, 0, 0 } }, VQ_BAD_INDIRECT, 0, 0, 0 },
+	{ "table length zero", true, 1, 0, { { ITABLE, 0, I, 0 } }, { { 0 } }, VQ_BAD_ITABLE, 0, 0, 0 },
+	{ "table length not a multiple of 16", true, 1, 2, { { ITABLE, 24, I, 0 } },
+	  { { 0x8000, 16, 0, 0 } }, VQ_BAD_ITABLE, 0, 0, 0 },
+	{ "table outside guest RAM", true, 1, 0, { { 0x7fff0000, 32, I, 0 } }, { { 0 } },
+	  VQ_BAD_ADDR, 0, 0, 0 },
+	{ "table straddles a region end", true, 1, 0, { { R1_GPA - 16, 32, I, 0 } }, { { 0 } },
+	  VQ_BAD_ADDR, 0, 0, 0 },
+	{ "table address + length wraps 64 bits", true, 1, 0,
+	  { { 0xfffffffffffffff0ULL, 32, I, 0 } }, { { 0 } }, VQ_BAD_ADDR, 0, 0, 0 },
+	{ "nested indirect", true, 1, 2, { { ITABLE, 32, I, 0 } },
+	  { { 0x8000, 16, N, 1 }, { ITABLE, 32, I, 0 } }, VQ_BAD_NESTED, 0, 0, 0 },
+	{ "next beyond the table", true, 1, 2, { { ITABLE, 32, I, 0 } },
+	  { { 0x8000, 16, N, 2 }, { 0x9000, 1, W, 0 } }, VQ_BAD_NEXT, 0, 0, 0 },
+	{ "loop inside the table", true, 1, 2, { { ITABLE, 32, I, 0 } },
+	  { { 0x8000, 16, N, 1 }, { 0x9000, 16, N, 0 } }, VQ_BAD_LOOP, 0, 0, 0 },
+	{ "buffer in the table outside RAM", true, 1, 1, { { ITABLE, 16, I, 0 } },
+	  { { 0x7fff0000, 16, 0, 0 } }, VQ_BAD_ADDR, 0, 0, 0 },
+	{ "readable after writable in the table", true, 1, 2, { { ITABLE, 32, I, 0 } },
+	  { { 0x9000, 16, N | W, 1 }, { 0x8000, 16, 0, 0 } }, VQ_BAD_ORDER, 0, 0, 0 },
+	{ "writable direct, readable in the table", true, 2, 1,
+	  { { 0x9000, 16, N | W, 1 }, { ITABLE, 16, I, 0 } }, { { 0x8000, 16, 0, 0 } },
+	  VQ_BAD_ORDER, 0, 0, 0 },
+	{ "lengths in the table overflow 32 bits", true, 1, 2, { { ITABLE, 32, I, 0 } },
+	  { { BIG_GPA, 0xffffffffu, N, 1 }, { BIG_GPA, 1, 0, 0 } }, VQ_BAD_LEN, 0, 0, 0 },
+};
+
+START_TEST(test_indirect_row)
+{
+	const struct ind_row *r = &ind_rows[_i];
+	struct vq_chain *c = calloc(1, sizeof(*c));
+	uint16_t heads[QSIZE] = { 0 };
+	struct vq q;
+	enum vq_status st;
+
+	for (unsigned int i = 0; i < r->nr_desc; i++)
+		put_desc(i, &r->d[i]);
+	for (unsigned int i = 0; i < r->nr_table; i++)
+		put_itable(i, &r->t[i]);
+	put_avail(1, heads, QSIZE);
+	ck_assert(vq_setup(&q, &map, "test", QSIZE, DESC, AVAIL, USED, true));
+	q.indirect = r->negotiated;
+	st = vq_pop(&q, c);
+	ck_assert_msg(st == r->want, "%s: got '%s', want '%s'", r->name, vq_status_name(st),
+		      vq_status_name(r->want));
+	ck_assert(!vq_status_broken(st));
+	ck_assert_uint_eq(q.last_avail, 1);	/* consumed: to be completed, even when bad */
+	if (st == VQ_OK) {
+		ck_assert_uint_eq(c->nr, r->want_nr);
+		ck_assert_uint_eq(c->out_len, r->want_out);
+		ck_assert_uint_eq(c->in_len, r->want_in);
+	}
+	free(c);
+}
+END_TEST
+
+/*
+ * A table as long as a chain may be (VQ_MAX_SIZE descriptors) is served;
+ * one entry more, chained through, is refused (the chain bound), as is a
+ * big table whose chain runs in a circle.
+ */
+START_TEST(test_indirect_long)
+{
+	struct vq_chain *c = calloc(1, sizeof(*c));
+	uint16_t heads[QSIZE] = { 0 };
+	const uint64_t table = 0x10000;
+	struct vq q;
+
+	for (unsigned int n = VQ_MAX_SIZE; n <= VQ_MAX_SIZE + 1; n++) {
+		for (unsigned int i = 0; i < n; i++) {
+			uint8_t *p = r0 + table + 16 * i;
+
+			io_data_put(p, 8, 0x8000);
+			io_data_put(p + 8, 4, 1);
+			io_data_put(p + 12, 2, i + 1 < n ? N : 0);
+			io_data_put(p + 14, 2, i + 1);
+		}
+		put_desc(0, &(struct tdesc){ table, 16 * n, I, 0 });
+		put_avail(1, heads, QSIZE);
+		ck_assert(vq_setup(&q, &map, "test", QSIZE, DESC, AVAIL, USED, true));
+		q.indirect = true;
+		if (n == VQ_MAX_SIZE) {
+			ck_assert_int_eq(vq_pop(&q, c), VQ_OK);
+			ck_assert_uint_eq(c->nr, VQ_MAX_SIZE);
+			ck_assert_uint_eq(c->out_len, VQ_MAX_SIZE);
+		} else {
+			ck_assert_int_eq(vq_pop(&q, c), VQ_BAD_LOOP);
+		}
+	}
+	/* 300 entries, the last pointing back to the first. */
+	for (unsigned int i = 0; i < 300; i++)
+		io_data_put(r0 + table + 16 * i + 14, 2, (i + 1) % 300);
+	io_data_put(r0 + table + 16 * 299 + 12, 2, N);
+	put_desc(0, &(struct tdesc){ table, 16 * 300, I, 0 });
+	ck_assert(vq_setup(&q, &map, "test", QSIZE, DESC, AVAIL, USED, true));
+	q.indirect = true;
+	ck_assert_int_eq(vq_pop(&q, c), VQ_BAD_LOOP);
+	free(c);
+}
+END_TEST
+
 static const struct setup_row {
 	const char *name;
 	uint16_t size;
@@ -277,6 +420,8 @@ Suite *virtio_queue_suite(void)
 	tcase_add_checked_fixture(tc, ram_setup, ram_teardown);
 	tcase_add_loop_test(tc, test_pop_row, 0, (int)(sizeof(pop_rows) / sizeof(pop_rows[0])));
 	tcase_add_loop_test(tc, test_setup_row, 0, (int)(sizeof(setup_rows) / sizeof(setup_rows[0])));
+	tcase_add_loop_test(tc, test_indirect_row, 0, (int)(sizeof(ind_rows) / sizeof(ind_rows[0])));
+	tcase_add_test(tc, test_indirect_long);
 	tcase_add_test(tc, test_push_notify);
 	tcase_add_test(tc, test_no_event_idx_flags);
 	tcase_add_test(tc, test_wrap_16bit);

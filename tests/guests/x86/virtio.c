@@ -13,6 +13,10 @@
  *               a reset brings the device back.
  *   rng (4)     one 64-byte buffer filled
  *   console (3) one line out through the transmit queue
+ * With irq=GSI, the block device's interrupt is then taken for real: the
+ * IOAPIC pin GSI (level, vector 31) to this CPU, and each of 8 reads must
+ * bring one interrupt, which the handler acknowledges (InterruptACK) and
+ * EOIs; lkvm's stat says which path it took (KVM_IRQ_LINE, irqfd).
  * Exit 0x20 when every check held, 0x21 otherwise.
  */
 #include "guest.h"
@@ -26,6 +30,7 @@
 #define DATA		0x404000u
 #define DATA2		0x405000u
 #define STATUS		0x406000u
+#define RANGE		0x407000u	/* discard ranges */
 #define POISON_PAGE	0x408000u
 
 #define R(off)		(*(volatile uint32_t *)(base + (off)))
@@ -49,6 +54,12 @@ static void mc_handler(struct trap_frame *f)
 	(void)f;
 }
 static uint16_t avail_idx, used_seen;
+
+#define IOAPIC		0xfec00000u
+#define LAPIC		0xfee00000u
+#define IRQ_VECTOR	31	/* the payload's IDT has 32 gates; the LAPIC takes >= 16 */
+#define IRQ_ROUNDS	8u
+static volatile uint32_t irqs, irq_empty, irq_isr, irq_base;
 
 static void check(bool ok, const char *what)
 {
@@ -101,7 +112,8 @@ static bool setup(uint32_t base, unsigned int nq, uint32_t want_hi, uint32_t *fe
 	if (!(R(0x010) & 1))
 		return false;		/* VIRTIO_F_VERSION_1 */
 	R(0x024) = 0;
-	R(0x020) = *feat_lo & ((1u << 29) | (1u << 9) | (1u << 5));	/* event idx, flush, ro */
+	/* event idx, discard, flush, ro */
+	R(0x020) = *feat_lo & ((1u << 29) | (1u << 13) | (1u << 9) | (1u << 5));
 	R(0x024) = 1;
 	R(0x020) = want_hi;
 	R(0x070) = 1 | 2 | 8;
@@ -143,6 +155,41 @@ static uint8_t blk(uint32_t base, uint32_t type, uint32_t sector, uint32_t data,
 	return M8(STATUS);
 }
 
+static void discard_range(uint32_t i, uint64_t sector, uint32_t num, uint32_t flags)
+{
+	M64(RANGE + 16 * i) = sector;
+	M32(RANGE + 16 * i + 8) = num;
+	M32(RANGE + 16 * i + 12) = flags;
+}
+
+/* VIRTIO_BLK_T_DISCARD (11): sector 5 written, punched out, read back as zeros. */
+static void test_discard(uint32_t base)
+{
+	uint32_t ul, cap = R(0x100), zero = 0;
+	uint8_t st;
+
+	check(R(0x100 + 40) == 32 && R(0x100 + 36) != 0, "blk: discard limits in the config");
+	st = blk(base, 1, 5, DATA, 512, true, &ul);
+	discard_range(0, 5, 1, 0);
+	check(st == 0 && blk(base, 11, 0, RANGE, 16, true, &ul) == 0, "blk: discard sector 5");
+	for (uint32_t i = 0; i < 512; i++)
+		M8(DATA2 + i) = 0xaa;
+	st = blk(base, 0, 5, DATA2, 512, false, &ul);
+	for (uint32_t i = 0; i < 512; i++)
+		zero += M8(DATA2 + i) == 0;
+	check(st == 0 && zero == 512, "blk: discarded sector reads back as zeros");
+	discard_range(0, cap, 1, 0);
+	check(blk(base, 11, 0, RANGE, 16, true, &ul) == 1, "blk: discard past the end (IOERR)");
+	discard_range(0, 0xffffffffffffff00ull, 0x200, 0);
+	check(blk(base, 11, 0, RANGE, 16, true, &ul) == 1, "blk: discard wrapping 64 bits (IOERR)");
+	discard_range(0, 5, 1, 1);
+	check(blk(base, 11, 0, RANGE, 16, true, &ul) == 2, "blk: discard with the unmap flag (UNSUPP)");
+	discard_range(0, 5, 1, 0);
+	check(blk(base, 11, 0, RANGE, 24, true, &ul) == 1, "blk: discard of 24 bytes (IOERR)");
+	discard_range(0, 6, 0, 0);
+	check(blk(base, 11, 0, RANGE, 16, true, &ul) == 1, "blk: discard of 0 sectors (IOERR)");
+}
+
 static void test_blk(uint32_t base, bool ro, bool drill)
 {
 	uint32_t feat, ul, cap;
@@ -150,6 +197,8 @@ static void test_blk(uint32_t base, bool ro, bool drill)
 
 	check(setup(base, 1, 1, &feat), "blk: feature negotiation and queue set-up");
 	check(!!(feat & (1u << 5)) == ro, ro ? "blk: VIRTIO_BLK_F_RO offered" : "blk: writable");
+	check(!(feat & (1u << 13)) == ro, ro ? "blk: no discard on a read-only disk" :
+	      "blk: VIRTIO_BLK_F_DISCARD offered");
 	cap = R(0x100);
 	printf("virtio: blk: capacity %u sectors\n", cap);
 	for (uint32_t i = 0; i < 512; i++)
@@ -213,6 +262,8 @@ static void test_blk(uint32_t base, bool ro, bool drill)
 		check(st == 0, "blk: next write succeeds");
 	}
 
+	if (!ro)
+		test_discard(base);
 	check((R(0x060) & 1) == 1, "blk: used-buffer interrupt pending");
 	R(0x064) = R(0x060);
 	check(R(0x060) == 0, "blk: interrupt acknowledged");
@@ -255,11 +306,62 @@ static void test_console(uint32_t base)
 	check(submit(base, 1, 0) == 0, "console: line sent");
 }
 
+static void irq_handler(struct trap_frame *f)
+{
+	uint32_t base = irq_base, isr = R(0x060);
+
+	R(0x064) = isr;
+	irq_isr |= isr;
+	if (isr)
+		irqs++;
+	else
+		irq_empty++;	/* not ours to count: see test_irq() */
+	M32(LAPIC + 0xb0) = 0;	/* EOI; the vector is level-triggered: the IOAPIC sees it */
+	(void)f;
+}
+
+static void ioapic_write(uint32_t reg, uint32_t v)
+{
+	M32(IOAPIC) = reg;
+	M32(IOAPIC + 0x10) = v;
+}
+
+static void test_irq(uint32_t base, uint32_t gsi)
+{
+	uint32_t feat, ul, got = 0;
+
+	irq_base = base;
+	trap_set(IRQ_VECTOR, irq_handler);
+	M32(LAPIC + 0xf0) = 0x100 | 30;		/* software-enabled, spurious vector 30 */
+	ioapic_write(0x11 + 2 * gsi, apic_id() << 24);
+	ioapic_write(0x10 + 2 * gsi, IRQ_VECTOR | (1u << 15));	/* fixed, high, level, unmasked */
+	check(setup(base, 1, 1, &feat), "irq: set-up");
+	__asm__ volatile("sti");
+	for (uint32_t i = 0; i < IRQ_ROUNDS; i++) {
+		uint32_t before = irqs;
+
+		M16(AVAIL + 4 + 2 * QSIZE) = used_seen;	/* used_event: interrupt me now */
+		if (blk(base, 0, 1, DATA2, 512, false, &ul) != 0)
+			break;
+		for (uint32_t spin = 0; spin < 50000000 && irqs == before; spin++)
+			pause();
+		got += irqs != before;
+	}
+	__asm__ volatile("cli");
+	ioapic_write(0x10 + 2 * gsi, 1u << 16);	/* masked again */
+	printf("virtio: irq: %u interrupts for %u reads (InterruptStatus seen 0x%x), %u with InterruptStatus 0\n",
+	       irqs, IRQ_ROUNDS, irq_isr, irq_empty);
+	check(got == IRQ_ROUNDS && irqs == IRQ_ROUNDS && (irq_isr & 1),
+	      "irq: one used-buffer interrupt per read, acknowledged and EOIed");
+}
+
 int main(uint32_t magic, struct multiboot_info *mbi);
 int main(uint32_t magic, struct multiboot_info *mbi)
 {
 	const char *c = (mbi->flags & 4) ? (const char *)mbi->cmdline : "";
 	bool ro = cmdline_arg(c, "ro") != 0, drill = cmdline_arg(c, "drill") != 0;
+	const char *irq = cmdline_arg(c, "irq");
+	uint32_t gsi = irq ? parse_u32(irq) : 0;
 	unsigned int found = 0;
 
 	for (uint32_t i = 0; i < 16; i++) {
@@ -271,6 +373,8 @@ int main(uint32_t magic, struct multiboot_info *mbi)
 		printf("virtio: device %u at 0x%x: version %u id %u\n", i, base, R(0x004), R(0x008));
 		if (R(0x004) != 2)
 			fails++;
+		else if (R(0x008) == 2 && gsi)
+			test_irq(base, gsi);
 		else if (R(0x008) == 2)
 			test_blk(base, ro, drill);
 		else if (R(0x008) == 4)

@@ -164,6 +164,46 @@ START_TEST(test_devtree_too_small)
 }
 END_TEST
 
+/*
+ * virtio-mmio transports: under the node pseries Linux probes for platform
+ * devices (device_type ibm,persistent-memory, empty ranges), one
+ * "virtio,mmio" node each with 64-bit reg and a XICS <source 0> (edge).
+ */
+START_TEST(test_devtree_virtio)
+{
+	struct ppc_fdt_desc d = desc;
+	const struct virtio_mmio_info v[2] = { { PPC_MMIO_BASE, 0x200, PPC_IRQ_BASE, 2 },
+					       { PPC_MMIO_BASE + 0x1000, 0x200, PPC_IRQ_BASE + 1, 4 } };
+	int bus, n, len;
+
+	d.virtio = v;
+	d.nr_virtio = 2;
+	ck_assert_int_eq(ppc_fdt_build(&d, blob, sizeof(blob)), 0);
+	bus = node(PPC_FDT_VIRTIO_PATH);
+	ck_assert_str_eq(fdt_getprop(blob, bus, "device_type", NULL), "ibm,persistent-memory");
+	ck_assert_ptr_nonnull(fdt_getprop(blob, bus, "ranges", &len));
+	ck_assert_int_eq(len, 0);
+	ck_assert_uint_eq(prop_u32(bus, "#address-cells", 0), 2);
+	ck_assert_uint_eq(prop_u32(bus, "#size-cells", 0), 2);
+	n = node(PPC_FDT_VIRTIO_PATH "/virtio@10000001000");
+	ck_assert_str_eq(fdt_getprop(blob, n, "compatible", NULL), "virtio,mmio");
+	ck_assert_uint_eq(prop_u64(n, "reg", 0), PPC_MMIO_BASE + 0x1000);
+	ck_assert_uint_eq(prop_u64(n, "reg", 1), 0x200);
+	ck_assert_uint_eq(prop_u32(n, "interrupts", 0), PPC_IRQ_BASE + 1);
+	ck_assert_uint_eq(prop_u32(n, "interrupts", 1), 0);	/* edge (message) */
+	/* Inherited from the root: an own one makes fw_devlink wait for the XICS. */
+	ck_assert_ptr_null(fdt_getprop(blob, n, "interrupt-parent", NULL));
+	ck_assert_uint_eq(prop_u32(0, "interrupt-parent", 0),
+			  prop_u32(node("/interrupt-controller"), "phandle", 0));
+	node(PPC_FDT_VIRTIO_PATH "/virtio@10000000000");
+	/* Without transports, no bus node either. */
+	d.nr_virtio = 0;
+	ck_assert_int_eq(ppc_fdt_build(&d, blob, sizeof(blob)), 0);
+	ck_assert_int_lt(fdt_path_offset(blob, PPC_FDT_VIRTIO_PATH), 0);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "virtio,mmio"), 0);
+}
+END_TEST
+
 Suite *ppc_devtree_suite(void)
 {
 	Suite *s = suite_create("ppc-devtree");
@@ -174,6 +214,7 @@ Suite *ppc_devtree_suite(void)
 	tcase_add_test(tc, test_devtree_rtas_vty_xics);
 	tcase_add_test(tc, test_devtree_no_initrd_no_args);
 	tcase_add_test(tc, test_devtree_too_small);
+	tcase_add_test(tc, test_devtree_virtio);
 	suite_add_tcase(s, tc);
 	return s;
 }
