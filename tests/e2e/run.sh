@@ -38,10 +38,9 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race disk disk-ro console boot"
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro console boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6.5 min: too long
-# for CI) and smp-page (two vCPUs read one poisoned page). race, latency and
-# smp-page met an L2 triple fault after recovered errors: QEMU 7.2's
+# for CI). race, latency and smp-page met an L2 triple fault after recovered errors: QEMU 7.2's
 # multi-threaded TCG, avoided by pinning lkvm to one L1 CPU (docs/ras.md,
 # "Found in the nested bed"; scenarios.sh, vm_start).
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
