@@ -84,7 +84,7 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" console "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" console "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
@@ -110,7 +110,7 @@ L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 bed_line() {
