@@ -891,8 +891,9 @@ scn_disk_ro() {
 # meets the poison in its guarded copy: that request fails whole (IOERR,
 # EIO in L2, the image untouched), the error is routed naming virtio-blk0,
 # lkvm and L2 live on. The early-kill AO of the same page is injected too;
-# L2 (AMD) acts on it only at its machine-check poll, which memtest holds
-# at 5 minutes until the write is done. Should L2 still act first (the
+# L2 (AMD) acts on it only at its machine-check poll, which memtest sets
+# to every 10 s before the poisoning (writing check_interval later would
+# clear the banks, the AO with them). Should L2 still act first (the
 # writer killed, or its page gone before the write), the drill is tried
 # again on a new page, E2E_DPOISON_TRIES times at most (default 3).
 scn_disk_poison() {
