@@ -38,7 +38,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot disk disk-ro console boot"
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot disk disk-ro disk-poison console boot"
 # Opt-in (x86): race (a reader racing real poisoning, 6 runs), latency (50
 # real errors and their timings) and smp-page (two vCPUs read one poisoned
 # page): all three met an unexplained L2 triple fault after recovered errors
