@@ -38,7 +38,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro console boot"
+ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison console boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6.5 min: too long
 # for CI). race, latency and smp-page met an L2 triple fault after recovered errors: QEMU 7.2's
 # multi-threaded TCG, avoided by pinning lkvm to one L1 CPU (docs/ras.md,
@@ -84,7 +84,7 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" console "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" console "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
@@ -110,7 +110,7 @@ L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 bed_line() {

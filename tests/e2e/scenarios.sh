@@ -888,6 +888,94 @@ scn_disk_ro() {
 	result PASS disk-ro "L2 saw vda read-only, read /hello.txt back, file and device writes refused; image unchanged (md5 $after)"
 }
 
+# A memory error inside device emulation, for real: an L2 process writes a
+# page to the raw virtio disk with O_DIRECT (memtest dwrite: the guest
+# kernel gives the device the page's address and never reads it itself)
+# right after L1 poisoned it with MADV_HWPOISON. virtio-blk0's I/O thread
+# meets the poison in its guarded copy: that request fails whole (IOERR,
+# EIO in L2, the image untouched), the error is routed naming virtio-blk0,
+# lkvm and L2 live on. The early-kill AO of the same page is injected too;
+# L2 (AMD) acts on it only at its machine-check poll, which memtest sets
+# to every 10 s before the poisoning (writing check_interval later would
+# clear the banks, the AO with them). Should L2 still act first (the
+# writer killed, or its page gone before the write), the drill is tried
+# again on a new page, E2E_DPOISON_TRIES times at most (default 3).
+scn_disk_poison() {
+	local sn=disk-poison img try tries=${E2E_DPOISON_TRIES:-3} start chunk dw dw2 how= ev evs g
+	local firsts= stat ioerr nz good act
+	T0=$(now)
+	mkdir -p /tmp/dpoison
+	img=/tmp/dpoison/scratch.img
+	dd if=/dev/zero of=$img bs=1024 count=1024 2>/dev/null
+	vm_start $sn -d $img
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail $sn "L2 never reached its /init: $WHY"; return; }
+	virtio_load $sn || return
+	for try in $(seq 1 "$tries"); do
+		start=$(wc -l <"$D/out")
+		send dwrite
+		wait_for ' E2E-GPA 0x' 60 "$try" || { fail $sn "try $try: no page address from L2: $WHY"; return; }
+		GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
+		PFN=$(printf '%#x' $((GPA >> PAGE_SHIFT)))
+		poison "$GPA" || { fail $sn "try $try: $WHY"; return; }
+		send go
+		wait_for ' E2E-L2-ALIVE$' 180 "$try" || { fail $sn "try $try: L2 did not come back from the write of $GPA: $WHY"; return; }
+		chunk=$(tail -n +$((start + 1)) "$D/out")
+		dw=$(echo "$chunk" | grep ' E2E-DWRITE ' | head -n 1)
+		case "$dw" in
+		*'rc=-1 errno=5 '*) how="try $try"; break ;;
+		*'rc=4096 '*) fail $sn "try $try: L2's O_DIRECT write of the poisoned page $GPA succeeded: ${dw#* }"; return ;;
+		esac
+		# L2 acted on the early-kill AO before the device read the page.
+		firsts="$firsts; try $try ($GPA): $(echo "$chunk" | grep -E ' E2E-(DWRITE|SIGBUS|L2-MEMTEST)' | sed 's/^[0-9.]* //' | tr '\n' ' ')"
+	done
+	[ -n "$how" ] || { fail $sn "L2 acted on the early-kill AO before the write in all $tries tries$firsts"; return; }
+	[ -z "$firsts" ] || echo "L2 was first (the device never read the page) in${firsts#;}" | info
+	echo "$chunk" | grep -E ' E2E-(DWRITE|GPA|AO-|L2-MEMTEST|L2-IOERR|L2-KLOG|SIGBUS)' | sed 's/^[0-9.]* //' | info
+	dw2=$(echo "$chunk" | grep ' E2E-DWRITE2 ' | head -n 1)
+	# lkvm answers and counted the failed request.
+	stat=$($LKVM stat --name $sn 2>&1) || { fail $sn "lkvm stat exited $? after the error: $stat"; return; }
+	echo "lkvm stat: $(echo "$stat" | grep -E '^virtio-blk0\.(requests|io_errors|bad_requests) ' | tr '\n' ' ')" | info
+	ioerr=$(echo "$stat" | sed -n 's/^virtio-blk0\.io_errors //p')
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail $sn "L2 stopped answering after the failed request: $WHY"; return; }
+	send poweroff
+	vm_wait_exit 120 || { fail $sn "lkvm still runs 120 s after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	# The device's event: kind AR, the page (the copy may fault anywhere in
+	# it: compare page numbers), reader virtio-blk0.
+	evs=$(grep '"reader":"virtio-blk0"' "$D/ras.json" 2>/dev/null)
+	ev=
+	for g in $(echo "$evs" | sed -n 's/.*"gpa":"\(0x[0-9a-f]*\)".*/\1/p'); do
+		[ $((g >> PAGE_SHIFT)) = $((GPA >> PAGE_SHIFT)) ] || continue
+		ev=$(echo "$evs" | grep "\"gpa\":\"$g\"" | head -n 1)
+		break
+	done
+	case "$dw2" in *'rc=4096 '*) ;; *) fail $sn "a write from a good page after the error failed: ${dw2#* }"; return ;; esac
+	[ -n "$ev" ] || { fail $sn "no event naming virtio-blk0 for page $GPA in lkvm's log"; return; }
+	case "$ev" in *'"kind":"AR"'*) ;; *) fail $sn "virtio-blk0's event for $GPA is not an AR: $ev"; return ;; esac
+	case "$ev" in
+	*'"action":"injected"'*) act="injected as action-optional" ;;
+	*'"action":"ignored"'*'already told'*)
+		[ -n "$(ras_event AO "$GPA" injected)" ] ||
+			{ fail $sn "virtio-blk0's error was not injected, and no AO for $GPA was either: $ev"; return; }
+		act="not told again: the early-kill AO was injected first" ;;
+	*) fail $sn "virtio-blk0's event was neither injected nor already told: $ev"; return ;;
+	esac
+	[ "$ioerr" = 1 ] || { fail $sn "lkvm stat: virtio-blk0.io_errors is '$ioerr', want 1"; return; }
+	echo "$chunk" | grep -q ' E2E-AO-SEEN' || { fail $sn "L2's kernel never handled pfn $PFN (the guest was not told)"; return; }
+	grep -q 'fatal' "$D/err" && { fail $sn "lkvm printed a fatal message"; return; }
+	[ "$RC" = 0 ] || { fail $sn "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	# The image: the failed request left nothing (64 KiB: zeros), the good
+	# one is all there (128 KiB: 'k'), nothing else was written.
+	nz=$(tr -d '\000' <$img | wc -c)
+	good=$(dd if=$img bs=4096 skip=32 count=1 2>/dev/null | tr -d k | wc -c)
+	[ -z "$(dd if=$img bs=4096 skip=16 count=1 2>/dev/null | tr -d '\000')" ] ||
+		{ fail $sn "the failed write reached the image at 64 KiB"; return; }
+	[ "$good" = 0 ] && [ "$nz" = 4096 ] ||
+		{ fail $sn "the image holds $nz non-zero bytes (want 4096, the good write at 128 KiB, $good bytes there not 'k')"; return; }
+	result PASS $sn "$how: page $GPA poisoned with MADV_HWPOISON; L2's O_DIRECT write of it failed with EIO (virtio-blk0's guarded copy hit the poison: IOERR, io_errors 1, image untouched), event AR naming virtio-blk0 ($act); the next write succeeded, L2 handled pfn $PFN and ran on, lkvm answered stat and exited 0"
+}
+
 # virtio-console: lkvm runs with --console virtio; L2's init moves to hvc0
 # (l2-init, e2e_hvc), so every command below reaches L2 through the
 # virtio-console receive queue and every answer leaves through its transmit
@@ -941,6 +1029,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 		fi ;;
 	disk) scn_disk ;;
 	disk-ro) scn_disk_ro ;;
+	disk-poison) scn_disk_poison ;;
 	console) scn_console ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;
