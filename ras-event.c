@@ -57,7 +57,9 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 
 	clock_gettime(CLOCK_REALTIME, &now);
 	gmtime_r(&now.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	/* Not strftime: glibc's reads /etc/localtime on each call, even for UTC. */
+	snprintf(ts, sizeof(ts), "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900,
+		 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 	json_str(name, sizeof(name), vm_name);
 	json_str(why, sizeof(why), reason ? reason : "");
 	json_str(what, sizeof(what), detail ? detail : "");

@@ -66,15 +66,6 @@ static volatile int ras_wake_fd = -1;
 static volatile uint32_t ras_gen = 1;
 static const char *ras_arch_name;	/* arch_info()->name, read once outside the handler */
 
-/* Append s to the line being built in buf (async-signal-safe strlcat). */
-static size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
-{
-	while (*s && pos + 1 < n)
-		buf[pos++] = *s++;
-	buf[pos] = '\0';
-	return pos;
-}
-
 /*
  * lkvm consumed poisoned memory itself: report without libc stdio, exit.
  * One write, so another thread's report cannot land inside the line.

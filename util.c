@@ -210,6 +210,29 @@ size_t sig_fmt_hex(char *buf, uint64_t v)
 	return 2 + n;
 }
 
+size_t sig_fmt_dec(char *buf, uint64_t v)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+size_t sig_append(char *buf, size_t pos, size_t n, const char *s)
+{
+	while (*s && pos + 1 < n)
+		buf[pos++] = *s++;
+	buf[pos] = '\0';
+	return pos;
+}
+
 void sig_write_str(int fd, const char *s)
 {
 	size_t len = strlen(s);

@@ -237,6 +237,7 @@ static void *virtio_thread(void *arg)
 	struct virtio_mmio *t = arg;
 	struct virtio_dev *d = t->dev;
 
+	pthread_setname_np(pthread_self(), t->name);	/* "virtio-blk0": names it in reports */
 	if (ras_thread_attach(&t->ras))
 		pr_err("%s: no memory-error queue for the I/O thread", t->name);
 	for (;;) {

@@ -76,7 +76,10 @@ int file_map(const char *path, const uint8_t **buf, size_t *size);
 void file_unmap(const uint8_t *buf, size_t size);
 
 /* Async-signal-safe helpers: format into a caller buffer, write(2). */
-size_t sig_fmt_hex(char *buf, uint64_t v);
+size_t sig_fmt_hex(char *buf, uint64_t v);	/* "0x1f" */
+size_t sig_fmt_dec(char *buf, uint64_t v);	/* "31" */
+/* Append s to the line in buf (pos used, n its size); returns the new length. */
+size_t sig_append(char *buf, size_t pos, size_t n, const char *s);
 void sig_write_str(int fd, const char *s);
 
 /* Does [a, a+alen) lie inside [b, b+blen)?  Overflow-safe. */
