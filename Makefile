@@ -72,7 +72,12 @@ LDLIBS += $(ARCH_LDLIBS)
 
 # virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
 VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c))
-OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+# The seccomp allow-lists, one per thread kind (seccomp.h), built into BPF
+# by libseccomp (Debian's libseccomp-dev; its static library for STATIC=1).
+SECCOMP_SRCS := $(sort $(wildcard seccomp/*.c))
+SECCOMP_LIBS := -lseccomp
+LDLIBS += $(SECCOMP_LIBS)
+OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -106,7 +111,7 @@ endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
-	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c
+	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -114,10 +119,10 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 $(B)/unit-tests: $(UNIT_SRCS) $(UNIT_HDRS) | $(SYSROOT_STAMP)
 	@mkdir -p $(B)
-	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(LDFLAGS) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(SECCOMP_LIBS) $(CHECK_LIBS) -pthread
 $(B)/unit-tests-san: $(UNIT_SRCS) $(UNIT_HDRS)
 	@mkdir -p $(B)
-	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(CHECK_LIBS) -pthread
+	$(call Q,CC,$@)$(CC) $(UNIT_CFLAGS) $(SAN) -o $@ $(UNIT_SRCS) $(ARCH_LDLIBS) $(SECCOMP_LIBS) $(CHECK_LIBS) -pthread
 
 # The sanitizers do not run under qemu-user: a cross build's unit tests run
 # plain (the same code runs under ASan/UBSan in the native build).
@@ -148,7 +153,7 @@ check: check-unit check-cross check-kvm
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(VIRTIO_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(ARCH_HW) $(ARCH_SRCS)
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf

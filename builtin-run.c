@@ -10,6 +10,7 @@
 
 #include "lkvm/builtin.h"
 #include "lkvm/ctl.h"
+#include "lkvm/seccomp.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -163,6 +164,10 @@ int cmd_run(int argc, char **argv)
 		lkvm_loglevel = LKVM_LOG_DEBUG;
 	lkvm_debug = lkvm_loglevel == LKVM_LOG_DEBUG;
 	signal(SIGPIPE, SIG_IGN);
+	if (sc_prepare(o.seccomp, err, sizeof(err))) {
+		pr_err("%s", err);
+		return LKVM_EXIT_ERROR;
+	}
 
 	run_signals_init();
 	ret = ctl_listen(&ctl, o.name);
@@ -176,6 +181,13 @@ int cmd_run(int argc, char **argv)
 		return LKVM_EXIT_ERROR;
 	}
 	in_fd = term_init();
+	/*
+	 * From here on the main thread runs under its filter, before the guest
+	 * and every other thread: the console writer now, the VM's threads in
+	 * each build, all inherit it beneath their own (seccomp.h).
+	 */
+	sc_enter(SC_CONTROL);
+	term_out_start();
 	for (boots = 1;; boots++) {
 		uint64_t t_boot = mono_ns();
 

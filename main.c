@@ -46,7 +46,7 @@ static void usage(FILE *f)
 "\n"
 " Exit status of 'lkvm run': 0 guest powered off or reset, 1 runtime error,\n"
 " 2 usage error, 4 VM stopped by a guest memory error, 6 lkvm hit by a memory\n"
-" error, 8 guest crashed (%s)", arch_info()->crash);
+" error, 8 guest crashed (%s), 10 a system call lkvm's seccomp filter forbids", arch_info()->crash);
 	if (arch_info()->guest_exit)
 		fprintf(f, ",\n (code << 1) | 1 when the guest writes code to %s", arch_info()->guest_exit);
 	fprintf(f, ".\n\n");

@@ -31,6 +31,7 @@
 #include "lkvm/ras-event.h"
 #include "lkvm/ras-log.h"
 #include "lkvm/ras-state.h"
+#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -581,6 +582,8 @@ static void *ras_ao_thread(void *arg)
 	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
 	if (!err && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
 		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
+	if (!err)
+		sc_enter(SC_RAS);	/* before ras_init() returns: before the guest runs */
 	/* Without its queue every early-kill report would be lost: ras_init fails. */
 	pthread_mutex_lock(&rs->lock);
 	rs->ao_setup = err ? err : 1;

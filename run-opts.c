@@ -24,6 +24,7 @@ enum {
 	OPT_RNG,
 	OPT_LOGLEVEL,
 	OPT_NODEFAULTS,
+	OPT_SECCOMP,
 	OPT_ARCH_BASE = 512,	/* + enum arch_run_opt */
 };
 
@@ -45,6 +46,7 @@ static const struct option run_longopts[] = {
 	{ "rng",		no_argument,	   NULL, OPT_RNG },
 	{ "loglevel",		required_argument, NULL, OPT_LOGLEVEL },
 	{ "nodefaults",		no_argument,	   NULL, OPT_NODEFAULTS },
+	{ "seccomp",		required_argument, NULL, OPT_SECCOMP },
 	{ "network",		required_argument, NULL, 'n' },
 	/* kvmtool's finer debug switches: lkvm's --debug traces all of it. */
 	{ "debug-ioport",	no_argument,	   NULL, OPT_DEBUG },
@@ -127,12 +129,16 @@ void run_opts_usage(FILE *f)
 "      --ras-test-port    test only: let the guest request memory errors\n"
 "      --reboot           when the guest resets, boot it again (fresh RAM:\n"
 "                         poisoned pages are gone) instead of exiting 0\n"
+"      --seccomp MODE     confine each lkvm thread to the system calls it needs:\n"
+"                         on (default): any other call stops lkvm (status 10)\n"
+"                         off: no filters; log: allow, the kernel logs them\n"
+"                         (both for debugging; see docs/threat-model.md)\n"
 "  -h, --help             this help\n"
 "%s"
 "\n"
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
-"8 guest crashed (%s)", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console,
+"8 guest crashed (%s); 10 a forbidden system call (--seccomp)", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console,
 		RUN_MAX_DISKS,
 		arch_run_usage(), ai->crash);
 	if (ai->guest_exit)
@@ -283,6 +289,10 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 			fail("invalid --ras-log '': give a file name");
 		o->ras_log = arg;
 		break;
+	case OPT_SECCOMP:
+		if (sc_mode_parse(arg, &o->seccomp))
+			fail("invalid --seccomp '%s': use on, off or log", arg);
+		break;
 	case OPT_HUGETLBFS:
 		if (!*arg)
 			fail("invalid --hugetlbfs '': give the directory of a hugetlbfs mount");
@@ -301,6 +311,7 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 	o->cpus = 1;
 	o->ras_policy = RAS_POLICY_INJECT;
 	o->loglevel = -1;
+	o->seccomp = SC_ON;
 	snprintf(o->name, sizeof(o->name), "guest-%d", (int)getpid());
 
 	optind = 0;	/* full reset: parse may run more than once */

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lkvm/seccomp.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 
@@ -36,6 +37,7 @@ static void *term_out_thread(void *arg)
 {
 	(void)arg;
 	pthread_setname_np(pthread_self(), "lkvm-console");
+	sc_enter(SC_CONSOLE);
 	pthread_mutex_lock(&out.lock);
 	for (;;) {
 		size_t chunk;
@@ -65,11 +67,13 @@ static void *term_out_thread(void *arg)
 }
 
 /* Under out.lock: the writer thread, with every signal blocked (lkvm's are for others). */
-static void term_out_start(void)
+static void term_out_start_locked(void)
 {
 	sigset_t all, old;
 	pthread_t t;
 
+	if (out.started)
+		return;
 	out.started = true;
 	sigfillset(&all);
 	sigdelset(&all, SIGBUS);
@@ -83,6 +87,13 @@ static void term_out_start(void)
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
+void term_out_start(void)
+{
+	pthread_mutex_lock(&out.lock);
+	term_out_start_locked();
+	pthread_mutex_unlock(&out.lock);
+}
+
 void term_write(const uint8_t *buf, size_t n)
 {
 	size_t room, take, tail;
@@ -90,8 +101,7 @@ void term_write(const uint8_t *buf, size_t n)
 	if (!n)
 		return;
 	pthread_mutex_lock(&out.lock);
-	if (!out.started)
-		term_out_start();
+	term_out_start_locked();
 	if (out.failed || out.gone) {
 		out.dropped += n;
 		pthread_mutex_unlock(&out.lock);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "lkvm/arch.h"
+#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -116,6 +117,7 @@ static void *vcpu_thread(void *arg)
 	sigemptyset(&set);
 	sigaddset(&set, LKVM_SIG_KICK);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	sc_enter(SC_VCPU);	/* before the first KVM_RUN */
 
 	for (;;) {
 		int r;

@@ -20,6 +20,7 @@
 #include "lkvm/arch.h"
 #include "lkvm/irqfd.h"
 #include "lkvm/ras.h"
+#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -240,6 +241,7 @@ static void *virtio_thread(void *arg)
 	pthread_setname_np(pthread_self(), t->name);	/* "virtio-blk0": names it in reports */
 	if (ras_thread_attach(&t->ras))
 		pr_err("%s: no memory-error queue for the I/O thread", t->name);
+	sc_enter(SC_IO);	/* before it reads a queue */
 	for (;;) {
 		/* kick, the irqfd resampler (fd -1: ignored), the device's own fd */
 		struct pollfd p[3] = { { .fd = t->kick_fd, .events = POLLIN },

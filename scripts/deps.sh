@@ -5,7 +5,7 @@
 # those architectures (scripts/cross-sysroot.sh downloads their libraries).
 # Idempotent: installs only what is missing. Needs root (or sudo) for apt-get.
 set -eu
-pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev check cppcheck
+pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev libseccomp-dev check cppcheck
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler
 	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross strace python3"
 foreign="arm64 ppc64el"

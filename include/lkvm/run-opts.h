@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "lkvm/seccomp.h"
+
 enum ras_policy {
 	RAS_POLICY_INJECT,
 	RAS_POLICY_STOP,
@@ -44,6 +46,7 @@ struct run_opts {
 	bool virtio_console;		/* --console virtio */
 	bool nodefaults;		/* pass the kernel command line unchanged */
 	int loglevel;			/* enum lkvm_loglevel; -1: not given */
+	enum sc_mode seccomp;		/* --seccomp: the threads' filters (default on) */
 	/* Architecture options: validated by arch_run_opt() (arch.h). */
 	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
 	bool pmu;			/* arm64: a PMUv3 for the guest */

@@ -22,6 +22,11 @@ size_t term_filter(uint8_t *buf, size_t n, bool *quit);
  */
 void term_write(const uint8_t *buf, size_t n);
 /*
+ * Start that thread now (else the first output starts it): `lkvm run`
+ * does, so it is the main thread that starts it, under its filter.
+ */
+void term_out_start(void);
+/*
  * At the VM's end: wait while the writer makes progress (giving up after
  * stall_ms without any), then say how many bytes were dropped, if any.
  */

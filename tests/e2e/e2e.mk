@@ -33,8 +33,11 @@ $(E2E_CACHE)/kvmcost: tests/e2e/kvmcost.c
 # The arch's test guests for L1's /l2/ (arm/build.mk: E2E_GUESTS).
 # kvmcost measures x86 calls (KVM_X86_SET_MCE, MSRs): x86 only.
 E2E_KVMCOST := $(if $(filter x86,$(ARCH)),$(E2E_CACHE)/kvmcost)
-e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_KVMCOST) $(E2E_GUESTS)
-	E2E_GUESTS="$(E2E_GUESTS)" ./tests/e2e/run.sh
+# A cross build's unit tests (static) for L1: the seccomp scenario runs their
+# seccomp suite there, on a real kernel of the arch (qemu-user cannot).
+E2E_UNIT := $(if $(CROSS),$(B)/unit-tests)
+e2e: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/memtest $(E2E_KVMCOST) $(E2E_GUESTS) $(E2E_UNIT)
+	E2E_GUESTS="$(E2E_GUESTS)" E2E_UNIT="$(E2E_UNIT)" ./tests/e2e/run.sh
 
 # lkvm and QEMU booting the same Linux guest in the nested bed (bench/boot.sh;
 # ARCH=arm64: lkvm against qemu-system-aarch64 -M virt in the arm64 bed).

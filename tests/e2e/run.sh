@@ -13,6 +13,8 @@
 #   E2E_LKVM         the static lkvm for L1 (default: lkvm.static in the cache)
 #   E2E_MEMTEST      memtest for L2 (default: memtest in the cache)
 #   E2E_GUESTS       test guests copied to L1's /l2/ (e2e.mk: arm64's flat.flat)
+#   E2E_UNIT         the unit tests for L1's /unit-tests (e2e.mk: cross builds;
+#                    the seccomp scenario runs their seccomp suite natively)
 #   E2E_SCENARIOS    "recovery,stop,..." (default: all); "probe" checks L1
 #                    only (/dev/kvm, lkvm --version) and needs neither binary
 #   E2E_TIMEOUT      seconds for the whole QEMU run (default 1200)
@@ -38,15 +40,15 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison console boot"
+ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison console boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6.5 min: too long
 # for CI). race, latency and smp-page met an L2 triple fault after recovered errors: QEMU 7.2's
 # multi-threaded TCG, avoided by pinning lkvm to one L1 CPU (docs/ras.md,
 # "Found in the nested bed"; scenarios.sh, vm_start).
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro console boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro console boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic disk disk-ro console boot"
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic disk disk-ro console boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh
@@ -100,6 +102,7 @@ cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
 [ -x "$C/kvmcost" ] && cp "$C/kvmcost" "$L1/kvmcost"
 # Test guests of the architecture (arm64: the kvm-unit-tests-style flat.flat).
 for g in ${E2E_GUESTS:-}; do cp "$g" "$L1/l2/"; done
+[ -n "${E2E_UNIT:-}" ] && cp "$E2E_UNIT" "$L1/unit-tests"
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"

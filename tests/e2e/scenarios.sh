@@ -996,6 +996,43 @@ scn_console() {
 	result PASS console "--console virtio: L2's init read its commands from $HVC (virtio-console) and answered through it; poweroff, lkvm 0"
 }
 
+# seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
+# under its filter (the main thread one, every thread it started two: the
+# main thread's beneath its own), and the unit tests' seccomp suite runs
+# natively on this kernel (cross builds: qemu-user cannot install filters),
+# each forbidden call reported by name with status 10.
+scn_seccomp() {
+	T0=$(now)
+	local threads kinds bad unit= k
+	NAME=seccomp D=/tmp/seccomp
+	rm -rf "$D" && mkdir -p "$D"
+	if [ -x /unit-tests ]; then
+		CK_FORK=yes CK_RUN_SUITE=seccomp /unit-tests >"$D/out" 2>&1
+		grep -E '%: Checks|:[FE]:' "$D/out" | sed 's|^|unit tests: |' | info
+		grep -q '^100%: Checks: [1-9]' "$D/out" ||
+			{ fail seccomp "the unit tests' seccomp suite failed on this kernel: $(grep -m 1 ':[FE]:' "$D/out")"; return; }
+		unit="; the seccomp unit suite passed natively ($(sed -n 's/^100%: Checks: \([0-9]*\).*/\1/p' "$D/out") checks)"
+	fi
+	vm_start seccomp --rng	# an I/O thread too
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail seccomp "L2 never reached its /init: $WHY"; return; }
+	# name, seccomp mode, filters; KVM's own workers (kvm-nx-lpage-recovery) left out.
+	threads=$(for s in /proc/$(cat "$D/pid")/task/*/status; do
+		awk '/^Name:/ { n = $2 } /^Seccomp:/ { m = $2 } /^Seccomp_filters:/ { f = $2 }
+			END { if (n !~ /^kvm-/) print n, m, f }' "$s"
+	done | sort)
+	echo "threads (name mode filters): $(echo "$threads" | tr '\n' ',' | sed 's/,$//')" | info
+	bad=$(echo "$threads" | awk '$1 == "lkvm" ? ($2 != 2 || $3 != 1) : ($2 != 2 || $3 != 2)')
+	kinds=$(echo "$threads" | awk '{ sub(/[0-9]+$/, "", $1); print $1 }' | sort -u | tr '\n' ' ' | sed 's/ $//')
+	send reboot
+	vm_wait_exit 120 || { fail seccomp "lkvm did not exit after L2's reboot -f"; return; }
+	[ -z "$bad" ] || { fail seccomp "threads not under their filters: $bad"; return; }
+	for k in lkvm lkvm-console lkvm-ras vcpu virtio-rng; do
+		case " $kinds " in *" $k "*) ;; *) fail seccomp "no $k thread among: $kinds"; return ;; esac
+	done
+	[ "$RC" = 0 ] || { fail seccomp "after reboot -f lkvm exited $RC, want 0: $(tail -n 1 "$D/err")"; return; }
+	result PASS seccomp "all $(echo "$threads" | wc -l) lkvm threads ($kinds) under their filters while L2 ran; reboot -f, status 0$unit"
+}
+
 # probe: the bed itself, no L2: L1's /dev/kvm and, if there, lkvm --version.
 scn_probe() {
 	T0=$(now)
@@ -1030,6 +1067,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	disk) scn_disk ;;
 	disk-ro) scn_disk_ro ;;
 	disk-poison) scn_disk_poison ;;
+	seccomp) scn_seccomp ;;
 	console) scn_console ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;

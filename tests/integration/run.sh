@@ -38,7 +38,7 @@ expect_out() { # name file regex
 }
 
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
-	for t in builtin exit smp mbinfo echo ctl ras kvmtool ctl-dir; do skip "$t" "/dev/kvm is missing or not accessible"; done
+	for t in builtin exit smp mbinfo echo ctl ras kvmtool ctl-dir seccomp; do skip "$t" "/dev/kvm is missing or not accessible"; done
 	echo "0 passed, 0 failed, $skip skipped"
 	exit 0
 fi
@@ -221,6 +221,7 @@ else ok $t; fi
 . tests/integration/hard.sh
 . tests/integration/ctl.sh
 . tests/integration/virtio.sh
+. tests/integration/seccomp.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

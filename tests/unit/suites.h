@@ -19,6 +19,7 @@ Suite *ras_log_suite(void);
 Suite *virtio_queue_suite(void);
 Suite *virtio_opts_suite(void);
 Suite *irq_path_suite(void);
+Suite *seccomp_suite(void);
 
 /* The architecture's suites (tests/unit/ARCH/suites.c). */
 void arch_add_suites(SRunner *sr);

@@ -70,6 +70,7 @@ START_TEST(test_defaults)
 	ck_assert(!o.reboot);
 	ck_assert(!o.nodefaults);
 	ck_assert_int_eq(o.loglevel, -1);
+	ck_assert_int_eq(o.seccomp, SC_ON);
 }
 END_TEST
 
@@ -561,6 +562,22 @@ START_TEST(test_vm_name_valid)
 }
 END_TEST
 
+/* --seccomp on|off|log; the filters are on unless asked. */
+START_TEST(test_seccomp)
+{
+	ck_assert_int_eq(PARSE("--seccomp=off"), 0);
+	ck_assert_int_eq(o.seccomp, SC_OFF);
+	ck_assert_int_eq(PARSE("--seccomp", "log"), 0);
+	ck_assert_int_eq(o.seccomp, SC_LOG);
+	ck_assert_int_eq(PARSE("--seccomp=off", "--seccomp=on"), 0);
+	ck_assert_int_eq(o.seccomp, SC_ON);
+	ck_assert_int_eq(PARSE("--seccomp=no"), -1);
+	ck_assert_str_eq(err, "invalid --seccomp 'no': use on, off or log");
+	ck_assert_int_eq(PARSE("--seccomp"), -1);
+	ck_assert_err_has("needs a value");
+}
+END_TEST
+
 Suite *run_opts_suite(void)
 {
 	Suite *s = suite_create("run-opts");
@@ -582,6 +599,7 @@ Suite *run_opts_suite(void)
 	tcase_add_test(tc, test_loglevel_network);
 	tcase_add_test(tc, test_nodefaults);
 	tcase_add_test(tc, test_name_64);
+	tcase_add_test(tc, test_seccomp);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");

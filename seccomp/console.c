@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the console output thread may call (seccomp.h): copy the guest's
+ * output from lkvm's buffer to stdout. It never ends and allocates nothing.
+ */
+#include "lkvm/seccomp.h"
+
+const struct sc_rule sc_console_rules[] = {
+	{ "write", SC_ANY },		/* stdout; and the memory-error paths below */
+	{ "futex", SC_ANY },		/* the buffer's lock and condition variables */
+
+	/* A memory error on this thread (ras.c's SIGBUS handler) */
+	{ "rt_sigreturn", SC_ANY },
+	{ "rt_sigprocmask", SC_ANY },
+	{ "rt_sigaction", SC_SIGBUS },
+	{ "clock_gettime", SC_ANY },
+	{ "getpid", SC_ANY },
+	{ "gettid", SC_ANY },
+	{ "tgkill", SC_SELF },
+	{ "fdatasync", SC_ANY },	/* the memory-error log, after a fatal record */
+	{ "exit_group", SC_ANY },	/* fatal reports (memory error, this filter) */
+	{ "restart_syscall", SC_ANY },
+	{ NULL },
+};
