@@ -81,6 +81,14 @@ static int in_child(enum sc_mode mode, enum sc_kind kind, const char *thread, vo
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+/* in_child() must end with status want; says its stderr if not. */
+#define expect_child(want, ...) \
+	do { \
+		int st_ = in_child(__VA_ARGS__); \
+		ck_assert_msg(st_ == (want), "exit status %d, expected %d; stderr: %s", st_, \
+			      (want), err); \
+	} while (0)
+
 /*
  * In the filtered child: no ck_assert (Check's own bookkeeping is not what
  * a filter allows); a failed check says which and exits 90.
@@ -217,7 +225,7 @@ START_TEST(test_vcpu_calls_allowed)
 
 	if (emulated("test_vcpu_calls_allowed"))
 		return;
-	ck_assert_int_eq(in_child(SC_ON, SC_VCPU, "vcpu0", vcpu_work, err, sizeof(err)), 0);
+	expect_child(0, SC_ON, SC_VCPU, "vcpu0", vcpu_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
 }
 END_TEST
@@ -262,7 +270,7 @@ START_TEST(test_control_calls_allowed)
 	if (emulated("test_control_calls_allowed"))
 		return;
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
-	ck_assert_int_eq(in_child(SC_ON, SC_CONTROL, "lkvm", control_work, err, sizeof(err)), 0);
+	expect_child(0, SC_ON, SC_CONTROL, "lkvm", control_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
 	close(sv[0]);
 	close(sv[1]);
@@ -305,10 +313,10 @@ START_TEST(test_control_starts_threads)
 
 	if (emulated("test_control_starts_threads"))
 		return;
-	ck_assert_int_eq(in_child(SC_ON, SC_CONTROL, "lkvm", control_starts_vcpu, err, sizeof(err)), 0);
+	expect_child(0, SC_ON, SC_CONTROL, "lkvm", control_starts_vcpu, err, sizeof(err));
 	ck_assert_str_eq(err, "");
-	ck_assert_int_eq(in_child(SC_ON, SC_CONTROL, "lkvm", control_starts_bad_vcpu, err,
-				  sizeof(err)), LKVM_EXIT_SECCOMP);
+	expect_child(LKVM_EXIT_SECCOMP, SC_ON, SC_CONTROL, "lkvm", control_starts_bad_vcpu, err,
+		     sizeof(err));
 	snprintf(want, sizeof(want), "the vCPU thread 'vcpu3' made a system call its filter does not allow: openat (%ld);",
 		 (long)SYS_openat);
 	ck_assert_msg(strstr(err, want), "stderr '%s' lacks '%s'", err, want);
@@ -337,9 +345,9 @@ START_TEST(test_modes_log_and_off)
 
 	if (emulated("test_modes_log_and_off"))
 		return;
-	ck_assert_int_eq(in_child(SC_LOG, SC_VCPU, "vcpu0", log_mode_work, err, sizeof(err)), 0);
+	expect_child(0, SC_LOG, SC_VCPU, "vcpu0", log_mode_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
-	ck_assert_int_eq(in_child(SC_OFF, SC_VCPU, "vcpu0", off_mode_work, err, sizeof(err)), 0);
+	expect_child(0, SC_OFF, SC_VCPU, "vcpu0", off_mode_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
 }
 END_TEST
