@@ -71,6 +71,17 @@ for p in setpriv unshare; do
 	mkdir -p "$L1/usr/bin"
 	[ "$(dirname "$f")" = /usr/bin ] || cp "$f" "$L1/usr/bin/$p"
 done
+# seccomp.sh's violation test preloads a shim into a dynamically linked lkvm:
+# the host's ./lkvm (make check-kvm built it) with the libraries ldd lists
+# (libseccomp, libc), and the shim, built here: L1 has no gcc.
+if ldd lkvm >/dev/null 2>&1 && command -v gcc >/dev/null; then
+	bed_l1_copy "$L1" "$PWD/lkvm"
+	mv "$L1$PWD/lkvm" "$L1/suite/lkvm.dyn"
+	gcc -shared -fPIC -O2 -o "$L1/suite/tests/integration/seccomp-shim.so" \
+		tests/integration/seccomp-shim.c -ldl || die "cannot build tests/integration/seccomp-shim.c"
+else
+	log "no dynamically linked ./lkvm or no gcc: the suite in L1 skips seccomp-violation"
+fi
 mkcpio "$L1" "$C/integration-l1-initrd.cpio"
 log "L1 $KPKG ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
 
