@@ -3,9 +3,18 @@
  * Unit-test runner: every suite in one SRunner. CK_FORK and CK_VERBOSITY
  * (and CK_RUN_SUITE / CK_RUN_CASE) from the environment are honoured.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "suites.h"
+
+bool skip_emulated(const char *test, const char *why)
+{
+	if (!getenv("LKVM_UNIT_EMULATED"))
+		return false;
+	printf("SKIP %s: %s\n", test, why);
+	return true;
+}
 
 int main(void)
 {

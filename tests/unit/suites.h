@@ -3,6 +3,7 @@
 #define LKVM_TESTS_UNIT_SUITES_H
 
 #include <check.h>
+#include <stdbool.h>
 
 /* Core suites: one per file in tests/unit/, all run by main.c. */
 Suite *mem_suite(void);
@@ -20,6 +21,13 @@ Suite *virtio_queue_suite(void);
 Suite *virtio_opts_suite(void);
 Suite *irq_path_suite(void);
 Suite *seccomp_suite(void);
+
+/*
+ * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
+ * "SKIP test: why" and return true, so a test qemu-user cannot run says so
+ * instead of passing silently.
+ */
+bool skip_emulated(const char *test, const char *why);
 
 /* The architecture's suites (tests/unit/ARCH/suites.c). */
 void arch_add_suites(SRunner *sr);

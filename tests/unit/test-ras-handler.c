@@ -48,14 +48,7 @@ static int in_child(void (*fn)(void))
 	return st;
 }
 
-static bool emulated(const char *test)
-{
-	if (!getenv("LKVM_UNIT_EMULATED"))
-		return false;
-	printf("SKIP %s: qemu-user does not deliver a kernel-style SIGBUS queued to a thread (run natively)\n",
-	       test);
-	return true;
-}
+#define EMULATED_WHY "qemu-user does not deliver a kernel-style SIGBUS queued to a thread (run natively)"
 
 /*
  * Runs inside the handler: its report to stderr (a pipe nobody reads)
@@ -98,7 +91,7 @@ START_TEST(test_error_inside_handler_exits_6)
 	int p[2], st;
 	char c = '?';
 
-	if (emulated("test_error_inside_handler_exits_6"))
+	if (skip_emulated("test_error_inside_handler_exits_6", EMULATED_WHY))
 		return;
 	ck_assert_int_eq(pipe(p), 0);
 	status_pipe = p[1];
@@ -140,7 +133,7 @@ START_TEST(test_poisoning_thread_ar_is_the_pages_report)
 {
 	int st;
 
-	if (emulated("test_poisoning_thread_ar_is_the_pages_report"))
+	if (skip_emulated("test_poisoning_thread_ar_is_the_pages_report", EMULATED_WHY))
 		return;
 	st = in_child(poisoning_child);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == LKVM_EXIT_RAS_FATAL,
@@ -164,7 +157,7 @@ START_TEST(test_poisoning_other_page_still_fatal)
 {
 	int st;
 
-	if (emulated("test_poisoning_other_page_still_fatal"))
+	if (skip_emulated("test_poisoning_other_page_still_fatal", EMULATED_WHY))
 		return;
 	st = in_child(other_page_child);
 	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == LKVM_EXIT_RAS_FATAL,

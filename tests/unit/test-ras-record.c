@@ -241,10 +241,9 @@ START_TEST(test_unqueued_signal_counted)
 	int ret = -1;
 	const char *err;
 
-	if (getenv("LKVM_UNIT_EMULATED")) {
-		printf("SKIP test_unqueued_signal_counted: qemu-user does not deliver a kernel-style SIGBUS queued to a thread (run natively)\n");
+	if (skip_emulated("test_unqueued_signal_counted",
+			  "qemu-user does not deliver a kernel-style SIGBUS queued to a thread (run natively)"))
 		return;
-	}
 	ck_assert_int_eq(ras_signals_init(), 0);
 	ck_assert_int_eq(pthread_create(&t, NULL, no_queue_thread, &ret), 0);
 	pthread_join(t, NULL);

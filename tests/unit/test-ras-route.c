@@ -528,16 +528,9 @@ static int device_read(void *arg)
 /*
  * qemu-user (the cross-built unit tests) aborts when a thread's queued
  * SIGBUS is left through siglongjmp; the native runs (plain and ASan) cover
- * these tests. Says SKIP with the reason instead of passing silently.
+ * these tests (skip_emulated(): SKIP with the reason).
  */
-static bool skip_emulated(const char *name)
-{
-	if (!getenv("LKVM_UNIT_EMULATED"))
-		return false;
-	printf("SKIP %s: qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)\n",
-	       name);
-	return true;
-}
+#define EMULATED_WHY "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"
 
 START_TEST(test_guarded_copy_hit)
 {
@@ -546,7 +539,7 @@ START_TEST(test_guarded_copy_hit)
 	struct ras_record r;
 	uint8_t buf[16];
 
-	if (skip_emulated("test_guarded_copy_hit"))
+	if (skip_emulated("test_guarded_copy_hit", EMULATED_WHY))
 		return;
 
 	memset(&q, 0, sizeof(q));
@@ -583,7 +576,7 @@ START_TEST(test_guarded_copy_stop_policy)
 	struct hit h = { .hva = ram + 0x8000 };
 	struct ras_record r;
 
-	if (skip_emulated("test_guarded_copy_stop_policy"))
+	if (skip_emulated("test_guarded_copy_stop_policy", EMULATED_WHY))
 		return;
 
 	opts.ras_policy = RAS_POLICY_STOP;

@@ -30,14 +30,7 @@
 #include "suites.h"
 
 /* qemu-user refuses filters (they would act on its own calls). */
-static bool emulated(const char *test)
-{
-	if (!getenv("LKVM_UNIT_EMULATED"))
-		return false;
-	printf("SKIP %s: qemu-user cannot install seccomp filters (the e2e bed runs this suite natively)\n",
-	       test);
-	return true;
-}
+#define EMULATED_WHY "qemu-user cannot install seccomp filters (the e2e bed runs this suite natively)"
 
 static pid_t parent;
 
@@ -183,7 +176,7 @@ START_TEST(test_violation_reported)
 
 	if (getenv("LKVM_UNIT_EMULATED")) {
 		if (_i == 0)	/* one line for the loop */
-			emulated("test_violation_reported");
+			skip_emulated("test_violation_reported", EMULATED_WHY);
 		return;
 	}
 	st = in_child(SC_ON, v->kind, v->thread, v->fn, err, sizeof(err));
@@ -223,7 +216,7 @@ START_TEST(test_vcpu_calls_allowed)
 {
 	char err[1024];
 
-	if (emulated("test_vcpu_calls_allowed"))
+	if (skip_emulated("test_vcpu_calls_allowed", EMULATED_WHY))
 		return;
 	expect_child(0, SC_ON, SC_VCPU, "vcpu0", vcpu_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
@@ -267,7 +260,7 @@ START_TEST(test_control_calls_allowed)
 {
 	char err[1024];
 
-	if (emulated("test_control_calls_allowed"))
+	if (skip_emulated("test_control_calls_allowed", EMULATED_WHY))
 		return;
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
 	expect_child(0, SC_ON, SC_CONTROL, "lkvm", control_work, err, sizeof(err));
@@ -311,7 +304,7 @@ START_TEST(test_control_starts_threads)
 {
 	char err[1024], want[512];
 
-	if (emulated("test_control_starts_threads"))
+	if (skip_emulated("test_control_starts_threads", EMULATED_WHY))
 		return;
 	expect_child(0, SC_ON, SC_CONTROL, "lkvm", control_starts_vcpu, err, sizeof(err));
 	ck_assert_str_eq(err, "");
@@ -343,7 +336,7 @@ START_TEST(test_modes_log_and_off)
 {
 	char err[1024];
 
-	if (emulated("test_modes_log_and_off"))
+	if (skip_emulated("test_modes_log_and_off", EMULATED_WHY))
 		return;
 	expect_child(0, SC_LOG, SC_VCPU, "vcpu0", log_mode_work, err, sizeof(err));
 	ck_assert_str_eq(err, "");
@@ -358,6 +351,7 @@ START_TEST(test_lists_compile)
 	char msg[256] = "";
 
 	ck_assert_msg(sc_compile(SC_ON, msg, sizeof(msg)) == 0, "%s", msg);
+	/* Under qemu-user libseccomp cannot ask the kernel whether it has SECCOMP_RET_LOG. */
 	ck_assert_msg(sc_compile(SC_LOG, msg, sizeof(msg)) == 0 || getenv("LKVM_UNIT_EMULATED"),
 		      "%s", msg);
 }
