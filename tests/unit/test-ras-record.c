@@ -16,6 +16,7 @@
 #include "lkvm/ras-state.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
+#include "ras-fixture.h"
 #include "suites.h"
 
 #define REGION	(2 * MiB)
@@ -50,26 +51,7 @@ static void setup(void)
 	ck_assert_ptr_ne(ram_map, MAP_FAILED);
 	ram = (uint8_t *)ALIGN_UP((uintptr_t)ram_map, REGION);
 	ck_assert_int_eq(mem_map_add(&vm.mem, 0, REGION, ram), 0);
-	vm.opts = &opts;
-	vm.nr_vcpus = 2;
-	vm.vcpus = vcpus;
-	vm.page_shift = 12;
-	vm.wake_fd = -1;
-	vm.ras_ops = &fake_ops;
-	pthread_mutex_init(&vm.lock, NULL);
-	pthread_cond_init(&vm.cond, NULL);
-	for (int i = 0; i < 2; i++) {
-		vcpus[i].vm = &vm;
-		vcpus[i].id = (unsigned int)i;
-		vcpus[i].fd = -1;
-	}
-	vm.ras = calloc(1, sizeof(*vm.ras));
-	ck_assert_ptr_nonnull(vm.ras);
-	pthread_mutex_init(&vm.ras->lock, NULL);
-	vm.ras->poison.page_shift = 12;
-	snprintf(log_path, sizeof(log_path), "/tmp/lkvm-record-%d.json", (int)getpid());
-	vm.ras->log_fd = open(log_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	ck_assert_int_ge(vm.ras->log_fd, 0);
+	ras_fixture_init(&vm, vcpus, &opts, &fake_ops, log_path, sizeof(log_path), "record");
 	log_rd = open(log_path, O_RDONLY | O_CLOEXEC);
 	ck_assert_int_ge(log_rd, 0);
 	ras_set_vm(&vm);
