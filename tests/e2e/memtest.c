@@ -47,6 +47,21 @@
 /* L2's page size: 4 KiB on Debian's x86 and arm64 kernels, 64 KiB on ppc64el. */
 #define PAGE ((unsigned long)sysconf(_SC_PAGESIZE))
 
+/*
+ * A child that keeps this process's pages mapped for good (holding nothing
+ * else open), so the guest kernel never reuses a page it was not told of.
+ */
+static void hold_pages(void)
+{
+	if (fork() == 0) {
+		close(0);
+		close(1);
+		close(2);
+		for (;;)
+			pause();
+	}
+}
+
 static void say(const char *s)
 {
 	ssize_t r = write(1, s, strlen(s));
@@ -250,13 +265,7 @@ static int dwrite(const char *dev)
 	 * Not handled: a child holds the page for good, or the kernel would
 	 * reuse it and take the machine check itself.
 	 */
-	if (fork() == 0) {
-		close(0);
-		close(1);
-		close(2);
-		for (;;)
-			pause();
-	}
+	hold_pages();
 	return 1;
 }
 
@@ -312,13 +321,7 @@ int main(int argc, char **argv)
 			uint64_t gpa2;
 
 			page_new(&gpa2, false, "E2E-GPA2");
-			if (fork() == 0) {
-				close(0);
-				close(1);
-				close(2);
-				for (;;)
-					pause();
-			}
+			hold_pages();
 		}
 		if (two) {
 			pid_t child = fork();
@@ -346,13 +349,7 @@ int main(int argc, char **argv)
 		p = fill_page(&gpa);
 		(void)p;
 		wait_line();
-		if (fork() == 0) {
-			close(0);
-			close(1);
-			close(2);
-			for (;;)
-				pause();
-		}
+		hold_pages();
 		return 0;
 	}
 	if (!strcmp(argv[1], "dwrite") && argc > 2) {
