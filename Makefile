@@ -144,8 +144,12 @@ guests: $(TEST_GUESTS)
 SIGBUS_KERNEL := $(if $(filter x86,$(ARCH)),$(if $(CROSS),,tests/integration/sigbus-kernel))
 tests/integration/sigbus-kernel: tests/integration/sigbus-kernel.c
 	$(call Q,CC,$@)$(CC) -O2 -g $(WARNINGS) -o $@ $<
+# The suite's odd control-socket peers (static: L1 has no python3).
+SOCKPEER := $(if $(CROSS),,tests/integration/sockpeer)
+tests/integration/sockpeer: tests/integration/sockpeer.c
+	$(call Q,CC,$@)$(CC) -O2 -static $(WARNINGS) -o $@ $<
 
-check-kvm: $(LKVM) $(TEST_GUESTS) $(SIGBUS_KERNEL)
+check-kvm: $(LKVM) $(TEST_GUESTS) $(SIGBUS_KERNEL) $(SOCKPEER)
 	./tests/integration/run.sh
 
 check: check-unit check-cross check-kvm
@@ -164,7 +168,7 @@ install: $(LKVM)
 	install -m 0755 $(LKVM) $(DESTDIR)$(PREFIX)/bin/lkvm
 
 clean:
-	rm -rf lkvm .version build tests/integration/sigbus-kernel $(ARCH_CLEAN)
+	rm -rf lkvm .version build tests/integration/sigbus-kernel tests/integration/sockpeer $(ARCH_CLEAN)
 
 .PHONY: FORCE all check check-unit check-cross check-kvm guests lint bench install clean
 .SECONDARY:

@@ -53,7 +53,7 @@ mkdir -p "$C"
 for g in tests/guests/x86/*.c; do
 	[ -f "${g%.c}.elf" ] || die "${g%.c}.elf missing: run 'make check-kvm'"
 done
-bed_packages bash-static
+bed_packages bash-static time strace
 bed_kernel
 
 L1=$C/integration-l1-root
@@ -64,9 +64,10 @@ cp -r tests/integration/. "$L1/suite/tests/integration/"
 cp tests/guests/x86/*.elf "$L1/suite/tests/guests/x86/"
 cp "$C/lkvm.static" "$L1/suite/lkvm"
 chmod 755 "$L1/bin/bash" "$L1/suite/lkvm" "$L1/suite/tests/integration/run.sh"
-# The root-only tests use util-linux's options (busybox's setpriv has no --reuid).
-for p in setpriv unshare; do
-	f=$(command -v "$p") || { log "no $p here: the suite in L1 skips the tests that need it"; continue; }
+# The root-only tests use util-linux's options (busybox's setpriv has no --reuid);
+# hard.sh measures peak RSS with GNU time, ctl.sh slows a bind() with strace.
+for p in setpriv unshare time strace; do
+	f=$(type -P "$p") || { log "no $p here: the suite in L1 skips the tests that need it"; continue; }
 	bed_l1_copy "$L1" "$f"
 	mkdir -p "$L1/usr/bin"
 	[ "$(dirname "$f")" = /usr/bin ] || cp "$f" "$L1/usr/bin/$p"
