@@ -72,12 +72,14 @@ LDLIBS += $(ARCH_LDLIBS)
 
 # virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
 VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c))
+# The 9P2000.L file server behind virtio-9p (hw/9p-*.c, docs/9p.md).
+P9_SRCS := $(sort $(wildcard hw/9p-*.c))
 # The seccomp allow-lists, one per thread kind (seccomp.h), built into BPF
 # by libseccomp (Debian's libseccomp-dev; its static library for STATIC=1).
 SECCOMP_SRCS := $(sort $(wildcard seccomp/*.c))
 SECCOMP_LIBS := -lseccomp
 LDLIBS += $(SECCOMP_LIBS)
-OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(P9_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -111,7 +113,8 @@ endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
-	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS)
+	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
+	$(P9_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -153,7 +156,7 @@ check: check-unit check-cross check-kvm
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS)
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf
