@@ -67,15 +67,12 @@ int p9_getattr(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	return 0;
 }
 
-/*
- * chmod without following a link: through a descriptor of the file itself
- * (fchmodat() follows links before Linux 6.6's fchmodat2). Links have no
- * mode; devices and sockets are not opened to change theirs.
- */
+/* Links have no mode; devices and sockets are not opened to change theirs. */
 static int set_mode(const struct p9_server *s, const struct p9_fid *f, mode_t mode)
 {
+	char name[P9_NAME_MAX + 1];
 	struct stat st;
-	int fd, err;
+	int pfd, err;
 
 	if (f->fd >= 0)
 		return fchmod(f->fd, mode) ? -errno : 0;
@@ -86,13 +83,11 @@ static int set_mode(const struct p9_server *s, const struct p9_fid *f, mode_t mo
 		return -EOPNOTSUPP;
 	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISFIFO(st.st_mode))
 		return -EPERM;
-	fd = p9_open(s, f->path, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd == -EACCES && !S_ISDIR(st.st_mode))
-		fd = p9_open(s, f->path, O_WRONLY | O_NONBLOCK | O_NOCTTY, 0);
-	if (fd < 0)
-		return fd;
-	err = fchmod(fd, mode) ? -errno : 0;
-	close(fd);
+	pfd = p9_open_parent(s, f->path, name);
+	if (pfd < 0)
+		return pfd;
+	err = p9_chmod_in(s, pfd, name, mode);
+	close(pfd);
 	return err;
 }
 

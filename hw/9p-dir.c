@@ -29,14 +29,20 @@ static int dir_of(const struct p9_server *s, const struct p9_fid *f)
 
 /* name was just made in dirfd: give it its owner (root-run lkvm) and answer its qid. */
 static int created(const struct p9_server *s, int dirfd, const char *name, uint32_t uid,
-		   uint32_t gid, struct p9_out *out)
+		   uint32_t gid, uint32_t mode, struct p9_out *out)
 {
 	struct p9_qid q;
 	struct stat st;
+	int err;
 
 	p9_chown_new(s, dirfd, name, uid, gid);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
+	if (!S_ISLNK(st.st_mode) && !S_ISSOCK(st.st_mode)) {
+		err = p9_exact_mode(s, dirfd, name, mode);
+		if (err)
+			return err;
+	}
 	p9_qid_of(s, &st, &q);
 	p9_putqid(out, &q);
 	return 0;
@@ -131,7 +137,8 @@ int p9_mkdir(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	dfd = dir_of(s, f);
 	if (dfd < 0)
 		return dfd;
-	err = mkdirat(dfd, name, mode & 07777) ? -errno : created(s, dfd, name, f->uid, gid, out);
+	err = mkdirat(dfd, name, mode & 07777) ? -errno :
+	      created(s, dfd, name, f->uid, gid, mode & 07777, out);
 	close(dfd);
 	return err;
 }
@@ -151,7 +158,7 @@ int p9_symlink(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	dfd = dir_of(s, f);
 	if (dfd < 0)
 		return dfd;
-	err = symlinkat(target, dfd, name) ? -errno : created(s, dfd, name, f->uid, gid, out);
+	err = symlinkat(target, dfd, name) ? -errno : created(s, dfd, name, f->uid, gid, 0, out);
 	close(dfd);
 	return err;
 }
@@ -182,7 +189,7 @@ int p9_mknod(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	if (dfd < 0)
 		return dfd;
 	err = mknodat(dfd, name, (mode & S_IFMT) | (mode & 07777), 0) ? -errno :
-	      created(s, dfd, name, f->uid, gid, out);
+	      created(s, dfd, name, f->uid, gid, mode & 07777, out);
 	close(dfd);
 	return err;
 }

@@ -122,7 +122,9 @@ int p9_lcreate(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	if (fd < 0)
 		return fd;
 	p9_chown_new(s, fd, "", f->uid, gid);
-	err = fstat(fd, &st) ? -errno : p9_fid_set_path(f, path);
+	err = p9_exact_mode(s, fd, "", mode & 07777);
+	if (!err)
+		err = fstat(fd, &st) ? -errno : p9_fid_set_path(f, path);
 	if (err) {
 		close(fd);
 		return err;

@@ -57,6 +57,17 @@ int p9_open(const struct p9_server *s, const char *path, int flags, mode_t mode)
 	return fd < 0 ? -errno : (int)fd;
 }
 
+int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+		.resolve = s->resolve,
+	};
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+
+	return fd < 0 ? -errno : (int)fd;
+}
+
 int p9_open_parent(const struct p9_server *s, const char *path, char *name)
 {
 	char parent[P9_PATH_MAX];

@@ -38,6 +38,9 @@ int p9_server_init(struct p9_server *s, int dirfd, unsigned int flags, unsigned 
 		s->resolve |= RESOLVE_NO_XDEV;
 	s->ro = flags & P9_RO;
 	s->chown_new = geteuid() == 0;
+	/* Read by setting it back at once: before the threads that create files start. */
+	s->umask = umask(022);
+	umask((mode_t)s->umask);
 	s->root_dev = (uint64_t)st.st_dev;
 	s->root_ino = (uint64_t)st.st_ino;
 	return 0;
@@ -88,6 +91,28 @@ void p9_chown_new(const struct p9_server *s, int dirfd, const char *name, uint32
 }
 
 /* Tversion msize[4] version[s]: a new session, every fid forgotten. */
+int p9_chmod_in(const struct p9_server *s, int dirfd, const char *name, uint32_t mode)
+{
+	int fd = p9_open_in(s, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY), err;
+
+	if (fd == -EACCES)	/* write-only to its owner; a directory answers EISDIR */
+		fd = p9_open_in(s, dirfd, name, O_WRONLY | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return fd;
+	err = fchmod(fd, mode) ? -errno : 0;
+	close(fd);
+	return err;
+}
+
+int p9_exact_mode(const struct p9_server *s, int dirfd, const char *name, uint32_t mode)
+{
+	if (!(mode & s->umask))
+		return 0;
+	if (!name[0])
+		return fchmod(dirfd, mode) ? -errno : 0;
+	return p9_chmod_in(s, dirfd, name, mode);
+}
+
 static int p9_version(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 {
 	static const char proto[] = "9P2000.L";

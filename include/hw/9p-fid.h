@@ -60,6 +60,8 @@ void p9_path_parent(char *buf, const char *path);
  * a way out, ELOOP for a link on the way, ENOENT, ...).
  */
 int p9_open(const struct p9_server *s, const char *path, int flags, mode_t mode);
+/* Open name (one component) in dirfd, a directory below the share, as p9_open() would. */
+int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags);
 /*
  * The directory holding path (O_PATH) and path's last name in name
  * (P9_NAME_MAX + 1 bytes; "." for the share itself). The fd or -errno.

@@ -25,6 +25,17 @@ int p9_name_arg(struct p9_in *in, char *name);
 void p9_chown_new(const struct p9_server *s, int dirfd, const char *name, uint32_t uid,
 		  uint32_t gid);
 
+/*
+ * The mode the guest asked for a file it just made, despite lkvm's umask
+ * (the guest applied its own). name "": dirfd is the file itself. 0 or -errno.
+ */
+int p9_exact_mode(const struct p9_server *s, int dirfd, const char *name, uint32_t mode);
+/*
+ * chmod of name in dirfd without following a link: through a descriptor
+ * of the file (fchmodat() follows links before Linux 6.6's fchmodat2).
+ */
+int p9_chmod_in(const struct p9_server *s, int dirfd, const char *name, uint32_t mode);
+
 /* hw/9p-attr.c */
 p9_op_fn p9_getattr, p9_setattr, p9_statfs, p9_readlink, p9_xattrwalk, p9_xattrcreate;
 /* hw/9p-file.c */

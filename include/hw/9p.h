@@ -61,6 +61,7 @@ struct p9_server {
 	uint64_t resolve;	/* openat2's RESOLVE_* flags */
 	bool ro;
 	bool chown_new;		/* lkvm runs as root: new files get the guest's uid/gid */
+	uint32_t umask;		/* lkvm's, undone on the modes the guest asks for */
 	uint32_t msize;		/* negotiated by Tversion; 0 before it */
 	uint64_t root_dev;	/* st_dev of the share, for qid paths */
 	uint64_t root_ino;	/* its inode: what ".." in the share's listing is */
