@@ -173,10 +173,15 @@ int p9_setattr(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	if (valid & P9_SETATTR_MODE)
 		err = set_mode(s, f, mode & 07777);
 	if (!err)
-		err = set_owner_times(s, f, valid, valid & P9_SETATTR_UID ? uid : (uid_t)-1,
+		err = set_owner_times(s, f, valid & (P9_SETATTR_UID | P9_SETATTR_GID),
+				      valid & P9_SETATTR_UID ? uid : (uid_t)-1,
 				      valid & P9_SETATTR_GID ? gid : (gid_t)-1, ts);
 	if (!err && (valid & P9_SETATTR_SIZE))
 		err = set_size(s, f, size);
+	/* Times last: a truncation would move mtime after the guest set it. */
+	if (!err)
+		err = set_owner_times(s, f, valid & (P9_SETATTR_ATIME | P9_SETATTR_MTIME),
+				      (uid_t)-1, (gid_t)-1, ts);
 	return err;	/* CTIME alone: the host moves ctime with any change */
 }
 

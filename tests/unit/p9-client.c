@@ -140,6 +140,29 @@ int p9c_walk(struct p9c *c, uint32_t fid, uint32_t newfid, const char *path)
 	return got == n ? 0 : -1;
 }
 
+int p9c_walk_steps(struct p9c *c, uint32_t fid, uint32_t newfid, const char *path)
+{
+	char name[P9_NAME_MAX + 1];
+	const char *p = path;
+	int err;
+
+	do {
+		const char *e = strchr(p, '/');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+
+		if (len > P9_NAME_MAX)
+			return -1;
+		memcpy(name, p, len);
+		name[len] = '\0';
+		err = p9c_walk(c, fid, newfid, name);
+		fid = newfid;
+		p += len + (e ? 1 : 0);
+		if (!e)
+			break;
+	} while (!err);
+	return err;
+}
+
 int p9c_open(struct p9c *c, uint32_t fid, const char *path, uint32_t flags)
 {
 	int err = p9c_walk(c, P9C_ROOT, fid, path);

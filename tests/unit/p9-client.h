@@ -49,6 +49,11 @@ size_t p9c_build(uint8_t *buf, size_t cap, uint8_t type, const char *fmt, ...);
 
 /* Twalk from fid to newfid along "a/b/c" ("" clones): 0 or errno (-1 for a partial walk). */
 int p9c_walk(struct p9c *c, uint32_t fid, uint32_t newfid, const char *path);
+/*
+ * As the Linux client walks: one name per Twalk, fid to newfid then newfid
+ * onwards. 0, or the errno of the first name that fails (-1 for anything odd).
+ */
+int p9c_walk_steps(struct p9c *c, uint32_t fid, uint32_t newfid, const char *path);
 /* Walk from the root to path as fid, then Tlopen with 9P flags: 0 or errno. */
 int p9c_open(struct p9c *c, uint32_t fid, const char *path, uint32_t flags);
 /* The errno of an Rlerror just read (0 if the answer was not one). */

@@ -18,7 +18,7 @@
 
 START_TEST(test_readers_bounded)
 {
-	static const uint8_t msg[] = { 0x01, 0x02, 0x03, 0x04, 0x05, 0x00, 'h', 'i', 0x09 };
+	static const uint8_t msg[] = { 0x01, 0x02, 0x03, 0x04, 0x02, 0x00, 'h', 'i', 0x09 };
 	struct p9_in in = { .p = msg, .len = sizeof(msg) };
 	char buf[8];
 	uint16_t n;
