@@ -185,7 +185,11 @@ tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c
 tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
-fuzz: fuzz-loaders fuzz-virtq
+# The 9P server: message sequences on a real temporary share, seeds in tests/fuzz/9p-corpus/.
+tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -194,4 +198,8 @@ fuzz-virtq: tests/fuzz/fuzz-virtq
 	mkdir -p .cache/fuzz-virtq
 	./tests/fuzz/fuzz-virtq -max_total_time=$(FUZZ_SECONDS) -max_len=69640 .cache/fuzz-virtq \
 		tests/fuzz/virtq-corpus
-.PHONY: fuzz fuzz-loaders fuzz-virtq
+fuzz-9p: tests/fuzz/fuzz-9p
+	mkdir -p .cache/fuzz-9p
+	./tests/fuzz/fuzz-9p -max_total_time=$(FUZZ_SECONDS) -max_len=16384 .cache/fuzz-9p \
+		tests/fuzz/9p-corpus
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p
