@@ -32,13 +32,13 @@ static int created(const struct p9_server *s, int dirfd, const char *name, uint3
 {
 	struct p9_qid q;
 	struct stat st;
-	int err;
 
 	p9_chown_new(s, dirfd, name, uid, gid);
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW))
 		return -errno;
 	if (!S_ISLNK(st.st_mode) && !S_ISSOCK(st.st_mode)) {
-		err = p9_exact_mode(s, dirfd, name, mode);
+		int err = p9_exact_mode(s, dirfd, name, mode);
+
 		if (err)
 			return err;
 	}
