@@ -82,12 +82,10 @@ int p9_readdir(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	bool full = false;
 	/* The host's entries, a few dozen at a time, whatever count the guest asks. */
 	char buf[8192] __attribute__((aligned(8)));
-	int err = 0;
+	int err = p9_need_open(in, f);
 
-	if (in->bad)
-		return -EPROTO;
-	if (!f || f->fd < 0)
-		return -EBADF;
+	if (err)
+		return err;
 	if (off > INT64_MAX)
 		return -EINVAL;
 	p9_put32(out, 0);

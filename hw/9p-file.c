@@ -175,12 +175,11 @@ int p9_write(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	uint64_t off = p9_get64(in);
 	uint32_t count = p9_get32(in);
 	const uint8_t *data = p9_getbytes(in, count);
+	int err = p9_need_open(in, f);
 	ssize_t n;
 
-	if (in->bad)
-		return -EPROTO;
-	if (!f || f->fd < 0)
-		return -EBADF;
+	if (err)
+		return err;
 	if (off > INT64_MAX)
 		return -EINVAL;
 	n = pwrite(f->fd, data, count, (off_t)off);
@@ -196,19 +195,25 @@ int p9_fsync(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 {
 	struct p9_fid *f = p9_fid_arg(s, in);
 	uint32_t datasync = p9_get32(in);
+	int err = p9_need_open(in, f);
 
-	if (in->bad)
-		return -EPROTO;
-	if (!f || f->fd < 0)
-		return -EBADF;
+	if (err)
+		return err;
 	return (datasync ? fdatasync(f->fd) : fsync(f->fd)) ? -errno : 0;
 }
 
-/* A 9P lock range as struct flock: -EINVAL for a type or range the host cannot take. */
-static int lock_range(uint8_t type, uint64_t start, uint64_t len, struct flock *fl)
+/*
+ * A lock request on an open file, its 9P range as a struct flock: -EPROTO,
+ * -EBADF, or -EINVAL for a type or range the host cannot take.
+ */
+static int lock_prepare(const struct p9_in *in, const struct p9_fid *f, uint8_t type,
+			uint64_t start, uint64_t len, struct flock *fl)
 {
 	static const short types[] = { F_RDLCK, F_WRLCK, F_UNLCK };
+	int err = p9_need_open(in, f);
 
+	if (err)
+		return err;
 	if (type >= ARRAY_SIZE(types) || start > INT64_MAX || len > INT64_MAX)
 		return -EINVAL;
 	*fl = (struct flock){ .l_type = types[type], .l_whence = SEEK_SET,
@@ -234,11 +239,7 @@ int p9_lock(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	len = p9_get64(in);
 	p9_get32(in);
 	p9_getstr(in, &n);
-	if (in->bad)
-		return -EPROTO;
-	if (!f || f->fd < 0)
-		return -EBADF;
-	err = lock_range(type, start, len, &fl);
+	err = lock_prepare(in, f, type, start, len, &fl);
 	if (err)
 		return err;
 	if (!fcntl(f->fd, F_OFD_SETLK, &fl))
@@ -258,13 +259,8 @@ int p9_getlock(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	struct flock fl;
 	uint16_t n;
 	const char *client = p9_getstr(in, &n);
-	int err;
+	int err = lock_prepare(in, f, type, start, len, &fl);
 
-	if (in->bad)
-		return -EPROTO;
-	if (!f || f->fd < 0)
-		return -EBADF;
-	err = lock_range(type, start, len, &fl);
 	if (err)
 		return err;
 	if (fcntl(f->fd, F_OFD_GETLK, &fl))

@@ -71,6 +71,13 @@ struct p9_fid *p9_fid_arg(struct p9_server *s, struct p9_in *in)
 	return in->bad ? NULL : p9_fid_get(&s->fids, id);
 }
 
+int p9_need_open(const struct p9_in *in, const struct p9_fid *f)
+{
+	if (in->bad)
+		return -EPROTO;
+	return f && f->fd >= 0 ? 0 : -EBADF;
+}
+
 int p9_name_arg(struct p9_in *in, char *name)
 {
 	int err = p9_getcstr(in, name, P9_NAME_MAX + 1);

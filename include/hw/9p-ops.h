@@ -14,6 +14,8 @@
  */
 typedef int p9_op_fn(struct p9_server *s, struct p9_in *in, struct p9_out *out);
 
+/* What a request on an open file checks first: -EPROTO (cut short), -EBADF (not open), or 0. */
+int p9_need_open(const struct p9_in *in, const struct p9_fid *f);
 /* The fid the next field names, or NULL when none has that number. */
 struct p9_fid *p9_fid_arg(struct p9_server *s, struct p9_in *in);
 /* A new name for a file: 0, -EPROTO, -EINVAL (empty, ".", "..", '/', NUL), -ENAMETOOLONG. */

@@ -527,7 +527,13 @@ START_TEST(test_fid_limit)
 	ck_assert_int_eq(p9c_call(c, P9_TCLUNK, "4", P9C_ROOT), EPROTO);	/* no session */
 	ck_assert_int_eq(p9c_call(c, P9_TVERSION, "4s", 8192, "9P2000.L"), 0);
 	ck_assert_int_eq(p9c_call(c, P9_TATTACH, "44ss4", 0, P9_NOFID, "", "", 0), 0);
-	ck_assert_int_eq(p9_server_init(&c->s, c->s.root, 0, P9_FIDS_MAX + 1), -EINVAL);
+	{
+		struct p9_server other;
+
+		ck_assert_int_eq(p9_server_init(&other, c->s.root, 0, P9_FIDS_MAX + 1), -EINVAL);
+		ck_assert_int_eq(p9_server_init(&other, c->s.root, 0x4, 0), -EINVAL);
+		ck_assert_int_eq(p9_server_init(&other, -1, 0, 0), -EBADF);
+	}
 	p9c_free(c);
 }
 END_TEST
