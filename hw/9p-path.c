@@ -45,27 +45,21 @@ void p9_path_parent(char *buf, const char *path)
 	buf[n] = '\0';
 }
 
-int p9_open(const struct p9_server *s, const char *path, int flags, mode_t mode)
+int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags, mode_t mode)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
 		.mode = (flags & O_CREAT) ? mode : 0,
 		.resolve = s->resolve,
 	};
-	long fd = syscall(SYS_openat2, s->root, path[0] ? path : ".", &how, sizeof(how));
+	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
 
 	return fd < 0 ? -errno : (int)fd;
 }
 
-int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags)
+int p9_open(const struct p9_server *s, const char *path, int flags, mode_t mode)
 {
-	struct open_how how = {
-		.flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
-		.resolve = s->resolve,
-	};
-	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
-
-	return fd < 0 ? -errno : (int)fd;
+	return p9_open_in(s, s->root, path[0] ? path : ".", flags, mode);
 }
 
 int p9_open_parent(const struct p9_server *s, const char *path, char *name)
@@ -93,16 +87,20 @@ void p9_qid_of(const struct p9_server *s, const struct stat *st, struct p9_qid *
 		q->path ^= (uint64_t)st->st_dev * 0x9e3779b97f4a7c15ull & 0xffff000000000000ull;
 }
 
-int p9_stat_fid(const struct p9_server *s, const struct p9_fid *f, struct stat *st)
+int p9_stat_path(const struct p9_server *s, const char *path, struct stat *st)
 {
-	int fd, err;
+	int fd = p9_open(s, path, O_PATH, 0), err;
 
-	if (f->fd >= 0)
-		return fstat(f->fd, st) ? -errno : 0;
-	fd = p9_open(s, f->path, O_PATH, 0);
 	if (fd < 0)
 		return fd;
 	err = fstat(fd, st) ? -errno : 0;
 	close(fd);
 	return err;
+}
+
+int p9_stat_fid(const struct p9_server *s, const struct p9_fid *f, struct stat *st)
+{
+	if (f->fd >= 0)
+		return fstat(f->fd, st) ? -errno : 0;
+	return p9_stat_path(s, f->path, st);
 }

@@ -100,10 +100,10 @@ void p9_chown_new(const struct p9_server *s, int dirfd, const char *name, uint32
 /* Tversion msize[4] version[s]: a new session, every fid forgotten. */
 int p9_chmod_in(const struct p9_server *s, int dirfd, const char *name, uint32_t mode)
 {
-	int fd = p9_open_in(s, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY), err;
+	int fd = p9_open_in(s, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0), err;
 
 	if (fd == -EACCES)	/* write-only to its owner; a directory answers EISDIR */
-		fd = p9_open_in(s, dirfd, name, O_WRONLY | O_NONBLOCK | O_NOCTTY);
+		fd = p9_open_in(s, dirfd, name, O_WRONLY | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return fd;
 	err = fchmod(fd, mode) ? -errno : 0;
@@ -208,14 +208,13 @@ static int p9_walk(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	for (i = 0; i < nw; i++) {
 		struct stat st;
 		struct p9_qid q;
-		struct p9_fid tmp = { .path = path, .fd = -1 };
 
 		if (!strcmp(names[i], ".."))
 			p9_path_parent(path, path);
 		else
 			err = p9_path_join(path, path, names[i]);
 		if (!err)
-			err = p9_stat_fid(s, &tmp, &st);
+			err = p9_stat_path(s, path, &st);
 		if (err)
 			break;
 		p9_qid_of(s, &st, &q);

@@ -60,8 +60,8 @@ void p9_path_parent(char *buf, const char *path);
  * a way out, ELOOP for a link on the way, ENOENT, ...).
  */
 int p9_open(const struct p9_server *s, const char *path, int flags, mode_t mode);
-/* Open name (one component) in dirfd, a directory below the share, as p9_open() would. */
-int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags);
+/* Open name (one component) in dirfd, a directory below the share, as p9_open() does. */
+int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags, mode_t mode);
 /*
  * The directory holding path (O_PATH) and path's last name in name
  * (P9_NAME_MAX + 1 bytes; "." for the share itself). The fd or -errno.
@@ -69,7 +69,9 @@ int p9_open_in(const struct p9_server *s, int dirfd, const char *name, int flags
 int p9_open_parent(const struct p9_server *s, const char *path, char *name);
 /* The qid of a file the server stat'ed. */
 void p9_qid_of(const struct p9_server *s, const struct stat *st, struct p9_qid *q);
-/* stat of the file at path (its open fd when f is open): 0 or -errno. */
+/* stat of the file at path, without following a link: 0 or -errno. */
+int p9_stat_path(const struct p9_server *s, const char *path, struct stat *st);
+/* stat of f's file (through its open file when it has one): 0 or -errno. */
 int p9_stat_fid(const struct p9_server *s, const struct p9_fid *f, struct stat *st);
 
 #endif
