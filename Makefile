@@ -72,12 +72,14 @@ LDLIBS += $(ARCH_LDLIBS)
 
 # virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
 VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c))
+# The 9P2000.L file server behind virtio-9p (hw/9p-*.c, docs/9p.md).
+P9_SRCS := $(sort $(wildcard hw/9p-*.c))
 # The seccomp allow-lists, one per thread kind (seccomp.h), built into BPF
 # by libseccomp (Debian's libseccomp-dev; its static library for STATIC=1).
 SECCOMP_SRCS := $(sort $(wildcard seccomp/*.c))
 SECCOMP_LIBS := -lseccomp
 LDLIBS += $(SECCOMP_LIBS)
-OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(P9_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -111,7 +113,8 @@ endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
-	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS)
+	ras.c ras-route.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
+	$(P9_SRCS)
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -157,7 +160,7 @@ check: check-unit check-cross check-kvm
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS)
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf
@@ -186,7 +189,11 @@ tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c
 tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
-fuzz: fuzz-loaders fuzz-virtq
+# The 9P server: message sequences on a real temporary share, seeds in tests/fuzz/9p-corpus/.
+tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -195,4 +202,8 @@ fuzz-virtq: tests/fuzz/fuzz-virtq
 	mkdir -p .cache/fuzz-virtq
 	./tests/fuzz/fuzz-virtq -max_total_time=$(FUZZ_SECONDS) -max_len=69640 .cache/fuzz-virtq \
 		tests/fuzz/virtq-corpus
-.PHONY: fuzz fuzz-loaders fuzz-virtq
+fuzz-9p: tests/fuzz/fuzz-9p
+	mkdir -p .cache/fuzz-9p
+	./tests/fuzz/fuzz-9p -max_total_time=$(FUZZ_SECONDS) -max_len=16384 .cache/fuzz-9p \
+		tests/fuzz/9p-corpus
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p

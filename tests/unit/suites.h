@@ -21,6 +21,9 @@ Suite *virtio_queue_suite(void);
 Suite *virtio_opts_suite(void);
 Suite *irq_path_suite(void);
 Suite *seccomp_suite(void);
+Suite *p9_wire_suite(void);
+Suite *p9_path_suite(void);
+Suite *p9_ops_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
