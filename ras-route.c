@@ -210,7 +210,7 @@ void ras_hold_retry(struct vcpu *v)
 
 	while (i < h->nr) {
 		struct ras_error e;
-		char why[256] = "", reason[320];
+		char why[256] = "";
 		enum ras_ready ready = RAS_READY;
 		bool stopping = vm_stopping(v->vm);
 
@@ -228,6 +228,8 @@ void ras_hold_retry(struct vcpu *v)
 			continue;
 		}
 		if (ready == RAS_BUSY) {
+			char reason[320];
+
 			snprintf(reason, sizeof(reason), "held %llu s, the guest never became ready: %s",
 				 (unsigned long long)(RAS_HOLD_MAX_NS / 1000000000ULL), why);
 			if (e.once)	/* never told, and nothing raises it again: stop */
