@@ -15,3 +15,17 @@ ARCH_CPPFLAGS := -Ipowerpc
 ARCH_LDLIBS := -lfdt
 ARCH_CLEAN :=
 TEST_GUESTS :=
+
+# A payload guest for the nested bed (e2e scenario fwnmi-guest): it checks the
+# FWNMI error log lkvm delivers (tests/guests/powerpc/fwnmi.c); linked at 0
+# and loaded as an ELF vmlinux is.
+PPC_GUEST_CFLAGS := -ffreestanding -fno-pic -fno-stack-protector -mno-pcrel -mcmodel=medium \
+	-nostdlib -static -O2 -std=gnu11 -Wall -Wextra -Werror
+$(B)/tests/guests/powerpc/fwnmi.elf: tests/guests/powerpc/fwnmi.c tests/guests/powerpc/fwnmi-entry.S \
+		tests/guests/powerpc/fwnmi.lds
+	@mkdir -p $(dir $@)
+	$(call Q,CC,$@)$(CC) $(PPC_GUEST_CFLAGS) -Wl,-T,tests/guests/powerpc/fwnmi.lds \
+		-Wl,--build-id=none -Wl,--no-warn-rwx-segments -o $@ \
+		tests/guests/powerpc/fwnmi-entry.S tests/guests/powerpc/fwnmi.c
+
+E2E_GUESTS := $(B)/tests/guests/powerpc/fwnmi.elf
