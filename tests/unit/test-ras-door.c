@@ -77,28 +77,18 @@ static void setup(void)
 
 static void teardown(void)
 {
-	close(vm.ras->log_fd);
-	unlink(log_path);
-	free(vm.ras);
+	ras_fixture_exit(&vm, log_path);
 	munmap(ram, RAM_SIZE);
 }
 
 static const char *log_text(void)
 {
-	static char buf[8192];
-	ssize_t n = pread(vm.ras->log_fd, buf, sizeof(buf) - 1, 0);
-
-	buf[n > 0 ? n : 0] = '\0';
-	return buf;
+	return ras_fixture_log(&vm);
 }
 
 static unsigned int log_lines(void)
 {
-	unsigned int n = 0;
-
-	for (const char *p = log_text(); *p; p++)
-		n += *p == '\n';
-	return n;
+	return ras_fixture_log_lines(&vm);
 }
 
 START_TEST(test_no_address_injected_with_record)

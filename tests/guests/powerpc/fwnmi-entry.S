@@ -6,6 +6,16 @@
  * which one was taken and stop; the FWNMI machine-check handler starts a
  * fresh stack and goes to C with r3 = the RTAS error log.
  */
+	/* Ready to call C: a stack at \top (a first frame), r2 the TOC. */
+	.macro	C_ENV top
+	lis	1, \top@ha
+	addi	1, 1, \top@l
+	lis	2, .TOC.@ha
+	addi	2, 2, .TOC.@l
+	li	0, 0
+	stdu	0, -32(1)
+	.endm
+
 	.section .head, "ax"
 	.globl	_head
 _head:
@@ -37,22 +47,12 @@ _head:
 	.text
 	.globl	_start
 _start:
-	lis	1, stack_top@ha
-	addi	1, 1, stack_top@l
-	lis	2, .TOC.@ha
-	addi	2, 2, .TOC.@l
-	li	0, 0
-	stdu	0, -32(1)
+	C_ENV	stack_top
 	bl	guest_main	/* r3: the device tree */
 1:	b	1b
 
 bad_vector:
-	lis	1, stack_top@ha
-	addi	1, 1, stack_top@l
-	lis	2, .TOC.@ha
-	addi	2, 2, .TOC.@l
-	li	0, 0
-	stdu	0, -32(1)
+	C_ENV	stack_top
 	mr	3, 31
 	mfsrr0	4
 	bl	guest_bad_vector
@@ -69,12 +69,7 @@ fwnmi_sreset:
 	.balign	8
 	.globl	fwnmi_mce
 fwnmi_mce:
-	lis	1, mce_stack_top@ha
-	addi	1, 1, mce_stack_top@l
-	lis	2, .TOC.@ha
-	addi	2, 2, .TOC.@l
-	li	0, 0
-	stdu	0, -32(1)
+	C_ENV	mce_stack_top
 	mfsrr0	4
 	mfsrr1	5
 	bl	guest_mce
