@@ -81,16 +81,6 @@ static void teardown(void)
 	munmap(ram, RAM_SIZE);
 }
 
-static const char *log_text(void)
-{
-	return ras_fixture_log(&vm);
-}
-
-static unsigned int log_lines(void)
-{
-	return ras_fixture_log_lines(&vm);
-}
-
 START_TEST(test_no_address_injected_with_record)
 {
 	ck_assert_int_eq(ras_vcpu_report(&vcpus[1], RAS_AR, RAS_GPA_UNKNOWN, "KVM_EXIT_NMI", 3),
@@ -102,10 +92,10 @@ START_TEST(test_no_address_injected_with_record)
 	ck_assert(ras_error_consumed(&fake.last));	/* taken by vCPU 1's guest code */
 	ck_assert_int_eq(fake.last.vcpu, 1);
 	ck_assert_uint_eq(fake.last.detail, 3);
-	ck_assert_uint_eq(log_lines(), 1);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"vcpu\":1,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"injected\""));
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"source\":\"KVM_EXIT_NMI\""));
-	ck_assert_ptr_nonnull(strstr(log_text(), "fake delivery to vCPU 1, detail 0x3"));
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 1);
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"vcpu\":1,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"injected\""));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"source\":\"KVM_EXIT_NMI\""));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "fake delivery to vCPU 1, detail 0x3"));
 	/* Nothing was added to the poison set: there is no page to remember. */
 	ck_assert_uint_eq(vm.ras->poison.nr, 0);
 	ck_assert(!vm.stopping);
@@ -121,7 +111,7 @@ START_TEST(test_no_address_policy_stop)
 	ck_assert_int_eq(fake.inject_calls, 0);
 	ck_assert(vm.stopping);
 	ck_assert_int_eq(vm.exit_status, LKVM_EXIT_RAS_STOP);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"gpa\":null,\"extent\":0,\"action\":\"stopped\",\"reason\":\"--ras-policy=stop\""));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"gpa\":null,\"extent\":0,\"action\":\"stopped\",\"reason\":\"--ras-policy=stop\""));
 }
 END_TEST
 
@@ -133,7 +123,7 @@ START_TEST(test_no_address_held_blocks_run_then_delivered)
 	ck_assert_int_eq(fake.inject_calls, 0);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 1);	/* held, not left to be raised again */
 	ck_assert(ras_hold_blocks_run(&vcpus[0].hold));
-	ck_assert_uint_eq(log_lines(), 0);		/* no event until it is decided */
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 0);		/* no event until it is decided */
 	/* Still busy: the vCPU must not re-enter the guest. */
 	ck_assert(!ras_vcpu_drain(&vcpus[0]));
 	ck_assert(!ras_vcpu_drain(&vcpus[0]));
@@ -146,8 +136,8 @@ START_TEST(test_no_address_held_blocks_run_then_delivered)
 	ck_assert_int_eq(fake.inject_calls, 1);
 	ck_assert_uint_eq(fake.last.detail, 2);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 0);
-	ck_assert_uint_eq(log_lines(), 1);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"gpa\":null,\"extent\":0,\"action\":\"injected\""));
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 1);
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"gpa\":null,\"extent\":0,\"action\":\"injected\""));
 	ck_assert(!vm.stopping);
 }
 END_TEST
@@ -164,7 +154,7 @@ START_TEST(test_no_address_held_too_long_stops)
 	/* Never told, nothing raises it again: stopped, not dropped. */
 	ck_assert(vm.stopping);
 	ck_assert_int_eq(vm.exit_status, LKVM_EXIT_RAS_STOP);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"stopped\",\"reason\":\"held 2 s, the guest never became ready: fake interlock held\""));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"action\":\"stopped\",\"reason\":\"held 2 s, the guest never became ready: fake interlock held\""));
 }
 END_TEST
 
@@ -186,7 +176,7 @@ START_TEST(test_with_address_same_door)
 	ck_assert_uint_eq(fake.last.gpa, 0x5008);
 	ck_assert(!fake.last.once);
 	ck_assert_uint_eq(ras_poison_reported(&vm.ras->poison, 0x5000), RAS_PAGE_AR_SENT);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"gpa\":\"0x5008\""));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"gpa\":\"0x5008\""));
 }
 END_TEST
 

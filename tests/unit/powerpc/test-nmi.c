@@ -74,16 +74,6 @@ static void teardown(void)
 	munmap(ram, RAM_SIZE);
 }
 
-static const char *log_text(void)
-{
-	return ras_fixture_log(&vm);
-}
-
-static unsigned int log_lines(void)
-{
-	return ras_fixture_log_lines(&vm);
-}
-
 /* vCPU id entered the FWNMI handler with a "not recovered", error-type-unknown log. */
 static void assert_delivered(unsigned int id)
 {
@@ -111,12 +101,12 @@ START_TEST(test_nmi_record_and_delivery)
 	ck_assert_int_eq(ppc_nmi_exit(&vcpus[0]), ARCH_EXIT_CONTINUE);
 	assert_delivered(0);
 	ck_assert(!vm.stopping);
-	ck_assert_uint_eq(log_lines(), 1);
-	ck_assert_msg(strstr(log_text(), "\"vm\":\"nmi\",\"vcpu\":0,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"injected\",\"reason\":\"\",\"detail\":\"FWNMI machine check to vCPU 0: handler 0x7400") != NULL,
-		      "%s", log_text());
-	ck_assert_ptr_nonnull(strstr(log_text(), "error type unknown, not recovered"));
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"simulated\":false,\"repeat\":false"));
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"reader\":null,\"source\":\"KVM_EXIT_NMI\",\"arch\":\"ppc64\"}\n"));
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 1);
+	ck_assert_msg(strstr(ras_fixture_log(&vm), "\"vm\":\"nmi\",\"vcpu\":0,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"injected\",\"reason\":\"\",\"detail\":\"FWNMI machine check to vCPU 0: handler 0x7400") != NULL,
+		      "%s", ras_fixture_log(&vm));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "error type unknown, not recovered"));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"simulated\":false,\"repeat\":false"));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"reader\":null,\"source\":\"KVM_EXIT_NMI\",\"arch\":\"ppc64\"}\n"));
 }
 END_TEST
 
@@ -128,10 +118,10 @@ START_TEST(test_nmi_policy_stop)
 	ck_assert_int_eq(vm.exit_status, LKVM_EXIT_RAS_STOP);
 	assert_not_delivered(0);
 	ck_assert_int_eq(ppc.fwnmi.interlock, -1);
-	ck_assert_uint_eq(log_lines(), 1);
-	ck_assert_msg(strstr(log_text(), "\"vcpu\":0,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"stopped\",\"reason\":\"--ras-policy=stop\"") != NULL,
-		      "%s", log_text());
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"source\":\"KVM_EXIT_NMI\""));
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 1);
+	ck_assert_msg(strstr(ras_fixture_log(&vm), "\"vcpu\":0,\"kind\":\"AR\",\"hva\":null,\"gpa\":null,\"extent\":0,\"action\":\"stopped\",\"reason\":\"--ras-policy=stop\"") != NULL,
+		      "%s", ras_fixture_log(&vm));
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"source\":\"KVM_EXIT_NMI\""));
 }
 END_TEST
 
@@ -142,7 +132,7 @@ START_TEST(test_nmi_held_through_interlock)
 	ck_assert_int_eq(ppc_nmi_exit(&vcpus[0]), ARCH_EXIT_CONTINUE);
 	assert_not_delivered(0);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 1);
-	ck_assert_uint_eq(log_lines(), 0);
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 0);
 	ck_assert(!ras_vcpu_drain(&vcpus[0]));	/* not into KVM_RUN */
 	ck_assert(!ras_vcpu_drain(&vcpus[0]));
 	assert_not_delivered(0);
@@ -152,10 +142,10 @@ START_TEST(test_nmi_held_through_interlock)
 	ck_assert(ras_vcpu_drain(&vcpus[0]));
 	assert_delivered(0);
 	ck_assert_uint_eq(vcpus[0].hold.nr, 0);
-	ck_assert_uint_eq(log_lines(), 1);
-	ck_assert_msg(strstr(log_text(), "\"gpa\":null,\"extent\":0,\"action\":\"injected\"") != NULL,
-		      "%s", log_text());
-	ck_assert(strstr(log_text(), "\"held_us\":0.0,") == NULL);	/* it did wait */
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 1);
+	ck_assert_msg(strstr(ras_fixture_log(&vm), "\"gpa\":null,\"extent\":0,\"action\":\"injected\"") != NULL,
+		      "%s", ras_fixture_log(&vm));
+	ck_assert(strstr(ras_fixture_log(&vm), "\"held_us\":0.0,") == NULL);	/* it did wait */
 	ck_assert(!vm.stopping);
 }
 END_TEST
@@ -168,8 +158,8 @@ START_TEST(test_nmi_second_on_interlock_holder_stops)
 	ppc_fake_regs[0].pc = GUEST_PC;
 	ck_assert_int_eq(ppc_nmi_exit(&vcpus[0]), ARCH_EXIT_STOP);
 	ck_assert_int_eq(vm.exit_status, LKVM_EXIT_RAS_STOP);
-	ck_assert_uint_eq(log_lines(), 2);
-	ck_assert_ptr_nonnull(strstr(log_text(), "\"action\":\"stopped\",\"reason\":\"a second machine check on vCPU 0 before the guest released the first (ibm,nmi-interlock)\""));
+	ck_assert_uint_eq(ras_fixture_log_lines(&vm), 2);
+	ck_assert_ptr_nonnull(strstr(ras_fixture_log(&vm), "\"action\":\"stopped\",\"reason\":\"a second machine check on vCPU 0 before the guest released the first (ibm,nmi-interlock)\""));
 }
 END_TEST
 
