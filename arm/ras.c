@@ -53,10 +53,19 @@ static int arm_ras_vcpu_init(struct vcpu *v)
 		pr_err("--ras-serror-esr: this host's KVM cannot set an SError syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR); run without it");
 		return LKVM_EXIT_USAGE;
 	}
-	if (!a->has_serror_esr && o->ras_policy == RAS_POLICY_INJECT)
-		pr_info("memory errors: this host cannot give SErrors a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR): errors a vCPU consumed become SErrors without one (the guest stops itself)%s, errors nothing consumed stop the VM (status 4)",
-			o->ras_sea ? " unless sent as external aborts (--ras-arm-notify=sea)" : "");
 	return 0;
+}
+
+/* Said once by the core, when the policy injects. */
+static size_t arm_ras_inject_caveat(struct vm *vm, char *buf, size_t n)
+{
+	int len;
+
+	if (arm_vm(vm)->has_serror_esr)
+		return 0;
+	len = snprintf(buf, n, "this host cannot give SErrors a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR): errors a vCPU consumed become SErrors without one (the guest stops itself)%s, errors nothing consumed stop the VM (status 4)",
+		       vm->opts->ras_sea ? " unless sent as external aborts (--ras-arm-notify=sea)" : "");
+	return len > 0 ? (size_t)len : 0;
 }
 
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
@@ -162,16 +171,10 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	return 0;
 }
 
-static int arm_ras_ao_target(struct vm *vm)
-{
-	(void)vm;
-	return 0;
-}
-
 static const struct ras_ops arm_ras_ops = {
 	.name = "arm64-serror",
 	.vcpu_init = arm_ras_vcpu_init,
-	.ao_target = arm_ras_ao_target,
+	.inject_caveat = arm_ras_inject_caveat,
 	.guest_can_take = arm_ras_can_take,
 	.inject = arm_ras_inject,
 };

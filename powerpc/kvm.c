@@ -86,7 +86,6 @@ int arch_irqchip_init(struct vm *vm)
 	p->irq_next = PPC_IRQ_BASE;
 	p->fwnmi.interlock = -1;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
 	if (vm->opts->mem_mib * MiB < PPC_MIN_RAM || vm->opts->mem_mib * MiB > PPC_MAX_RAM) {
 		pr_err("--mem %llu MiB: lkvm's ppc64 machine needs %llu MiB to %llu GiB",
 		       (unsigned long long)vm->opts->mem_mib, PPC_MIN_RAM >> 20, PPC_MAX_RAM >> 30);
@@ -389,7 +388,6 @@ void arch_vm_exit(struct vm *vm)
 	term_set_input(NULL, NULL);
 	if (p->xics_fd >= 0)
 		close(p->xics_fd);
-	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	vm->arch = NULL;

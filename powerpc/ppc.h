@@ -71,7 +71,6 @@ struct ppc_vm {
 	bool ile;			/* interrupts little-endian (LPCR_ILE) */
 	int64_t tod_offset;		/* set-time-of-day minus host time, s */
 	pthread_mutex_t lock;		/* fwnmi, console input */
-	pthread_cond_t cond;		/* interlock released */
 	struct ppc_fwnmi fwnmi;
 	bool fwnmi_kvm;			/* KVM_CAP_PPC_FWNMI enabled (VM-wide) */
 	/*
@@ -100,9 +99,16 @@ static inline uint64_t ppc_intr_msr(const struct ppc_vm *p)
 void ppc_console_init(struct ppc_vm *p);
 size_t ppc_console_take(struct ppc_vm *p, uint8_t *buf, size_t n);
 
-/* kvm-cpu.c */
+/* regs.c: a vCPU's registers (0 or -errno) */
 int ppc_get_regs(struct vcpu *v, struct kvm_regs *r);
 int ppc_set_regs(struct vcpu *v, const struct kvm_regs *r);
+/*
+ * As the next KVM_RUN will see them: after an hcall exit KVM writes r3-r12
+ * from run->papr_hcall, so these read them from there and write them back
+ * there.
+ */
+int ppc_regs_now(struct vcpu *v, struct kvm_regs *r);
+int ppc_regs_set(struct vcpu *v, const struct kvm_regs *r);
 /* hcall-exit.c: KVM_EXIT_PAPR_HCALL */
 enum arch_exit ppc_hcall_exit(struct vcpu *v);
 /* ras.c: machine checks (KVM_EXIT_NMI, memory errors), FWNMI registration */

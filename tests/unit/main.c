@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, file_suite());
 	srunner_add_suite(sr, elf_suite());
 	srunner_add_suite(sr, ras_route_suite());
+	srunner_add_suite(sr, ras_door_suite());
 	srunner_add_suite(sr, ras_record_suite());
 	srunner_add_suite(sr, ras_handler_suite());
 	srunner_add_suite(sr, ras_log_suite());

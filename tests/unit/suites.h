@@ -14,6 +14,7 @@ Suite *io_bus_suite(void);
 Suite *file_suite(void);
 Suite *elf_suite(void);
 Suite *ras_route_suite(void);
+Suite *ras_door_suite(void);
 Suite *ras_record_suite(void);
 Suite *ras_handler_suite(void);
 Suite *ras_log_suite(void);
