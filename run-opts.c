@@ -103,7 +103,6 @@ static const struct {
 	{ "arm64", "ras-serror-esr" },
 	{ "arm64", "ras-arm-notify" },
 	{ "arm64", "ras-arm-force" },
-	{ "fake", "fake-widgets" },
 };
 
 bool run_opt_known(const char *arch, const char *name)
