@@ -581,6 +581,19 @@ START_TEST(test_seccomp)
 }
 END_TEST
 
+char *run_help_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	run_opts_usage(f);
+	fclose(f);
+	ck_assert_ptr_nonnull(buf);
+	return buf;
+}
+
 /*
  * The machine's own options, whatever the machine: each is in the core's
  * table of every arch's names (so other machines refuse it by name), has
@@ -590,13 +603,8 @@ END_TEST
 START_TEST(test_arch_options)
 {
 	const struct arch_info *ai = arch_info();
-	char *help = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&help, &len);
+	char *help = run_help_text();
 
-	ck_assert_ptr_nonnull(f);
-	run_opts_usage(f);
-	fclose(f);
 	for (const struct arch_option *ao = ai->options; ao && ao->name; ao++) {
 		char arg[80], want[120];
 

@@ -13,6 +13,7 @@
 #include "ppc-suites.h"
 #include "ppc.h"
 #include "rtas.h"
+#include "suites.h"
 
 START_TEST(test_hcall_put_term)
 {
@@ -88,9 +89,7 @@ START_TEST(test_ppc_opts)
 	char *argv[] = { run, a1, a2, NULL };
 	struct run_opts o;
 	char err[256];
-	char *help = NULL;
-	size_t len = 0;
-	FILE *f;
+	char *help;
 
 	snprintf(a1, sizeof(a1), "--dump-dtb");
 	snprintf(a2, sizeof(a2), "x.dtb");
@@ -108,10 +107,7 @@ START_TEST(test_ppc_opts)
 	ck_assert_ptr_nonnull(strstr(err, "--ras-serror-esr is an arm64 option"));
 	ck_assert_str_eq(arch_info()->name, "ppc64");
 	ck_assert(arch_info()->device_tree);
-	f = open_memstream(&help, &len);
-	ck_assert_ptr_nonnull(f);
-	run_opts_usage(f);
-	fclose(f);
+	help = run_help_text();
 	ck_assert_ptr_nonnull(strstr(help, "\nppc64:\n      --dump-dtb FILE "));
 	free(help);
 }
