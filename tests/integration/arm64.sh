@@ -13,6 +13,15 @@ if expect_status $t 0 && expect_out $t out 'lkvm built-in guest \(arm64\): vCPUs
 	else ok $t; fi
 fi
 
+# --- --pmu: the guest's tree gets a PMU node (needs KVM_CAP_ARM_PMU_V3 here) ---
+t=builtin-pmu
+run run -c 2 --pmu --dump-dtb "$T/pmu.dtb"
+if grep -q 'this host.s KVM has no PMUv3' "$T/err"; then
+	skip $t "this KVM has no PMUv3 for guests"
+elif expect_status $t 0 && expect_out $t out 'vCPUs seen: 2'; then
+	if grep -aq 'arm,armv8-pmuv3' "$T/pmu.dtb"; then ok $t; else bad $t "no arm,armv8-pmuv3 node in the dumped tree"; fi
+fi
+
 # --- kvm-unit-tests' invocation: bootargs exactly -p, the environment as initrd ---
 printf 'FOO=bar\nKUT_TESTNAME=selftest\n' >"$T/env"
 kut="--cpus 2 --nodefaults --network mode=none --loglevel=warning --mem 256"
