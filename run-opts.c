@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lkvm/arch.h"
+#include "lkvm/run-opts-arch.h"
 #include "lkvm/run-opts.h"
 #include "lkvm/util.h"
 
@@ -88,45 +89,6 @@ static const struct {
 	{ "debug-iodelay", 0, "lkvm emulates port I/O without delays" },
 };
 
-/*
- * Every architecture's own options (arch_info()->options), by name: on
- * another machine they get a reason instead of "unknown option". One row
- * per option and arch; an arch that adds an option adds its row here
- * (a unit test checks the built machine's table against this one).
- */
-static const struct {
-	const char *arch;	/* arch_info()->name */
-	const char *name;
-} arch_known[] = {
-	{ "arm64", "irqchip" },
-	{ "arm64", "pmu" },
-	{ "arm64", "ras-serror-esr" },
-	{ "arm64", "ras-arm-notify" },
-	{ "arm64", "ras-arm-force" },
-};
-
-bool run_opt_known(const char *arch, const char *name)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(arch_known); i++)
-		if (!strcmp(arch_known[i].arch, arch) && !strcmp(arch_known[i].name, name))
-			return true;
-	return false;
-}
-
-/* The machine's section of --help: --dump-dtb where it applies, its own options. */
-static void run_opts_usage_arch(FILE *f, const struct arch_info *ai)
-{
-	const struct arch_option *ao = ai->options;
-
-	if (!ai->device_tree && !(ao && ao->name))
-		return;
-	fprintf(f, "\n%s:\n", ai->name);
-	if (ai->device_tree)
-		fputs("      --dump-dtb FILE    also write the generated device tree to FILE\n", f);
-	for (; ao && ao->name; ao++)
-		fputs(ao->help, f);
-}
-
 void run_opts_usage(FILE *f)
 {
 	const struct arch_info *ai = arch_info();
@@ -172,7 +134,7 @@ void run_opts_usage(FILE *f)
 "                         (both for debugging; see docs/threat-model.md)\n"
 "  -h, --help             this help\n", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB,
 		RUN_MAX_CPUS, ai->console, RUN_MAX_DISKS);
-	run_opts_usage_arch(f, ai);
+	run_opts_usage_arch(f);
 	fprintf(f,
 "\n"
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
@@ -216,29 +178,6 @@ bool vm_name_valid(const char *name)
 }
 
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
-
-/*
- * Another machine's option: "--irqchip is an arm64 option; lkvm for x86 has
- * no such setting". Returns -1 with that line, or 0: no arch has it.
- */
-static int run_opts_other_arch(const char *name, size_t len, char *err, size_t errlen)
-{
-	const char *self = arch_info()->name;
-	char archs[128] = "";
-
-	for (size_t i = 0; i < ARRAY_SIZE(arch_known); i++) {
-		size_t used = strlen(archs);
-
-		if (strlen(arch_known[i].name) == len && !strncmp(arch_known[i].name, name, len) &&
-		    strcmp(arch_known[i].arch, self))
-			snprintf(archs + used, sizeof(archs) - used, "%s%s", used ? " and " : "",
-				 arch_known[i].arch);
-	}
-	if (!archs[0])
-		return 0;
-	fail("--%.*s is %s %s option; lkvm for %s has no such setting (see 'lkvm run --help')",
-	     (int)len, name, strchr("aeiou", archs[0]) ? "an" : "a", archs, self);
-}
 
 /* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
 static int run_opts_bad_option(const struct option *table, const char *arg, int opt, char *err,
@@ -373,28 +312,6 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 	return 0;
 }
 
-/*
- * The core's options, then the machine's own (val OPT_ARCH_BASE + row),
- * for getopt_long. NULL when out of memory; free() it.
- */
-static struct option *run_opts_table(void)
-{
-	const struct arch_option *ao = arch_info()->options;
-	size_t core = ARRAY_SIZE(run_longopts) - 1, n = 0;
-	struct option *t;
-
-	while (ao && ao[n].name)
-		n++;
-	t = calloc(core + n + 1, sizeof(*t));
-	if (!t)
-		return NULL;
-	memcpy(t, run_longopts, core * sizeof(*t));
-	for (size_t i = 0; i < n; i++)
-		t[core + i] = (struct option){ ao[i].name, ao[i].has_arg, NULL,
-					       OPT_ARCH_BASE + (int)i };
-	return t;	/* calloc: the last row is the end mark */
-}
-
 static int run_opts_getopt(struct run_opts *o, const struct option *table, int argc, char **argv,
 			   char *err, size_t errlen)
 {
@@ -468,7 +385,8 @@ static int run_opts_getopt(struct run_opts *o, const struct option *table, int a
 
 int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
 {
-	struct option *table = run_opts_table();
+	struct option *table = run_opts_table(run_longopts, ARRAY_SIZE(run_longopts) - 1,
+					       OPT_ARCH_BASE);
 	int ret;
 
 	if (!table)

@@ -53,7 +53,7 @@ const struct arch_info *arch_info(void);
  * include/lkvm/run-opts.h embeds as run_opts.arch) and lists its options in
  * a table ended by a row with a NULL name (arch_info()->options). The core
  * splices the table into its getopt_long table and its --help; the names
- * of every arch's options are in one core table (run-opts.c) that refuses
+ * of every arch's options are in one core table (run-opts-arch.c) that refuses
  * another machine's option with a reason. Adding an option edits only the
  * arch's files and that table.
  */

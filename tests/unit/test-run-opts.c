@@ -609,7 +609,7 @@ START_TEST(test_arch_options)
 		char arg[80], want[120];
 
 		ck_assert_msg(run_opt_known(ai->name, ao->name),
-			      "--%s is missing from run-opts.c's arch_known[] for %s", ao->name,
+			      "--%s is missing from run-opts-arch.c's arch_known[] for %s", ao->name,
 			      ai->name);
 		ck_assert_msg(strstr(help, ao->help), "--help lacks --%s's lines", ao->name);
 		ck_assert_ptr_nonnull(ao->parse);
