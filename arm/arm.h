@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch-opts.h"
 #include "lkvm/vm.h"
 
 /*
@@ -43,12 +44,6 @@
 
 /* Where the device tree goes: the top 2 MiB of RAM (arm64 booting.rst: <= 2 MiB). */
 #define ARM_FDT_MAX_SIZE	0x200000ULL
-
-enum arm_irqchip {
-	ARM_IRQCHIP_AUTO,	/* GICv3, else GICv2 */
-	ARM_IRQCHIP_GICV2,
-	ARM_IRQCHIP_GICV3,
-};
 
 struct arm_vm {
 	int gic_fd;

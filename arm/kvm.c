@@ -59,7 +59,7 @@ int arch_irqchip_init(struct vm *vm)
 	}
 	a->has_serror_esr = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_SERROR_ESR) > 0;
 	a->has_ext_dabt = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) > 0;
-	return gic_create(vm, (enum arm_irqchip)vm->opts->irqchip);
+	return gic_create(vm, vm->opts->arch.irqchip);
 }
 
 int arch_devices_init(struct vm *vm)
@@ -225,7 +225,7 @@ int arch_describe(struct vm *vm)
 		.bootargs = vm->opts->params,
 		.initrd_start = a->initrd_gpa,
 		.initrd_size = a->initrd_size,
-		.pmu = vm->opts->pmu,
+		.pmu = vm->opts->arch.pmu,
 	};
 	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
 	void *fdt = malloc(ARM_FDT_MAX_SIZE);

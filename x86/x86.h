@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The x86 machine's state (struct x86_vm) and what its files share: CPUID, MCE, boot. */
 #ifndef LKVM_X86_H
 #define LKVM_X86_H
 

@@ -2,6 +2,7 @@
 #ifndef LKVM_ARCH_H
 #define LKVM_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,28 +41,33 @@ struct arch_info {
 	const char *console;		/* --console serial: which device, where */
 	const char *guest_exit;		/* how a guest reports an exit code (NULL: it cannot) */
 	const char *crash;		/* what status 8 means here */
+	const struct arch_option *options;	/* its own `lkvm run` options (NULL: none) */
+	bool device_tree;		/* boots with a device tree: --dump-dtb FILE */
 };
 
 const struct arch_info *arch_info(void);
 
 /*
- * `lkvm run` options that only some machines have (run-opts.c passes them
- * here): store arg in o and return 0, or return -1 with one line for the
- * user in err (an arch without the option says so).
+ * A `lkvm run` option only this machine has, as data. The arch keeps the
+ * values in its own struct arch_opts (ARCH/arch-opts.h, which
+ * include/lkvm/run-opts.h embeds as run_opts.arch) and lists its options in
+ * a table ended by a row with a NULL name (arch_info()->options). The core
+ * splices the table into its getopt_long table and its --help; the names
+ * of every arch's options are in one core table (run-opts-arch.c) that refuses
+ * another machine's option with a reason. Adding an option edits only the
+ * arch's files and that table.
  */
-enum arch_run_opt {
-	ARCH_OPT_IRQCHIP,	/* --irqchip=gicv2|gicv3|gicv3-its */
-	ARCH_OPT_PMU,		/* --pmu (arg NULL) */
-	ARCH_OPT_DUMP_DTB,	/* --dump-dtb FILE */
-	ARCH_OPT_SERROR_ESR,	/* --ras-serror-esr=ISS */
-	ARCH_OPT_RAS_NOTIFY,	/* --ras-arm-notify=serror|sea */
-	ARCH_OPT_RAS_FORCE,	/* --ras-arm-force (arg NULL) */
+struct arch_opts;
+struct arch_option {
+	const char *name;	/* the long name, without "--": "irqchip" */
+	int has_arg;		/* getopt.h: no_argument or required_argument */
+	const char *help;	/* its lines in `lkvm run --help`, each ending in "\n" */
+	/*
+	 * Store arg (NULL for a no_argument option) in a and return 0, or
+	 * return -1 with one line for the user in err.
+	 */
+	int (*parse)(struct arch_opts *a, const char *arg, char *err, size_t errlen);
 };
-struct run_opts;
-int arch_run_opt(struct run_opts *o, enum arch_run_opt opt, const char *arg, char *err,
-		 size_t errlen);
-/* This machine's lines for `lkvm run --help` (may be ""). */
-const char *arch_run_usage(void);
 unsigned long arch_vm_type(struct vm *vm);
 /* Split ram bytes into guest-physical regions; returns how many. */
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max);

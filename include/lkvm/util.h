@@ -20,7 +20,7 @@ enum lkvm_status {
 	LKVM_EXIT_RAS_FATAL	= 6,	/* lkvm's own memory hit by an uncorrected error */
 	LKVM_EXIT_GUEST_CRASH	= 8,	/* the guest crashed beyond recovery (arch_info()->crash) */
 	LKVM_EXIT_SECCOMP	= 10,	/* a thread made a system call its seccomp filter forbids */
-	/* Not an exit status: the guest asked for a reset (run.c decides). */
+	/* Not an exit status: the guest asked for a reset (builtin-run.c decides). */
 	LKVM_RESET		= 256,
 };
 

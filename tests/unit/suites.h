@@ -33,6 +33,9 @@ Suite *p9_ops_suite(void);
  */
 bool skip_emulated(const char *test, const char *why);
 
+/* `lkvm run --help` as run_opts_usage() prints it (test-run-opts.c); free() it. */
+char *run_help_text(void);
+
 /* The architecture's suites (tests/unit/ARCH/suites.c). */
 void arch_add_suites(SRunner *sr);
 
