@@ -67,6 +67,8 @@ $(error ARCH=$(ARCH): lkvm has no $(ARCH_DIR)/ directory yet (supported: $(patsu
 endif
 .DEFAULT_GOAL := all
 include $(ARCH_DIR)/build.mk
+# Core files an arch goes without (x86: dtb.c, the device-tree half, and so libfdt).
+CORE_SRCS := $(filter-out $(ARCH_CORE_SKIP),$(CORE_SRCS))
 CFLAGS += $(ARCH_CPPFLAGS)
 LDLIBS += $(ARCH_LDLIBS)
 

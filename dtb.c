@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A device tree built by the arch (arm64, ppc64), put where the guest
- * finds it, and written out for --dump-dtb: whole or not at all.
+ * A device tree built by the arch (arm64, ppc64): its common /chosen, the
+ * build into a scratch buffer, the copy where the guest finds it, and
+ * --dump-dtb's file, whole or not at all.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libfdt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -53,4 +56,39 @@ int dtb_publish(struct vm *vm, uint64_t gpa, const void *dtb, size_t n)
 		return LKVM_EXIT_USAGE;
 	}
 	return 0;
+}
+
+int dtb_chosen_begin(void *fdt, const struct dtb_chosen *c)
+{
+	DTB_TRY(fdt_begin_node(fdt, "chosen"));
+	if (c->bootargs)
+		DTB_TRY(fdt_property_string(fdt, "bootargs", c->bootargs));
+	if (c->stdout_path)
+		DTB_TRY(fdt_property_string(fdt, "stdout-path", c->stdout_path));
+	if (c->initrd_size) {
+		DTB_TRY(fdt_property_u64(fdt, "linux,initrd-start", c->initrd_start));
+		DTB_TRY(fdt_property_u64(fdt, "linux,initrd-end", c->initrd_start + c->initrd_size));
+	}
+	return 0;
+}
+
+int dtb_build_publish(struct vm *vm, uint64_t gpa, size_t max,
+		      int (*build)(const void *ctx, void *buf, size_t size), const void *ctx)
+{
+	void *fdt = malloc(max);
+	int err, ret;
+
+	if (!fdt) {
+		pr_err("out of memory for the device tree");
+		return LKVM_EXIT_ERROR;
+	}
+	err = build(ctx, fdt, max);
+	if (err) {
+		pr_err("cannot write the device tree: %s", fdt_strerror(err));
+		ret = LKVM_EXIT_ERROR;
+	} else {
+		ret = dtb_publish(vm, gpa, fdt, fdt_totalsize(fdt));
+	}
+	free(fdt);
+	return ret;
 }

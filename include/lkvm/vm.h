@@ -59,6 +59,7 @@ struct vm {
 	struct io_bus pio;
 	struct io_bus mmio;
 	struct device *devices;		/* registry, in registration order */
+	struct dev_room dev_room;	/* devices.c's allocator */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
