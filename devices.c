@@ -77,29 +77,33 @@ void devices_init(struct vm *vm)
 	struct arch_dev_window w = { 0 };
 
 	arch_dev_window(vm, &w);
+	/* A window past the end of the address space (or of the lines) ends there. */
 	vm->dev_room = (struct dev_room){
 		.mmio_next = w.mmio_base,
-		.mmio_end = w.mmio_base + w.mmio_size < w.mmio_base ? UINT64_MAX :
-			    w.mmio_base + w.mmio_size,
+		.mmio_left = w.mmio_base && w.mmio_size > 0 - w.mmio_base ? 0 - w.mmio_base :
+			     w.mmio_size,
 		.irq_next = w.irq_first,
-		.irq_end = w.irq_first + w.nr_irqs < w.irq_first ? UINT32_MAX :
-			   w.irq_first + w.nr_irqs,
+		.irq_left = MIN(w.nr_irqs, UINT32_MAX - w.irq_first),
 	};
 }
 
 int device_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
 {
 	struct dev_room *r = &vm->dev_room;
-	uint64_t base = ALIGN_UP(r->mmio_next, DEV_MMIO_ALIGN);
-	uint64_t len = ALIGN_UP(size, DEV_MMIO_ALIGN);
+	uint64_t pad = (DEV_MMIO_ALIGN - (r->mmio_next & (DEV_MMIO_ALIGN - 1))) & (DEV_MMIO_ALIGN - 1);
+	uint64_t len;
 
 	if (!size)
 		return -EINVAL;
-	/* Every step checked: the window may end at the top of the address space. */
-	if (base < r->mmio_next || len < size || base >= r->mmio_end || len > r->mmio_end - base)
+	/* Counted in bytes left, not an end address: the window may end at 2^64. */
+	if (size > UINT64_MAX - (DEV_MMIO_ALIGN - 1))
 		return -ENOSPC;
-	*gpa = base;
-	r->mmio_next = base + len;
+	len = ALIGN_UP(size, DEV_MMIO_ALIGN);
+	if (pad > r->mmio_left || len > r->mmio_left - pad)
+		return -ENOSPC;
+	*gpa = r->mmio_next + pad;
+	r->mmio_next = *gpa + len;
+	r->mmio_left -= pad + len;
 	return 0;
 }
 
@@ -108,12 +112,13 @@ int device_irq_alloc(struct vm *vm, unsigned int *irq)
 	struct dev_room *r = &vm->dev_room;
 	int err;
 
-	if (r->irq_next >= r->irq_end)
+	if (!r->irq_left)
 		return -ENOSPC;
 	err = arch_irq_claim(vm, r->irq_next);
 	if (err)
 		return err;
 	*irq = r->irq_next++;
+	r->irq_left--;
 	return 0;
 }
 

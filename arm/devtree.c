@@ -140,8 +140,6 @@ static int fdt_devices(void *fdt, const struct arm_fdt_desc *d)
 	for_each_device(d->devices, dev) {
 		const char *node = dev_kind_node(dev->kind);
 		uint64_t reg[2] = { dev->base, dev->len };
-		uint32_t irq[] = { FDT_IRQ_SPI, (uint32_t)dev->irq - ARM_SPI_BASE,
-				   IRQ_TYPE_LEVEL_HIGH };
 		char name[48];
 
 		if (!node || dev->bus != DEV_BUS_MMIO)
@@ -150,8 +148,12 @@ static int fdt_devices(void *fdt, const struct arm_fdt_desc *d)
 		DTB_TRY(fdt_begin_node(fdt, name));
 		DTB_TRY(fdt_property_string(fdt, "compatible", dev_kind_compatible(dev->kind)));
 		DTB_TRY(fdt_prop_u64s(fdt, "reg", reg, 2));
-		if (dev->irq >= ARM_SPI_BASE)
+		if (dev->irq >= ARM_SPI_BASE) {
+			uint32_t irq[] = { FDT_IRQ_SPI, (uint32_t)dev->irq - ARM_SPI_BASE,
+					   IRQ_TYPE_LEVEL_HIGH };
+
 			DTB_TRY(fdt_prop_irq(fdt, "interrupts", irq, 3));
+		}
 		if (dev->kind == DEV_KIND_UART)
 			DTB_TRY(fdt_property_cell(fdt, "clock-frequency", 1843200));
 		if (dev->kind == DEV_KIND_VIRTIO_MMIO)

@@ -83,8 +83,8 @@ unsigned int devices_count(struct vm *vm, enum dev_kind k);
  */
 #define DEV_MMIO_ALIGN	4096ULL
 struct dev_room {		/* what is left of the window (vm->dev_room) */
-	uint64_t mmio_next, mmio_end;
-	unsigned int irq_next, irq_end;
+	uint64_t mmio_next, mmio_left;	/* next free address, bytes from there */
+	unsigned int irq_next, irq_left;
 };
 void devices_init(struct vm *vm);
 int device_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa);
