@@ -94,7 +94,7 @@ static int ppc_fdt_chosen(void *fdt, const struct ppc_fdt_desc *d)
 {
 	struct dtb_chosen c = {
 		.bootargs = d->bootargs, .initrd_start = d->initrd_start,
-		.initrd_size = d->initrd_size, .stdout_path = PPC_FDT_VTY_PATH,
+		.initrd_size = d->initrd_size,	/* stdout-path below, after Linux's old name */
 	};
 	uint8_t ov5[PPC_OV5_LEN];
 
@@ -104,6 +104,7 @@ static int ppc_fdt_chosen(void *fdt, const struct ppc_fdt_desc *d)
 	ov5[PPC_OV5_RADIX_GTSE_BYTE] = PPC_OV5_RADIX_GTSE;
 	DTB_TRY(dtb_chosen_begin(fdt, &c));
 	DTB_TRY(fdt_property_string(fdt, "linux,stdout-path", PPC_FDT_VTY_PATH));
+	DTB_TRY(fdt_property_string(fdt, "stdout-path", PPC_FDT_VTY_PATH));
 	DTB_TRY(fdt_property(fdt, "ibm,architecture-vec-5", ov5, sizeof(ov5)));
 	return fdt_end_node(fdt);
 }
