@@ -58,6 +58,38 @@ int dtb_publish(struct vm *vm, uint64_t gpa, const void *dtb, size_t n)
 	return 0;
 }
 
+int dtb_prop_u32s(void *fdt, const char *name, const uint32_t *v, int n)
+{
+	fdt32_t be[DTB_MAX_CELLS];
+
+	if (n < 0 || n > DTB_MAX_CELLS)
+		return -FDT_ERR_BADVALUE;
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt32(v[i]);
+	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
+}
+
+int dtb_prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
+{
+	fdt64_t be[DTB_MAX_CELLS / 2];
+
+	if (n < 0 || n > DTB_MAX_CELLS / 2)
+		return -FDT_ERR_BADVALUE;
+	for (int i = 0; i < n; i++)
+		be[i] = cpu_to_fdt64(v[i]);
+	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
+}
+
+int dtb_memory(void *fdt, const char *name, uint64_t base, uint64_t size)
+{
+	uint64_t reg[2] = { base, size };
+
+	DTB_TRY(fdt_begin_node(fdt, name));
+	DTB_TRY(fdt_property_string(fdt, "device_type", "memory"));
+	DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 2));
+	return fdt_end_node(fdt);
+}
+
 int dtb_chosen_begin(void *fdt, const struct dtb_chosen *c)
 {
 	DTB_TRY(fdt_begin_node(fdt, "chosen"));

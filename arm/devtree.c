@@ -17,24 +17,6 @@
 #define IRQ_TYPE_LEVEL_HIGH	4
 #define IRQ_TYPE_LEVEL_LOW	8
 
-static int fdt_prop_u64s(void *fdt, const char *name, const uint64_t *v, int n)
-{
-	fdt64_t be[4];
-
-	for (int i = 0; i < n; i++)
-		be[i] = cpu_to_fdt64(v[i]);
-	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
-}
-
-static int fdt_prop_irq(void *fdt, const char *name, const uint32_t *cells, int n)
-{
-	fdt32_t be[12];
-
-	for (int i = 0; i < n; i++)
-		be[i] = cpu_to_fdt32(cells[i]);
-	return fdt_property(fdt, name, be, (int)(n * sizeof(be[0])));
-}
-
 /* GICv2 PPIs name the CPUs they go to; GICv3 ignores the mask. */
 static uint32_t ppi_flags(const struct arm_fdt_desc *d)
 {
@@ -60,7 +42,7 @@ static int fdt_cpus(void *fdt, const struct arm_fdt_desc *d)
 		DTB_TRY(fdt_property_string(fdt, "device_type", "cpu"));
 		DTB_TRY(fdt_property_string(fdt, "compatible", "arm,arm-v8"));
 		DTB_TRY(fdt_property_string(fdt, "enable-method", "psci"));
-		DTB_TRY(fdt_prop_u64s(fdt, "reg", &mpidr, 1));
+		DTB_TRY(dtb_prop_u64s(fdt, "reg", &mpidr, 1));
 		DTB_TRY(fdt_end_node(fdt));
 	}
 	return fdt_end_node(fdt);
@@ -88,7 +70,7 @@ static int fdt_gic(void *fdt, const struct arm_fdt_desc *d)
 	}
 	DTB_TRY(fdt_property_cell(fdt, "#interrupt-cells", 3));
 	DTB_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-	DTB_TRY(fdt_prop_u64s(fdt, "reg", reg, 4));
+	DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 4));
 	DTB_TRY(fdt_property_cell(fdt, "phandle", GIC_PHANDLE));
 	return fdt_end_node(fdt);
 }
@@ -104,14 +86,14 @@ static int fdt_timer_pmu(void *fdt, const struct arm_fdt_desc *d)
 
 	DTB_TRY(fdt_begin_node(fdt, "timer"));
 	DTB_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
-	DTB_TRY(fdt_prop_irq(fdt, "interrupts", timer, 12));
+	DTB_TRY(dtb_prop_u32s(fdt, "interrupts", timer, 12));
 	DTB_TRY(fdt_property(fdt, "always-on", NULL, 0));
 	DTB_TRY(fdt_end_node(fdt));
 	if (!d->pmu)
 		return 0;
 	DTB_TRY(fdt_begin_node(fdt, "pmu"));
 	DTB_TRY(fdt_property_string(fdt, "compatible", "arm,armv8-pmuv3"));
-	DTB_TRY(fdt_prop_irq(fdt, "interrupts", pmu, 3));
+	DTB_TRY(dtb_prop_u32s(fdt, "interrupts", pmu, 3));
 	return fdt_end_node(fdt);
 }
 
@@ -147,12 +129,12 @@ static int fdt_devices(void *fdt, const struct arm_fdt_desc *d)
 		snprintf(name, sizeof(name), "%s@%llx", node, (unsigned long long)dev->base);
 		DTB_TRY(fdt_begin_node(fdt, name));
 		DTB_TRY(fdt_property_string(fdt, "compatible", dev_kind_compatible(dev->kind)));
-		DTB_TRY(fdt_prop_u64s(fdt, "reg", reg, 2));
+		DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 2));
 		if (dev->irq >= ARM_SPI_BASE) {
 			uint32_t irq[] = { FDT_IRQ_SPI, (uint32_t)dev->irq - ARM_SPI_BASE,
 					   IRQ_TYPE_LEVEL_HIGH };
 
-			DTB_TRY(fdt_prop_irq(fdt, "interrupts", irq, 3));
+			DTB_TRY(dtb_prop_u32s(fdt, "interrupts", irq, 3));
 		}
 		if (dev->kind == DEV_KIND_UART)
 			DTB_TRY(fdt_property_cell(fdt, "clock-frequency", 1843200));
@@ -185,7 +167,6 @@ static int fdt_chosen(void *fdt, const struct arm_fdt_desc *d)
 
 int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size)
 {
-	uint64_t mem[2] = { d->ram_base, d->ram_size };
 	void *fdt = buf;
 
 	if (size > (size_t)INT32_MAX)
@@ -198,10 +179,7 @@ int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size)
 	DTB_TRY(fdt_property_cell(fdt, "#size-cells", 2));
 	DTB_TRY(fdt_property_cell(fdt, "interrupt-parent", GIC_PHANDLE));
 	DTB_TRY(fdt_chosen(fdt, d));
-	DTB_TRY(fdt_begin_node(fdt, "memory"));
-	DTB_TRY(fdt_property_string(fdt, "device_type", "memory"));
-	DTB_TRY(fdt_prop_u64s(fdt, "reg", mem, 2));
-	DTB_TRY(fdt_end_node(fdt));
+	DTB_TRY(dtb_memory(fdt, "memory", d->ram_base, d->ram_size));
 	DTB_TRY(fdt_cpus(fdt, d));
 	DTB_TRY(fdt_psci(fdt));
 	DTB_TRY(fdt_gic(fdt, d));

@@ -28,15 +28,6 @@ static const uint32_t radix_ap[] = { 0x0000000c, 0xa0000010, 0x20000015, 0x40000
 
 static const char hypertas[] = "hcall-term\0hcall-set-mode\0hcall-interrupt";
 
-static int fdt_cells(void *fdt, const char *name, const uint32_t *v, int n)
-{
-	fdt32_t be[8];
-
-	for (int i = 0; i < n && i < 8; i++)
-		be[i] = cpu_to_fdt32(v[i]);
-	return fdt_property(fdt, name, be, (int)(n * sizeof(fdt32_t)));
-}
-
 static int ppc_fdt_cpus(void *fdt, const struct ppc_fdt_desc *d)
 {
 	char name[32];
@@ -64,9 +55,9 @@ static int ppc_fdt_cpus(void *fdt, const struct ppc_fdt_desc *d)
 		DTB_TRY(fdt_property_cell(fdt, "ibm,vmx", 2));
 		DTB_TRY(fdt_property_cell(fdt, "ibm,dfp", 1));
 		DTB_TRY(fdt_property_cell(fdt, "ibm,ppc-interrupt-server#s", i));
-		DTB_TRY(fdt_cells(fdt, "ibm,ppc-interrupt-gserver#s", gserver, 2));
+		DTB_TRY(dtb_prop_u32s(fdt, "ibm,ppc-interrupt-gserver#s", gserver, 2));
 		DTB_TRY(fdt_property(fdt, "ibm,pa-features", pa_features_300, sizeof(pa_features_300)));
-		DTB_TRY(fdt_cells(fdt, "ibm,processor-radix-AP-encodings", radix_ap, 4));
+		DTB_TRY(dtb_prop_u32s(fdt, "ibm,processor-radix-AP-encodings", radix_ap, 4));
 		DTB_TRY(fdt_property(fdt, "64-bit", NULL, 0));
 		DTB_TRY(fdt_property_string(fdt, "status", "okay"));
 		DTB_TRY(fdt_end_node(fdt));
@@ -132,7 +123,7 @@ static int ppc_fdt_devices(void *fdt, const struct ppc_fdt_desc *d)
 	DTB_TRY(fdt_property_string(fdt, "device_type", "PowerPC-External-Interrupt-Presentation"));
 	DTB_TRY(fdt_property_string(fdt, "compatible", "IBM,ppc-xicp"));
 	DTB_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
-	DTB_TRY(fdt_cells(fdt, "ibm,interrupt-server-ranges", servers, 2));
+	DTB_TRY(dtb_prop_u32s(fdt, "ibm,interrupt-server-ranges", servers, 2));
 	DTB_TRY(fdt_property_cell(fdt, "#interrupt-cells", 2));
 	DTB_TRY(fdt_property_cell(fdt, "linux,phandle", XICS_PHANDLE));
 	DTB_TRY(fdt_property_cell(fdt, "phandle", XICS_PHANDLE));
@@ -173,7 +164,7 @@ static int ppc_fdt_virtio(void *fdt, const struct ppc_fdt_desc *d)
 		DTB_TRY(fdt_begin_node(fdt, name));
 		DTB_TRY(fdt_property_string(fdt, "compatible", dev_kind_compatible(dev->kind)));
 		DTB_TRY(fdt_property(fdt, "reg", reg, sizeof(reg)));
-		DTB_TRY(fdt_cells(fdt, "interrupts", irq, 2));
+		DTB_TRY(dtb_prop_u32s(fdt, "interrupts", irq, 2));
 		DTB_TRY(fdt_property(fdt, "dma-coherent", NULL, 0));
 		DTB_TRY(fdt_end_node(fdt));
 	}
@@ -182,8 +173,6 @@ static int ppc_fdt_virtio(void *fdt, const struct ppc_fdt_desc *d)
 
 int ppc_fdt_build(const struct ppc_fdt_desc *d, void *buf, size_t size)
 {
-	uint64_t mem[2] = { 0, d->ram_size };
-	fdt64_t mem_be[2] = { cpu_to_fdt64(mem[0]), cpu_to_fdt64(mem[1]) };
 	void *fdt = buf;
 
 	if (size > (size_t)INT32_MAX)
@@ -200,10 +189,7 @@ int ppc_fdt_build(const struct ppc_fdt_desc *d, void *buf, size_t size)
 	DTB_TRY(fdt_property_cell(fdt, "#size-cells", 2));
 	DTB_TRY(fdt_property_cell(fdt, "interrupt-parent", XICS_PHANDLE));
 	DTB_TRY(ppc_fdt_chosen(fdt, d));
-	DTB_TRY(fdt_begin_node(fdt, "memory@0"));
-	DTB_TRY(fdt_property_string(fdt, "device_type", "memory"));
-	DTB_TRY(fdt_property(fdt, "reg", mem_be, sizeof(mem_be)));
-	DTB_TRY(fdt_end_node(fdt));
+	DTB_TRY(dtb_memory(fdt, "memory@0", 0, d->ram_size));
 	DTB_TRY(ppc_fdt_cpus(fdt, d));
 	DTB_TRY(ppc_fdt_rtas(fdt, d));
 	DTB_TRY(ppc_fdt_devices(fdt, d));

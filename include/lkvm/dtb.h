@@ -15,6 +15,13 @@ struct vm;
 /* Stop at the first libfdt error: the writers' helpers return it (negative). */
 #define DTB_TRY(x) do { int _e = (x); if (_e < 0) return _e; } while (0)
 
+/* A property of n big-endian cells (n <= DTB_MAX_CELLS), or of n 64-bit values. */
+#define DTB_MAX_CELLS	16
+int dtb_prop_u32s(void *fdt, const char *name, const uint32_t *v, int n);
+int dtb_prop_u64s(void *fdt, const char *name, const uint64_t *v, int n);
+/* A memory node: device_type "memory", reg <base size> in 2+2 cells. */
+int dtb_memory(void *fdt, const char *name, uint64_t base, uint64_t size);
+
 /* What /chosen tells every Linux kernel. */
 struct dtb_chosen {
 	const char *bootargs;			/* NULL: none */
