@@ -98,8 +98,12 @@ bool vm_paused(struct vm *vm);
  */
 bool vcpu_pause_point(struct vcpu *v);
 
-/* vcpu.c */
+/*
+ * vm-state.c: get v out of KVM_RUN (or keep it from entering): sets
+ * immediate_exit, then sends LKVM_SIG_KICK. A no-op before v's thread started.
+ */
 void vcpu_kick(struct vcpu *v);
+/* vcpu.c: "mmio", "shutdown", ... for a KVM_EXIT_* number ("other" if unknown). */
 const char *vcpu_exit_name(uint32_t reason);
 
 /*
