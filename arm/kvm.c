@@ -86,7 +86,8 @@ void arch_dev_window(struct vm *vm, struct arch_dev_window *w)
 	uint64_t end = a->gic == ARM_IRQCHIP_GICV3 ? a->redist_base : ARM_GIC_CPUI_BASE;
 
 	*w = (struct arch_dev_window){
-		.mmio_base = ARM_MMIO_DEV_BASE, .mmio_size = end - ARM_MMIO_DEV_BASE,
+		.mmio_base = ARM_MMIO_DEV_BASE,
+		.mmio_size = end > ARM_MMIO_DEV_BASE ? end - ARM_MMIO_DEV_BASE : 0,
 		.irq_first = ARM_UART_INTID + 1, .nr_irqs = ARM_NR_IRQS - (ARM_UART_INTID + 1),
 	};
 }
