@@ -15,6 +15,43 @@
 #include "lkvm/vm.h"
 #include "virtio-transport.h"
 
+#define REG_MAGIC		0x000
+#define REG_VERSION		0x004
+#define REG_DEVICE_ID		0x008
+#define REG_VENDOR_ID		0x00c
+#define REG_DEV_FEATURES	0x010
+#define REG_DEV_FEATURES_SEL	0x014
+#define REG_DRV_FEATURES	0x020
+#define REG_DRV_FEATURES_SEL	0x024
+#define REG_QUEUE_SEL		0x030
+#define REG_QUEUE_NUM_MAX	0x034
+#define REG_QUEUE_NUM		0x038
+#define REG_QUEUE_READY		0x044
+#define REG_INT_STATUS		0x060
+#define REG_INT_ACK		0x064
+#define REG_STATUS		0x070
+#define REG_QUEUE_DESC_LO	0x080
+#define REG_QUEUE_DESC_HI	0x084
+#define REG_QUEUE_AVAIL_LO	0x090
+#define REG_QUEUE_AVAIL_HI	0x094
+#define REG_QUEUE_USED_LO	0x0a0
+#define REG_QUEUE_USED_HI	0x0a4
+#define REG_CONFIG_GEN		0x0fc
+#define REG_CONFIG		0x100
+
+#define MMIO_MAGIC		0x74726976	/* "virt" */
+#define MMIO_VENDOR		0x4d564b4c	/* "LKVM" */
+
+#define S_ACKNOWLEDGE		1
+#define S_DRIVER		2
+#define S_DRIVER_OK		4
+#define S_FEATURES_OK		8
+#define S_NEEDS_RESET		0x40
+#define S_FAILED		0x80
+
+#define INT_VRING		1
+#define INT_CONFIG		2
+
 struct virtio_dev *virtio_dev(struct virtio_mmio *t)
 {
 	return t->dev;
