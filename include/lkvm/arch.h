@@ -143,7 +143,10 @@ void arch_dev_window(struct vm *vm, struct arch_dev_window *w);
  */
 int arch_irq_claim(struct vm *vm, unsigned int irq);
 
-/* Guest reset request or vm_destroy(): free what the arch allocated. */
+/*
+ * Guest reset request or vm_destroy(), after every device's destroy hook
+ * (devices_destroy): free what the arch allocated.
+ */
 void arch_vm_exit(struct vm *vm);
 /* The policy module for memory errors (NULL: none; errors then stop). */
 const struct ras_ops *arch_ras_ops(void);
