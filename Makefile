@@ -67,6 +67,8 @@ $(error ARCH=$(ARCH): lkvm has no $(ARCH_DIR)/ directory yet (supported: $(patsu
 endif
 .DEFAULT_GOAL := all
 include $(ARCH_DIR)/build.mk
+# Core files an arch goes without (x86: dtb.c, the device-tree half, and so libfdt).
+CORE_SRCS := $(filter-out $(ARCH_CORE_SKIP),$(CORE_SRCS))
 CFLAGS += $(ARCH_CPPFLAGS)
 LDLIBS += $(ARCH_LDLIBS)
 
@@ -114,7 +116,8 @@ endif
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
 UNIT_CORE := mem.c run-opts.c run-opts-arch.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
-	$(P9_SRCS)
+	$(P9_SRCS) \
+	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)

@@ -9,7 +9,7 @@ ARCH_SRCS := $(sort $(wildcard powerpc/*.c))
 ARCH_HW :=
 ARCH_ASM :=
 ARCH_UNIT_SRCS := powerpc/arch-info.c powerpc/errlog.c powerpc/fwnmi.c powerpc/rtas.c \
-	powerpc/devtree.c powerpc/hcall.c powerpc/ras.c
+	powerpc/devtree.c powerpc/hcall.c powerpc/ras.c dtb.c
 ARCH_FUZZ_SRCS :=
 ARCH_CPPFLAGS := -Ipowerpc
 ARCH_LDLIBS := -lfdt

@@ -26,7 +26,7 @@
  * virtio-mmio transports sit above the largest RAM lkvm gives (1 TiB), 4 KiB
  * apart from PPC_MMIO_BASE, each with its own XICS source from PPC_IRQ_BASE
  * (the numbers QEMU's pseries gives its devices). The sources are
- * message-like (edge): see ppc_irq_source() in kvm.c.
+ * message-like (edge): see arch_irq_claim() in kvm.c.
  */
 #define PPC_RTAS_SIZE		0x10000ULL	/* one 64 KiB page */
 #define PPC_RTAS_LOG_OFFSET	0x30		/* saved r3, then the error log */
@@ -66,8 +66,6 @@ struct ppc_vm {
 	uint64_t initrd_gpa, initrd_size;
 	uint32_t pvr;
 	uint32_t tb_freq;
-	uint64_t mmio_next;		/* next free MMIO address for a device */
-	unsigned int irq_next;		/* next free XICS source */
 	bool ile;			/* interrupts little-endian (LPCR_ILE) */
 	int64_t tod_offset;		/* set-time-of-day minus host time, s */
 	pthread_mutex_t lock;		/* fwnmi, console input */

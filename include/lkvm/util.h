@@ -75,6 +75,11 @@ int parse_size(const char *s, uint64_t *bytes);
  */
 int file_map(const char *path, const uint8_t **buf, size_t *size);
 void file_unmap(const uint8_t *buf, size_t size);
+/*
+ * file_map() for a loader: what ("kernel", "initrd") and path name it in
+ * the one line printed when it fails. 0, or LKVM_EXIT_USAGE.
+ */
+int file_map_input(const char *what, const char *path, const uint8_t **buf, size_t *size);
 
 /* Async-signal-safe helpers: format into a caller buffer, write(2). */
 size_t sig_fmt_hex(char *buf, uint64_t v);	/* "0x1f" */

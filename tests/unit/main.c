@@ -40,6 +40,7 @@ int main(void)
 	srunner_add_suite(sr, p9_wire_suite());
 	srunner_add_suite(sr, p9_path_suite());
 	srunner_add_suite(sr, p9_ops_suite());
+	srunner_add_suite(sr, devices_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);
