@@ -175,7 +175,11 @@ lint-ras:
 		exit 1; \
 	fi
 
-lint: lint-ras
+# Every `file.c: function()` the tour names exists (tests/doc-refs.sh).
+lint-docs:
+	@tests/doc-refs.sh docs/tour.md
+
+lint: lint-ras lint-docs
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
 		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS)
@@ -191,7 +195,7 @@ install: $(LKVM)
 clean:
 	rm -rf lkvm .version build tests/integration/sigbus-kernel tests/integration/sockpeer $(ARCH_CLEAN)
 
-.PHONY: FORCE all check check-unit check-cross check-kvm guests lint lint-ras bench install clean
+.PHONY: FORCE all check check-unit check-cross check-kvm guests lint lint-ras lint-docs bench install clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d)

@@ -179,7 +179,12 @@ bool ras_vcpu_drain(struct vcpu *v)
 	return false;
 }
 
-/* Kick v's own thread in RAS_HOLD_RETRY_NS: KVM_RUN returns, held errors are tried. */static void *ras_ao_thread(void *arg)
+/*
+ * The early-kill thread (lkvm-ras): the kernel sends it BUS_MCEERR_AO for
+ * poison it finds before anyone consumed it; it forwards its records to a
+ * vCPU (ras_thread_drain) and raises the simulated AOs drills ask for.
+ */
+static void *ras_ao_thread(void *arg)
 {
 	struct vm *vm = arg;
 	struct ras_state *rs = vm->ras;

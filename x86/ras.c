@@ -6,9 +6,11 @@
  * when the host offers them) before it first runs. Delivery: action-required
  * errors go to the vCPU that consumed the data; action-optional errors, and
  * errors lkvm's own guarded accesses hit in guest RAM (no guest code consumed
- * those), go to vCPU 0 only, as action-optional. That is how AMD machines report them (no broadcast) and what
- * an AMD guest expects; Intel machines broadcast, which lkvm does not do yet
- * (see docs/ras.md).
+ * those), go to vCPU 0, as action-optional. That is all on an AMD guest (AMD
+ * machines do not broadcast); on an Intel guest every other vCPU also gets
+ * the broadcast companion (mce_plan), delivered on its own thread
+ * (vcpu_pending), since Linux's Intel handler waits for every CPU
+ * (docs/ras.md).
  */
 #include <errno.h>
 #include <stdio.h>

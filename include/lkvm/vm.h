@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* A VM and its vCPUs: struct vm, struct vcpu, build, run, stop, pause (vm.c, vcpu.c, vm-state.c). */
 #ifndef LKVM_VM_H
 #define LKVM_VM_H
 
@@ -18,7 +19,7 @@
 #define VCPU_EXIT_REASONS 64
 /*
  * The signal that interrupts an lkvm thread's blocking call (KVM_RUN, the
- * early-kill thread's sigsuspend). Its handler does nothing; it is blocked
+ * early-kill thread's ppoll). Its handler does nothing; it is blocked
  * everywhere except where a thread waits for it.
  */
 #define LKVM_SIG_KICK SIGUSR1
