@@ -35,7 +35,8 @@
 #                           when L1 printed nothing for IDLE seconds.
 # Environment: E2E_TIMEOUT (whole QEMU run, s), E2E_IDLE (freeze detector, s),
 # E2E_L1_CPUS (L1 vCPUs, default 2: with 1, L1 froze in ~1 of 4 L2 boots),
-# E2E_TCG_THREAD (QEMU's -accel tcg,thread=: single or multi; default multi).
+# E2E_TCG_THREAD (QEMU's -accel tcg,thread=: single or multi; default multi),
+# E2E_QEMU (the L0 QEMU binary instead of the installed one).
 
 E2E=$ROOT/tests/e2e
 TIMEOUT=${E2E_TIMEOUT:-1200}
@@ -86,6 +87,15 @@ powerpc)
 	exit 1
 	;;
 esac
+# E2E_QEMU: another L0 QEMU binary (e.g. an older release unpacked with dpkg -x,
+# to compare); its firmware from ../share/qemu beside it, where there is one.
+if [ -n "${E2E_QEMU:-}" ]; then
+	QEMU_L1[0]=$E2E_QEMU
+	if [ -d "$(dirname "$E2E_QEMU")/../share/qemu" ]; then
+		QEMU_L1=("${QEMU_L1[@]/#\/usr\/share\/qemu\//$(dirname "$E2E_QEMU")/../share/qemu/}")
+		QEMU_L1+=(-L "$(dirname "$E2E_QEMU")/../share/qemu")
+	fi
+fi
 
 log() { echo "${LOG_TAG:-e2e}: $*" >&2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
