@@ -14,7 +14,8 @@
 #   QEMU pc bzImage   the same with -kernel vmlinuz (linuxboot_dma option ROM)
 #   QEMU microvm      -M microvm (no PCI, ACPI tables, qboot firmware), with
 #                     the vmlinux (PVH) and the bzImage: the peer closest to lkvm
-# QEMU runs inside L1 from the host's own package: its binary, the shared
+# QEMU runs inside L1 from the host's own package (the L0 QEMU: 10.0.2 on
+# Debian 12 via scripts/deps.sh): its binary, the shared
 # libraries ldd lists and its firmware files are copied into L1's initramfs.
 # lkvm adds pci=off to the command line (it has no PCI); QEMU's pc machine has
 # a PCI bus and gets the command line as it is.
@@ -25,8 +26,9 @@
 #   QEMU virt Image   qemu-system-aarch64 -accel kvm -M virt,gic-version=3
 #                     -cpu host -nodefaults -kernel Image (PL011 UART: the
 #                     command line's console=ttyS0 becomes console=ttyAMA0)
-# QEMU is Debian's qemu-system-arm:arm64, downloaded with every library it
-# needs into the cache (.cache/e2e/arm64/deb/, bed_l1_copy_deb), never
+# QEMU is Debian's qemu-system-arm:arm64 at the host's QEMU version (the
+# release L0 runs: 10.0.2 from Debian 12's backports suite, scripts/deps.sh),
+# downloaded with every library it needs into the cache (.cache/e2e/arm64/deb/, bed_l1_copy_deb), never
 # installed; no firmware (-kernel on virt boots the Image directly).
 #
 # E2E_ARCH=powerpc (make bench-boot ARCH=powerpc): L1 and L2 are ppc64el
@@ -37,7 +39,8 @@
 #     vmlinux         -cpu host -nodefaults -kernel vmlinux: VOF (QEMU's
 #                     minimal Open Firmware client interface, vof.bin)
 #                     instead of SLOF; QEMU's default capabilities
-# QEMU is Debian's qemu-system-ppc:ppc64el with its libraries, as on arm64
+# QEMU is Debian's qemu-system-ppc:ppc64el at the host's version with its
+# libraries, as on arm64
 # (.cache/e2e/powerpc/deb/); vof.bin comes from the host's qemu-system-data
 # (Architecture: all, the same file on every architecture).
 #
@@ -102,10 +105,11 @@ cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 cp "$C/bench-l2-initrd.cpio" "$L1/l2/initrd"
 if [ "$E2E_ARCH" = x86 ]; then
 	cp "$VMLINUX" "$L1/l2/vmlinux"
-	fw="/usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin /usr/share/qemu/pvh.bin
-	    /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin"
-	for f in $fw; do
-		[ -f "$f" ] || die "$f missing (from the qemu-system-x86 and seabios packages)"
+	fw=
+	for f in bios-256k.bin linuxboot_dma.bin pvh.bin kvmvapic.bin bios-microvm.bin; do
+		p=$(bed_qemu_fw "$f")
+		[ -n "$p" ] || die "QEMU's $f missing (from the qemu-system-data and seabios packages)"
+		fw="$fw $p"
 	done
 	bed_l1_copy "$L1" /usr/bin/qemu-system-x86_64 $fw
 else

@@ -52,10 +52,9 @@ cp "$BZIMAGE" "$L1/l2/bzImage"
 cp "$C/bench-io-l2-initrd.cpio" "$L1/l2/initrd"
 head -c $((64 << 20)) /dev/urandom >"$L1/l2/io.img"
 bed_l1_copy "$L1" "$QEMU"
-for f in /usr/share/seabios/bios-256k.bin /usr/share/qemu/linuxboot_dma.bin \
-	 /usr/share/qemu/kvmvapic.bin /usr/share/qemu/bios-microvm.bin \
-	 /usr/share/seabios/vgabios-stdvga.bin /usr/share/qemu/efi-virtio.rom; do
-	[ -f "$f" ] && bed_l1_copy "$L1" "$f"
+for f in bios-256k.bin linuxboot_dma.bin kvmvapic.bin bios-microvm.bin vgabios-stdvga.bin efi-virtio.rom; do
+	f=$(bed_qemu_fw "$f")
+	[ -z "$f" ] || bed_l1_copy "$L1" "$f"
 done
 mkcpio "$L1" "$C/bench-io-l1-initrd.cpio"
 log "L1 image $(($(stat -c %s "$C/bench-io-l1-initrd.cpio") >> 20)) MiB ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"

@@ -5,7 +5,9 @@
 # and optionally E2E_ARCH (x86, arm64 or powerpc, default x86): the
 # architecture of L1 and L2. For arm64 and powerpc, C becomes $C/ARCH.
 # It provides:
-#   bed_packages            install QEMU, cpio and the rest (apt-get); on
+#   bed_packages            install QEMU (scripts/deps.sh qemu: 10 from the
+#                           backports suite on Debian 12), cpio and the rest
+#                           (apt-get), log the QEMU version; on
 #                           arm64 also download busybox-static:arm64 into
 #                           the cache (never installed: it would replace
 #                           the host's busybox); the same on powerpc
@@ -23,7 +25,9 @@
 #                           package (downloaded, never installed) into L1's
 #                           root at the same paths, with every shared library
 #                           they need (also downloaded); sets L1_COPIED (the
-#                           packages unpacked)
+#                           packages unpacked). A qemu-* PKG is taken at the
+#                           version of the host's QEMU (the same release as L0)
+#   bed_qemu_fw NAME        the path of a QEMU firmware file, or nothing
 #   bed_boot_l1 CPIO APPEND CONSOLE
 #                           boot L1 under QEMU TCG; each console line goes
 #                           to bed_line (define it), all of it to CONSOLE.
@@ -31,7 +35,8 @@
 #                           when L1 printed nothing for IDLE seconds.
 # Environment: E2E_TIMEOUT (whole QEMU run, s), E2E_IDLE (freeze detector, s),
 # E2E_L1_CPUS (L1 vCPUs, default 2: with 1, L1 froze in ~1 of 4 L2 boots),
-# E2E_TCG_THREAD (QEMU's -accel tcg,thread=: single or multi; default multi).
+# E2E_TCG_THREAD (QEMU's -accel tcg,thread=: single or multi; default multi),
+# E2E_QEMU (the L0 QEMU binary instead of the installed one).
 
 E2E=$ROOT/tests/e2e
 TIMEOUT=${E2E_TIMEOUT:-1200}
@@ -42,7 +47,7 @@ E2E_ARCH=${E2E_ARCH:-x86}
 # architecture, QEMU for L1, L1's console, what a missing /dev/kvm means.
 case "$E2E_ARCH" in
 x86)
-	BED_PKGS="qemu-system-x86 cpio kmod busybox-static xz-utils"
+	BED_PKGS="cpio kmod busybox-static xz-utils"
 	BED_KMETA=linux-image-amd64
 	BED_DEB_ARCH=
 	BED_TRIPLE=x86_64-linux-gnu
@@ -53,7 +58,7 @@ x86)
 	;;
 arm64)
 	C=$C/arm64
-	BED_PKGS="qemu-system-arm cpio"
+	BED_PKGS="cpio"
 	BED_KMETA=linux-image-arm64:arm64
 	BED_DEB_ARCH=:arm64
 	BED_TRIPLE=aarch64-linux-gnu
@@ -66,7 +71,7 @@ arm64)
 	;;
 powerpc)
 	C=$C/powerpc
-	BED_PKGS="qemu-system-ppc cpio"
+	BED_PKGS="cpio"
 	BED_KMETA=linux-image-powerpc64le:ppc64el
 	BED_DEB_ARCH=:ppc64el
 	BED_TRIPLE=powerpc64le-linux-gnu
@@ -82,6 +87,15 @@ powerpc)
 	exit 1
 	;;
 esac
+# E2E_QEMU: another L0 QEMU binary (e.g. an older release unpacked with dpkg -x,
+# to compare); its firmware from ../share/qemu beside it, where there is one.
+if [ -n "${E2E_QEMU:-}" ]; then
+	QEMU_L1[0]=$E2E_QEMU
+	if [ -d "$(dirname "$E2E_QEMU")/../share/qemu" ]; then
+		QEMU_L1=("${QEMU_L1[@]/#\/usr\/share\/qemu\//$(dirname "$E2E_QEMU")/../share/qemu/}")
+		QEMU_L1+=(-L "$(dirname "$E2E_QEMU")/../share/qemu")
+	fi
+fi
 
 log() { echo "${LOG_TAG:-e2e}: $*" >&2; }
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -90,6 +104,11 @@ bed_packages() {
 	local p missing= SUDO=
 	[ "$(id -u)" = 0 ] || SUDO=sudo
 	[ -n "$BED_DEB_ARCH" ] && bed_foreign_arch "${BED_DEB_ARCH#:}"
+	# QEMU for all three beds at once (one version: the arm64 and ppc64
+	# benches download the same version for L1, bed_l1_copy_deb).
+	"$ROOT/scripts/deps.sh" qemu || die "cannot install QEMU (scripts/deps.sh qemu)"
+	command -v "${QEMU_L1[0]}" >/dev/null || die "${QEMU_L1[0]} missing after scripts/deps.sh qemu"
+	log "L0 $("${QEMU_L1[0]}" --version | sed -n 1p)"
 	for p in $BED_PKGS "$@"; do
 		dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q 'ok installed' || missing="$missing $p"
 	done
@@ -111,18 +130,35 @@ bed_foreign_arch() {	# debian-arch
 }
 
 # A package downloaded (not installed) and unpacked into DIR, once; offline,
-# a DIR from an earlier run is kept.
-bed_deb() {	# package dir
-	[ -f "$2/.unpacked" ] && return 0
+# a DIR from an earlier run is kept. With =VERSION, that version (DIR is
+# unpacked anew when it holds another).
+bed_deb() {	# package[:arch][=version] dir
+	local name=${1%%[:=]*} ver= deb
+	case "$1" in *=*) ver=${1#*=} ;; esac
+	[ -f "$2/.unpacked" ] && [ "$(cat "$2/.unpacked")" = "$1" ] && return 0
+	# An old cache (empty .unpacked) without a version asked for is kept.
+	[ -f "$2/.unpacked" ] && [ ! -s "$2/.unpacked" ] && [ -z "$ver" ] && return 0
 	mkdir -p "$C/dl"
-	if ! ls "$C/dl/${1%:*}"_*.deb >/dev/null 2>&1; then
+	# apt-get download writes the epoch's colon as %3a.
+	deb=$C/dl/${name}_${ver:+${ver/:/%3a}_}
+	if ! ls "$deb"*.deb >/dev/null 2>&1; then
 		log "downloading $1"
 		(cd "$C/dl" && apt-get download "$1" >"$C/download.log" 2>&1) ||
 			die "apt-get download $1 failed (see $C/download.log)"
 	fi
 	rm -rf "$2"
-	dpkg -x "$(ls "$C/dl/${1%:*}"_*.deb | tail -n 1)" "$2"
-	touch "$2/.unpacked"
+	dpkg -x "$(ls "$deb"*.deb | tail -n 1)" "$2"
+	echo "$1" >"$2/.unpacked"
+}
+
+# Where QEMU finds a firmware file by name (Debian's --firmwarepath: QEMU 10
+# has bios-microvm.bin in seabios' directory, 7.2 in its own), or nothing.
+bed_qemu_fw() {	# name
+	local d
+	for d in /usr/share/qemu /usr/share/seabios /usr/lib/ipxe/qemu; do
+		[ -f "$d/$1" ] && { echo "$d/$1"; return 0; }
+	done
+	return 0
 }
 
 bed_kpkg() {
@@ -228,7 +264,11 @@ bed_l1_copy_deb() {	# dir package file...
 	local files=()
 	shift 2
 	mkdir -p "$C/deb"
-	bed_deb "$pkg$BED_DEB_ARCH" "$C/deb/$pkg"
+	# QEMU for L1 is the release L0 runs (the backports one on Debian 12).
+	case "$pkg" in
+	qemu-*) bed_deb "$pkg$BED_DEB_ARCH=$(dpkg-query -W -f='${Version}' qemu-system-common)" "$C/deb/$pkg" ;;
+	*) bed_deb "$pkg$BED_DEB_ARCH" "$C/deb/$pkg" ;;
+	esac
 	for f in "$@"; do
 		[ -f "$C/deb/$pkg$f" ] || die "$f is not in $pkg$BED_DEB_ARCH"
 		files+=("$C/deb/$pkg$f")
