@@ -222,6 +222,7 @@ else ok $t; fi
 . tests/integration/ctl.sh
 . tests/integration/virtio.sh
 . tests/integration/seccomp.sh
+. tests/integration/hard2.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]
