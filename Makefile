@@ -148,7 +148,11 @@ tests/integration/sigbus-kernel: tests/integration/sigbus-kernel.c
 check-kvm: $(LKVM) $(TEST_GUESTS) $(SIGBUS_KERNEL)
 	./tests/integration/run.sh
 
-check: check-unit check-cross check-kvm
+# Integration tests that need no /dev/kvm: here, always.
+check-host: $(LKVM)
+	./tests/integration/host.sh
+
+check: check-unit check-cross check-host check-kvm
 
 lint:
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
@@ -166,7 +170,7 @@ install: $(LKVM)
 clean:
 	rm -rf lkvm .version build tests/integration/sigbus-kernel $(ARCH_CLEAN)
 
-.PHONY: FORCE all check check-unit check-cross check-kvm guests lint bench install clean
+.PHONY: FORCE all check check-unit check-cross check-host check-kvm guests lint bench install clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d)

@@ -17,3 +17,16 @@ if [ "$fd0" != /dev/null ] || [ "$fd1" != /dev/null ]; then bad $t "fd 0 is '$fd
 elif [ -n "$lock" ]; then bad $t "the lock file holds '$lock'"
 elif [ $st -ne 0 ]; then bad $t "exit status $st: $(cat "$T/nf.err")"
 else ok $t; fi
+
+# --ras-log naming a FIFO: named as one, with a reader or without (without,
+# it said "No such device or address"); never a hang.
+for rd in without with; do
+	t=ras-log-fifo-$rd-reader
+	rm -f "$T/log.fifo"; mkfifo "$T/log.fifo"
+	rpid=
+	if [ $rd = with ]; then sleep 30 <"$T/log.fifo" & rpid=$!; exec 9>"$T/log.fifo"; fi
+	run run -k $G/exit.elf --ras-log "$T/log.fifo"
+	[ -n "$rpid" ] && { exec 9>&-; kill $rpid 2>/dev/null; wait $rpid 2>/dev/null; }
+	expect_status $t 2 &&
+		expect_out $t err "cannot open --ras-log '$T/log.fifo': not a regular file \\(a FIFO\\); give a regular file" && ok $t
+done
