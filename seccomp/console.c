@@ -18,6 +18,8 @@ const struct sc_rule sc_console_rules[] = {
 	{ "gettid", SC_ANY },
 	{ "tgkill", SC_SELF },
 	{ "fdatasync", SC_ANY },	/* the memory-error log, after a fatal record */
+	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
+	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 	{ "exit_group", SC_ANY },	/* fatal reports (memory error, this filter) */
 	{ "restart_syscall", SC_ANY },
 	{ NULL },
