@@ -120,12 +120,12 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
 		ctl_serve(ctl, vm, &pfd[2], nctl);
 		if (pfd[1].revents & (POLLIN | POLLHUP)) {
 			uint8_t buf[64];
-			ssize_t r = read(in_fd, buf, sizeof(buf));
+			ssize_t r = term_read(in_fd, buf, sizeof(buf));
 			bool quit;
 
-			if (r <= 0) {
+			if (r < 0) {
 				in_fd = -1;	/* EOF: no more input, the guest runs on */
-			} else {
+			} else if (r) {
 				size_t k = term_filter(buf, (size_t)r, &quit);
 
 				if (k)

@@ -8,6 +8,8 @@
 const struct sc_rule sc_console_rules[] = {
 	{ "write", SC_ANY },		/* stdout; and the memory-error paths below */
 	{ "futex", SC_ANY },		/* the buffer's lock and condition variables */
+	{ "poll", SC_ANY },		/* a non-blocking stdout that is full: until it is not */
+	{ "ppoll", SC_ANY },		/* poll, on arm64 */
 
 	/* A memory error on this thread (ras.c's SIGBUS handler) */
 	{ "rt_sigreturn", SC_ANY },

@@ -36,6 +36,7 @@ int main(void)
 	srunner_add_suite(sr, virtio_opts_suite());
 	srunner_add_suite(sr, irq_path_suite());
 	srunner_add_suite(sr, seccomp_suite());
+	srunner_add_suite(sr, term_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);
