@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #include "hw/virtio-mmio.h"
+#include "hw/virtio-round.h"
 #include "lkvm/arch.h"
+#include "lkvm/guest-log.h"
 #include "lkvm/irqfd.h"
 #include "lkvm/ras.h"
 #include "lkvm/seccomp.h"
@@ -87,13 +89,13 @@ struct virtio_mmio {
 	struct vq_chain *chain;
 	int kick_fd;
 	bool ioeventfd;
-	bool stop;
+	struct virtio_round round;	/* stop flag, work per round (virtio-round.h) */
 	pthread_t thread;
 	bool thread_ok;
 	struct ras_queue ras;		/* the I/O thread's memory-error records */
 	/* stat counters */
 	uint64_t requests, bad, errors, broken;
-	enum vq_status last_bad;
+	uint32_t bad_kinds;		/* 1 << vq_status of each kind reported */
 };
 
 static struct virtio_mmio *transports[VIRTIO_MMIO_MAX];
@@ -169,7 +171,7 @@ static void needs_reset(struct virtio_mmio *t, unsigned int qi, enum vq_status s
 	t->broken++;
 	if (t->status & S_NEEDS_RESET)
 		return;
-	pr_err("%s: queue %u: %s; device needs a reset", t->name, qi, vq_status_name(st));
+	pr_guest("%s: queue %u: %s; device needs a reset", t->name, qi, vq_status_name(st));
 	t->status |= S_NEEDS_RESET;
 	irq_raise(t, INT_CONFIG);
 }
@@ -181,7 +183,7 @@ bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c)
 	for (;;) {
 		enum vq_status st;
 
-		if (!q || !virtio_driver_ok(t))
+		if (!q || !virtio_driver_ok(t) || !virtio_round_left(&t->round))
 			return false;
 		st = vq_pop(q, c);
 		if (st == VQ_OK) {
@@ -195,11 +197,11 @@ bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c)
 			return false;
 		}
 		/* A bad request: give the head back, empty, and go on. */
-		if (!t->bad || st != t->last_bad)
-			pr_err("%s: queue %u: bad request (%s): failed", t->name, qi,
-			       vq_status_name(st));
+		if (!(t->bad_kinds & (1u << st)))	/* each kind once, under the guest-line limit */
+			pr_guest("%s: queue %u: bad request (%s): failed", t->name, qi,
+				 vq_status_name(st));
 		t->bad++;
-		t->last_bad = st;
+		t->bad_kinds |= 1u << st;
 		virtio_complete(t, qi, c->head, 0);
 	}
 }
@@ -218,6 +220,11 @@ void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint
 	}
 	if (vq_should_notify(q))
 		irq_raise(t, INT_VRING);
+}
+
+bool virtio_stopping(struct virtio_mmio *t)
+{
+	return virtio_round_stopping(&t->round);
 }
 
 void virtio_count_error(struct virtio_mmio *t)
@@ -253,7 +260,7 @@ static void *virtio_thread(void *arg)
 
 		if (n < 0 && errno != EINTR)
 			break;
-		if (__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE))
+		if (virtio_round_stopping(&t->round))
 			break;
 		if (n <= 0)
 			continue;
@@ -264,12 +271,15 @@ static void *virtio_thread(void *arg)
 		if ((p[0].revents & POLLIN) && read(t->kick_fd, &cnt, sizeof(cnt)) < 0)
 			cnt = 0;
 		pthread_mutex_lock(&t->lock);
+		virtio_round_start(&t->round);
 		if (d->poll_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)) && d->poll_in)
 			d->poll_in(t);
 		for (unsigned int qi = 0; qi < d->nr_queues && d->queue; qi++)
 			if (virtio_queue(t, qi) && virtio_driver_ok(t))
 				d->queue(t, qi);
 		pthread_mutex_unlock(&t->lock);
+		if (virtio_round_more(&t->round))
+			virtio_kick(t);		/* the rest next round, after whoever waited */
 		/* A guarded copy that met a poisoned page: route it now. */
 		ras_thread_drain(t->vm);
 	}
@@ -443,7 +453,7 @@ static void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned
 		irq_ack(t, (uint32_t)io_data_get(data, 4));
 		return;
 	}
-	pthread_mutex_lock(&t->lock);
+	virtio_round_lock(&t->round, &t->lock);
 	if (is_write)
 		reg_write(t, off, (uint32_t)io_data_get(data, 4));
 	else
@@ -541,10 +551,12 @@ void virtio_mmio_destroy_all(void)
 	for (int i = 0; i < nr_transports; i++) {
 		struct virtio_mmio *t = transports[i];
 
-		__atomic_store_n(&t->stop, true, __ATOMIC_RELEASE);
+		virtio_round_stop(&t->round);
 		virtio_kick(t);
-		if (t->thread_ok)
-			pthread_join(t->thread, NULL);
+		if (t->thread_ok && !virtio_round_join(t->thread, t->name)) {
+			transports[i] = NULL;	/* its thread may still use it: left as it is */
+			continue;
+		}
 		if (t->dev->destroy)
 			t->dev->destroy(t);
 		dev_irq_exit(t->vm, &t->irq);

@@ -74,13 +74,20 @@ struct vq_chain *virtio_chain(struct virtio_mmio *t);
 /*
  * Pop the next chain of qi into c. Bad requests are completed (length 0)
  * and counted here; a broken ring puts the device in NEEDS_RESET. Returns
- * true when c holds a request to serve.
+ * true when c holds a request to serve; false when the queue is empty, the
+ * VM is stopping, or the round's budget is spent (virtio-round.h: the I/O
+ * thread lets the lock go, then comes back for the rest).
  */
 bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c);
 /* Complete head with len bytes written; interrupt when the driver wants one. */
 void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint32_t len);
 /* Count a request that failed in the device (an I/O error status went back). */
 void virtio_count_error(struct virtio_mmio *t);
+/*
+ * The VM is going away: a device checks this between the chunks of a long
+ * request and gives up on it (no one will read the answer).
+ */
+bool virtio_stopping(struct virtio_mmio *t);
 /* Kick the I/O thread (new input for the device). */
 void virtio_kick(struct virtio_mmio *t);
 

@@ -30,3 +30,50 @@ for rd in without with; do
 	expect_status $t 2 &&
 		expect_out $t err "cannot open --ras-log '$T/log.fifo': not a regular file \\(a FIFO\\); give a regular file" && ok $t
 done
+
+# A hostile guest keeps a device's queue full of the biggest requests it
+# can name (tests/guests/x86/flood.c), its two vCPUs reading the device's
+# Status register in a loop. `lkvm debug --dump` answers for both vCPUs
+# within 3 s, and `lkvm stop`, then SIGTERM, each end lkvm within 1 s. It
+# lived 100 s after stop and 20 s after SIGTERM (console), only SIGKILL
+# ended it: the I/O thread held the device's lock through ~9 min of queued
+# work, the vCPUs waited for it, and the main thread for them.
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((10#$t / 1000)); }
+flood_case() {	# kind how(stop|term) lkvm-args...
+	local kind=$1 how=$2 name=fl$1$2 n= t0 t1 dump_ms st
+	shift 2
+	t=flood-$kind-$how
+	rm -f "$T/fl.fifo"; mkfifo "$T/fl.fifo"
+	head -c 65536 <"$T/fl.fifo" >"$T/fl.out" &	# the console flood ends here
+	$LKVM run -k $G/flood.elf -m 64 -c 2 --name $name -p "$kind=1" "$@" >"$T/fl.fifo" 2>"$T/fl.err" </dev/null &
+	pid=$!
+	( sleep 40; kill -9 $pid 2>/dev/null ) >/dev/null 2>&1 &
+	for i in $(seq 100); do
+		n=$($LKVM stat -n $name 2>/dev/null | sed -n "s/^virtio-[a-z]*[0-9]*\.requests //p" | head -1)
+		[ "${n:-0}" -gt 2 ] && break; sleep 0.1
+	done
+	sleep 1
+	t0=$(now_ms)
+	timeout 20 $LKVM debug -n $name --dump >"$T/fl.dump" 2>&1
+	dump_ms=$(( $(now_ms) - t0 ))
+	t0=$(now_ms)
+	if [ $how = stop ]; then timeout 20 $LKVM stop -n $name >/dev/null 2>&1; else kill -TERM $pid; fi
+	wait $pid; st=$?
+	t1=$(now_ms)
+	echo "    $t: ${n:-0} requests served; debug --dump ${dump_ms} ms; $how to exit $((t1 - t0)) ms, status $st"
+	if ! grep -q "flooding with 2 vCPUs" "$T/fl.out"; then bad $t "the guest did not start its flood: $(head -c 300 "$T/fl.out") $(cat "$T/fl.err")"
+	elif [ "${n:-0}" -le 2 ]; then bad $t "the device served ${n:-no} requests"
+	elif ! grep -q '^vCPU 0 (' "$T/fl.dump" || ! grep -q '^vCPU 1 (' "$T/fl.dump"; then bad $t "debug --dump: $(head -5 "$T/fl.dump")"
+	elif [ $dump_ms -gt 3000 ]; then bad $t "debug --dump took $dump_ms ms"
+	elif [ $((t1 - t0)) -gt 1000 ]; then bad $t "lkvm ended $((t1 - t0)) ms after $how (status $st)"
+	elif [ $how = stop ] && [ $st -ne 0 ]; then bad $t "status $st after stop: $(tail -3 "$T/fl.err")"
+	elif [ $how = term ] && [ $st -ne 143 ]; then bad $t "status $st after SIGTERM: $(tail -3 "$T/fl.err")"
+	else ok $t; fi
+	wait 2>/dev/null
+}
+truncate -s 64M "$T/flood.img"
+for how in stop term; do
+	flood_case con $how --console virtio
+	flood_case blk $how -d "$T/flood.img"
+	flood_case rng $how --rng
+done
