@@ -10,6 +10,7 @@
 
 #include "lkvm/builtin.h"
 #include "lkvm/ctl.h"
+#include "lkvm/guest-log.h"
 #include "lkvm/seccomp.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
@@ -230,6 +231,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* The guest's last words reach stdout, unless stdout stopped taking them. */
 	term_out_flush(2000);
+	guest_log_summary();	/* lines the guest caused that the rate limit held back */
 	term_restore();
 	ctl_close(&ctl);
 	if (run_signal) {

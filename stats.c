@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "hw/virtio-mmio.h"
+#include "lkvm/guest-log.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -48,5 +49,8 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 		o += virtio_mmio_stats(buf + o, n - o);
 	if (o < n)
 		o += (size_t)snprintf(buf + o, n - o, "poisoned_pages %u\n", ras_poisoned_count(vm));
+	if (o < n)
+		o += (size_t)snprintf(buf + o, n - o, "log.guest_suppressed %llu\n",
+				      (unsigned long long)guest_log_suppressed());
 	return MIN(o, n);
 }

@@ -37,6 +37,7 @@ int main(void)
 	srunner_add_suite(sr, irq_path_suite());
 	srunner_add_suite(sr, seccomp_suite());
 	srunner_add_suite(sr, term_suite());
+	srunner_add_suite(sr, guest_log_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);

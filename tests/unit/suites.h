@@ -22,6 +22,7 @@ Suite *virtio_opts_suite(void);
 Suite *irq_path_suite(void);
 Suite *seccomp_suite(void);
 Suite *term_suite(void);
+Suite *guest_log_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print

@@ -7,6 +7,10 @@
  *   blk=1   a read of 32 MiB (the device's cap) from sector 0: header,
  *           15 + 15 + 2 MiB writable, status
  *   rng=1   256 writable segments of 15 MiB (the device fills 4 KiB)
+ *   bad=1   (virtio-rng) bad chains of four kinds in turn (a loop, a buffer
+ *           outside RAM, an indirect descriptor with NEXT, a next index
+ *           beyond the table), then an avail index that jumps (the device
+ *           needs a reset), a reset, and again: for ever (item 2, the log)
  * Completed entries go straight back into the avail ring. Every vCPU
  * (-c N) reads the device's Status register in a loop: a register access
  * that waits behind the device's work, and a vCPU with it. Says
@@ -102,6 +106,46 @@ static bool setup(uint32_t q)
 	return true;
 }
 
+static void desc(unsigned int i, uint32_t addr, uint32_t len, uint16_t flags, uint16_t next)
+{
+	M64(DESC + 16 * i) = addr;
+	M32(DESC + 16 * i + 8) = len;
+	M16(DESC + 16 * i + 12) = flags;
+	M16(DESC + 16 * i + 14) = next;
+}
+
+static bool setup(uint32_t q);
+
+/* bad=1: every kind of bad chain in turn, a broken ring, a reset; for ever. */
+static void __attribute__((noreturn)) bad_chains(void)
+{
+	uint16_t avail = 0;
+
+	puts("flood: bad: flooding\n");
+	for (;;) {
+		if (!setup(0))
+			guest_exit(1);
+		avail = 0;
+		desc(0, STATUS, 16, F_NEXT | F_WRITE, 0);		/* a loop */
+		desc(1, 0xf0000000u, 16, F_WRITE, 0);		/* outside RAM */
+		desc(2, ITABLE, 16, F_INDIRECT | F_NEXT, 3);	/* indirect with NEXT */
+		desc(3, STATUS, 16, F_NEXT | F_WRITE, 300);	/* next beyond the table */
+		for (uint16_t i = 0; i < 4; i++)
+			M16(AVAIL + 4 + 2 * i) = i;
+		barrier();
+		M16(AVAIL + 2) = avail = 4;
+		barrier();
+		R(0x050) = 0;
+		while (M16(USED + 2) != 4 && !(R(0x070) & 0x40))
+			pause();
+		M16(AVAIL + 2) = (uint16_t)(avail + 1000);	/* the ring is broken */
+		barrier();
+		R(0x050) = 0;
+		while (!(R(0x070) & 0x40))
+			pause();
+	}
+}
+
 /* Every AP: read a register that takes the device's lock, for ever. */
 void ap_payload(void);
 void ap_payload(void)
@@ -118,7 +162,8 @@ int main(uint32_t magic, struct multiboot_info *mbi);
 int main(uint32_t magic, struct multiboot_info *mbi)
 {
 	const char *c = (mbi->flags & 4) ? (const char *)mbi->cmdline : "";
-	uint32_t want = cmdline_arg(c, "blk") ? 2 : cmdline_arg(c, "rng") ? 4 : 3;
+	bool bad = cmdline_arg(c, "bad");
+	uint32_t want = cmdline_arg(c, "blk") ? 2 : cmdline_arg(c, "rng") || bad ? 4 : 3;
 	const char *kind = want == 2 ? "blk" : want == 4 ? "rng" : "con";
 	uint32_t q = want == 3 ? 1 : 0, base = 0;
 	uint16_t cpus = 0, avail = 0, seen = 0;
@@ -138,6 +183,8 @@ int main(uint32_t magic, struct multiboot_info *mbi)
 	if (cpus > 1)
 		smp_start(cpus - 1u);
 	flood_base = base;
+	if (bad)
+		bad_chains();
 	if (!setup(q)) {
 		printf("flood: %s: set-up failed\n", kind);
 		guest_exit(1);
