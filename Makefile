@@ -187,7 +187,17 @@ tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c
 tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
-fuzz: fuzz-loaders fuzz-virtq
+# The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
+# RTAS and hcall arguments, the device tree writers read back by libfdt),
+# compiled natively: they touch no KVM.
+FUZZ_NATIVE = clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Wno-string-plus-int \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c arm/image.c arm/serror.c arm/devtree.c
+	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Iarm -o $@ $^ -lfdt
+tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
+		powerpc/devtree.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
+fuzz: fuzz-loaders fuzz-virtq fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -196,4 +206,7 @@ fuzz-virtq: tests/fuzz/fuzz-virtq
 	mkdir -p .cache/fuzz-virtq
 	./tests/fuzz/fuzz-virtq -max_total_time=$(FUZZ_SECONDS) -max_len=69640 .cache/fuzz-virtq \
 		tests/fuzz/virtq-corpus
-.PHONY: fuzz fuzz-loaders fuzz-virtq
+fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
+	mkdir -p .cache/fuzz-$*
+	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-arm64 fuzz-ppc64
