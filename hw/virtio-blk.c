@@ -225,11 +225,15 @@ static void blk_queue(struct virtio_mmio *t, unsigned int qi)
 	struct vq *q = virtio_queue(t, qi);
 
 	while (virtio_pop(t, qi, c)) {
+		struct vq qc = *q;	/* the request runs unlocked: a reset may clear *q */
 		uint32_t written = 0;
 		uint8_t st = VIRTIO_BLK_S_IOERR;
+		unsigned int gen = virtio_io_begin(t);
 
 		if (c->in_len >= 1)
-			st = blk_request(t, b, q, c, &written);
+			st = blk_request(t, b, &qc, c, &written);
+		if (!virtio_io_end(t, gen))
+			return;		/* the driver reset the device: no ring to complete on */
 		if (st == VIRTIO_BLK_S_IOERR)
 			virtio_count_error(t);
 		/* The status byte is the last writable byte; no room for it: len 0. */

@@ -96,6 +96,7 @@ struct virtio_mmio {
 	/* stat counters */
 	uint64_t requests, bad, errors, broken;
 	uint32_t bad_kinds;		/* 1 << vq_status of each kind reported */
+	unsigned int gen;		/* resets so far (virtio_io_begin/end) */
 };
 
 static struct virtio_mmio *transports[VIRTIO_MMIO_MAX];
@@ -227,6 +228,20 @@ bool virtio_stopping(struct virtio_mmio *t)
 	return virtio_round_stopping(&t->round);
 }
 
+unsigned int virtio_io_begin(struct virtio_mmio *t)
+{
+	unsigned int gen = t->gen;
+
+	pthread_mutex_unlock(&t->lock);
+	return gen;
+}
+
+bool virtio_io_end(struct virtio_mmio *t, unsigned int gen)
+{
+	pthread_mutex_lock(&t->lock);
+	return t->gen == gen;
+}
+
 void virtio_count_error(struct virtio_mmio *t)
 {
 	t->errors++;
@@ -289,6 +304,7 @@ static void *virtio_thread(void *arg)
 
 static void virtio_reset(struct virtio_mmio *t)
 {
+	t->gen++;
 	t->status = 0;
 	t->guest_features = 0;
 	t->dev_feat_sel = t->drv_feat_sel = t->queue_sel = 0;

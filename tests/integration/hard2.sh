@@ -61,7 +61,7 @@ flood_case() {	# kind how(stop|term) lkvm-args...
 	wait $pid; st=$?
 	t1=$(now_ms)
 	echo "    $t: ${n:-0} requests served; debug --dump ${dump_ms} ms; $how to exit $((t1 - t0)) ms, status $st"
-	if ! grep -q "flooding with 2 vCPUs" "$T/fl.out"; then bad $t "the guest did not start its flood: $(head -c 300 "$T/fl.out") $(cat "$T/fl.err")"
+	if ! grep -aq "flooding with 2 vCPUs" "$T/fl.out"; then bad $t "the guest did not start its flood: $(head -c 300 "$T/fl.out" | tr -d '\0') $(cat "$T/fl.err")"
 	elif [ "${n:-0}" -le 2 ]; then bad $t "the device served ${n:-no} requests"
 	elif ! grep -q '^vCPU 0 (' "$T/fl.dump" || ! grep -q '^vCPU 1 (' "$T/fl.dump"; then bad $t "debug --dump: $(head -5 "$T/fl.dump")"
 	elif [ $dump_ms -gt 3000 ]; then bad $t "debug --dump took $dump_ms ms"

@@ -197,11 +197,11 @@ int main(uint32_t magic, struct multiboot_info *mbi)
 		M16(AVAIL + 4 + 2 * i) = (uint16_t)i;
 	}
 	avail = QSIZE;
+	printf("flood: %s: flooding with %u vCPUs\n", kind, cpus);	/* before the console's flood */
 	barrier();
 	M16(AVAIL + 2) = avail;
 	barrier();
 	R(0x050) = q;
-	printf("flood: %s: flooding with %u vCPUs\n", kind, cpus);
 	for (;;) {
 		uint16_t used = M16(USED + 2);
 
