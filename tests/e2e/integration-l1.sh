@@ -63,6 +63,10 @@ mkdir -p "$L1/suite/tests/integration" "$L1/suite/tests/guests/x86"
 cp -r tests/integration/. "$L1/suite/tests/integration/"
 cp tests/guests/x86/*.elf "$L1/suite/tests/guests/x86/"
 cp "$C/lkvm.static" "$L1/suite/lkvm"
+# LKVM_IT_ONLY=file,...: only those test files; LKVM_IT_BEFORE=static lkvm:
+# they run with it first (tests/integration/run.sh).
+[ -z "${LKVM_IT_ONLY:-}" ] || echo "$LKVM_IT_ONLY" >"$L1/suite/tests/integration/ONLY"
+[ -z "${LKVM_IT_BEFORE:-}" ] || install -m 755 "$LKVM_IT_BEFORE" "$L1/suite/lkvm.before"
 chmod 755 "$L1/bin/bash" "$L1/suite/lkvm" "$L1/suite/tests/integration/run.sh"
 # The root-only tests use util-linux's options (busybox's setpriv has no --reuid).
 for p in setpriv unshare; do
