@@ -66,13 +66,14 @@ fail:
 
 const char *ras_log_open_error(const char *path, int err)
 {
-	static char why[96];
 	struct stat st;
 
 	if (err == ELOOP)
 		return "it is a symbolic link; give the file itself";
 	/* A FIFO without a reader fails the open itself (ENXIO): look at the name. */
 	if ((err == EINVAL || err == ENXIO) && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		static char why[96];
+
 		snprintf(why, sizeof(why), "not a regular file (a %s); give a regular file",
 			 S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device");
 		return why;

@@ -64,10 +64,12 @@ static void con_tx(struct virtio_mmio *t)
 	uint8_t buf[CON_OUT_CHUNK];
 
 	while (virtio_pop(t, TXQ, c)) {
-		uint64_t len = MIN((uint64_t)c->out_len, (uint64_t)CON_TX_MAX);
+		uint64_t len = c->out_len;
 
-		if (len < c->out_len)
+		if (len > CON_TX_MAX) {
+			len = CON_TX_MAX;
 			virtio_count_error(t);
+		}
 		for (uint64_t off = 0; off < len && !virtio_stopping(t);) {
 			long r = vq_chain_read(q, c, off, buf, MIN(sizeof(buf), len - off));
 
