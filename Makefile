@@ -192,9 +192,9 @@ tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c u
 # compiled natively: they touch no KVM.
 FUZZ_NATIVE = clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Wno-string-plus-int \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
-tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c arm/image.c arm/serror.c arm/devtree.c
-	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Iarm -o $@ $^ -lfdt
-tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
+tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c arm/serror.c arm/devtree.c
+	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Iarm -o $@ $(filter %.c,$^) -lfdt
+tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
 		powerpc/devtree.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
 fuzz: fuzz-loaders fuzz-virtq fuzz-arm64 fuzz-ppc64

@@ -161,13 +161,7 @@ void term_out_flush(unsigned int stall_ms)
 	while (out.len && !out.gone && !out.failed) {
 		uint64_t before = out.written;
 
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += stall_ms / 1000;
-		until.tv_nsec += (long)(stall_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		realtime_after_ms(&until, stall_ms);
 		while (out.len && out.written == before &&
 		       pthread_cond_timedwait(&out.done, &out.lock, &until) != ETIMEDOUT)
 			;

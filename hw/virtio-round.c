@@ -53,13 +53,7 @@ bool virtio_round_join(pthread_t thread, const char *name)
 	struct timespec until;
 	int err;
 
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += VIRTIO_JOIN_WAIT_MS / 1000;
-	until.tv_nsec += (long)(VIRTIO_JOIN_WAIT_MS % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	realtime_after_ms(&until, VIRTIO_JOIN_WAIT_MS);
 	err = pthread_timedjoin_np(thread, NULL, &until);
 	if (err)
 		pr_err("%s: its I/O thread did not stop within %d ms (%s); leaving it behind",

@@ -13,11 +13,11 @@
  *      every tree it says it wrote must pass libfdt's full check, and
  *      read back (/chosen bootargs) as given
  */
-#include <libfdt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "devtree.h"
+#include "fuzz-fdt.h"
 #include "hcall.h"
 #include "ppc.h"
 #include "rtas.h"
@@ -25,15 +25,6 @@
 
 #define R0_SIZE	0x10000u
 #define R1_SIZE	0x1000u
-
-static uint64_t take(const uint8_t **p, size_t *n, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = 0; i < bytes && *n; i++, (*p)++, (*n)--)
-		v |= (uint64_t)**p << (8 * i);
-	return v;
-}
 
 static const struct mem_map *cur_mem;
 
@@ -116,9 +107,7 @@ static void fuzz_fdt(const uint8_t *p, size_t n)
 	struct virtio_mmio_info vio[VIRTIO_MMIO_MAX];
 	struct ppc_fdt_desc d = { 0 };
 	char args[256];
-	const char *got;
-	size_t alen, size;
-	int len;
+	size_t size;
 
 	d.nr_cpus = (unsigned int)take(&p, &n, 2) % 600;
 	d.ram_size = take(&p, &n, 8);
@@ -128,25 +117,12 @@ static void fuzz_fdt(const uint8_t *p, size_t n)
 	d.rtas_size = take(&p, &n, 8);
 	d.initrd_start = take(&p, &n, 8);
 	d.initrd_size = take(&p, &n, 8);
-	d.nr_virtio = (int)(take(&p, &n, 1) % (VIRTIO_MMIO_MAX + 1));
-	for (int i = 0; i < d.nr_virtio; i++)
-		vio[i] = (struct virtio_mmio_info){ take(&p, &n, 8), take(&p, &n, 4),
-						    (unsigned int)take(&p, &n, 2), (uint32_t)take(&p, &n, 1) };
+	d.nr_virtio = take_virtio(&p, &n, vio);
 	d.virtio = vio;
 	size = 64 + take(&p, &n, 2) % (sizeof(fdt) - 64);
-	alen = n < sizeof(args) - 1 ? n : sizeof(args) - 1;
-	memcpy(args, p, alen);
-	args[alen] = '\0';
-	d.bootargs = alen ? args : NULL;
-	if (ppc_fdt_build(&d, fdt, size))
-		return;
-	if (fdt_check_full(fdt, size))
-		abort();
-	if (d.bootargs) {
-		got = fdt_getprop(fdt, fdt_path_offset(fdt, "/chosen"), "bootargs", &len);
-		if (!got || (size_t)len != strlen(args) + 1 || strcmp(got, args))
-			abort();
-	}
+	d.bootargs = take_args(p, n, args, sizeof(args));
+	if (!ppc_fdt_build(&d, fdt, size))
+		fdt_read_back(fdt, size, d.bootargs);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
