@@ -23,6 +23,20 @@ int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_fn fn,
 	return 0;
 }
 
+int io_bus_unregister(struct io_bus *bus, uint64_t base)
+{
+	for (int i = 0; i < bus->nr; i++) {
+		if (bus->r[i].base != base)
+			continue;
+		/* Keep the others in registration order (stat lines, first match). */
+		memmove(&bus->r[i], &bus->r[i + 1], (size_t)(bus->nr - i - 1) * sizeof(bus->r[0]));
+		bus->nr--;
+		memset(&bus->r[bus->nr], 0, sizeof(bus->r[0]));
+		return 0;
+	}
+	return -ENOENT;
+}
+
 bool io_bus_dispatch(struct io_bus *bus, struct vcpu *v, uint64_t addr,
 		     uint8_t *data, unsigned int len, bool is_write)
 {

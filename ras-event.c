@@ -50,7 +50,7 @@ static double ras_span_us(uint64_t a, uint64_t b)
 size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras_error *e,
 		      enum ras_action a, const char *reason, const char *detail)
 {
-	char ts[40], name[160], why[600], what[600], vcpu[16], gpa[24], reader[160];
+	char ts[40], name[160], why[600], what[600], vcpu[16], gpa[24], hva[24], reader[160];
 	struct timespec now;
 	struct tm tm;
 	int len;
@@ -71,19 +71,24 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 		json_str(reader, sizeof(reader), e->reader);
 	else
 		snprintf(reader, sizeof(reader), "null");
-	if (e->in_guest)
+	/* null: not guest RAM, or an error whose address nobody gave (ppc64 NMI). */
+	if (ras_error_has_gpa(e))
 		snprintf(gpa, sizeof(gpa), "\"0x%llx\"", (unsigned long long)e->gpa);
 	else
 		snprintf(gpa, sizeof(gpa), "null");
+	if (e->hva || ras_error_has_gpa(e) || !e->in_guest)
+		snprintf(hva, sizeof(hva), "\"0x%llx\"", (unsigned long long)e->hva);
+	else
+		snprintf(hva, sizeof(hva), "null");
 	len = snprintf(buf, n,
 		       "{\"time\":\"%s.%03ldZ\",\"vm\":%s,\"vcpu\":%s,\"kind\":\"%s\","
-		       "\"hva\":\"0x%llx\",\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
+		       "\"hva\":%s,\"gpa\":%s,\"extent\":%llu,\"action\":\"%s\","
 		       "\"reason\":%s,\"detail\":%s,\"simulated\":%s,\"repeat\":%s,"
 		       "\"latency_us\":%.1f,\"pickup_us\":%.1f,\"held_us\":%.1f,\"check_us\":%.1f,"
 		       "\"inject_us\":%.1f,"
 		       "\"reader\":%s,\"source\":\"%s\",\"arch\":\"%s\"}",
 		       ts, now.tv_nsec / 1000000, name, vcpu, ras_kind_name(e->kind),
-		       (unsigned long long)e->hva, gpa, (unsigned long long)e->extent,
+		       hva, gpa, (unsigned long long)e->extent,
 		       ras_action_name(a), why, what, e->simulated ? "true" : "false",
 		       e->repeat ? "true" : "false",
 		       e->t_action_ns > e->t_signal_ns && e->t_signal_ns ?
@@ -102,7 +107,7 @@ size_t ras_event_json(char *buf, size_t n, const char *vm_name, const struct ras
 void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 		    enum ras_action a, const char *reason, const char *detail)
 {
-	char where[96], who[160], held[64] = "", buf[2048];
+	char where[96], who[160], held[64] = "", host[64], buf[2048];
 	size_t len;
 
 	if (e->vcpu >= 0)
@@ -112,17 +117,25 @@ void ras_event_emit(int log_fd, const char *vm_name, const struct ras_error *e,
 	else
 		who[0] = '\0';
 
-	if (e->in_guest)
+	if (ras_error_has_gpa(e))
 		snprintf(where, sizeof(where), "guest physical 0x%llx",
 			 (unsigned long long)e->gpa);
+	else if (e->in_guest)
+		snprintf(where, sizeof(where), "guest physical unknown (%s gives no address)",
+			 e->source ? e->source : "the report");
 	else
 		snprintf(where, sizeof(where), "lkvm's own memory (not guest RAM)");
 	if (e->held_ns >= 1000000)
 		snprintf(held, sizeof(held), " (after %llu ms waiting for the guest)",
 			 (unsigned long long)(e->held_ns / 1000000));
-	pr_warn("memory error %s%s%s%s: %s (host 0x%llx, %llu KiB): %s%s%s%s%s%s",
+	if (e->in_guest && !ras_error_has_gpa(e))
+		snprintf(host, sizeof(host), "host address unknown");
+	else
+		snprintf(host, sizeof(host), "host 0x%llx, %llu KiB", (unsigned long long)e->hva,
+			 (unsigned long long)(e->extent / 1024));
+	pr_warn("memory error %s%s%s%s: %s (%s): %s%s%s%s%s%s",
 		ras_kind_name(e->kind), e->simulated ? " (simulated)" : "",
-		e->repeat ? " (page already poisoned)" : "", who, where, (unsigned long long)e->hva, (unsigned long long)(e->extent / 1024),
+		e->repeat ? " (page already poisoned)" : "", who, where, host,
 		ras_action_name(a), held, detail && *detail ? ": " : "", detail ? detail : "",
 		reason && *reason ? "; " : "", reason ? reason : "");
 	if (log_fd < 0)

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host memory errors, step 1: the one SIGBUS handler, the per-thread
- * queues it records into, the early-kill thread, and the drains that hand
- * each record to locate and dispatch (ras-route.c) on a vCPU thread.
+ * Host memory errors, step 1: the one SIGBUS handler and the per-thread
+ * queues it records into (the threads that drain them: ras-thread.c).
  *
  * The handler is async-signal-safe: it writes one record into the queue of
  * the thread it interrupted and returns. Two cases leave it otherwise:
@@ -15,23 +14,16 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <poll.h>
-#include <sys/eventfd.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "lkvm/guard.h"
 #include "lkvm/arch.h"
-#include "lkvm/ras-event.h"
 #include "lkvm/ras-log.h"
 #include "lkvm/ras-state.h"
-#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -55,10 +47,22 @@ static __thread volatile sig_atomic_t tls_in_handler;
 static __thread struct ras_record tls_nested[RAS_NESTED_MAX];
 static __thread unsigned int tls_nested_nr;
 
-static const char *rs_thread_name(void)
+struct ras_queue *ras_thread_queue(void)
+{
+	return tls_queue;
+}
+
+const char *ras_thread_name(void)
 {
 	return tls_name ? tls_name : "main thread";
 }
+
+void ras_thread_set_wake(const char *name, int wake_fd)
+{
+	tls_name = name;
+	tls_wake_fd = wake_fd;
+}
+
 /* Read by the handler: the VM whose RAM is guest RAM, its log, its wake fd. */
 static struct vm *volatile ras_vm;
 static volatile int ras_log_fd = -1;
@@ -298,6 +302,11 @@ uint32_t ras_generation(void)
 	return __atomic_load_n(&ras_gen, __ATOMIC_ACQUIRE);
 }
 
+void ras_signal_log(int fd)
+{
+	ras_log_fd = fd;
+}
+
 void ras_set_vm(struct vm *vm)
 {
 	__atomic_add_fetch(&ras_gen, 1, __ATOMIC_RELEASE);
@@ -358,18 +367,6 @@ uint64_t ras_report_unqueued(void)
 		       (unsigned long long)n, n == 1 ? "" : "s");
 	return n;
 }
-
-/* "vCPU 3", "vCPU 3 mailbox": which queue lost records. */
-static void ras_report_vcpu_lost(struct vcpu *v)
-{
-	char whose[40];
-
-	snprintf(whose, sizeof(whose), "vCPU %u", v->id);
-	ras_report_lost(&v->ring, whose);
-	snprintf(whose, sizeof(whose), "vCPU %u mailbox", v->id);
-	ras_report_lost(&v->mailbox, whose);
-}
-
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb)
 {
 	siginfo_t si;
@@ -383,325 +380,4 @@ int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int ls
 	if (syscall(SYS_rt_tgsigqueueinfo, getpid(), tid, SIGBUS, &si) < 0)
 		return -errno;
 	return 0;
-}
-
-static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec);
-
-static int ras_ao_target(struct vm *vm)
-{
-	int t = vm->ras_ops && vm->ras_ops->ao_target ? vm->ras_ops->ao_target(vm) : 0;
-
-	return t >= 0 && (unsigned int)t < vm->nr_vcpus ? t : 0;
-}
-
-int ras_mailbox_post(struct vcpu *v, const struct ras_record *rec)
-{
-	bool ok;
-
-	pthread_mutex_lock(&v->vm->lock);
-	ok = ras_queue_push(&v->mailbox, rec);
-	pthread_mutex_unlock(&v->vm->lock);
-	if (!ok)
-		return -ENOSPC;
-	vcpu_kick(v);
-	return 0;
-}
-
-void ras_thread_drain(struct vm *vm)
-{
-	struct ras_record rec;
-
-	if (!tls_queue || !vm->ras || !vm->nr_vcpus)
-		return;
-	while (ras_queue_pop(tls_queue, &rec)) {
-		struct vcpu *v = &vm->vcpus[ras_ao_target(vm)];
-
-		if (ras_drop_stale(vm, &rec))
-			continue;
-
-		if (ras_mailbox_post(v, &rec))
-			pr_err("memory error at host 0x%llx dropped: vCPU %u mailbox full",
-			       (unsigned long long)rec.hva, v->id);
-	}
-	ras_report_lost(tls_queue, rs_thread_name());
-	ras_report_unqueued();
-}
-
-/*
- * A record of an earlier generation (the VM was rebuilt by --reboot since,
- * or none was built): its host address means nothing in this memory map.
- * Logged and dropped. Returns true if rec was stale.
- */
-static bool ras_drop_stale(struct vm *vm, const struct ras_record *rec)
-{
-	uint32_t now = ras_generation();
-	struct ras_error e;
-	char why[160];
-
-	if (rec->raise || rec->gen == now)
-		return false;
-	memset(&e, 0, sizeof(e));
-	e.kind = (enum ras_kind)rec->kind;
-	e.hva = rec->hva;
-	e.lsb = rec->lsb ? rec->lsb : vm->page_shift;
-	e.extent = 1ULL << e.lsb;
-	e.simulated = rec->simulated;
-	e.reader = rec->reader;
-	e.vcpu = -1;
-	e.source = "sigbus";
-	e.t_signal_ns = rec->t_ns;
-	e.t_action_ns = mono_ns();
-	snprintf(why, sizeof(why), "recorded for a previous build of the VM (generation %u, now %u): not looked up in this one's memory",
-		 rec->gen, now);
-	pthread_mutex_lock(&vm->ras->lock);
-	ras_event_emit(vm->ras->log_fd, vm->opts->name, &e, RAS_ACT_DROP, why, "");
-	pthread_mutex_unlock(&vm->ras->lock);
-	return true;
-}
-
-/*
- * Every record still in q, handled now on v's behalf: the kernel delivered
- * each, so each gets its event (while the VM stops: "dropped", "VM
- * stopping"). Drill requests (raise) were never errors: nothing to log.
- */
-static void ras_flush_queue(struct vcpu *v, struct ras_queue *q, bool own)
-{
-	struct ras_record rec;
-
-	while (ras_queue_pop(q, &rec))
-		if (!rec.raise && !ras_drop_stale(v->vm, &rec))
-			ras_handle_record(v, &rec, own);
-}
-
-void ras_vcpu_flush(struct vcpu *v)
-{
-	ras_flush_queue(v, &v->ring, true);
-	ras_flush_queue(v, &v->mailbox, false);
-	ras_report_vcpu_lost(v);
-}
-
-/*
- * The VM is gone (every vCPU joined, the early-kill thread too): what is
- * left in any queue is logged now, on the caller's thread, as dropped.
- */
-static void ras_flush_all(struct vm *vm)
-{
-	struct ras_state *rs = vm->ras;
-	struct vcpu *v;
-
-	if (!vm->vcpus || !vm->nr_vcpus || !vm->vcpus[0].vm)
-		return;
-	/* Dispatch must only log from here on, never inject. */
-	vm_request_stop(vm, LKVM_EXIT_OK, NULL);
-	v = &vm->vcpus[ras_ao_target(vm)];
-	if (!v->vm)
-		v = &vm->vcpus[0];
-	ras_flush_queue(v, &rs->ao_ring, false);
-	ras_report_lost(&rs->ao_ring, "memory-error thread");
-	if (tls_queue) {
-		ras_flush_queue(v, tls_queue, false);
-		ras_report_lost(tls_queue, rs_thread_name());
-	}
-	ras_report_unqueued();
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
-		if (vm->vcpus[i].vm)
-			ras_vcpu_flush(&vm->vcpus[i]);
-}
-
-void ras_vcpu_drain(struct vcpu *v)
-{
-	const struct ras_ops *ops = v->vm->ras_ops;
-	struct ras_record rec;
-
-	if (ops && ops->vcpu_pending)
-		ops->vcpu_pending(v);
-
-	if (v->hold.nr)
-		ras_hold_retry(v);
-	for (;;) {
-		while (ras_queue_pop(&v->ring, &rec))
-			if (!ras_drop_stale(v->vm, &rec))
-				ras_handle_record(v, &rec, true);
-		if (!ras_queue_pop(&v->mailbox, &rec))
-			break;
-		if (rec.raise)	/* the handler records it in our queue, now */
-			ras_send_sigbus(v->tid, (enum ras_kind)rec.kind, rec.hva, rec.lsb);
-		else if (!ras_drop_stale(v->vm, &rec))
-			ras_handle_record(v, &rec, false);
-	}
-	ras_report_vcpu_lost(v);
-}
-
-/* Kick v's own thread in RAS_HOLD_RETRY_NS: KVM_RUN returns, held errors are tried. */
-void ras_hold_arm(struct vcpu *v)
-{
-	struct ras_hold *h = &v->hold;
-	struct itimerspec its = { .it_value.tv_nsec = (long)RAS_HOLD_RETRY_NS };
-
-	if (!v->tid)
-		return;		/* not a running vCPU thread (unit tests) */
-	if (!h->timer_ok) {
-		struct sigevent sev;
-		timer_t t;
-
-		memset(&sev, 0, sizeof(sev));
-		sev.sigev_notify = SIGEV_THREAD_ID;
-		sev.sigev_signo = LKVM_SIG_KICK;
-		sev._sigev_un._tid = v->tid;
-		if (timer_create(CLOCK_MONOTONIC, &sev, &t) < 0) {
-			pr_err("vCPU %u: no retry timer for held memory errors: %s; they wait for the next exit",
-			       v->id, strerror(errno));
-			return;
-		}
-		h->timer = (void *)t;
-		h->timer_ok = true;
-	}
-	timer_settime((timer_t)h->timer, 0, &its, NULL);
-}
-
-void ras_hold_free(struct vcpu *v)
-{
-	if (v->hold.timer_ok)
-		timer_delete((timer_t)v->hold.timer);
-	v->hold.timer_ok = false;
-}
-
-static void *ras_ao_thread(void *arg)
-{
-	struct vm *vm = arg;
-	struct ras_state *rs = vm->ras;
-	struct pollfd pfd = { .fd = rs->ao_wake_fd, .events = POLLIN };
-	sigset_t wait;
-	int err;
-
-	pthread_setname_np(pthread_self(), "lkvm-ras");
-	rs->ao_tid = (pid_t)syscall(SYS_gettid);
-	err = ras_thread_attach(&rs->ao_ring);
-	tls_name = "memory-error thread";
-	tls_wake_fd = rs->ao_wake_fd;
-	/* Early kill: the kernel sends BUS_MCEERR_AO here when it finds poison. */
-	if (!err && prctl(PR_MCE_KILL, PR_MCE_KILL_SET, PR_MCE_KILL_EARLY, 0, 0) < 0)
-		pr_err("cannot ask for early memory-error reports: %s", strerror(errno));
-	if (!err)
-		sc_enter(SC_RAS);	/* before ras_init() returns: before the guest runs */
-	/* Without its queue every early-kill report would be lost: ras_init fails. */
-	pthread_mutex_lock(&rs->lock);
-	rs->ao_setup = err ? err : 1;
-	pthread_cond_broadcast(&rs->ao_cond);
-	pthread_mutex_unlock(&rs->lock);
-	if (err)
-		return NULL;
-	/*
-	 * SIGBUS is never blocked (see tls_in_handler): a record the handler
-	 * makes between the drain and ppoll() wakes ppoll() through
-	 * tls_wake_fd. Kicks are blocked except inside ppoll().
-	 */
-	pthread_sigmask(SIG_SETMASK, NULL, &wait);
-	sigdelset(&wait, LKVM_SIG_KICK);
-	while (!rs->ao_quit) {
-		struct ras_record req;
-		uint64_t cnt;
-
-		if (read(rs->ao_wake_fd, &cnt, sizeof(cnt)) < 0)
-			cnt = 0;	/* before the drain: a record after it sets it again */
-		ras_thread_drain(vm);
-		if (rs->ao_quit)
-			break;
-		/* One at a time: a second pending SIGBUS would merge with the first. */
-		if (ras_queue_pop(&rs->ao_req, &req))
-			ras_send_sigbus(rs->ao_tid, (enum ras_kind)req.kind, req.hva, req.lsb);
-		ppoll(&pfd, 1, NULL, &wait);
-	}
-	tls_wake_fd = -1;
-	ras_thread_detach();
-	return NULL;
-}
-
-int ras_init(struct vm *vm)
-{
-	struct ras_state *rs;
-	sigset_t set, old;
-	int err;
-
-	err = ras_signals_init();
-	if (err) {
-		pr_err("cannot install the memory-error handler: %s", strerror(-err));
-		return LKVM_EXIT_ERROR;
-	}
-	rs = calloc(1, sizeof(*rs));
-	if (!rs)
-		return LKVM_EXIT_ERROR;
-	vm->ras = rs;
-	pthread_mutex_init(&rs->lock, NULL);
-	pthread_cond_init(&rs->ao_cond, NULL);
-	rs->poison.page_shift = vm->page_shift;
-	rs->log_fd = -1;
-	rs->ao_wake_fd = -1;
-	if (vm->opts->ras_log) {
-		rs->log_fd = ras_event_open(vm->opts->ras_log);
-		if (rs->log_fd < 0) {
-			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log,
-			       ras_log_open_error(vm->opts->ras_log, errno));
-			return LKVM_EXIT_USAGE;
-		}
-		ras_log_fd = rs->log_fd;
-	}
-
-	rs->ao_wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (rs->ao_wake_fd < 0) {
-		pr_err("cannot start the memory-error thread: eventfd: %s", strerror(errno));
-		return LKVM_EXIT_ERROR;
-	}
-	/* Kicks only inside its ppoll(); SIGBUS never blocked, not even at its start. */
-	sigemptyset(&set);
-	sigaddset(&set, LKVM_SIG_KICK);
-	pthread_sigmask(SIG_BLOCK, &set, &old);
-	err = pthread_create(&rs->ao_thread, NULL, ras_ao_thread, vm);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		close(rs->ao_wake_fd);
-		pr_err("cannot start the memory-error thread: %s", strerror(err));
-		return LKVM_EXIT_ERROR;
-	}
-	rs->ao_started = true;
-	pthread_mutex_lock(&rs->lock);
-	while (!rs->ao_setup)
-		pthread_cond_wait(&rs->ao_cond, &rs->lock);
-	err = rs->ao_setup < 0 ? -rs->ao_setup : 0;
-	pthread_mutex_unlock(&rs->lock);
-	if (err) {
-		pr_err("memory-error thread: cannot set up its signal stack and queue: %s", strerror(err));
-		return LKVM_EXIT_ERROR;
-	}
-	return 0;
-}
-
-void ras_exit(struct vm *vm)
-{
-	struct ras_state *rs = vm->ras;
-
-	if (!rs)
-		return;
-	if (rs->ao_started) {
-		rs->ao_quit = 1;
-		pthread_kill(rs->ao_thread, LKVM_SIG_KICK);
-		pthread_join(rs->ao_thread, NULL);
-	}
-	ras_flush_all(vm);
-	if (rs->ao_started)
-		close(rs->ao_wake_fd);
-	ras_log_fd = -1;
-	if (rs->log_fd >= 0) {
-		ras_log_sync(rs->log_fd);
-		close(rs->log_fd);
-	}
-	free(rs);
-	vm->ras = NULL;
-}
-
-int ras_vcpu_setup(struct vcpu *v)
-{
-	const struct ras_ops *ops = v->vm->ras_ops;
-
-	return ops && ops->vcpu_init ? ops->vcpu_init(v) : 0;
 }

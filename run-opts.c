@@ -5,10 +5,12 @@
  */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "lkvm/arch.h"
+#include "lkvm/run-opts-arch.h"
 #include "lkvm/run-opts.h"
 #include "lkvm/util.h"
 
@@ -25,7 +27,8 @@ enum {
 	OPT_LOGLEVEL,
 	OPT_NODEFAULTS,
 	OPT_SECCOMP,
-	OPT_ARCH_BASE = 512,	/* + enum arch_run_opt */
+	OPT_DUMP_DTB,
+	OPT_ARCH_BASE = 512,	/* + the row in arch_info()->options */
 };
 
 static const struct option run_longopts[] = {
@@ -51,12 +54,8 @@ static const struct option run_longopts[] = {
 	/* kvmtool's finer debug switches: lkvm's --debug traces all of it. */
 	{ "debug-ioport",	no_argument,	   NULL, OPT_DEBUG },
 	{ "debug-mmio",		no_argument,	   NULL, OPT_DEBUG },
-	{ "irqchip",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_IRQCHIP },
-	{ "pmu",		no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_PMU },
-	{ "dump-dtb",		required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB },
-	{ "ras-serror-esr",	required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_SERROR_ESR },
-	{ "ras-arm-notify",	required_argument, NULL, OPT_ARCH_BASE + ARCH_OPT_RAS_NOTIFY },
-	{ "ras-arm-force",	no_argument,	   NULL, OPT_ARCH_BASE + ARCH_OPT_RAS_FORCE },
+	/* Machines with a device tree (arch_info()->device_tree); others refuse it. */
+	{ "dump-dtb",		required_argument, NULL, OPT_DUMP_DTB },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -133,14 +132,14 @@ void run_opts_usage(FILE *f)
 "                         on (default): any other call stops lkvm (status 10)\n"
 "                         off: no filters; log: allow, the kernel logs them\n"
 "                         (both for debugging; see docs/threat-model.md)\n"
-"  -h, --help             this help\n"
-"%s"
+"  -h, --help             this help\n", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB,
+		RUN_MAX_CPUS, ai->console, RUN_MAX_DISKS);
+	run_opts_usage_arch(f);
+	fprintf(f,
 "\n"
 "Exit status: 0 guest powered off or reset; 1 runtime error; 2 usage error;\n"
 "4 VM stopped by a guest memory error; 6 lkvm itself hit by a memory error;\n"
-"8 guest crashed (%s); 10 a forbidden system call (--seccomp)", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB, RUN_MAX_CPUS, ai->console,
-		RUN_MAX_DISKS,
-		arch_run_usage(), ai->crash);
+"8 guest crashed (%s); 10 a forbidden system call (--seccomp)", ai->crash);
 	if (ai->guest_exit)
 		fprintf(f, ";\n(code << 1) | 1 when the guest writes code to %s", ai->guest_exit);
 	fprintf(f, ".\n");
@@ -181,14 +180,15 @@ bool vm_name_valid(const char *name)
 #define fail(...) do { snprintf(err, errlen, __VA_ARGS__); return -1; } while (0)
 
 /* getopt_long said '?': an unknown option, or a value for a flag (--debug=1). */
-static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errlen)
+static int run_opts_bad_option(const struct option *table, const char *arg, int opt, char *err,
+			       size_t errlen)
 {
 	const char *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg) - 2;
 	bool is_long = !strncmp(arg, "--", 2);
 
 	if (is_long && eq) {
-		for (const struct option *lo = run_longopts; lo->name; lo++)
+		for (const struct option *lo = table; lo->name; lo++)
 			if (lo->has_arg == no_argument && strlen(lo->name) == len &&
 			    !strncmp(lo->name, arg + 2, len))
 				fail("option '--%s' takes no value; see 'lkvm run --help'", lo->name);
@@ -200,6 +200,8 @@ static int run_opts_bad_option(const char *arg, int opt, char *err, size_t errle
 			fail("kvmtool's option '--%s' is not available: %s", kvmtool_only[i].name,
 			     kvmtool_only[i].why);
 	}
+	if (is_long && run_opts_other_arch(arg + 2, len, err, errlen))
+		return -1;
 	if (opt > 0 && opt < 128 && arg[0] == '-' && arg[1] != '-')
 		fail("unknown option '-%c'; see 'lkvm run --help'", opt);
 	fail("unknown option '%s'; see 'lkvm run --help'", arg);
@@ -298,12 +300,22 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 			fail("invalid --hugetlbfs '': give the directory of a hugetlbfs mount");
 		o->hugetlbfs = arg;
 		break;
+	case OPT_DUMP_DTB:
+		if (!arch_info()->device_tree)
+			fail("--dump-dtb: lkvm for %s boots its guests without a device tree (see 'lkvm run --help')",
+			     arch_info()->name);
+		if (!*arg)
+			fail("invalid --dump-dtb '': give a file name");
+		o->dump_dtb = arg;
+		break;
 	}
 	return 0;
 }
 
-int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
+static int run_opts_getopt(struct run_opts *o, const struct option *table, int argc, char **argv,
+			   char *err, size_t errlen)
 {
+	const struct arch_option *ao = arch_info()->options;
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -316,7 +328,12 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 
 	optind = 0;	/* full reset: parse may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", run_longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:i:p:m:c:n:d:h", table, NULL)) != -1) {
+		if (c >= OPT_ARCH_BASE) {
+			if (ao[c - OPT_ARCH_BASE].parse(&o->arch, optarg, err, errlen))
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'k':
 			o->kernel = optarg;
@@ -342,22 +359,13 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 		case OPT_RNG:
 			o->rng = true;
 			break;
-		case OPT_ARCH_BASE + ARCH_OPT_IRQCHIP:
-		case OPT_ARCH_BASE + ARCH_OPT_PMU:
-		case OPT_ARCH_BASE + ARCH_OPT_DUMP_DTB:
-		case OPT_ARCH_BASE + ARCH_OPT_SERROR_ESR:
-		case OPT_ARCH_BASE + ARCH_OPT_RAS_NOTIFY:
-		case OPT_ARCH_BASE + ARCH_OPT_RAS_FORCE:
-			if (arch_run_opt(o, (enum arch_run_opt)(c - OPT_ARCH_BASE), optarg, err, errlen))
-				return -1;
-			break;
 		case 'h':
 			o->help = true;
 			return 0;
 		case ':':
 			fail("option '%s' needs a value; see 'lkvm run --help'", argv[optind - 1]);
 		case '?':
-			return run_opts_bad_option(argv[optind - 1], optopt, err, errlen);
+			return run_opts_bad_option(table, argv[optind - 1], optopt, err, errlen);
 		default:
 			if (run_opts_value(o, c, optarg, err, errlen))
 				return -1;
@@ -373,6 +381,19 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 	if (o->initrd && !o->kernel)
 		fail("--initrd needs --kernel: the built-in guest takes no initrd");
 	return 0;
+}
+
+int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t errlen)
+{
+	struct option *table = run_opts_table(run_longopts, ARRAY_SIZE(run_longopts) - 1,
+					       OPT_ARCH_BASE);
+	int ret;
+
+	if (!table)
+		fail("out of memory");
+	ret = run_opts_getopt(o, table, argc, argv, err, errlen);
+	free(table);
+	return ret;
 }
 
 unsigned int run_cpus_resolve(unsigned int asked, long online, int kvm_max, char *warn,

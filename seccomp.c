@@ -46,18 +46,24 @@ static __thread char tls_name[16];
 
 static const struct {
 	const char *name;
-	const struct sc_rule *rules;
+	const struct sc_rule *rules, *base;
 } sc_kinds[SC_NR_KINDS] = {
 	[SC_CONTROL] = { "control", sc_control_rules },
 	[SC_VCPU] = { "vCPU", sc_vcpu_rules },
 	[SC_IO] = { "I/O", sc_io_rules },
 	[SC_RAS] = { "memory-error", sc_ras_rules },
 	[SC_CONSOLE] = { "console", sc_console_rules },
+	[SC_9P] = { "9p", sc_9p_rules, sc_io_rules },
 };
 
 const struct sc_rule *sc_rules(enum sc_kind kind)
 {
 	return sc_kinds[kind].rules;
+}
+
+const struct sc_rule *sc_base_rules(enum sc_kind kind)
+{
+	return sc_kinds[kind].base;
 }
 
 const char *sc_kind_name(enum sc_kind kind)
@@ -165,10 +171,39 @@ static int sc_add(scmp_filter_ctx ctx, int nr, enum sc_arg arg)
 	return -EINVAL;
 }
 
-/* A kind's list as this architecture's BPF, in sc_prog[kind]. */
+/* A list's rules into ctx: 0, or -1 with the reason in msg. */
+static int sc_add_list(scmp_filter_ctx ctx, enum sc_kind kind, const struct sc_rule *r,
+		       char *msg, size_t n)
+{
+	int err = 0;
+
+	for (; r->name && !err; r++) {
+		int nr = seccomp_syscall_resolve_name(r->name);
+
+		if (nr == __NR_SCMP_ERROR) {
+			snprintf(msg, n, "the %s allow-list names '%s', a system call libseccomp does not know",
+				 sc_kinds[kind].name, r->name);
+			return -1;
+		}
+		/*
+		 * Not a call of this architecture in any form (open on arm64):
+		 * left out. A negative nr can still be one: ppc64's accept4 is a
+		 * call of its own and a socketcall() operation, and libseccomp
+		 * adds a rule for both.
+		 */
+		if (seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_NATIVE, r->name) < 0)
+			continue;
+		err = sc_add(ctx, nr, r->arg);
+		if (err)
+			snprintf(msg, n, "libseccomp refused the %s rule for %s: %s",
+				 sc_kinds[kind].name, r->name, strerror(-err));
+	}
+	return err ? -1 : 0;
+}
+
+/* A kind's list (and its base's) as this architecture's BPF, in sc_prog[kind]. */
 static int sc_build(enum sc_kind kind, uint32_t refuse, char *msg, size_t n)
 {
-	const struct sc_rule *r;
 	scmp_filter_ctx ctx;
 	int err = 0, fd = -1;
 	off_t size;
@@ -187,45 +222,29 @@ static int sc_build(enum sc_kind kind, uint32_t refuse, char *msg, size_t n)
 	 * it, takes 0.07 ms instead of 0.25.
 	 */
 	seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
-	for (r = sc_kinds[kind].rules; r->name && !err; r++) {
-		int nr = seccomp_syscall_resolve_name(r->name);
-
-		if (nr == __NR_SCMP_ERROR) {
-			snprintf(msg, n, "the %s allow-list names '%s', a system call libseccomp does not know",
-				 sc_kinds[kind].name, r->name);
-			seccomp_release(ctx);
-			return -1;
-		}
-		/*
-		 * Not a call of this architecture in any form (open on arm64):
-		 * left out. A negative nr can still be one: ppc64's accept4 is a
-		 * call of its own and a socketcall() operation, and libseccomp
-		 * adds a rule for both.
-		 */
-		if (seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_NATIVE, r->name) < 0)
-			continue;
-		err = sc_add(ctx, nr, r->arg);
-		if (err)
-			snprintf(msg, n, "libseccomp refused the %s rule for %s: %s",
-				 sc_kinds[kind].name, r->name, strerror(-err));
+	if (sc_kinds[kind].base)
+		err = sc_add_list(ctx, kind, sc_kinds[kind].base, msg, n);
+	if (!err)
+		err = sc_add_list(ctx, kind, sc_kinds[kind].rules, msg, n);
+	if (err) {
+		seccomp_release(ctx);
+		return -1;
 	}
+	fd = memfd_create("lkvm-seccomp", MFD_CLOEXEC);
+	err = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
+	size = err ? 0 : lseek(fd, 0, SEEK_END);
+	if (!err && (size <= 0 || size % sizeof(struct sock_filter)))
+		err = -EIO;
 	if (!err) {
-		fd = memfd_create("lkvm-seccomp", MFD_CLOEXEC);
-		err = fd < 0 ? -errno : seccomp_export_bpf(ctx, fd);
-		size = err ? 0 : lseek(fd, 0, SEEK_END);
-		if (!err && (size <= 0 || size % sizeof(struct sock_filter)))
+		sc_prog[kind].filter = malloc((size_t)size);
+		sc_prog[kind].len = (unsigned short)(size / sizeof(struct sock_filter));
+		if (!sc_prog[kind].filter ||
+		    pread(fd, sc_prog[kind].filter, (size_t)size, 0) != size)
 			err = -EIO;
-		if (!err) {
-			sc_prog[kind].filter = malloc((size_t)size);
-			sc_prog[kind].len = (unsigned short)(size / sizeof(struct sock_filter));
-			if (!sc_prog[kind].filter ||
-			    pread(fd, sc_prog[kind].filter, (size_t)size, 0) != size)
-				err = -EIO;
-		}
-		if (err)
-			snprintf(msg, n, "cannot export the %s filter: %s", sc_kinds[kind].name,
-				 strerror(-err));
 	}
+	if (err)
+		snprintf(msg, n, "cannot export the %s filter: %s", sc_kinds[kind].name,
+			 strerror(-err));
 	if (fd >= 0)
 		close(fd);
 	seccomp_release(ctx);

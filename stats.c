@@ -2,7 +2,6 @@
 /* `lkvm stat`: where the VM's exits went, as "key value" lines. */
 #include <stdio.h>
 
-#include "hw/virtio-mmio.h"
 #include "lkvm/guest-log.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -46,7 +45,7 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 	if (o < n)
 		o += stats_bus(&vm->mmio, buf + o, n - o);
 	if (o < n)
-		o += virtio_mmio_stats(buf + o, n - o);
+		o += devices_stats(vm, buf + o, n - o);	/* each device's own lines */
 	if (o < n)
 		o += (size_t)snprintf(buf + o, n - o, "poisoned_pages %u\n", ras_poisoned_count(vm));
 	if (o < n)

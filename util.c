@@ -203,6 +203,17 @@ void file_unmap(const uint8_t *buf, size_t size)
 		munmap((void *)buf, size);
 }
 
+int file_map_input(const char *what, const char *path, const uint8_t **buf, size_t *size)
+{
+	int err = file_map(path, buf, size);
+
+	if (err) {
+		pr_err("cannot read %s '%s': %s", what, path, strerror(-err));
+		return LKVM_EXIT_USAGE;
+	}
+	return 0;
+}
+
 size_t sig_fmt_hex(char *buf, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";

@@ -127,7 +127,8 @@ static void *vcpu_thread(void *arg)
 			continue;	/* paused still: serve the debug request */
 		if (vm_stopping(vm))
 			break;
-		ras_vcpu_drain(v);
+		if (!ras_vcpu_drain(v))
+			continue;	/* an error that must reach the guest first is held */
 		if (vm_stopping(vm))
 			break;
 		if (v->id == 0 && !vm->startup_ns)
@@ -161,8 +162,6 @@ static void *vcpu_thread(void *arg)
 	}
 	/* Errors still queued or held for this guest: logged as dropped, never lost. */
 	ras_vcpu_flush(v);
-	ras_hold_retry(v);
-	ras_hold_free(v);
 	/* Let a pause waiting for us finish. */
 	pthread_mutex_lock(&vm->lock);
 	pthread_cond_broadcast(&vm->cond);

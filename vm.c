@@ -18,7 +18,7 @@
 #include <linux/magic.h>
 #include <unistd.h>
 
-#include "hw/virtio-mmio.h"
+#include "hw/virtio-devs.h"
 #include "lkvm/arch.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -243,19 +243,25 @@ static int vm_init_ras_vcpus(struct vm *vm)
 	return 0;
 }
 
-/* Device interrupts through irqfd: only now is every irqchip initialised (arm64's vGIC). */
-static int vm_start_irqfds(struct vm *vm)
+/*
+ * The arch's platform devices, then the virtio devices the options ask for,
+ * all with room from the window the arch gives (devices.h).
+ */
+static int vm_create_devices(struct vm *vm)
 {
-	virtio_mmio_irqfd_start(vm);
-	return 0;
+	int ret;
+
+	devices_init(vm);
+	ret = arch_devices_init(vm);
+	return ret ? ret : virtio_devices_create(vm);
 }
 
 /*
  * The stages, in order. Hidden rules made explicit: the irqchip exists
  * before any vCPU (x86 LAPICs, arm64 vGIC); devices exist before the
  * description that lists them; RAS state exists before a vCPU's RAS set-up;
- * irqfds come last (KVM refuses them on arm64 before the vGIC is initialised,
- * which happens with the last vCPU).
+ * devices start last: their start hooks move interrupts to irqfds, which KVM
+ * refuses on arm64 before the vGIC is initialised, with the last vCPU.
  */
 static const struct vm_stage {
 	const char *name;
@@ -267,11 +273,11 @@ static const struct vm_stage {
 	{ "guest RAM", vm_map_ram },
 	{ "interrupt controller", arch_irqchip_init },
 	{ "vCPUs", vm_create_vcpus },
-	{ "devices", arch_devices_init },
+	{ "devices", vm_create_devices },
 	{ "kernel", arch_load_kernel },
 	{ "machine description", arch_describe },
 	{ "memory errors, vCPU set-up", vm_init_ras_vcpus },
-	{ "device interrupts", vm_start_irqfds },
+	{ "device interrupts", devices_start },
 };
 
 int vm_create(struct vm *vm, struct run_opts *o)
@@ -310,6 +316,7 @@ void vm_destroy(struct vm *vm)
 	unsigned int i;
 
 	ras_exit(vm);
+	devices_destroy(vm);	/* their threads stopped before the arch's state goes */
 	arch_vm_exit(vm);
 	for (i = 0; vm->vcpus && i < vm->nr_vcpus; i++) {
 		if (vm->vcpus[i].run && vm->vcpus[i].run != MAP_FAILED)

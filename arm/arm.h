@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch-opts.h"
 #include "lkvm/vm.h"
 
 /*
@@ -18,7 +19,6 @@
  *   0x80000000  RAM: kernel at its text_offset, initrd and device tree at the top
  */
 #define ARM_UART_BASE		0x01000000ULL
-#define ARM_UART_LEN		8
 #define ARM_MMIO_DEV_BASE	0x01010000ULL
 #define ARM_AXI_AREA		0x40000000ULL
 #define ARM_GIC_DIST_SIZE	0x10000ULL
@@ -44,19 +44,10 @@
 /* Where the device tree goes: the top 2 MiB of RAM (arm64 booting.rst: <= 2 MiB). */
 #define ARM_FDT_MAX_SIZE	0x200000ULL
 
-enum arm_irqchip {
-	ARM_IRQCHIP_AUTO,	/* GICv3, else GICv2 */
-	ARM_IRQCHIP_GICV2,
-	ARM_IRQCHIP_GICV3,
-};
-
 struct arm_vm {
 	int gic_fd;
 	enum arm_irqchip gic;		/* what was created: V2 or V3 */
 	uint64_t redist_base;		/* GICv3 */
-	struct uart *uart;
-	uint64_t mmio_next;
-	unsigned int irq_next;		/* next free INTID */
 	uint64_t entry;			/* kernel entry (guest physical) */
 	uint64_t fdt_gpa;
 	uint64_t initrd_gpa, initrd_size;

@@ -3,15 +3,18 @@
 #   ARCH_HW         shared devices from hw/ that this machine has
 #   ARCH_UNIT_SRCS  arm64 code the unit tests link (pure: no KVM calls)
 #   ARCH_LDLIBS     libfdt: the device tree the guest boots with
+#   TEST_GUESTS     payload guests for make check-kvm
 ARCH_SRCS := $(sort $(wildcard arm/*.c))
 ARCH_HW := hw/uart.c
 ARCH_ASM := arm/builtin-guest.S
-ARCH_UNIT_SRCS := arm/arch-info.c arm/image.c arm/serror.c arm/devtree.c arm/ras-plan.c
+ARCH_UNIT_SRCS := arm/arch-info.c arm/arch-opts.c arm/image.c arm/serror.c arm/devtree.c arm/ras-plan.c dtb.c
 ARCH_FUZZ_SRCS :=
 ARCH_CPPFLAGS := -Iarm
 ARCH_LDLIBS := -lfdt
 ARCH_CLEAN :=
-TEST_GUESTS :=
+# The payload guests of make check-kvm (tests/integration/arm64.sh; in the
+# arm64 bed's L1 without a local arm64 KVM).
+TEST_GUESTS := $(B)/tests/guests/arm/flat.flat
 
 $(B)/arm/builtin-guest.o: arm/builtin-guest.S
 	@mkdir -p $(dir $@)

@@ -7,7 +7,7 @@
 #include <stdint.h>
 
 #include "arm.h"
-#include "hw/virtio-mmio.h"
+#include "lkvm/devices.h"
 
 /* Everything the device tree says, gathered by the machine (kvm.c). */
 struct arm_fdt_desc {
@@ -15,13 +15,14 @@ struct arm_fdt_desc {
 	uint64_t ram_base, ram_size;
 	enum arm_irqchip gic;		/* GICV2 or GICV3 */
 	uint64_t gic_dist, gic_redist, gic_redist_size, gic_cpui;
-	uint64_t uart_base;
-	unsigned int uart_intid;
 	const char *bootargs;		/* NULL: none */
 	uint64_t initrd_start, initrd_size;	/* size 0: none */
 	bool pmu;
-	const struct virtio_mmio_info *virtio;	/* virtio-mmio transports (INTIDs) */
-	int nr_virtio;
+	/*
+	 * The registry (vm->devices): a node for each device of a described
+	 * kind, lines as INTIDs (SPIs); the first UART is the stdout-path.
+	 */
+	const struct device *devices;
 };
 
 /*
@@ -30,7 +31,7 @@ struct arm_fdt_desc {
  */
 int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size);
 
-/* Node names the tree uses (tests and stdout-path). */
+/* The node of the machine's UART (ARM_UART_BASE), /chosen's stdout-path. */
 #define ARM_FDT_UART_PATH	"/uart@1000000"
 
 #endif

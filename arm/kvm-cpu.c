@@ -46,7 +46,7 @@ static int arm_vcpu_features(struct vcpu *v)
 	init.features[0] |= 1u << KVM_ARM_VCPU_PSCI_0_2;
 	if (v->id)
 		init.features[0] |= 1u << KVM_ARM_VCPU_POWER_OFF;
-	if (v->vm->opts->pmu) {
+	if (v->vm->opts->arch.pmu) {
 		if (ioctl(v->vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) <= 0) {
 			pr_err("--pmu: this host's KVM has no PMUv3 for guests; run without --pmu");
 			return LKVM_EXIT_USAGE;
@@ -84,7 +84,7 @@ int arm_vcpus_finish(struct vm *vm)
 {
 	int ret = gic_finish(vm);
 
-	for (unsigned int i = 0; !ret && vm->opts->pmu && i < vm->nr_vcpus; i++) {
+	for (unsigned int i = 0; !ret && vm->opts->arch.pmu && i < vm->nr_vcpus; i++) {
 		struct vcpu *v = &vm->vcpus[i];
 		int irq = ARM_PMU_INTID;
 		struct kvm_device_attr at = {
@@ -157,13 +157,6 @@ enum arch_exit arch_handle_exit(struct vcpu *v)
 	default:
 		return ARCH_EXIT_UNHANDLED;
 	}
-}
-
-enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
-{
-	(void)v;
-	(void)err;
-	return ARCH_EXIT_UNHANDLED;	/* memory errors arrive as SIGBUS here */
 }
 
 size_t arch_vcpu_dump(struct vcpu *v, char *buf, size_t n)

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,24 +14,13 @@
 #include "arm.h"
 #include "devtree.h"
 #include "hw/uart.h"
-#include "hw/virtio-devs.h"
-#include "hw/virtio-mmio.h"
 #include "image.h"
 #include "lkvm/arch.h"
 #include "lkvm/dtb.h"
 #include "lkvm/guard.h"
 #include "lkvm/util.h"
 
-unsigned long arch_vm_type(struct vm *vm)
-{
-	(void)vm;
-	return 0;	/* the default 40-bit IPA space: RAM ends below 1 TiB */
-}
-
-unsigned int arch_page_shift(void)
-{
-	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
-}
+/* arch_vm_type: the default 0 is the 40-bit IPA space, and RAM ends below 1 TiB. */
 
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
 {
@@ -50,8 +38,6 @@ int arch_irqchip_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	vm->arch = a;
 	a->gic_fd = -1;
-	a->mmio_next = ARM_MMIO_DEV_BASE;
-	a->irq_next = ARM_UART_INTID + 1;
 	if (vm->opts->mem_mib * MiB > ARM_MAX_RAM) {
 		pr_err("--mem %llu MiB is more than lkvm's arm64 machine holds (%llu GiB)",
 		       (unsigned long long)vm->opts->mem_mib, (unsigned long long)(ARM_MAX_RAM >> 30));
@@ -59,20 +45,17 @@ int arch_irqchip_init(struct vm *vm)
 	}
 	a->has_serror_esr = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_SERROR_ESR) > 0;
 	a->has_ext_dabt = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_INJECT_EXT_DABT) > 0;
-	return gic_create(vm, (enum arm_irqchip)vm->opts->irqchip);
+	return gic_create(vm, vm->opts->arch.irqchip);
 }
 
 int arch_devices_init(struct vm *vm)
 {
-	struct arm_vm *a = arm_vm(vm);
-
-	a->uart = uart_create(vm, DEV_BUS_MMIO, ARM_UART_BASE, ARM_UART_INTID,
-			      !vm->opts->virtio_console);
-	if (!a->uart) {
+	if (uart_create(vm, DEV_BUS_MMIO, ARM_UART_BASE, ARM_UART_INTID, ARCH_IRQ_LEVEL,
+			!vm->opts->virtio_console)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
-	return virtio_devices_create(vm);
+	return 0;
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -96,27 +79,17 @@ unsigned int arch_irq_gsi(unsigned int irq)
 	return irq - ARM_SPI_BASE;	/* the vGIC routes GSI n to SPI n (INTID 32 + n) */
 }
 
-int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
+/* From above the UART to the GIC (its redistributors or CPU interface), SPIs after the UART's. */
+void arch_dev_window(struct vm *vm, struct arch_dev_window *w)
 {
 	struct arm_vm *a = arm_vm(vm);
-	uint64_t base = ALIGN_UP(a->mmio_next, 4096);
 	uint64_t end = a->gic == ARM_IRQCHIP_GICV3 ? a->redist_base : ARM_GIC_CPUI_BASE;
 
-	if (!size || base >= end || size > end - base)
-		return -ENOSPC;
-	*gpa = base;
-	a->mmio_next = base + ALIGN_UP(size, 4096);
-	return 0;
-}
-
-int arch_irq_alloc(struct vm *vm, unsigned int *irq)
-{
-	struct arm_vm *a = arm_vm(vm);
-
-	if (a->irq_next >= ARM_NR_IRQS)
-		return -ENOSPC;
-	*irq = a->irq_next++;
-	return 0;
+	*w = (struct arch_dev_window){
+		.mmio_base = ARM_MMIO_DEV_BASE,
+		.mmio_size = end > ARM_MMIO_DEV_BASE ? end - ARM_MMIO_DEV_BASE : 0,
+		.irq_first = ARM_UART_INTID + 1, .nr_irqs = ARM_NR_IRQS - (ARM_UART_INTID + 1),
+	};
 }
 
 struct arm_load {
@@ -140,17 +113,6 @@ static int arm_load_guarded(void *arg)
 	return err;
 }
 
-static int arm_map(const char *what, const char *path, const uint8_t **buf, size_t *n)
-{
-	int err = file_map(path, buf, n);
-
-	if (err) {
-		pr_err("cannot read %s '%s': %s", what, path, strerror(-err));
-		return LKVM_EXIT_USAGE;
-	}
-	return 0;
-}
-
 int arch_load_kernel(struct vm *vm)
 {
 	struct arm_vm *a = arm_vm(vm);
@@ -162,7 +124,7 @@ int arch_load_kernel(struct vm *vm)
 	int ret;
 
 	if (o->kernel) {
-		ret = arm_map("kernel", o->kernel, &kbuf, &l.kernel_size);
+		ret = file_map_input("kernel", o->kernel, &kbuf, &l.kernel_size);
 		if (ret)
 			return ret;
 		l.kernel = kbuf;
@@ -176,7 +138,7 @@ int arch_load_kernel(struct vm *vm)
 		return LKVM_EXIT_USAGE;
 	}
 	if (o->initrd) {
-		ret = arm_map("initrd", o->initrd, &l.initrd, &l.initrd_size);
+		ret = file_map_input("initrd", o->initrd, &l.initrd, &l.initrd_size);
 		if (ret) {
 			file_unmap(kbuf, l.kernel_size);
 			return ret;
@@ -208,6 +170,11 @@ out:
 	return ret;
 }
 
+static int arm_fdt_build_cb(const void *d, void *buf, size_t size)
+{
+	return arm_fdt_build(d, buf, size);
+}
+
 int arch_describe(struct vm *vm)
 {
 	struct arm_vm *a = arm_vm(vm);
@@ -220,39 +187,14 @@ int arch_describe(struct vm *vm)
 		.gic_redist = a->redist_base,
 		.gic_redist_size = vm->nr_vcpus * ARM_GIC_REDIST_SIZE,
 		.gic_cpui = ARM_GIC_CPUI_BASE,
-		.uart_base = ARM_UART_BASE,
-		.uart_intid = ARM_UART_INTID,
 		.bootargs = vm->opts->params,
 		.initrd_start = a->initrd_gpa,
 		.initrd_size = a->initrd_size,
-		.pmu = vm->opts->pmu,
+		.pmu = vm->opts->arch.pmu,
+		.devices = vm->devices,
 	};
-	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
-	void *fdt = malloc(ARM_FDT_MAX_SIZE);
-	int err, ret = 0;
 
-	d.virtio = vdev;
-	d.nr_virtio = virtio_mmio_list(vdev, VIRTIO_MMIO_MAX);
-
-	/* Built here, then copied in: guest RAM is only touched by guarded copies. */
-	if (!fdt)
-		return LKVM_EXIT_ERROR;
-	err = devices_describe(vm, NULL);
-	if (err) {
-		pr_err("cannot describe the devices: %s", strerror(-err));
-		ret = LKVM_EXIT_ERROR;
-		goto out;
-	}
-	err = arm_fdt_build(&d, fdt, ARM_FDT_MAX_SIZE);
-	if (err) {
-		pr_err("cannot write the device tree: %s", fdt_strerror(err));
-		ret = LKVM_EXIT_ERROR;
-		goto out;
-	}
-	ret = dtb_publish(vm, a->fdt_gpa, fdt, fdt_totalsize(fdt));
-out:
-	free(fdt);
-	return ret;
+	return dtb_build_publish(vm, a->fdt_gpa, ARM_FDT_MAX_SIZE, arm_fdt_build_cb, &d);
 }
 
 void arch_vm_exit(struct vm *vm)
@@ -261,8 +203,6 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!a)
 		return;
-	virtio_mmio_destroy_all();
-	uart_destroy(a->uart);
 	if (a->gic_fd >= 0)
 		close(a->gic_fd);
 	free(a);

@@ -45,18 +45,27 @@ static int arm_ras_vcpu_init(struct vcpu *v)
 
 	if (v->id)
 		return 0;
-	if (o->ras_sea && !a->has_ext_dabt) {
+	if (o->arch.ras_sea && !a->has_ext_dabt) {
 		pr_err("--ras-arm-notify=sea: this host's KVM cannot inject external aborts (no KVM_CAP_ARM_INJECT_EXT_DABT); use serror");
 		return LKVM_EXIT_USAGE;
 	}
-	if (o->serror_esr_set && !a->has_serror_esr) {
+	if (o->arch.serror_esr_set && !a->has_serror_esr) {
 		pr_err("--ras-serror-esr: this host's KVM cannot set an SError syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR); run without it");
 		return LKVM_EXIT_USAGE;
 	}
-	if (!a->has_serror_esr && o->ras_policy == RAS_POLICY_INJECT)
-		pr_info("memory errors: this host cannot give SErrors a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR): errors a vCPU consumed become SErrors without one (the guest stops itself)%s, errors nothing consumed stop the VM (status 4)",
-			o->ras_sea ? " unless sent as external aborts (--ras-arm-notify=sea)" : "");
 	return 0;
+}
+
+/* Said once by the core, when the policy injects. */
+static size_t arm_ras_inject_caveat(struct vm *vm, char *buf, size_t n)
+{
+	int len;
+
+	if (arm_vm(vm)->has_serror_esr)
+		return 0;
+	len = snprintf(buf, n, "this host cannot give SErrors a syndrome (no KVM_CAP_ARM_INJECT_SERROR_ESR): errors a vCPU consumed become SErrors without one (the guest stops itself)%s, errors nothing consumed stop the VM (status 4)",
+		       vm->opts->arch.ras_sea ? " unless sent as external aborts (--ras-arm-notify=sea)" : "");
+	return len > 0 ? (size_t)len : 0;
 }
 
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
@@ -70,8 +79,8 @@ static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_r
 	struct kvm_one_reg r = { .id = ARM_ID_AA64PFR0_EL1, .addr = (uint64_t)(uintptr_t)&pfr0 };
 
 	*f = (struct arm_ras_facts){
-		.consumed = ras_error_consumed(e), .sea = o->ras_sea, .has_esr = a->has_serror_esr,
-		.force = o->ras_force, .esr_set = o->serror_esr_set, .esr = o->serror_esr,
+		.consumed = ras_error_consumed(e), .sea = o->arch.ras_sea, .has_esr = a->has_serror_esr,
+		.force = o->arch.ras_force, .esr_set = o->arch.serror_esr_set, .esr = o->arch.serror_esr,
 	};
 	if (f->sea && f->consumed)
 		return 0;	/* nothing else matters for an abort */
@@ -162,16 +171,10 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	return 0;
 }
 
-static int arm_ras_ao_target(struct vm *vm)
-{
-	(void)vm;
-	return 0;
-}
-
 static const struct ras_ops arm_ras_ops = {
 	.name = "arm64-serror",
 	.vcpu_init = arm_ras_vcpu_init,
-	.ao_target = arm_ras_ao_target,
+	.inject_caveat = arm_ras_inject_caveat,
 	.guest_can_take = arm_ras_can_take,
 	.inject = arm_ras_inject,
 };

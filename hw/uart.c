@@ -10,6 +10,7 @@
 
 #include "hw/uart.h"
 #include "lkvm/devices.h"
+#include "lkvm/irqfd.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
@@ -40,8 +41,10 @@ enum { RBR, IER, IIR, LCR, MCR, LSR, MSR, SCR };
 struct uart {
 	struct vm *vm;
 	struct device dev;
+	struct dev_irq irq;
 	pthread_mutex_t lock;
 	int irq_level;
+	bool console;		/* the terminal's input comes here */
 	uint8_t ier, lcr, mcr, scr, fcr, dll, dlm, msr_delta;
 	bool thr_pending;
 	uint8_t rx[UART_RX_FIFO];
@@ -69,7 +72,8 @@ static void uart_update_irq(struct uart *u)
 	if (level == u->irq_level)
 		return;
 	u->irq_level = level;
-	device_irq_set(u->vm, &u->dev, level);
+	if (u->dev.irq != DEV_NO_IRQ)
+		dev_irq_set(u->vm, &u->irq, level);
 }
 
 static void uart_rx_push(struct uart *u, uint8_t c, bool brk)
@@ -213,36 +217,60 @@ static void uart_console_break(void *opaque)
 	pthread_mutex_unlock(&u->lock);
 }
 
-struct uart *uart_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq, bool console)
+static int uart_start(struct vm *vm, struct device *d)
+{
+	struct uart *u = d->opaque;
+
+	if (d->irq != DEV_NO_IRQ)
+		dev_irq_start(vm, &u->irq, false, &u->lock);
+	return 0;
+}
+
+static void uart_destroy(struct vm *vm, struct device *d)
+{
+	struct uart *u = d->opaque;
+
+	if (u->console) {
+		term_set_input(NULL, NULL);
+		term_set_break(NULL);
+	}
+	dev_irq_exit(vm, &u->irq);
+	pthread_mutex_destroy(&u->lock);
+	free(u);
+}
+
+static size_t uart_stats(const struct device *d, char *buf, size_t n)
+{
+	const struct uart *u = d->opaque;
+
+	return d->irq == DEV_NO_IRQ ? 0 : dev_irq_stats(d->name, &u->irq, buf, n);
+}
+
+int uart_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq,
+		enum arch_irq_trigger trig, bool console)
 {
 	struct uart *u = calloc(1, sizeof(*u));
 
 	if (!u)
-		return NULL;
+		return -1;
 	u->vm = vm;
 	u->mcr = MCR_OUT2;
 	pthread_mutex_init(&u->lock, NULL);
+	dev_irq_line(&u->irq, irq == DEV_NO_IRQ ? 0 : (unsigned int)irq, trig);
 	u->dev = (struct device){
-		.name = "uart", .bus = bus, .base = base, .len = 8, .irq = irq,
-		.io = uart_io, .opaque = u,
+		.name = "uart", .kind = DEV_KIND_UART, .bus = bus, .base = base, .len = UART_LEN,
+		.irq = irq, .io = uart_io, .opaque = u,
+		.start = uart_start, .destroy = uart_destroy, .stats = uart_stats,
 	};
 	if (device_register(vm, &u->dev)) {
+		pthread_mutex_destroy(&u->lock);
 		free(u);
-		return NULL;
+		return -1;
 	}
+	u->console = console;
 	if (console) {
 		term_set_input(uart_console_input, u);
 		term_set_break(uart_console_break);
 	}
-	return u;
-}
-
-void uart_destroy(struct uart *u)
-{
-	if (!u)
-		return;
-	term_set_input(NULL, NULL);
-	term_set_break(NULL);
-	pthread_mutex_destroy(&u->lock);
-	free(u);
+	return 0;
 }

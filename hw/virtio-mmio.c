@@ -2,29 +2,20 @@
 /*
  * virtio-mmio transport, version 2 (virtio-mmio.h): the register file a
  * vCPU's MMIO exit reaches, feature negotiation, device reset, queue
- * set-up checked before QueueReady is accepted, the interrupt line, and
- * one I/O thread per device that walks its queues. One VM per process:
- * the transports live in a static table until virtio_mmio_destroy_all().
+ * set-up checked before QueueReady is accepted, the interrupt, and the
+ * queue calls a device makes from its I/O thread. The transport's life
+ * and thread: virtio-transport.c.
  */
 #include <errno.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "hw/virtio-mmio.h"
 #include "hw/virtio-round.h"
-#include "lkvm/arch.h"
 #include "lkvm/guest-log.h"
-#include "lkvm/irqfd.h"
-#include "lkvm/ras.h"
-#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
+#include "virtio-transport.h"
 
 #define REG_MAGIC		0x000
 #define REG_VERSION		0x004
@@ -38,7 +29,6 @@
 #define REG_QUEUE_NUM_MAX	0x034
 #define REG_QUEUE_NUM		0x038
 #define REG_QUEUE_READY		0x044
-#define REG_QUEUE_NOTIFY	0x050
 #define REG_INT_STATUS		0x060
 #define REG_INT_ACK		0x064
 #define REG_STATUS		0x070
@@ -63,44 +53,6 @@
 
 #define INT_VRING		1
 #define INT_CONFIG		2
-
-#define VIRTIO_MAX_QUEUES	4
-
-struct vqcfg {
-	uint32_t num;
-	bool ready;
-	uint64_t desc, avail, used;
-	struct vq vq;
-};
-
-struct virtio_mmio {
-	struct vm *vm;
-	struct virtio_dev *dev;
-	struct device mmio;
-	char name[32];
-	pthread_mutex_t lock;		/* registers and queues; the I/O thread holds it to work */
-	pthread_mutex_t irq_lock;	/* isr, line and irq */
-	uint32_t status, isr, queue_sel;
-	uint32_t dev_feat_sel, drv_feat_sel;
-	uint64_t host_features, guest_features;
-	int line;			/* raised and not lowered (or, resampled: not EOIed) */
-	struct dev_irq irq;
-	struct vqcfg q[VIRTIO_MAX_QUEUES];
-	struct vq_chain *chain;
-	int kick_fd;
-	bool ioeventfd;
-	struct virtio_round round;	/* stop flag, work per round (virtio-round.h) */
-	pthread_t thread;
-	bool thread_ok;
-	struct ras_queue ras;		/* the I/O thread's memory-error records */
-	/* stat counters */
-	uint64_t requests, bad, errors, broken;
-	uint32_t bad_kinds;		/* 1 << vq_status of each kind reported */
-	unsigned int gen;		/* resets so far (virtio_io_begin/end) */
-};
-
-static struct virtio_mmio *transports[VIRTIO_MMIO_MAX];
-static int nr_transports;
 
 struct virtio_dev *virtio_dev(struct virtio_mmio *t)
 {
@@ -127,7 +79,7 @@ struct vq_chain *virtio_chain(struct virtio_mmio *t)
  * A level line (KVM_IRQ_LINE) drops when the driver has acknowledged every
  * bit; an edge (ppc64) needs nothing more, since the driver acknowledges
  * before it reads the used ring. With an irqfd resampler KVM drops the
- * line at the guest's EOI instead, and irq_resampled() raises it again if
+ * line at the guest's EOI instead, and virtio_irq_resampled() raises it again if
  * bits came in meanwhile.
  */
 static void irq_raise(struct virtio_mmio *t, uint32_t bits)
@@ -152,8 +104,7 @@ static void irq_ack(struct virtio_mmio *t, uint32_t bits)
 	pthread_mutex_unlock(&t->irq_lock);
 }
 
-/* I/O thread: the guest EOIed the level line KVM raised for our irqfd. */
-static void irq_resampled(struct virtio_mmio *t)
+void virtio_irq_resampled(struct virtio_mmio *t)
 {
 	if (!dev_irq_resampled(&t->irq))
 		return;
@@ -253,53 +204,6 @@ void virtio_kick(struct virtio_mmio *t)
 
 	if (write(t->kick_fd, &one, sizeof(one)) < 0)
 		pr_debug("%s: kick: %s", t->name, strerror(errno));
-}
-
-static void *virtio_thread(void *arg)
-{
-	struct virtio_mmio *t = arg;
-	struct virtio_dev *d = t->dev;
-
-	pthread_setname_np(pthread_self(), t->name);	/* "virtio-blk0": names it in reports */
-	if (ras_thread_attach(&t->ras))
-		pr_err("%s: no memory-error queue for the I/O thread", t->name);
-	sc_enter(SC_IO);	/* before it reads a queue */
-	for (;;) {
-		/* kick, the irqfd resampler (fd -1: ignored), the device's own fd */
-		struct pollfd p[3] = { { .fd = t->kick_fd, .events = POLLIN },
-				       { .fd = __atomic_load_n(&t->irq.resample_fd, __ATOMIC_ACQUIRE),
-					 .events = POLLIN },
-				       { .fd = d->poll_fd, .events = POLLIN } };
-		uint64_t cnt;
-		int n = poll(p, d->poll_fd >= 0 ? 3 : 2, -1);
-
-		if (n < 0 && errno != EINTR)
-			break;
-		if (virtio_round_stopping(&t->round))
-			break;
-		if (n <= 0)
-			continue;
-		if (p[1].revents & POLLIN)
-			irq_resampled(t);
-		if (!(p[0].revents & POLLIN) && !(p[2].revents & (POLLIN | POLLHUP)))
-			continue;	/* only the resampler */
-		if ((p[0].revents & POLLIN) && read(t->kick_fd, &cnt, sizeof(cnt)) < 0)
-			cnt = 0;
-		pthread_mutex_lock(&t->lock);
-		virtio_round_start(&t->round);
-		if (d->poll_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)) && d->poll_in)
-			d->poll_in(t);
-		for (unsigned int qi = 0; qi < d->nr_queues && d->queue; qi++)
-			if (virtio_queue(t, qi) && virtio_driver_ok(t))
-				d->queue(t, qi);
-		pthread_mutex_unlock(&t->lock);
-		if (virtio_round_more(&t->round))
-			virtio_kick(t);		/* the rest next round, after whoever waited */
-		/* A guarded copy that met a poisoned page: route it now. */
-		ras_thread_drain(t->vm);
-	}
-	ras_thread_detach();
-	return NULL;
 }
 
 static void virtio_reset(struct virtio_mmio *t)
@@ -437,8 +341,8 @@ static void reg_write(struct virtio_mmio *t, uint64_t off, uint32_t v)
 	}
 }
 
-static void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
-			   bool is_write, void *opaque)
+void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
+		    bool is_write, void *opaque)
 {
 	struct virtio_mmio *t = opaque;
 
@@ -475,162 +379,4 @@ static void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned
 	else
 		io_data_put(data, 4, reg_read(t, off));
 	pthread_mutex_unlock(&t->lock);
-}
-
-/* QueueNotify straight to the eventfd, in the kernel, where KVM can. */
-static void virtio_ioeventfd(struct virtio_mmio *t)
-{
-	struct kvm_ioeventfd io = {
-		.addr = t->mmio.base + REG_QUEUE_NOTIFY, .len = 4, .fd = t->kick_fd,
-	};
-
-	t->ioeventfd = ioctl(t->vm->vm_fd, KVM_IOEVENTFD, &io) == 0;
-}
-
-struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)
-{
-	struct virtio_mmio *t;
-	unsigned int irq;
-	uint64_t base;
-
-	if (nr_transports >= VIRTIO_MMIO_MAX || dev->nr_queues > VIRTIO_MAX_QUEUES) {
-		pr_err("%s: too many virtio devices (at most %d)", dev->name, VIRTIO_MMIO_MAX);
-		return NULL;
-	}
-	if (arch_mmio_alloc(vm, VIRTIO_MMIO_SIZE, &base) || arch_irq_alloc(vm, &irq)) {
-		pr_err("%s: no room for another virtio device on this machine", dev->name);
-		return NULL;
-	}
-	t = calloc(1, sizeof(*t));
-	if (!t || !(t->chain = malloc(sizeof(*t->chain)))) {
-		free(t);
-		pr_err("%s: out of memory", dev->name);
-		return NULL;
-	}
-	t->vm = vm;
-	t->dev = dev;
-	/* KVM_IRQ_LINE until virtio_mmio_irqfd_start(): the irqchip may not be ready. */
-	t->irq = (struct dev_irq){ .path = IRQ_PATH_LINE, .irq = irq, .gsi = irq, .fd = -1,
-				   .resample_fd = -1 };
-	snprintf(t->name, sizeof(t->name), "%s", dev->name);
-	t->host_features = dev->features | (1ULL << VIRTIO_F_VERSION_1) |
-			   (1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
-	pthread_mutex_init(&t->lock, NULL);
-	pthread_mutex_init(&t->irq_lock, NULL);
-	t->mmio = (struct device){
-		.name = t->name, .bus = DEV_BUS_MMIO, .base = base, .len = VIRTIO_MMIO_SIZE,
-		.irq = (int)irq, .io = virtio_mmio_io, .opaque = t,
-	};
-	t->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (t->kick_fd < 0 || device_register(vm, &t->mmio)) {
-		pr_err("%s: cannot register the device", dev->name);
-		goto fail;
-	}
-	virtio_ioeventfd(t);
-	if (pthread_create(&t->thread, NULL, virtio_thread, t)) {
-		pr_err("%s: cannot start its I/O thread", dev->name);
-		goto fail;
-	}
-	t->thread_ok = true;
-	transports[nr_transports++] = t;
-	return t;
-fail:
-	dev_irq_exit(vm, &t->irq);
-	if (t->kick_fd >= 0)
-		close(t->kick_fd);
-	free(t->chain);
-	free(t);
-	return NULL;
-}
-
-void virtio_mmio_irqfd_start(struct vm *vm)
-{
-	for (int i = 0; i < nr_transports; i++) {
-		struct virtio_mmio *t = transports[i];
-		struct dev_irq n;
-
-		dev_irq_init(vm, &n, t->irq.irq);
-		pthread_mutex_lock(&t->irq_lock);
-		t->irq.path = n.path;
-		t->irq.gsi = n.gsi;
-		t->irq.fd = n.fd;
-		__atomic_store_n(&t->irq.resample_fd, n.resample_fd, __ATOMIC_RELEASE);
-		pthread_mutex_unlock(&t->irq_lock);
-		virtio_kick(t);		/* the I/O thread polls the resample fd from now on */
-		pr_debug("%s: MMIO 0x%llx, interrupt %u through %s", t->name,
-			 (unsigned long long)t->mmio.base, t->irq.irq, irq_path_name(t->irq.path));
-	}
-}
-
-void virtio_mmio_destroy_all(void)
-{
-	for (int i = 0; i < nr_transports; i++) {
-		struct virtio_mmio *t = transports[i];
-
-		virtio_round_stop(&t->round);
-		virtio_kick(t);
-		if (t->thread_ok && !virtio_round_join(t->thread, t->name)) {
-			transports[i] = NULL;	/* its thread may still use it: left as it is */
-			continue;
-		}
-		if (t->dev->destroy)
-			t->dev->destroy(t);
-		dev_irq_exit(t->vm, &t->irq);
-		close(t->kick_fd);
-		pthread_mutex_destroy(&t->lock);
-		pthread_mutex_destroy(&t->irq_lock);
-		free(t->chain);
-		free(t);
-		transports[i] = NULL;
-	}
-	nr_transports = 0;
-}
-
-int virtio_mmio_list(struct virtio_mmio_info *out, int max)
-{
-	int n = 0;
-
-	for (int i = 0; i < nr_transports && n < max; i++, n++)
-		out[n] = (struct virtio_mmio_info){ transports[i]->mmio.base, VIRTIO_MMIO_SIZE,
-						    (unsigned int)transports[i]->mmio.irq,
-						    transports[i]->dev->id };
-	return n;
-}
-
-const char *virtio_mmio_cmdline(void)
-{
-	static char buf[VIRTIO_MMIO_MAX * 48];
-	size_t o = 0;
-
-	buf[0] = '\0';
-	for (int i = 0; i < nr_transports && o < sizeof(buf); i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%svirtio_mmio.device=%d@0x%llx:%d",
-				      i ? " " : "", VIRTIO_MMIO_SIZE,
-				      (unsigned long long)transports[i]->mmio.base,
-				      transports[i]->mmio.irq);
-	return buf;
-}
-
-size_t virtio_mmio_stats(char *buf, size_t n)
-{
-	size_t o = 0;
-
-	for (int i = 0; i < nr_transports && o < n; i++) {
-		struct virtio_mmio *t = transports[i];
-
-		o += (size_t)snprintf(buf + o, n - o,
-				      "%s.requests %llu\n%s.bad_requests %llu\n%s.io_errors %llu\n%s.needs_reset %llu\n",
-				      t->name, (unsigned long long)__atomic_load_n(&t->requests, __ATOMIC_RELAXED),
-				      t->name, (unsigned long long)__atomic_load_n(&t->bad, __ATOMIC_RELAXED),
-				      t->name, (unsigned long long)__atomic_load_n(&t->errors, __ATOMIC_RELAXED),
-				      t->name, (unsigned long long)__atomic_load_n(&t->broken, __ATOMIC_RELAXED));
-		if (o >= n)
-			break;
-		o += (size_t)snprintf(buf + o, n - o, "%s.irqfd %d\n%s.interrupts %llu\n%s.irq_resamples %llu\n",
-				      t->name, t->irq.path == IRQ_PATH_LINE ? 0 :
-				      t->irq.path == IRQ_PATH_IRQFD ? 1 : 2,
-				      t->name, (unsigned long long)__atomic_load_n(&t->irq.signals, __ATOMIC_RELAXED),
-				      t->name, (unsigned long long)__atomic_load_n(&t->irq.resamples, __ATOMIC_RELAXED));
-	}
-	return MIN(o, n);
 }

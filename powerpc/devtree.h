@@ -5,7 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "hw/virtio-mmio.h"
+#include "lkvm/devices.h"
 
 /* Everything the pseries device tree says, gathered by the machine (kvm.c). */
 struct ppc_fdt_desc {
@@ -16,8 +16,8 @@ struct ppc_fdt_desc {
 	uint64_t rtas_base, rtas_size;
 	const char *bootargs;		/* NULL: none */
 	uint64_t initrd_start, initrd_size;	/* size 0: none */
-	const struct virtio_mmio_info *virtio;	/* virtio-mmio transports (XICS sources) */
-	int nr_virtio;
+	/* The registry (vm->devices): its virtio-mmio transports, lines as XICS sources. */
+	const struct device *devices;
 };
 
 /*

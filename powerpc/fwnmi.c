@@ -45,24 +45,6 @@ void fwnmi_memory_error(uint64_t gpa, bool consumed, struct fwnmi_error *e)
 	e->ea = PPC_LINEAR_MAP | gpa;
 }
 
-bool fwnmi_efault_page(const struct ras_poison_set *ps, bool fresh, uint64_t *gpa)
-{
-	unsigned int nr = MIN(ps->nr, (unsigned int)RAS_MAX_POISON);
-	bool found = false;
-
-	for (unsigned int i = nr; i-- > 0;) {
-		uint8_t told = ps->r[i].reported;
-
-		if (fresh ? !told : (!found || !(told & RAS_PAGE_AR_SENT))) {
-			*gpa = ps->r[i].gpa;
-			found = true;
-			if (fresh || !(told & RAS_PAGE_AR_SENT))
-				break;
-		}
-	}
-	return found;
-}
-
 int fwnmi_nmi_error(uint32_t run_flags, struct fwnmi_error *e)
 {
 	memset(e, 0, sizeof(*e));

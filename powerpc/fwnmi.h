@@ -55,15 +55,6 @@ enum ras_ready fwnmi_ready(const struct ppc_fwnmi *f, unsigned int id, uint64_t 
 /* The log of a memory error at guest physical gpa (UE load/store, LA and EA given). */
 void fwnmi_memory_error(uint64_t gpa, bool consumed, struct fwnmi_error *e);
 
-/*
- * KVM_RUN failed with EFAULT: which known poisoned page did the guest
- * touch? KVM-HV does not say. fresh: the newest page the guest was told
- * nothing about yet (its early-kill report is being held for this access);
- * else the newest one not yet told as consumed, else the newest of all.
- * Returns false when there is none.
- */
-bool fwnmi_efault_page(const struct ras_poison_set *ps, bool fresh, uint64_t *gpa);
-
 /* The log of a KVM_EXIT_NMI with run->flags disposition (KVM gives no cause). */
 int fwnmi_nmi_error(uint32_t run_flags, struct fwnmi_error *e);
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KVM_EXIT_PAPR_HCALL: the hcalls KVM leaves to user space. The vty
- * console, RTAS, the radix process table, interrupt endianness; every
- * other hcall gets H_FUNCTION (Linux copes: they are optional).
+ * console, RTAS, the radix process table, interrupt endianness, and with
+ * --ras-test-port lkvm's test hcall; every other hcall gets H_FUNCTION
+ * (Linux copes: they are optional).
  */
 #include <stdio.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <time.h>
 
 #include "hcall.h"
+#include "lkvm/ras-drill.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 #include "ppc.h"
@@ -154,6 +156,14 @@ enum arch_exit ppc_hcall_exit(struct vcpu *v)
 	case H_REGISTER_PROC_TBL:
 		rc = ppc_h_register_proc_tbl(v, a);
 		break;
+	case H_LKVM_RAS_TEST:
+		if (v->vm->opts->ras_test_port) {
+			rc = ras_drill_test_request(v, a[0], (enum ras_test_cmd)a[1]) ?
+			     H_PARAMETER : H_SUCCESS;
+			break;
+		}
+		/* without --ras-test-port it does not exist */
+		__attribute__((fallthrough));
 	default:
 		if (lkvm_debug)
 			pr_debug("vCPU %u: hcall 0x%llx not implemented (H_FUNCTION)", v->id,

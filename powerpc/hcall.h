@@ -13,6 +13,13 @@
 #define H_SET_MODE		0x31C
 #define H_REGISTER_PROC_TBL	0x37C
 #define H_RTAS			0xF000
+/*
+ * lkvm's own, test-only (--ras-test-port; else H_FUNCTION): r4 = a guest
+ * physical address, r5 = enum ras_test_cmd (ras-drill.h). ppc64's
+ * counterpart of x86's ports 0xe0-0xe8: a payload guest asks for a memory
+ * error and checks what its FWNMI handler is given.
+ */
+#define H_LKVM_RAS_TEST		0xF0F0
 
 #define H_SET_MODE_RESOURCE_ADDR_TRANS_MODE	3
 #define H_SET_MODE_RESOURCE_LE			4

@@ -14,16 +14,6 @@
 #include "lkvm/util.h"
 #include "ppc.h"
 
-int ppc_get_regs(struct vcpu *v, struct kvm_regs *r)
-{
-	return ioctl(v->fd, KVM_GET_REGS, r) < 0 ? -errno : 0;
-}
-
-int ppc_set_regs(struct vcpu *v, const struct kvm_regs *r)
-{
-	return ioctl(v->fd, KVM_SET_REGS, r) < 0 ? -errno : 0;
-}
-
 static int ppc_enable_cap(struct vcpu *v, uint32_t cap, uint64_t a0, uint64_t a1)
 {
 	struct kvm_enable_cap ec;

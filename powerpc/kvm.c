@@ -6,7 +6,6 @@
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +13,6 @@
 #include <unistd.h>
 
 #include "devtree.h"
-#include "hw/virtio-devs.h"
-#include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/dtb.h"
 #include "lkvm/elf.h"
@@ -35,16 +32,7 @@ static const uint32_t rtas_stub[] = {
 	0x7c641b78, 0x3c600000, 0x6063f000, 0x44000022, 0x4e800020,
 };
 
-unsigned long arch_vm_type(struct vm *vm)
-{
-	(void)vm;
-	return 0;	/* KVM picks HV (the only kind Debian builds) */
-}
-
-unsigned int arch_page_shift(void)
-{
-	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
-}
+/* arch_vm_type: the default 0 lets KVM pick HV (the only kind Debian builds). */
 
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
 {
@@ -82,11 +70,8 @@ int arch_irqchip_init(struct vm *vm)
 	vm->arch = p;
 	p->xics_fd = -1;
 	p->ile = true;
-	p->mmio_next = PPC_MMIO_BASE;
-	p->irq_next = PPC_IRQ_BASE;
 	p->fwnmi.interlock = -1;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->cond, NULL);
 	if (vm->opts->mem_mib * MiB < PPC_MIN_RAM || vm->opts->mem_mib * MiB > PPC_MAX_RAM) {
 		pr_err("--mem %llu MiB: lkvm's ppc64 machine needs %llu MiB to %llu GiB",
 		       (unsigned long long)vm->opts->mem_mib, PPC_MIN_RAM >> 20, PPC_MAX_RAM >> 30);
@@ -108,7 +93,7 @@ int arch_devices_init(struct vm *vm)
 {
 	/* The vty takes terminal input unless --console virtio takes it over. */
 	ppc_console_init(ppc_vm(vm));
-	return virtio_devices_create(vm);
+	return 0;
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -128,17 +113,13 @@ unsigned int arch_irq_gsi(unsigned int irq)
 	return irq;	/* XICS source numbers are GSIs (book3s_xics.c) */
 }
 
-int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
+void arch_dev_window(struct vm *vm, struct arch_dev_window *w)
 {
-	struct ppc_vm *p = ppc_vm(vm);
-	uint64_t base = ALIGN_UP(p->mmio_next, 4096);
-	uint64_t end = PPC_MMIO_BASE + PPC_MMIO_SIZE;
-
-	if (!size || base >= end || size > end - base)
-		return -ENOSPC;
-	*gpa = base;
-	p->mmio_next = base + ALIGN_UP(size, 4096);
-	return 0;
+	(void)vm;
+	*w = (struct arch_dev_window){
+		.mmio_base = PPC_MMIO_BASE, .mmio_size = PPC_MMIO_SIZE,
+		.irq_first = PPC_IRQ_BASE, .nr_irqs = PPC_NR_IRQS,
+	};
 }
 
 /*
@@ -149,29 +130,19 @@ int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
  * by a spurious one; virtio-mmio only needs an edge on each InterruptStatus
  * 0 -> non-zero (the driver acknowledges before it reads the used ring).
  */
-static int ppc_irq_source(struct ppc_vm *p, unsigned int irq)
+int arch_irq_claim(struct vm *vm, unsigned int irq)
 {
 	uint64_t state = 0xffULL << KVM_XICS_PRIORITY_SHIFT;
 	struct kvm_device_attr a = {
 		.group = KVM_DEV_XICS_GRP_SOURCES, .attr = irq, .addr = (uint64_t)(uintptr_t)&state,
 	};
 
-	return ioctl(p->xics_fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
-}
+	if (ioctl(ppc_vm(vm)->xics_fd, KVM_SET_DEVICE_ATTR, &a) < 0) {
+		int err = -errno;
 
-int arch_irq_alloc(struct vm *vm, unsigned int *irq)
-{
-	struct ppc_vm *p = ppc_vm(vm);
-	int err;
-
-	if (p->irq_next >= PPC_IRQ_BASE + PPC_NR_IRQS)
-		return -ENOSPC;
-	err = ppc_irq_source(p, p->irq_next);
-	if (err) {
-		pr_err("cannot create XICS source %u: %s", p->irq_next, strerror(-err));
+		pr_err("cannot create XICS source %u: %s", irq, strerror(-err));
 		return err;
 	}
-	*irq = p->irq_next++;
 	return 0;
 }
 
@@ -266,11 +237,9 @@ int arch_load_kernel(struct vm *vm)
 		pr_err("lkvm's ppc64 machine has no built-in guest: give a kernel with -k vmlinux");
 		return LKVM_EXIT_USAGE;
 	}
-	ret = file_map(o->kernel, &kbuf, &ksize);
-	if (ret) {
-		pr_err("cannot read kernel '%s': %s", o->kernel, strerror(-ret));
-		return LKVM_EXIT_USAGE;
-	}
+	ret = file_map_input("kernel", o->kernel, &kbuf, &ksize);
+	if (ret)
+		return ret;
 	ret = elf_open(&l.elf, kbuf, ksize);
 	if (ret) {
 		pr_err("%s: %s", o->kernel, ret == -ENOEXEC ? "not an ELF file: lkvm's ppc64 machine boots an ELF vmlinux" : l.elf.err);
@@ -283,12 +252,9 @@ int arch_load_kernel(struct vm *vm)
 		goto out;
 	}
 	if (o->initrd) {
-		ret = file_map(o->initrd, &l.initrd, &l.initrd_size);
-		if (ret) {
-			pr_err("cannot read initrd '%s': %s", o->initrd, strerror(-ret));
-			ret = LKVM_EXIT_USAGE;
+		ret = file_map_input("initrd", o->initrd, &l.initrd, &l.initrd_size);
+		if (ret)
 			goto out;
-		}
 	}
 	p->rtas_gpa = ram - PPC_RTAS_SIZE;
 	p->fdt_gpa = p->rtas_gpa - PPC_FDT_MAX_SIZE;
@@ -327,6 +293,11 @@ static uint32_t ppc_tb_freq(void)
 	return v && v <= UINT32_MAX ? (uint32_t)v : 512000000U;
 }
 
+static int ppc_fdt_build_cb(const void *d, void *buf, size_t size)
+{
+	return ppc_fdt_build(d, buf, size);
+}
+
 int arch_describe(struct vm *vm)
 {
 	struct ppc_vm *p = ppc_vm(vm);
@@ -340,43 +311,27 @@ int arch_describe(struct vm *vm)
 		.bootargs = vm->opts->params,
 		.initrd_start = p->initrd_gpa,
 		.initrd_size = p->initrd_size,
+		.devices = vm->devices,
 	};
-	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
-	void *fdt;
-	int err, ret = 0;
+	int err;
 
 	memset(&sregs, 0, sizeof(sregs));
 	if (ioctl(vm->vcpus[0].fd, KVM_GET_SREGS, &sregs) < 0) {
 		pr_err("cannot read the vCPU's PVR: %s", strerror(errno));
 		return LKVM_EXIT_ERROR;
 	}
-	d.virtio = vdev;
-	d.nr_virtio = virtio_mmio_list(vdev, VIRTIO_MMIO_MAX);
 	p->pvr = (uint32_t)sregs.pvr;
 	p->tb_freq = ppc_tb_freq();
 	d.pvr = p->pvr;
 	d.tb_freq = p->tb_freq;
-	fdt = malloc(PPC_FDT_MAX_SIZE);
-	if (!fdt)
-		return LKVM_EXIT_ERROR;
-	err = ppc_fdt_build(&d, fdt, PPC_FDT_MAX_SIZE);
-	if (err) {
-		pr_err("cannot write the device tree: %s", fdt_strerror(err));
-		ret = LKVM_EXIT_ERROR;
-		goto out;
-	}
 	for (size_t i = 0; i < ARRAY_SIZE(rtas_stub); i++)
 		stub[i] = htobe32(rtas_stub[i]);
 	err = mem_write(&vm->mem, p->rtas_gpa, stub, sizeof(stub), "RTAS");
 	if (err) {
 		pr_err("cannot copy RTAS into guest RAM: %s", strerror(-err));
-		ret = LKVM_EXIT_ERROR;
-		goto out;
+		return LKVM_EXIT_ERROR;
 	}
-	ret = dtb_publish(vm, p->fdt_gpa, fdt, fdt_totalsize(fdt));
-out:
-	free(fdt);
-	return ret;
+	return dtb_build_publish(vm, p->fdt_gpa, PPC_FDT_MAX_SIZE, ppc_fdt_build_cb, &d);
 }
 
 void arch_vm_exit(struct vm *vm)
@@ -385,11 +340,9 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!p)
 		return;
-	virtio_mmio_destroy_all();
 	term_set_input(NULL, NULL);
 	if (p->xics_fd >= 0)
 		close(p->xics_fd);
-	pthread_cond_destroy(&p->cond);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	vm->arch = NULL;

@@ -26,7 +26,7 @@
  * virtio-mmio transports sit above the largest RAM lkvm gives (1 TiB), 4 KiB
  * apart from PPC_MMIO_BASE, each with its own XICS source from PPC_IRQ_BASE
  * (the numbers QEMU's pseries gives its devices). The sources are
- * message-like (edge): see ppc_irq_source() in kvm.c.
+ * message-like (edge): see arch_irq_claim() in kvm.c.
  */
 #define PPC_RTAS_SIZE		0x10000ULL	/* one 64 KiB page */
 #define PPC_RTAS_LOG_OFFSET	0x30		/* saved r3, then the error log */
@@ -66,12 +66,9 @@ struct ppc_vm {
 	uint64_t initrd_gpa, initrd_size;
 	uint32_t pvr;
 	uint32_t tb_freq;
-	uint64_t mmio_next;		/* next free MMIO address for a device */
-	unsigned int irq_next;		/* next free XICS source */
 	bool ile;			/* interrupts little-endian (LPCR_ILE) */
 	int64_t tod_offset;		/* set-time-of-day minus host time, s */
 	pthread_mutex_t lock;		/* fwnmi, console input */
-	pthread_cond_t cond;		/* interlock released */
 	struct ppc_fwnmi fwnmi;
 	bool fwnmi_kvm;			/* KVM_CAP_PPC_FWNMI enabled (VM-wide) */
 	/*
@@ -100,9 +97,16 @@ static inline uint64_t ppc_intr_msr(const struct ppc_vm *p)
 void ppc_console_init(struct ppc_vm *p);
 size_t ppc_console_take(struct ppc_vm *p, uint8_t *buf, size_t n);
 
-/* kvm-cpu.c */
+/* regs.c: a vCPU's registers (0 or -errno) */
 int ppc_get_regs(struct vcpu *v, struct kvm_regs *r);
 int ppc_set_regs(struct vcpu *v, const struct kvm_regs *r);
+/*
+ * As the next KVM_RUN will see them: after an hcall exit KVM writes r3-r12
+ * from run->papr_hcall, so these read them from there and write them back
+ * there.
+ */
+int ppc_regs_now(struct vcpu *v, struct kvm_regs *r);
+int ppc_regs_set(struct vcpu *v, const struct kvm_regs *r);
 /* hcall-exit.c: KVM_EXIT_PAPR_HCALL */
 enum arch_exit ppc_hcall_exit(struct vcpu *v);
 /* ras.c: machine checks (KVM_EXIT_NMI, memory errors), FWNMI registration */

@@ -13,10 +13,14 @@
  *   recovered" with the address, to vCPU 0, once it runs with MSR[RI] set;
  *   without a FWNMI handler the guest cannot be told: the policy stops.
  * - KVM_EXIT_NMI (a host machine check in guest context; KVM gives the
- *   disposition, no cause or address): the log says so, error type unknown.
+ *   disposition, no cause or address): reported through the core's one
+ *   door, ras_vcpu_report() with RAS_GPA_UNKNOWN, so the policy, the event
+ *   line and the --ras-log record are the core's; the log says error type
+ *   unknown.
  * - The interlock: until the guest calls ibm,nmi-interlock, further errors
- *   wait (held, or the NMI's vCPU waits up to RAS_HOLD_MAX_NS); a second one
- *   on the vCPU that holds it stops the VM (status 4).
+ *   wait (RAS_BUSY: the core holds them; an NMI, which nothing raises again,
+ *   keeps its vCPU out of the guest meanwhile, up to RAS_HOLD_MAX_NS); a
+ *   second NMI on the vCPU that holds it stops the VM (status 4).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +30,6 @@
 
 #include "fwnmi.h"
 #include "lkvm/arch.h"
-#include "lkvm/ras-state.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "ppc.h"
@@ -66,38 +69,9 @@ void ppc_fwnmi_interlock(struct vcpu *v)
 	struct ppc_vm *p = ppc_vm(v->vm);
 
 	pthread_mutex_lock(&p->lock);
-	if (p->fwnmi.interlock == (int)v->id) {
-		p->fwnmi.interlock = -1;
-		pthread_cond_broadcast(&p->cond);
-	}
+	if (p->fwnmi.interlock == (int)v->id)
+		p->fwnmi.interlock = -1;	/* the core's hold sees it at its next retry */
 	pthread_mutex_unlock(&p->lock);
-}
-
-/*
- * Registers as the next KVM_RUN will see them: after an hcall exit KVM
- * writes r3-r12 from run->papr_hcall, so read them from there and write
- * them back there.
- */
-static int ppc_regs_now(struct vcpu *v, struct kvm_regs *r)
-{
-	int err = ppc_get_regs(v, r);
-
-	if (!err && v->run->exit_reason == KVM_EXIT_PAPR_HCALL) {
-		r->gpr[3] = v->run->papr_hcall.ret;
-		for (int i = 0; i < 9; i++)
-			r->gpr[4 + i] = v->run->papr_hcall.args[i];
-	}
-	return err;
-}
-
-static int ppc_regs_set(struct vcpu *v, const struct kvm_regs *r)
-{
-	if (v->run->exit_reason == KVM_EXIT_PAPR_HCALL) {
-		v->run->papr_hcall.ret = r->gpr[3];
-		for (int i = 0; i < 9; i++)
-			v->run->papr_hcall.args[i] = r->gpr[4 + i];
-	}
-	return ppc_set_regs(v, r);
 }
 
 /* Enter the guest's machine check on v (its thread). 0 or -errno. */
@@ -166,7 +140,14 @@ static enum ras_ready ppc_ras_can_take(struct vcpu *v, const struct ras_error *e
 		return RAS_BUSY;
 	}
 	pthread_mutex_lock(&p->lock);
-	ready = fwnmi_ready(&p->fwnmi, v->id, r.msr, ras_error_consumed(e), why, n);
+	if (!ras_error_has_gpa(e) && p->fwnmi.interlock == (int)v->id) {
+		/* The NMI's vCPU is the one that would have to release it. */
+		snprintf(why, n, "a second machine check on vCPU %u before the guest released the first (ibm,nmi-interlock)",
+			 v->id);
+		ready = RAS_UNABLE;
+	} else {
+		ready = fwnmi_ready(&p->fwnmi, v->id, r.msr, ras_error_consumed(e), why, n);
+	}
 	pthread_mutex_unlock(&p->lock);
 	return ready;
 }
@@ -175,19 +156,15 @@ static int ppc_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 {
 	struct fwnmi_error fe;
 
-	fwnmi_memory_error(e->gpa, ras_error_consumed(e), &fe);
+	if (ras_error_has_gpa(e))
+		fwnmi_memory_error(e->gpa, ras_error_consumed(e), &fe);
+	else if (fwnmi_nmi_error((uint32_t)e->detail, &fe))	/* KVM_EXIT_NMI: its run->flags */
+		return -EINVAL;
 	return ppc_mce_deliver(v, &fe, what, n);
-}
-
-static int ppc_ras_ao_target(struct vm *vm)
-{
-	(void)vm;
-	return 0;
 }
 
 static const struct ras_ops ppc_ras_ops = {
 	.name = "ppc64-fwnmi",
-	.ao_target = ppc_ras_ao_target,
 	.guest_can_take = ppc_ras_can_take,
 	.inject = ppc_ras_inject,
 };
@@ -197,71 +174,45 @@ const struct ras_ops *arch_ras_ops(void)
 	return &ppc_ras_ops;
 }
 
-/* Wait (on v's thread) for another vCPU to release the interlock. */
-static bool ppc_wait_interlock(struct vcpu *v, char *why, size_t n)
+/* What the vCPU does after the core handled an error an exit reported. */
+static enum arch_exit ppc_ras_exit(struct vcpu *v, enum ras_action act)
 {
-	struct ppc_vm *p = ppc_vm(v->vm);
-	struct timespec until;
-	bool ok = true;
-
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += (time_t)(RAS_HOLD_MAX_NS / 1000000000ULL);
-	pthread_mutex_lock(&p->lock);
-	while (p->fwnmi.interlock >= 0 && ok) {
-		if (p->fwnmi.interlock == (int)v->id) {
-			snprintf(why, n, "a second machine check on vCPU %u before the guest released the first (ibm,nmi-interlock)",
-				 v->id);
-			ok = false;
-		} else if (pthread_cond_timedwait(&p->cond, &p->lock, &until) == ETIMEDOUT &&
-			   p->fwnmi.interlock >= 0) {
-			snprintf(why, n, "vCPU %d kept the error log for %llu s (no ibm,nmi-interlock)",
-				 p->fwnmi.interlock, (unsigned long long)(RAS_HOLD_MAX_NS / 1000000000ULL));
-			ok = false;
-		}
-	}
-	pthread_mutex_unlock(&p->lock);
-	return ok;
+	if (act == RAS_ACT_STOP || act == RAS_ACT_FATAL || vm_stopping(v->vm))
+		return ARCH_EXIT_STOP;
+	return ARCH_EXIT_CONTINUE;	/* a held NMI keeps the vCPU out (ras_vcpu_drain) */
 }
 
 enum arch_exit ppc_nmi_exit(struct vcpu *v)
 {
-	struct vm *vm = v->vm;
 	struct fwnmi_error fe;
-	char why[200] = "", what[256] = "";
-	int err;
 
 	if (fwnmi_nmi_error(v->run->flags, &fe)) {
-		vm_request_stop(vm, LKVM_EXIT_ERROR, "vCPU %u: KVM_EXIT_NMI without a disposition (flags 0x%x)",
+		vm_request_stop(v->vm, LKVM_EXIT_ERROR, "vCPU %u: KVM_EXIT_NMI without a disposition (flags 0x%x)",
 				v->id, v->run->flags);
 		return ARCH_EXIT_STOP;
 	}
-	if (vm->opts->ras_policy == RAS_POLICY_STOP) {
-		vm_request_stop(vm, LKVM_EXIT_RAS_STOP,
-				"VM '%s' stopped after a host machine check on vCPU %u (KVM_EXIT_NMI, disposition %u) (exit status %d)",
-				vm->opts->name, v->id, fe.disposition, LKVM_EXIT_RAS_STOP);
-		return ARCH_EXIT_STOP;
-	}
-	if (!ppc_wait_interlock(v, why, sizeof(why))) {
-		vm_request_stop(vm, LKVM_EXIT_RAS_STOP,
-				"VM '%s' stopped after a host machine check (KVM_EXIT_NMI): %s (exit status %d)",
-				vm->opts->name, why, LKVM_EXIT_RAS_STOP);
-		return ARCH_EXIT_STOP;
-	}
-	err = ppc_mce_deliver(v, &fe, what, sizeof(what));
-	if (err) {
-		vm_request_stop(vm, LKVM_EXIT_RAS_STOP,
-				"VM '%s' stopped: cannot deliver a host machine check (KVM_EXIT_NMI) to vCPU %u: %s (exit status %d)",
-				vm->opts->name, v->id, strerror(-err), LKVM_EXIT_RAS_STOP);
-		return ARCH_EXIT_STOP;
-	}
-	pr_info("memory error: host machine check in guest context (KVM_EXIT_NMI): %s", what);
-	return ARCH_EXIT_CONTINUE;
+	/* A host machine check in guest context: no address, KVM's disposition as detail. */
+	return ppc_ras_exit(v, ras_vcpu_report(v, RAS_AR, RAS_GPA_UNKNOWN, "KVM_EXIT_NMI",
+					       v->run->flags));
+}
+
+/*
+ * Which known poisoned page did the EFAULT touch? KVM-HV does not say.
+ * fresh: the newest page the guest was told nothing about yet (its
+ * early-kill report is being held for this access); else the newest one
+ * not yet told as consumed, else the newest of all.
+ */
+static bool ppc_efault_page(struct vm *vm, bool fresh, uint64_t *gpa)
+{
+	if (fresh)
+		return ras_vm_poison_latest(vm, RAS_PAGE_AO_SENT | RAS_PAGE_AR_SENT, gpa);
+	return ras_vm_poison_latest(vm, RAS_PAGE_AR_SENT, gpa) || ras_vm_poison_latest(vm, 0, gpa);
 }
 
 /*
  * KVM_RUN failed. On KVM-HV a guest access to a poisoned page does not
  * raise a SIGBUS: KVM_RUN fails with EFAULT. The page is one lkvm knows
- * from the early-kill SIGBUS (fwnmi_efault_page() picks it). The kernel
+ * from the early-kill SIGBUS (ppc_efault_page() picks it). The kernel
  * unmaps the page before it sends that SIGBUS, so the EFAULT can come
  * first: then the vCPU runs again (each run faults at once) while the
  * record is handled - an AO for this vCPU is held meanwhile, so the page
@@ -273,17 +224,13 @@ enum arch_exit ppc_nmi_exit(struct vcpu *v)
 enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 {
 	struct ppc_vm *p = ppc_vm(v->vm);
-	struct ras_state *rs = v->vm->ras;
 	uint64_t gpa = 0;
-	bool found;
 
-	if (err != EFAULT || !rs || v->id >= RUN_MAX_CPUS)
+	if (err != EFAULT || !v->vm->ras || v->id >= RUN_MAX_CPUS)
 		return ARCH_EXIT_UNHANDLED;
-	pthread_mutex_lock(&rs->lock);
-	found = fwnmi_efault_page(&rs->poison, true, &gpa);
-	pthread_mutex_unlock(&rs->lock);
-	if (!found) {
+	if (!ppc_efault_page(v->vm, true, &gpa)) {
 		uint64_t now = mono_ns();
+
 		if (!p->efault_since[v->id])
 			p->efault_since[v->id] = now;
 		if (now - p->efault_since[v->id] < PPC_EFAULT_WAIT_NS) {
@@ -293,19 +240,10 @@ enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
 			return ARCH_EXIT_CONTINUE;	/* its record is handled before the next run */
 		}
 		/* Nothing new: a page the guest was told about, touched again? */
-		pthread_mutex_lock(&rs->lock);
-		found = fwnmi_efault_page(&rs->poison, false, &gpa);
-		pthread_mutex_unlock(&rs->lock);
 		p->efault_since[v->id] = 0;
-		if (!found)
+		if (!ppc_efault_page(v->vm, false, &gpa))
 			return ARCH_EXIT_UNHANDLED;	/* not a memory error lkvm knows of */
 	}
 	p->efault_since[v->id] = 0;
-	switch (ras_vcpu_error(v, gpa, RAS_AR, "KVM_RUN EFAULT")) {
-	case RAS_ACT_STOP:
-	case RAS_ACT_FATAL:
-		return ARCH_EXIT_STOP;
-	default:
-		return vm_stopping(v->vm) ? ARCH_EXIT_STOP : ARCH_EXIT_CONTINUE;
-	}
+	return ppc_ras_exit(v, ras_vcpu_report(v, RAS_AR, gpa, "KVM_RUN EFAULT", 0));
 }

@@ -82,6 +82,22 @@ const struct sc_rule sc_control_rules[] = {
 	{ "timer_create", SC_ANY },	/* vCPU: retrying held memory errors */
 	{ "timer_settime", SC_ANY },
 	{ "timer_delete", SC_ANY },
+	{ "openat2", SC_ANY },		/* 9p: files below a share (seccomp/9p.c) */
+	{ "mkdirat", SC_ANY },
+	{ "mknodat", SC_ANY },
+	{ "symlinkat", SC_ANY },
+	{ "linkat", SC_ANY },
+	{ "renameat2", SC_ANY },
+	{ "readlinkat", SC_ANY },
+	{ "fstat", SC_ANY },
+	{ "fchownat", SC_ANY },
+	{ "utimensat", SC_ANY },
+	{ "fstatfs", SC_ANY },
+	{ "lseek", SC_ANY },
+	{ "getdents64", SC_ANY },
+	{ "fsync", SC_ANY },
+	{ "fchmod", SC_ANY },
+	{ "fchown", SC_ANY },
 
 	/* The end */
 	{ "exit", SC_ANY },

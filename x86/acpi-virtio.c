@@ -19,6 +19,7 @@
 
 #include "acpi.h"
 #include "hw/virtio-mmio.h"
+#include "lkvm/devices.h"
 #include "lkvm/io-bus.h"
 
 #define AML_NAME	0x08
@@ -78,7 +79,7 @@ static size_t pkglen_size(size_t len)
 }
 
 /* The body of Device (VRnn), after its PkgLength. */
-static void emit_device_body(struct aml *a, const struct virtio_mmio_info *d, int i)
+static void emit_device_body(struct aml *a, const struct device *d, int i)
 {
 	uint8_t res[RES_LEN] = { RES_MEM32_FIXED, 9, 0, 1 };
 	char seg[5];
@@ -101,7 +102,7 @@ static void emit_device_body(struct aml *a, const struct virtio_mmio_info *d, in
 	io_data_put(res + 13, 2, 6);
 	res[15] = IRQ_CONSUMER;
 	res[16] = 1;
-	io_data_put(res + 17, 4, d->irq);
+	io_data_put(res + 17, 4, (uint32_t)d->irq);
 	res[21] = RES_END;
 	res[22] = 0;
 	emit1(a, AML_BUFFER);
@@ -111,20 +112,28 @@ static void emit_device_body(struct aml *a, const struct virtio_mmio_info *d, in
 	emit(a, res, RES_LEN);
 }
 
-long acpi_virtio_aml(const struct virtio_mmio_info *d, int n, uint8_t *buf, size_t size)
+long acpi_virtio_aml(const struct device *devices, uint8_t *buf, size_t size)
 {
 	uint8_t scratch[128] = { 0 };
+	const struct device *vd[VIRTIO_MMIO_MAX];
 	size_t dev_len[VIRTIO_MMIO_MAX], body = 5;	/* "\_SB_" */
 	struct aml a = { buf, 0, size, false };
+	int n = 0;
 
-	if (n <= 0)
+	for_each_device(devices, d) {
+		if (d->kind != DEV_KIND_VIRTIO_MMIO)
+			continue;
+		/* 32-bit Memory32Fixed, a line for the Interrupt descriptor */
+		if (n == VIRTIO_MMIO_MAX || d->irq < 0 || d->base + d->len > UINT32_MAX + 1ULL)
+			return -1;
+		vd[n++] = d;
+	}
+	if (!n)
 		return 0;
-	if (n > VIRTIO_MMIO_MAX)
-		return -1;
 	for (int i = 0; i < n; i++) {
 		struct aml s = { scratch, 0, sizeof(scratch), false };
 
-		emit_device_body(&s, &d[i], i);
+		emit_device_body(&s, vd[i], i);
 		dev_len[i] = s.n;
 		body += 2 + pkglen_size(s.n) + s.n;
 	}
@@ -135,7 +144,7 @@ long acpi_virtio_aml(const struct virtio_mmio_info *d, int n, uint8_t *buf, size
 		emit1(&a, AML_EXT);
 		emit1(&a, AML_DEVICE);
 		emit_pkglen(&a, dev_len[i]);
-		emit_device_body(&a, &d[i], i);
+		emit_device_body(&a, vd[i], i);
 	}
 	return a.overflow ? -1 : (long)a.n;
 }

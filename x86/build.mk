@@ -4,6 +4,7 @@
 #   ARCH_ASM        the built-in guest, linked into lkvm
 #   ARCH_UNIT_SRCS  x86 code the unit tests link (pure: no KVM calls)
 #   ARCH_CPPFLAGS   include path for x86's private headers
+#   ARCH_CORE_SKIP  core files x86 goes without (dtb.c: no device tree, no libfdt)
 ARCH_SRCS := $(sort $(wildcard x86/*.c))
 ARCH_HW := hw/uart.c hw/rtc.c
 ARCH_ASM := x86/builtin-guest.S
@@ -11,6 +12,7 @@ ARCH_UNIT_SRCS := x86/arch-info.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/m
 	x86/acpi.c x86/pt-walk.c
 ARCH_FUZZ_SRCS := x86/bzimage.c x86/multiboot.c x86/pvh.c x86/e820.c
 ARCH_CPPFLAGS := -Ix86
+ARCH_CORE_SKIP := dtb.c
 
 # ---- tiny x86 guests: the built-in one and the test payloads ----
 GUEST_CFLAGS := -m32 -march=i686 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \

@@ -207,13 +207,6 @@ enum arch_exit arch_handle_exit(struct vcpu *v)
 	}
 }
 
-enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err)
-{
-	(void)v;
-	(void)err;
-	return ARCH_EXIT_UNHANDLED;	/* memory errors arrive as SIGBUS here */
-}
-
 size_t arch_vcpu_dump(struct vcpu *v, char *buf, size_t n)
 {
 	struct kvm_regs r;

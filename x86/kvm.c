@@ -13,7 +13,6 @@
 #include "acpi.h"
 #include "hw/rtc.h"
 #include "hw/uart.h"
-#include "hw/virtio-devs.h"
 #include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/guard.h"
@@ -33,17 +32,6 @@
 /* ISA lines 0-15 have fixed owners; the I/O APIC has 24 pins. */
 #define X86_IRQ_FIRST_FREE	16
 #define X86_IRQ_END		24
-
-unsigned long arch_vm_type(struct vm *vm)
-{
-	(void)vm;
-	return 0;	/* the default machine */
-}
-
-unsigned int arch_page_shift(void)
-{
-	return (unsigned int)__builtin_ctzl((unsigned long)sysconf(_SC_PAGESIZE));
-}
 
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
 {
@@ -93,8 +81,6 @@ int arch_irqchip_init(struct vm *vm)
 	if (!x)
 		return LKVM_EXIT_ERROR;
 	vm->arch = x;
-	x->mmio_next = X86_MMIO_DEV_BASE;
-	x->irq_next = X86_IRQ_FIRST_FREE;
 	if (getenv("LKVM_DEBUG_TRIPLE")) {
 		x->last_exit = calloc(vm->nr_vcpus, sizeof(*x->last_exit));
 		if (!x->last_exit)
@@ -123,16 +109,15 @@ int arch_irqchip_init(struct vm *vm)
 
 int arch_devices_init(struct vm *vm)
 {
-	struct x86_vm *x = x86_vm(vm);
-
-	x->uart = uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ,
-			      !vm->opts->virtio_console);
-	if (!x->uart || fw_cfg_create(vm) || x86_platform_ports(vm) ||
+	/* COM1's ISA IRQ 4 is edge-triggered (MP table, MADT: conforms to the bus). */
+	if (uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ, ARCH_IRQ_EDGE,
+			!vm->opts->virtio_console) ||
+	    fw_cfg_create(vm) || x86_platform_ports(vm) ||
 	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}
-	return virtio_devices_create(vm);
+	return 0;
 }
 
 int arch_irq_line(struct vm *vm, unsigned int irq, int level)
@@ -152,26 +137,13 @@ unsigned int arch_irq_gsi(unsigned int irq)
 	return irq;	/* IOAPIC pins are GSIs */
 }
 
-int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa)
+void arch_dev_window(struct vm *vm, struct arch_dev_window *w)
 {
-	struct x86_vm *x = x86_vm(vm);
-	uint64_t base = ALIGN_UP(x->mmio_next, 4096);
-
-	if (!size || size > X86_MMIO_DEV_END - base)
-		return -ENOSPC;
-	*gpa = base;
-	x->mmio_next = base + ALIGN_UP(size, 4096);
-	return 0;
-}
-
-int arch_irq_alloc(struct vm *vm, unsigned int *irq)
-{
-	struct x86_vm *x = x86_vm(vm);
-
-	if (x->irq_next >= X86_IRQ_END)
-		return -ENOSPC;
-	*irq = x->irq_next++;
-	return 0;
+	(void)vm;
+	*w = (struct arch_dev_window){
+		.mmio_base = X86_MMIO_DEV_BASE, .mmio_size = X86_MMIO_DEV_END - X86_MMIO_DEV_BASE,
+		.irq_first = X86_IRQ_FIRST_FREE, .nr_irqs = X86_IRQ_END - X86_IRQ_FIRST_FREE,
+	};
 }
 
 /* CPUID leaf 1 (signature, feature flags) for the MP table's processor entries. */
@@ -196,40 +168,22 @@ static void x86_cpu_signature(const struct x86_vm *x, uint32_t *sig, uint32_t *f
 int arch_describe(struct vm *vm)
 {
 	struct x86_vm *x = x86_vm(vm);
-	struct virtio_mmio_info vdev[VIRTIO_MMIO_MAX];
 	uint8_t aml[2048];
 	uint32_t sig, features;
 	long aml_len;
-	int err;
 
-	err = devices_describe(vm, NULL);
-	if (err) {
-		pr_err("cannot describe the devices: %s", strerror(-err));
-		return LKVM_EXIT_ERROR;
-	}
 	x86_cpu_signature(x, &sig, &features);
 	if (mptable_write(&vm->mem, vm->nr_vcpus, sig, features)) {
 		pr_err("no room for the MP table at 0x%llx; raise --mem",
 		       (unsigned long long)MPTABLE_ADDR);
 		return LKVM_EXIT_USAGE;
 	}
-	/* virtio-mmio transports: LNRO0005 devices in the DSDT. */
-	aml_len = acpi_virtio_aml(vdev, virtio_mmio_list(vdev, VIRTIO_MMIO_MAX), aml, sizeof(aml));
+	/* The registry's virtio-mmio transports: LNRO0005 devices in the DSDT. */
+	aml_len = acpi_virtio_aml(vm->devices, aml, sizeof(aml));
 	if (aml_len < 0 ||
 	    acpi_write_dsdt(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot, aml, (size_t)aml_len)) {
 		pr_err("no room for the ACPI tables at 0x%llx; raise --mem",
 		       (unsigned long long)ACPI_AREA_START);
-		return LKVM_EXIT_USAGE;
-	}
-	return 0;
-}
-
-static int x86_map_file(const char *what, const char *path, const uint8_t **buf, size_t *n)
-{
-	int err = file_map(path, buf, n);
-
-	if (err) {
-		pr_err("cannot read %s '%s': %s", what, path, strerror(-err));
 		return LKVM_EXIT_USAGE;
 	}
 	return 0;
@@ -245,9 +199,9 @@ struct x86_load {
  * The Linux command line: virtio_mmio.device= for each transport first (for
  * kernels built with CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES), then the user's.
  */
-static char *x86_linux_params_virtio(const char *user)
+static char *x86_linux_params_virtio(struct vm *vm, const char *user)
 {
-	const char *v = virtio_mmio_cmdline();
+	const char *v = virtio_mmio_cmdline(vm);
 	char *both = NULL, *p;
 
 	if (!*v)
@@ -280,7 +234,7 @@ static int x86_load_guarded(void *arg)
 	if (l->vm->opts->nodefaults)
 		linux_params = strdup(f->params ? f->params : "");
 	else
-		linux_params = x86_linux_params_virtio(f->params);
+		linux_params = x86_linux_params_virtio(l->vm, f->params);
 	if (!linux_params) {
 		snprintf(l->err, sizeof(l->err), "out of memory for the kernel command line");
 		return -1;
@@ -304,7 +258,7 @@ int arch_load_kernel(struct vm *vm)
 	int ret;
 
 	if (o->kernel) {
-		ret = x86_map_file("kernel", o->kernel, &kbuf, &l.f.kernel_size);
+		ret = file_map_input("kernel", o->kernel, &kbuf, &l.f.kernel_size);
 		if (ret)
 			return ret;
 		l.f.kernel = kbuf;
@@ -315,7 +269,7 @@ int arch_load_kernel(struct vm *vm)
 		l.f.kernel_name = "lkvm-builtin-guest";
 	}
 	if (o->initrd) {
-		ret = x86_map_file("initrd", o->initrd, &l.f.initrd, &l.f.initrd_size);
+		ret = file_map_input("initrd", o->initrd, &l.f.initrd, &l.f.initrd_size);
 		if (ret) {
 			file_unmap(kbuf, l.f.kernel_size);
 			return ret;
@@ -347,9 +301,7 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!x)
 		return;
-	virtio_mmio_destroy_all();
 	free(x->cpuid);
-	uart_destroy(x->uart);
 	free(x->fw_cfg);
 	if (x->bcast)
 		pthread_mutex_destroy(&x->bcast_lock);

@@ -212,16 +212,9 @@ static void x86_ras_vcpu_pending(struct vcpu *v)
 		pr_err("vCPU %u: cannot deliver the broadcast machine check: %s", v->id, strerror(-err));
 }
 
-static int x86_ras_ao_target(struct vm *vm)
-{
-	(void)vm;
-	return 0;
-}
-
 static const struct ras_ops x86_ras_ops = {
 	.name = "x86-mce",
 	.vcpu_init = x86_ras_vcpu_init,
-	.ao_target = x86_ras_ao_target,
 	.guest_can_take = x86_ras_can_take,
 	.inject = x86_ras_inject,
 	.vcpu_pending = x86_ras_vcpu_pending,

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* The x86 machine's state (struct x86_vm) and what its files share: CPUID, MCE, boot. */
 #ifndef LKVM_X86_H
 #define LKVM_X86_H
 
@@ -12,7 +13,6 @@
 #include "mce.h"
 
 struct vm;
-struct uart;
 
 #define X86_CPUID_MAX 128
 
@@ -20,10 +20,7 @@ struct x86_vm {
 	struct x86_boot boot;
 	struct kvm_cpuid2 *cpuid;	/* KVM_GET_SUPPORTED_CPUID, patched per vCPU */
 	bool amd;			/* guest CPU vendor AuthenticAMD/HygonGenuine */
-	struct uart *uart;
 	void *fw_cfg;
-	uint64_t mmio_next;		/* arch_mmio_alloc() */
-	unsigned int irq_next;		/* arch_irq_alloc() */
 	/* machine-check set-up, filled by x86/ras.c */
 	uint64_t mcg_cap;
 	unsigned int mce_banks;

@@ -53,18 +53,15 @@ struct virtio_dev {
 };
 
 /*
- * Register dev (must live as long as the VM) at a fresh MMIO range and
- * line, and start its I/O thread. NULL with the reason printed.
+ * Put dev (must live as long as the VM) on a transport with a fresh MMIO
+ * range and line from the registry's allocator, and start its I/O thread.
+ * The registry owns the transport from here: a DEV_KIND_VIRTIO_MMIO device
+ * that the machine description lists, whose start hook (the VM built)
+ * moves its interrupt to KVM_IRQFD where the host has it, and whose destroy
+ * hook stops the thread and calls dev->destroy. NULL with the reason
+ * printed, and nothing left behind (no range, no line in use by anyone).
  */
 struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev);
-/*
- * Once the VM is built (the irqchip initialised: arm64 refuses KVM_IRQFD
- * before its vGIC is): move every transport's interrupt to KVM_IRQFD where
- * the host has it (dev_irq_init()). Until then, and without, KVM_IRQ_LINE.
- */
-void virtio_mmio_irqfd_start(struct vm *vm);
-/* Stop the threads, let the devices free what they hold. */
-void virtio_mmio_destroy_all(void);
 
 struct virtio_dev *virtio_dev(struct virtio_mmio *t);
 bool virtio_driver_ok(struct virtio_mmio *t);
@@ -101,19 +98,10 @@ bool virtio_io_end(struct virtio_mmio *t, unsigned int gen);
 /* Kick the I/O thread (new input for the device). */
 void virtio_kick(struct virtio_mmio *t);
 
-/* For the machine description: base, size and line of every transport. */
-struct virtio_mmio_info {
-	uint64_t base, len;
-	unsigned int irq;
-	uint32_t id;
-};
-int virtio_mmio_list(struct virtio_mmio_info *out, int max);
 /*
  * "virtio_mmio.device=512@0xd0000000:16 ..." for kernels built with
  * CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, or "" without transports. Static buffer.
  */
-const char *virtio_mmio_cmdline(void);
-/* `lkvm stat` lines: requests and errors per device. */
-size_t virtio_mmio_stats(char *buf, size_t n);
+const char *virtio_mmio_cmdline(struct vm *vm);
 
 #endif

@@ -2,27 +2,37 @@
 #ifndef LKVM_ARCH_H
 #define LKVM_ARCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 /*
- * The contract between the core and an architecture directory (x86/, and
- * later arm/, powerpc/). Exactly one arch is linked in, so these are plain
- * functions and the core has no #ifdef. vm_create() calls them in this
- * order (see vm.c):
+ * The contract between the core and an architecture directory (x86/, arm/,
+ * powerpc/). Exactly one arch is linked in, so these are plain functions
+ * and the core has no #ifdef. vm_create() calls them in this order (see
+ * vm.c's stage table):
  *
  *   arch_vm_type      KVM_CREATE_VM's type (ppc64 HV, arm64 IPA size)
  *   arch_mem_layout   guest-physical regions of RAM
  *   arch_irqchip_init interrupt controller and timers, before any vCPU
  *   (vCPUs created)
- *   arch_devices_init platform devices (devices.h registry)
+ *   arch_dev_window   where devices that ask for room go (devices.c allocates)
+ *   arch_devices_init platform devices (devices.h registry); then the core
+ *                     creates the virtio devices the options ask for
  *   arch_load_kernel  kernel, initrd, boot parameters
  *   arch_describe     machine description once devices and kernel exist:
- *                     MP table on x86, a device tree elsewhere
+ *                     MP table and ACPI on x86, a device tree elsewhere,
+ *                     each written from the registry (for_each_device)
  *   (ras_init)
  *   arch_vcpu_init    per vCPU; the arch calls ras_vcpu_setup() where its
  *                     own steps allow (x86: before CPUID, which advertises
  *                     what it set up; arm64: after KVM_ARM_VCPU_INIT)
+ *   (device start hooks: irqfds)
+ *
+ * Hooks marked "(default)" have a weak definition in arch-default.c that
+ * fits every arch so far; an arch defines its own only to differ (ppc64's
+ * arch_vcpu_run_error and arch_irq_claim do). Every other hook has no
+ * default: a new arch that forgets one fails to link.
  */
 struct vm;
 struct vcpu;
@@ -40,28 +50,34 @@ struct arch_info {
 	const char *console;		/* --console serial: which device, where */
 	const char *guest_exit;		/* how a guest reports an exit code (NULL: it cannot) */
 	const char *crash;		/* what status 8 means here */
+	const struct arch_option *options;	/* its own `lkvm run` options (NULL: none) */
+	bool device_tree;		/* boots with a device tree: --dump-dtb FILE */
 };
 
 const struct arch_info *arch_info(void);
 
 /*
- * `lkvm run` options that only some machines have (run-opts.c passes them
- * here): store arg in o and return 0, or return -1 with one line for the
- * user in err (an arch without the option says so).
+ * A `lkvm run` option only this machine has, as data. The arch keeps the
+ * values in its own struct arch_opts (ARCH/arch-opts.h, which
+ * include/lkvm/run-opts.h embeds as run_opts.arch) and lists its options in
+ * a table ended by a row with a NULL name (arch_info()->options). The core
+ * splices the table into its getopt_long table and its --help; the names
+ * of every arch's options are in one core table (run-opts-arch.c) that refuses
+ * another machine's option with a reason. Adding an option edits only the
+ * arch's files and that table.
  */
-enum arch_run_opt {
-	ARCH_OPT_IRQCHIP,	/* --irqchip=gicv2|gicv3|gicv3-its */
-	ARCH_OPT_PMU,		/* --pmu (arg NULL) */
-	ARCH_OPT_DUMP_DTB,	/* --dump-dtb FILE */
-	ARCH_OPT_SERROR_ESR,	/* --ras-serror-esr=ISS */
-	ARCH_OPT_RAS_NOTIFY,	/* --ras-arm-notify=serror|sea */
-	ARCH_OPT_RAS_FORCE,	/* --ras-arm-force (arg NULL) */
+struct arch_opts;
+struct arch_option {
+	const char *name;	/* the long name, without "--": "irqchip" */
+	int has_arg;		/* getopt.h: no_argument or required_argument */
+	const char *help;	/* its lines in `lkvm run --help`, each ending in "\n" */
+	/*
+	 * Store arg (NULL for a no_argument option) in a and return 0, or
+	 * return -1 with one line for the user in err.
+	 */
+	int (*parse)(struct arch_opts *a, const char *arg, char *err, size_t errlen);
 };
-struct run_opts;
-int arch_run_opt(struct run_opts *o, enum arch_run_opt opt, const char *arg, char *err,
-		 size_t errlen);
-/* This machine's lines for `lkvm run --help` (may be ""). */
-const char *arch_run_usage(void);
+/* (default) 0: the host's default machine. */
 unsigned long arch_vm_type(struct vm *vm);
 /* Split ram bytes into guest-physical regions; returns how many. */
 int arch_mem_layout(uint64_t ram, struct arch_region *r, int max);
@@ -84,8 +100,9 @@ enum arch_exit {
 enum arch_exit arch_handle_exit(struct vcpu *v);
 /*
  * KVM_RUN failed with err (not EINTR/EAGAIN): ARCH_EXIT_UNHANDLED lets the
- * core stop the VM with the error. (ppc64 KVM-HV: EFAULT is a guest access
- * to a poisoned page.)
+ * core stop the VM with the error. (default) ARCH_EXIT_UNHANDLED: memory
+ * errors arrive as SIGBUS. (ppc64 KVM-HV: EFAULT is a guest access to a
+ * poisoned page.)
  */
 enum arch_exit arch_vcpu_run_error(struct vcpu *v, int err);
 /* A short register summary for error messages, e.g. "pc 0x1234 sp 0x...". */
@@ -105,28 +122,45 @@ int arch_vcpu_nmi(struct vcpu *v, char *msg, size_t n);
 /* Raise or lower a guest interrupt line of the in-kernel irqchip. */
 int arch_irq_line(struct vm *vm, unsigned int irq, int level);
 /*
- * How the lines arch_irq_alloc() gives are triggered. ARCH_IRQ_LEVEL (x86
+ * How the lines device_irq_alloc() gives are triggered. ARCH_IRQ_LEVEL (x86
  * IOAPIC pins, arm64 SPIs): the line stays up until lowered; an irqfd for
  * it needs a resampler. ARCH_IRQ_EDGE (ppc64 XICS message sources): each
  * raise is one interrupt, lowering does nothing; an irqfd is a plain one.
  */
 enum arch_irq_trigger { ARCH_IRQ_LEVEL, ARCH_IRQ_EDGE };
 enum arch_irq_trigger arch_irq_trigger(void);
-/* KVM's GSI (KVM_IRQFD) for a line arch_irq_alloc() gave. */
+/* KVM's GSI (KVM_IRQFD) for a guest interrupt line. */
 unsigned int arch_irq_gsi(unsigned int irq);
-/* Room for a new MMIO device and an interrupt line for it. */
-int arch_mmio_alloc(struct vm *vm, uint64_t size, uint64_t *gpa);
-int arch_irq_alloc(struct vm *vm, unsigned int *irq);
+/*
+ * Room for devices that ask for it (device_mmio_alloc/device_irq_alloc):
+ * MMIO [mmio_base, mmio_base + mmio_size), lines [irq_first, irq_first +
+ * nr_irqs), clear of RAM, the irqchip and the fixed platform devices.
+ * Asked once per build, after arch_irqchip_init (arm64's window ends where
+ * its GIC begins).
+ */
+struct arch_dev_window {
+	uint64_t mmio_base, mmio_size;
+	unsigned int irq_first, nr_irqs;
+};
+void arch_dev_window(struct vm *vm, struct arch_dev_window *w);
+/*
+ * (default) 0. Make line irq usable before a device gets it (ppc64: create
+ * the XICS source in KVM). 0, or -errno with the message printed.
+ */
+int arch_irq_claim(struct vm *vm, unsigned int irq);
 
-/* Guest reset request or vm_destroy(): free what the arch allocated. */
+/*
+ * Guest reset request or vm_destroy(), after every device's destroy hook
+ * (devices_destroy): free what the arch allocated.
+ */
 void arch_vm_exit(struct vm *vm);
 /* The policy module for memory errors (NULL: none; errors then stop). */
 const struct ras_ops *arch_ras_ops(void);
 /*
  * log2 of the smallest memory-error extent on this host: used when the
  * kernel does not say (si_addr_lsb 0) and for errors that come from a vCPU
- * exit instead of a signal. The host's page size (4 KiB on x86, 4/16/64 KiB
- * on arm64, 64 KiB on ppc64).
+ * exit instead of a signal. (default) The host's page size (4 KiB on x86,
+ * 4/16/64 KiB on arm64, 64 KiB on ppc64).
  */
 unsigned int arch_page_shift(void);
 

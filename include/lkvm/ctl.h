@@ -58,10 +58,22 @@ struct ctl_dir {
 int ctl_dir_open(struct ctl_dir *d, bool create);
 /* One line saying what is wrong with the directory and how to fix it. */
 void ctl_dir_error(const struct ctl_dir *d, int err);
+/*
+ * Both ends (ctl-dir.c): the address of file in the open directory d
+ * (through /proc/self/fd when it can; CTL_DIR_TOOLONG when it cannot fit);
+ * the peer's uid, 0 when it is this user or root, else -EPERM; a connect to
+ * file in d with CTL_REPLY_WAIT_S send and receive time-outs, returning the
+ * fd, or -errno (-EXDEV: another user's socket) or CTL_DIR_TOOLONG.
+ */
+struct sockaddr_un;
+int ctl_addr(const struct ctl_dir *d, const char *file, struct sockaddr_un *sa);
+int ctl_peer_uid(int fd, uid_t *uid);
+int ctl_connect_in(const struct ctl_dir *d, const char *file);
+
 /* Set once `lkvm stop` (or Ctrl-A x) asked this process to end: no reboot. */
 extern volatile int ctl_stop_requested;
 
-/* Server side, on the main thread: a VM's socket, its name lock, its clients. */
+/* Server side (ctl.c), on the main thread: a VM's socket, its name lock, its clients. */
 struct ctl_client {
 	int fd;			/* -1: free */
 	size_t len;
@@ -93,7 +105,7 @@ int ctl_pollfds(struct ctl_server *s, struct pollfd *pfd, int *timeout_ms);
 /* After poll: read what clients sent, answer complete requests, drop late ones. */
 void ctl_serve(struct ctl_server *s, struct vm *vm, const struct pollfd *pfd, int n);
 
-/* Client side: send req to VM name, copy the reply to stdout. */
+/* Client side (ctl-client.c): send req to VM name, copy the reply to stdout. */
 int ctl_request(const char *name, const char *req);
 /* Client side: does VM name answer (stale sockets of dead VMs do not)? */
 bool ctl_running(const char *name);

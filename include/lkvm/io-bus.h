@@ -35,6 +35,11 @@ struct io_bus {
 
 int io_bus_register(struct io_bus *bus, uint64_t base, uint64_t len, io_fn fn,
 		    void *opaque, const char *name);
+/*
+ * Take back the range that starts at base (a failed device creation, the
+ * VM's end). 0, or -ENOENT when no range starts there. Build/teardown only.
+ */
+int io_bus_unregister(struct io_bus *bus, uint64_t base);
 /* Returns false when nothing claims the address (reads then see all-ones). */
 bool io_bus_dispatch(struct io_bus *bus, struct vcpu *v, uint64_t addr,
 		     uint8_t *data, unsigned int len, bool is_write);

@@ -9,7 +9,11 @@
 
 #include "lkvm/ras.h"
 
-/* A VM's memory-error state, shared by ras.c, ras-route.c and ras-drill.c. */
+/*
+ * A VM's memory-error state, shared by the core's RAS files (ras*.c) and
+ * nobody else: an arch asks through ras.h (ras_vm_poison_latest, the
+ * ras_ops arguments), never takes this lock (`make lint` checks).
+ */
 struct ras_state {
 	int log_fd;
 	pthread_mutex_t lock;		/* poison set, event order, req producers */
@@ -33,5 +37,17 @@ struct ras_state {
 uint64_t ras_report_lost(struct ras_queue *q, const char *whose);
 /* The same for signals that hit a thread with no queue at all. */
 uint64_t ras_report_unqueued(void);
+
+/* ras.c, for the threads of ras-thread.c: this thread's queue and names. */
+struct ras_queue *ras_thread_queue(void);
+const char *ras_thread_name(void);
+/* Name this thread's queue; the handler writes wake_fd (-1: none) after a record. */
+void ras_thread_set_wake(const char *name, int wake_fd);
+/* The --ras-log fd the handler's fatal record goes to (-1: none). */
+void ras_signal_log(int fd);
+
+/* ras-route.c: one event (stderr line, log record) for e, stamped now. */
+void ras_emit(struct vm *vm, struct ras_error *e, enum ras_action act, const char *why,
+	      const char *what);
 
 #endif

@@ -21,14 +21,19 @@
  *     extent (from the signal, else the arch's page size), and whether the
  *     page was poisoned before.
  *  3. dispatch (ras-route.c): can the guest take it, what the policy says,
- *     inject through the arch's ras_ops, one event line, stop if needed.
+ *     inject through the arch's ras_ops, one event line, stop if needed;
+ *     an error the guest cannot take yet waits in the vCPU's hold list
+ *     (ras-hold.c: the list and its retry timer).
  *
- * Records are acted on by vCPU threads before their next KVM_RUN: a vCPU
- * handles its own action-required errors; others (action-optional errors
- * from the early-kill thread, hits in guarded accesses on other threads,
- * drills) are forwarded to the vCPU the arch chooses. Errors that a vCPU
- * exit reports instead of a signal (ppc64: KVM_EXIT_NMI, KVM_RUN EFAULT)
- * enter at step 2 through ras_vcpu_error().
+ * Records are acted on by vCPU threads before their next KVM_RUN (the
+ * threads: ras-thread.c): a vCPU handles its own action-required errors;
+ * others (action-optional errors from the early-kill thread, hits in
+ * guarded accesses on other threads, drills) are forwarded to the vCPU the
+ * arch chooses. Errors that a vCPU exit reports instead of a signal enter
+ * at step 2 through the one door, ras_vcpu_report(): ppc64's KVM_RUN
+ * EFAULT with the page, ppc64's KVM_EXIT_NMI with no address at all
+ * (RAS_GPA_UNKNOWN). Every error, whatever its door, ends in one event line
+ * and, with --ras-log, one JSON record.
  */
 struct vm;
 struct vcpu;
@@ -83,10 +88,13 @@ bool ras_queue_push(struct ras_queue *q, const struct ras_record *rec);
 bool ras_queue_pop(struct ras_queue *q, struct ras_record *rec);
 
 /* A guest memory error after lookup, as the policy and arch see it. */
+/* An error whose guest physical address nobody knows (ppc64 KVM_EXIT_NMI). */
+#define RAS_GPA_UNKNOWN		UINT64_MAX
+
 struct ras_error {
 	enum ras_kind kind;
-	uint64_t hva;
-	uint64_t gpa;		/* valid when in_guest */
+	uint64_t hva;		/* 0 with gpa RAS_GPA_UNKNOWN */
+	uint64_t gpa;		/* valid when in_guest; may be RAS_GPA_UNKNOWN */
 	uint64_t extent;	/* bytes, 1 << lsb */
 	unsigned int lsb;
 	bool in_guest;
@@ -96,6 +104,13 @@ struct ras_error {
 	int vcpu;		/* vCPU that consumed it (AR on a vCPU), or -1 */
 	const char *reader;	/* lkvm code that hit it in a guarded access */
 	const char *source;	/* "sigbus", or the exit that reported it */
+	/*
+	 * Nothing raises it again (an exit reported it and gave no address to
+	 * touch again): the vCPU does not re-enter the guest until it is
+	 * delivered, stopped for, or dropped (ras-hold.c).
+	 */
+	bool once;
+	uint64_t detail;	/* the arch's word from the exit (ppc64 NMI: run->flags) */
 	uint64_t t_signal_ns;	/* when the error was recorded (CLOCK_MONOTONIC) */
 	uint64_t t_action_ns;	/* when lkvm acted (injected, stopped, ...) */
 	uint64_t t_pick_ns;	/* when a vCPU thread first took it up (0: not yet) */
@@ -113,6 +128,12 @@ struct ras_error {
 static inline bool ras_error_consumed(const struct ras_error *e)
 {
 	return e->kind == RAS_AR && e->vcpu >= 0;
+}
+
+/* Does the error name a page of guest RAM? (Not an NMI without an address.) */
+static inline bool ras_error_has_gpa(const struct ras_error *e)
+{
+	return e->in_guest && e->gpa != RAS_GPA_UNKNOWN;
 }
 
 enum ras_action {
@@ -133,7 +154,9 @@ enum ras_ready {
 /*
  * Errors a vCPU holds while its guest is busy with the previous one: tried
  * again before every KVM_RUN (a timer kicks the vCPU meanwhile), delivered
- * when the guest can take them, logged as dropped after RAS_HOLD_MAX_NS.
+ * when the guest can take them, logged as dropped after RAS_HOLD_MAX_NS
+ * (an error held `once` stops the VM instead: the guest never learnt of
+ * it). Functions: ras-hold.h.
  */
 #define RAS_HOLD_MAX		16
 #define RAS_HOLD_MAX_NS		(2 * 1000000000ULL)
@@ -152,8 +175,13 @@ struct ras_ops {
 	const char *name;
 	/* Before the vCPU first runs (e.g. x86 KVM_X86_SETUP_MCE). */
 	int (*vcpu_init)(struct vcpu *v);
-	/* vCPU that should receive an error not tied to one (AO). */
+	/* vCPU that should receive an error not tied to one (AO); NULL: vCPU 0. */
 	int (*ao_target)(struct vm *vm);
+	/*
+	 * Optional, asked once at start when the policy is inject: what this
+	 * host cannot deliver (0: nothing to say), printed as one info line.
+	 */
+	size_t (*inject_caveat)(struct vm *vm, char *buf, size_t n);
 	/*
 	 * Can the guest take it now? RAS_READY, or RAS_BUSY (not now, maybe in
 	 * a moment: x86 MCG_STATUS.MCIP) or RAS_UNABLE, saying why. On the
@@ -180,7 +208,7 @@ const char *ras_kind_name(enum ras_kind k);
 /* si_errno value marking a SIGBUS lkvm sent itself (simulated error). */
 #define RAS_SIM_MAGIC 0x4c4b564d
 
-/* ---- record (ras.c) ---- */
+/* ---- record (ras.c: the handler; ras-thread.c: the threads and drains) ---- */
 /* Once per process, before anything can fault: the SIGBUS handler. */
 int ras_signals_init(void);
 /* Per VM: poison bookkeeping, the log, the early-kill thread. */
@@ -194,14 +222,19 @@ int ras_thread_attach(struct ras_queue *q);
 void ras_thread_detach(void);
 /* Arch's per-vCPU step (called from arch_vcpu_init where the arch needs it). */
 int ras_vcpu_setup(struct vcpu *v);
-/* Before every KVM_RUN: act on this vCPU's held errors, records and mailbox. */
-void ras_vcpu_drain(struct vcpu *v);
-/* A vCPU thread leaving: its records and mailbox handled now (logged if stopping). */
+/*
+ * A vCPU thread leaving: its records, mailbox and held errors handled now
+ * (logged as dropped if stopping); its retry timer released.
+ */
 void ras_vcpu_flush(struct vcpu *v);
-/* Held errors of v: try them again (ras-route.c); release v's retry timer (ras.c). */
-void ras_hold_retry(struct vcpu *v);
-void ras_hold_arm(struct vcpu *v);
-void ras_hold_free(struct vcpu *v);
+/*
+ * Before every KVM_RUN: act on this vCPU's held errors, records and
+ * mailbox. Returns false while an error held `once` must reach the guest
+ * before it runs again: the caller goes round its loop (stop, pause and
+ * debug requests are served meanwhile) instead of entering KVM_RUN; the
+ * drain has then waited up to RAS_HOLD_RETRY_NS.
+ */
+bool ras_vcpu_drain(struct vcpu *v);
 /* Non-vCPU threads: forward this thread's records to a vCPU. */
 void ras_thread_drain(struct vm *vm);
 /* Queue a record for v's thread (not from signal context); kicks v. */
@@ -217,7 +250,7 @@ void ras_poisoning(uint64_t hva, uint64_t len);
 /* Send thread tid of this process a SIGBUS as the kernel would (simulated). */
 int ras_send_sigbus(pid_t tid, enum ras_kind kind, uint64_t hva, unsigned int lsb);
 
-/* ---- locate and dispatch (ras-route.c) ---- */
+/* ---- the poison set (ras-poison.c) ---- */
 /* Pages known to be poisoned, by guest physical address, and what the guest was told. */
 #define RAS_MAX_POISON 1024
 #define RAS_PAGE_AO_SENT	0x1	/* an action-optional report was injected */
@@ -232,18 +265,41 @@ struct ras_poison_set {
 	unsigned int page_shift;	/* bookkeeping granule */
 };
 
+bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa);
+/* Record that the guest was told about the page of gpa (RAS_PAGE_*). */
+void ras_poison_mark(struct ras_poison_set *ps, uint64_t gpa, uint8_t reported);
+/* What the guest was told of the page of gpa (RAS_PAGE_*; 0: nothing, or not known). */
+uint8_t ras_poison_reported(const struct ras_poison_set *ps, uint64_t gpa);
+/* Add the pages of [gpa, gpa + len) (whole pages of ps->page_shift). */
+void ras_poison_add(struct ras_poison_set *ps, uint64_t gpa, uint64_t len);
+uint64_t ras_poison_bytes(const struct ras_poison_set *ps);
+/*
+ * The newest known poisoned page whose RAS_PAGE_* bits have none of
+ * `without` set (without 0: the newest of all). Pure; false when none.
+ */
+bool ras_poison_latest(const struct ras_poison_set *ps, uint8_t without, uint64_t *gpa);
+/*
+ * The same question about a VM's set, for the arch (ppc64: which page did
+ * the EFAULT touch?): the core's lock is taken here, never by the arch.
+ */
+bool ras_vm_poison_latest(struct vm *vm, uint8_t without, uint64_t *gpa);
+unsigned int ras_poisoned_count(struct vm *vm);
+
+/* ---- locate and dispatch (ras-route.c) ---- */
 struct mem_map;
 /*
- * Locate: fill e from rec (host address, extent: rec->lsb or page_shift),
+ * The one constructor: e from rec as recorded, before any lookup (extent:
+ * rec->lsb, else page_shift; no vCPU; source "sigbus").
+ */
+void ras_error_from_record(struct ras_error *e, const struct ras_record *rec,
+			   unsigned int page_shift);
+/*
+ * Locate: fill e from rec (ras_error_from_record), find it in guest RAM,
  * mark the guest pages of the extent poisoned in ps, set e->repeat.
  * Returns the number of guest-RAM pieces of the extent (0: not guest RAM).
  */
 int ras_locate(const struct mem_map *m, struct ras_poison_set *ps, unsigned int page_shift,
 	       const struct ras_record *rec, struct ras_error *e);
-bool ras_poison_contains(const struct ras_poison_set *ps, uint64_t gpa);
-/* Record that the guest was told about the page of gpa (RAS_PAGE_*). */
-void ras_poison_mark(struct ras_poison_set *ps, uint64_t gpa, uint8_t reported);
-uint64_t ras_poison_bytes(const struct ras_poison_set *ps);
 /*
  * Dispatch a located error on v's thread: policy, can the guest take it,
  * inject, event, stop. Returns what was done.
@@ -251,12 +307,26 @@ uint64_t ras_poison_bytes(const struct ras_poison_set *ps);
 enum ras_action ras_dispatch(struct vcpu *v, struct ras_error *e);
 /* A record taken by v's thread (own: v's own signal, else forwarded). */
 void ras_handle_record(struct vcpu *v, const struct ras_record *rec, bool own);
+/* Held errors of v: try them again now (ras-route.c). */
+void ras_hold_retry(struct vcpu *v);
 /*
- * An error a vCPU exit reported (no signal): gpa in guest RAM, on v's
- * thread. source names the exit for the event ("KVM_EXIT_NMI", ...).
+ * The one door for an error a vCPU exit reported (no signal), on v's
+ * thread: locate (gpa in guest RAM, or RAS_GPA_UNKNOWN when the exit gives
+ * none) -> decide -> can the guest take it -> inject -> event, the path a
+ * signalled error takes. source names the exit for the event
+ * ("KVM_EXIT_NMI", "KVM_RUN EFAULT"); detail is the arch's own word,
+ * kept with the error for its inject (ppc64 NMI: KVM's disposition flags).
+ * An error without an address is taken as consumed by v and `once`: if the
+ * guest cannot take it yet it is held and v does not run until then.
+ * A gpa outside guest RAM stops the VM (status 4).
  */
-enum ras_action ras_vcpu_error(struct vcpu *v, uint64_t gpa, enum ras_kind kind,
-			       const char *source);
-unsigned int ras_poisoned_count(struct vm *vm);
+enum ras_action ras_vcpu_report(struct vcpu *v, enum ras_kind kind, uint64_t gpa,
+				const char *source, uint64_t detail);
+/* ras_vcpu_report() with no arch detail. */
+static inline enum ras_action ras_vcpu_error(struct vcpu *v, uint64_t gpa, enum ras_kind kind,
+					     const char *source)
+{
+	return ras_vcpu_report(v, kind, gpa, source, 0);
+}
 
 #endif

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* `lkvm run`'s options: struct run_opts, its parser and help, their checks. */
 #ifndef LKVM_RUN_OPTS_H
 #define LKVM_RUN_OPTS_H
 
@@ -8,6 +9,8 @@
 #include <stdio.h>
 
 #include "lkvm/seccomp.h"
+/* The architecture's own options, struct arch_opts: ARCH/arch-opts.h (arch.h). */
+#include "arch-opts.h"
 
 enum ras_policy {
 	RAS_POLICY_INJECT,
@@ -47,14 +50,8 @@ struct run_opts {
 	bool nodefaults;		/* pass the kernel command line unchanged */
 	int loglevel;			/* enum lkvm_loglevel; -1: not given */
 	enum sc_mode seccomp;		/* --seccomp: the threads' filters (default on) */
-	/* Architecture options: validated by arch_run_opt() (arch.h). */
-	int irqchip;			/* arm64: enum arm_irqchip (0: best available) */
-	bool pmu;			/* arm64: a PMUv3 for the guest */
-	const char *dump_dtb;		/* arm64: write the device tree here */
-	bool serror_esr_set;		/* arm64: --ras-serror-esr given */
-	uint32_t serror_esr;		/* arm64: its ISS */
-	bool ras_sea;			/* arm64: --ras-arm-notify=sea */
-	bool ras_force;			/* arm64: SErrors even without the RAS extension */
+	const char *dump_dtb;		/* machines with a device tree: write it here too */
+	struct arch_opts arch;		/* the machine's own options (arch_info()->options) */
 };
 
 /*
@@ -70,6 +67,12 @@ int run_opts_parse(struct run_opts *o, int argc, char **argv, char *err, size_t 
 unsigned int run_cpus_resolve(unsigned int asked, long online, int kvm_max, char *warn,
 			      size_t n);
 void run_opts_usage(FILE *f);
+/*
+ * Whether the core's table of every architecture's own options (the one
+ * that refuses another machine's option with a reason) lists option name
+ * (without "--") for arch (arch_info()->name, e.g. "arm64").
+ */
+bool run_opt_known(const char *arch, const char *name);
 int ras_policy_parse(const char *s, enum ras_policy *p);
 const char *ras_policy_name(enum ras_policy p);
 /* A VM name is [A-Za-z0-9._-]{1,64} and does not start with '.'. */

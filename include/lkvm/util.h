@@ -20,7 +20,7 @@ enum lkvm_status {
 	LKVM_EXIT_RAS_FATAL	= 6,	/* lkvm's own memory hit by an uncorrected error */
 	LKVM_EXIT_GUEST_CRASH	= 8,	/* the guest crashed beyond recovery (arch_info()->crash) */
 	LKVM_EXIT_SECCOMP	= 10,	/* a thread made a system call its seccomp filter forbids */
-	/* Not an exit status: the guest asked for a reset (run.c decides). */
+	/* Not an exit status: the guest asked for a reset (builtin-run.c decides). */
 	LKVM_RESET		= 256,
 };
 
@@ -78,6 +78,11 @@ int parse_size(const char *s, uint64_t *bytes);
  */
 int file_map(const char *path, const uint8_t **buf, size_t *size);
 void file_unmap(const uint8_t *buf, size_t size);
+/*
+ * file_map() for a loader: what ("kernel", "initrd") and path name it in
+ * the one line printed when it fails. 0, or LKVM_EXIT_USAGE.
+ */
+int file_map_input(const char *what, const char *path, const uint8_t **buf, size_t *size);
 
 /* Async-signal-safe helpers: format into a caller buffer, write(2). */
 size_t sig_fmt_hex(char *buf, uint64_t v);	/* "0x1f" */

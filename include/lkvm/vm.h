@@ -59,6 +59,7 @@ struct vm {
 	struct io_bus pio;
 	struct io_bus mmio;
 	struct device *devices;		/* registry, in registration order */
+	struct dev_room dev_room;	/* devices.c's allocator */
 
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -97,8 +98,12 @@ bool vm_paused(struct vm *vm);
  */
 bool vcpu_pause_point(struct vcpu *v);
 
-/* vcpu.c */
+/*
+ * vm-state.c: get v out of KVM_RUN (or keep it from entering): sets
+ * immediate_exit, then sends LKVM_SIG_KICK. A no-op before v's thread started.
+ */
 void vcpu_kick(struct vcpu *v);
+/* vcpu.c: "mmio", "shutdown", ... for a KVM_EXIT_* number ("other" if unknown). */
 const char *vcpu_exit_name(uint32_t reason);
 
 /*

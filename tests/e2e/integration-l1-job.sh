@@ -3,7 +3,7 @@
 # (tests/e2e/integration-l1.sh): the payload suite, tests/integration/run.sh,
 # unchanged, on L1's /dev/kvm (nested KVM), as root. /suite holds the suite,
 # the payload guests and lkvm.static as ./lkvm; /bin/bash is Debian's
-# bash-static, /usr/bin has util-linux's setpriv and unshare (with their
+# bash-static, /usr/bin has util-linux's setpriv and unshare, GNU time and strace (with their
 # libraries), the rest is busybox.
 # Every line the suite prints goes to the console as "IT <L1 uptime>: <line>",
 # then "IT-STATUS <exit status>".

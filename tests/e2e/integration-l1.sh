@@ -7,7 +7,11 @@
 # (nested SVM) and runs the same run.sh, ras.sh and tests/guests/x86/*.elf
 # with lkvm.static as ./lkvm, as root (integration-l1-job.sh). L1 has
 # busybox, Debian's bash-static as bash, and the host's util-linux setpriv
-# and unshare. The suite's lines come out here as they arrive; the exit
+# and unshare. With E2E_ARCH=arm64 (make check-kvm ARCH=arm64) L1 is the
+# arm64 bed's (KVM built in) and the suite is run.sh's arm64 part
+# (tests/integration/arm64.sh) with tests/guests/arm's flat.flat; bash is
+# Debian's bash-static:arm64, and no setpriv or unshare (nothing there needs
+# them). The suite's lines come out here as they arrive; the exit
 # status is the suite's, and non-zero when L1 did not boot, had no /dev/kvm,
 # froze, or never printed the suite's closing line.
 #
@@ -19,6 +23,12 @@ set -eu -o pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
+# The payloads, built by make check-kvm (TEST_GUESTS of the arch's build.mk).
+case "${E2E_ARCH:-x86}" in
+x86) GUESTS_DIR=tests/guests/x86 GUESTS=$(ls tests/guests/x86/*.c | sed 's/\.c$/.elf/') ;;
+arm64) GUESTS_DIR=build/arm64/tests/guests/arm GUESTS=build/arm64/tests/guests/arm/flat.flat ;;
+*) GUESTS_DIR= ;;
+esac
 LOG_TAG=integration
 : "${E2E_TIMEOUT:=900}" "${E2E_IDLE:=180}"
 # One host thread for L1's two CPUs: with QEMU's multi-threaded TCG, L1 froze
@@ -46,31 +56,40 @@ die() {
 }
 
 mkdir -p "$C"
-[ "$E2E_ARCH" = x86 ] || die "E2E_ARCH=$E2E_ARCH: the payload suite in L1 is x86 only (tests/guests/x86)"
+[ -n "$GUESTS_DIR" ] || die "E2E_ARCH=$E2E_ARCH: the payload suite in L1 runs x86 and arm64 payloads (tests/guests/x86, tests/guests/arm)"
 [ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make check-kvm'"
 [ -z "$(find . -maxdepth 2 -name '*.o' -newer "$C/lkvm.static" -print -quit)" ] ||
 	die "$C/lkvm.static is older than lkvm's objects: run 'make check-kvm'"
-for g in tests/guests/x86/*.c; do
-	[ -f "${g%.c}.elf" ] || die "${g%.c}.elf missing: run 'make check-kvm'"
+for g in $GUESTS; do
+	[ -f "$g" ] || die "$g missing: run 'make check-kvm'"
 done
-bed_packages bash-static
+if [ "$E2E_ARCH" = x86 ]; then
+	bed_packages bash-static time strace
+	BASH_STATIC=/bin/bash-static
+else
+	bed_packages
+	bed_deb "bash-static$BED_DEB_ARCH" "$C/bash-static"
+	BASH_STATIC=$C/bash-static/bin/bash-static
+fi
 bed_kernel
 
 L1=$C/integration-l1-root
 bed_l1_root "$L1" "$E2E/integration-l1-job.sh"
-cp /bin/bash-static "$L1/bin/bash"
-mkdir -p "$L1/suite/tests/integration" "$L1/suite/tests/guests/x86"
+cp "$BASH_STATIC" "$L1/bin/bash"
+mkdir -p "$L1/suite/tests/integration" "$L1/suite/$GUESTS_DIR"
 cp -r tests/integration/. "$L1/suite/tests/integration/"
-cp tests/guests/x86/*.elf "$L1/suite/tests/guests/x86/"
+cp $GUESTS "$L1/suite/$GUESTS_DIR/"
 cp "$C/lkvm.static" "$L1/suite/lkvm"
 # LKVM_IT_ONLY=file,...: only those test files; LKVM_IT_BEFORE=static lkvm:
 # they run with it first (tests/integration/run.sh).
 [ -z "${LKVM_IT_ONLY:-}" ] || echo "$LKVM_IT_ONLY" >"$L1/suite/tests/integration/ONLY"
 [ -z "${LKVM_IT_BEFORE:-}" ] || install -m 755 "$LKVM_IT_BEFORE" "$L1/suite/lkvm.before"
 chmod 755 "$L1/bin/bash" "$L1/suite/lkvm" "$L1/suite/tests/integration/run.sh"
-# The root-only tests use util-linux's options (busybox's setpriv has no --reuid).
-for p in setpriv unshare; do
-	f=$(command -v "$p") || { log "no $p here: the suite in L1 skips the tests that need it"; continue; }
+# The root-only tests use util-linux's options (busybox's setpriv has no --reuid);
+# hard.sh measures peak RSS with GNU time, ctl.sh slows a bind() with strace.
+# The host's are x86 programs: arm64's suite has no such tests.
+[ "$E2E_ARCH" = x86 ] && for p in setpriv unshare time strace; do
+	f=$(type -P "$p") || { log "no $p here: the suite in L1 skips the tests that need it"; continue; }
 	bed_l1_copy "$L1" "$f"
 	mkdir -p "$L1/usr/bin"
 	[ "$(dirname "$f")" = /usr/bin ] || cp "$f" "$L1/usr/bin/$p"
@@ -78,12 +97,12 @@ done
 # seccomp.sh's violation test preloads a shim into a dynamically linked lkvm:
 # the host's ./lkvm (make check-kvm built it) with the libraries ldd lists
 # (libseccomp, libc), and the shim, built here: L1 has no gcc.
-if ldd lkvm >/dev/null 2>&1 && command -v gcc >/dev/null; then
+if [ "$E2E_ARCH" = x86 ] && ldd lkvm >/dev/null 2>&1 && command -v gcc >/dev/null; then
 	bed_l1_copy "$L1" "$PWD/lkvm"
 	mv "$L1$PWD/lkvm" "$L1/suite/lkvm.dyn"
 	gcc -shared -fPIC -O2 -o "$L1/suite/tests/integration/seccomp-shim.so" \
 		tests/integration/seccomp-shim.c -ldl || die "cannot build tests/integration/seccomp-shim.c"
-else
+elif [ "$E2E_ARCH" = x86 ]; then
 	log "no dynamically linked ./lkvm or no gcc: the suite in L1 skips seccomp-violation"
 fi
 mkcpio "$L1" "$C/integration-l1-initrd.cpio"

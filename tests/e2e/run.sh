@@ -12,7 +12,8 @@
 #                    .cache/e2e, .cache/e2e/arm64, .cache/e2e/powerpc
 #   E2E_LKVM         the static lkvm for L1 (default: lkvm.static in the cache)
 #   E2E_MEMTEST      memtest for L2 (default: memtest in the cache)
-#   E2E_GUESTS       test guests copied to L1's /l2/ (e2e.mk: arm64's flat.flat)
+#   E2E_GUESTS       test guests copied to L1's /l2/ (e2e.mk: arm64's flat.flat,
+#                    ppc64's fwnmi.elf)
 #   E2E_UNIT         the unit tests for L1's /unit-tests (e2e.mk: cross builds;
 #                    the seccomp scenario runs their seccomp suite natively)
 #   E2E_SCENARIOS    "recovery,stop,..." (default: all); "probe" checks L1
@@ -48,7 +49,7 @@ ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-pag
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro console boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic disk disk-ro console boot"
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro console boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh

@@ -89,14 +89,9 @@ badinput kvmtool-stat-memory 2 "kvmtool's option '--memory' is not available" st
 t=kvmtool-dir-0755
 H="$T/home"; mkdir -p "$H"
 (umask 022 && mkdir "$H/.lkvm")		# kvmtool: mkdir(~/.lkvm, 0777) under umask 022
-# kvmtool's own socket of a VM: a UNIX socket where python3 can make one
-# (the nested bed's L1 has none), else a file of that name.
-PY=$(PATH=/usr/bin:/bin command -v python3 || true)	# not a per-user shim: nobody runs it too
-if [ -n "$PY" ]; then
-	"$PY" -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$H/.lkvm/old.sock"
-else
-	: >"$H/.lkvm/old.sock"
-fi
+# kvmtool's own socket of a VM, left behind (tests/integration/sockpeer.c).
+SP=$PWD/tests/integration/sockpeer
+$SP bind "$H/.lkvm/old.sock" || : >"$H/.lkvm/old.sock"
 (
 	unset LKVM_DIR
 	export HOME="$H"
@@ -168,14 +163,12 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 fi
 if [ "$(id -u)" -ne 0 ] || ! command -v setpriv >/dev/null; then
 	:
-elif [ -z "$PY" ]; then
-	skip kvmtool-socket-foreign-server "needs python3 to serve a socket as another user"
+elif [ ! -x "$SP" ]; then
+	skip kvmtool-socket-foreign-server "needs $SP (make check-kvm builds it)"
 else
 	t=kvmtool-socket-foreign-server
 	F="$T/fdir"; mkdir -m 0700 "$F"; nd=$(mktemp -d /tmp/lkvm-nobody.XXXXXX); chown 65534 "$nd"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$PY" -c '
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.listen(1); time.sleep(5)' "$nd/evil.ctl" &
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$SP" listen "$nd/evil.ctl" 5 &
 	spid=$!
 	for i in $(seq 50); do [ -S "$nd/evil.ctl" ] && break; sleep 0.1; done
 	ln -s "$nd/evil.ctl" "$F/evil.ctl"

@@ -8,14 +8,23 @@ cd "$(dirname "$0")/../.."
 # this same suite runs in the nested bed's L1, on real nested KVM, with
 # .cache/e2e/lkvm.static (tests/e2e/integration-l1.sh; make check-kvm builds
 # it). LKVM_TEST_KVM=local: here in any case (everything skips without KVM).
+# The payloads are this machine's architecture's (x86, arm64), or E2E_ARCH's
+# (make check-kvm ARCH=arm64 sets it): another architecture's run in its L1.
+HOST_ARCH=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/' -e 's/ppc64.*/powerpc/')
+SUITE_ARCH=${E2E_ARCH:-$HOST_ARCH}
 case "${LKVM_TEST_KVM:-}" in
 l1) exec tests/e2e/integration-l1.sh ;;
 local) ;;
-'') { [ -r /dev/kvm ] && [ -w /dev/kvm ]; } || exec tests/e2e/integration-l1.sh ;;
+'') { [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "$SUITE_ARCH" = "$HOST_ARCH" ]; } ||
+	exec tests/e2e/integration-l1.sh ;;
 *) echo "LKVM_TEST_KVM=$LKVM_TEST_KVM: want l1 or local" >&2; exit 2 ;;
 esac
 LKVM=./lkvm
-G=tests/guests/x86
+case "$SUITE_ARCH" in
+x86) G=tests/guests/x86 ;;
+arm64) G=${LKVM_TEST_GUESTS:-build/arm64/tests/guests/arm} ;;
+*) echo "the payload suite has no guests for $SUITE_ARCH (tests/guests/)" >&2; exit 2 ;;
+esac
 T=$(mktemp -d)
 export LKVM_DIR="$T/ctl"
 unset XDG_RUNTIME_DIR	# $LKVM_DIR decides; ctl.sh sets it where it tests it
@@ -38,6 +47,17 @@ expect_out() { # name file regex
 	if ! grep -Eq -- "$3" "$T/$2"; then bad "$1" "$2 lacks /$3/"; return 1; fi
 }
 
+# Bad input: one line, documented status.
+badinput() { # name status regex args...
+	local name=$1 want=$2 re=$3; shift 3
+	run "$@"
+	if [ "$st" -ne "$want" ]; then bad "$name" "exit status $st, expected $want"
+	elif [ "$(wc -l < "$T/err")" -ne 1 ]; then bad "$name" "expected exactly one line on stderr"
+	elif ! grep -Eq -- "$re" "$T/err"; then bad "$name" "stderr lacks /$re/"
+	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
+	else ok "$name"; fi
+}
+
 if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
 	for t in builtin exit smp mbinfo echo ctl ras kvmtool ctl-dir seccomp; do skip "$t" "/dev/kvm is missing or not accessible"; done
 	echo "0 passed, 0 failed, $skip skipped"
@@ -56,6 +76,13 @@ if [ -n "$ONLY" ]; then
 		for f in ${ONLY//,/ }; do . tests/integration/$f.sh; done
 	done
 	LKVM=./lkvm TP=
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ $fail -eq 0 ]
+	exit
+fi
+
+if [ "$SUITE_ARCH" = arm64 ]; then
+	. tests/integration/arm64.sh
 	echo "$pass passed, $fail failed, $skip skipped"
 	[ $fail -eq 0 ]
 	exit
@@ -105,16 +132,6 @@ t=console-input
 echo "hello lkvm" | timeout 30 $LKVM run -k $G/echo.elf >"$T/out" 2>"$T/err"; st=$?
 expect_status $t 1 && expect_out $t out '^echo: HELLO LKVM$' && ok $t
 
-# --- bad input: one line, documented status ---
-badinput() { # name status regex args...
-	local name=$1 want=$2 re=$3; shift 3
-	run "$@"
-	if [ "$st" -ne "$want" ]; then bad "$name" "exit status $st, expected $want"
-	elif [ "$(wc -l < "$T/err")" -ne 1 ]; then bad "$name" "expected exactly one line on stderr"
-	elif ! grep -Eq -- "$re" "$T/err"; then bad "$name" "stderr lacks /$re/"
-	elif [ -s "$T/out" ]; then bad "$name" "wrote to stdout"
-	else ok "$name"; fi
-}
 head -c 4096 /dev/urandom > "$T/junk"
 : > "$T/empty"
 printf 'not a kernel' > "$T/short"
@@ -131,6 +148,8 @@ badinput bad-mem 2 "invalid --mem 'lots'" run -m lots
 badinput bad-mem-small 2 "invalid --mem '1'" run -m 1
 badinput bad-cpus 2 "invalid --cpus 'two'" run -c two
 badinput bad-option 2 "unknown option '--frobnicate'" run --frobnicate
+badinput bad-arm64-option 2 "^lkvm: --irqchip is an arm64 option; lkvm for x86 has no such setting" run --irqchip=gicv3
+badinput bad-dump-dtb 2 "^lkvm: --dump-dtb: lkvm for x86 boots its guests without a device tree" run --dump-dtb /tmp/x.dtb
 badinput bad-policy 2 "valid policies are 'inject' and 'stop'" run --ras-policy=maybe
 badinput bad-name 2 "invalid --name" run --name ../x
 badinput bad-command 2 "unknown command 'fly'" fly

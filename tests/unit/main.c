@@ -29,6 +29,7 @@ int main(void)
 	srunner_add_suite(sr, file_suite());
 	srunner_add_suite(sr, elf_suite());
 	srunner_add_suite(sr, ras_route_suite());
+	srunner_add_suite(sr, ras_door_suite());
 	srunner_add_suite(sr, ras_record_suite());
 	srunner_add_suite(sr, ras_handler_suite());
 	srunner_add_suite(sr, ras_log_suite());
@@ -36,6 +37,10 @@ int main(void)
 	srunner_add_suite(sr, virtio_opts_suite());
 	srunner_add_suite(sr, irq_path_suite());
 	srunner_add_suite(sr, seccomp_suite());
+	srunner_add_suite(sr, p9_wire_suite());
+	srunner_add_suite(sr, p9_path_suite());
+	srunner_add_suite(sr, p9_ops_suite());
+	srunner_add_suite(sr, devices_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());
 	arch_add_suites(sr);

@@ -38,3 +38,29 @@ void ras_fixture_init(struct vm *vm, struct vcpu *vcpus, struct run_opts *opts,
 	vm->ras->log_fd = open(log_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	ck_assert_int_ge(vm->ras->log_fd, 0);
 }
+
+const char *ras_fixture_log(const struct vm *vm)
+{
+	static char buf[16384];
+	ssize_t n = pread(vm->ras->log_fd, buf, sizeof(buf) - 1, 0);
+
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+unsigned int ras_fixture_log_lines(const struct vm *vm)
+{
+	unsigned int n = 0;
+
+	for (const char *p = ras_fixture_log(vm); *p; p++)
+		n += *p == '\n';
+	return n;
+}
+
+void ras_fixture_exit(struct vm *vm, const char *log_path)
+{
+	close(vm->ras->log_fd);
+	unlink(log_path);
+	free(vm->ras);
+	vm->ras = NULL;
+}

@@ -14,6 +14,7 @@ Suite *io_bus_suite(void);
 Suite *file_suite(void);
 Suite *elf_suite(void);
 Suite *ras_route_suite(void);
+Suite *ras_door_suite(void);
 Suite *ras_record_suite(void);
 Suite *ras_handler_suite(void);
 Suite *ras_log_suite(void);
@@ -21,6 +22,10 @@ Suite *virtio_queue_suite(void);
 Suite *virtio_opts_suite(void);
 Suite *irq_path_suite(void);
 Suite *seccomp_suite(void);
+Suite *p9_wire_suite(void);
+Suite *p9_path_suite(void);
+Suite *p9_ops_suite(void);
+Suite *devices_suite(void);
 Suite *term_suite(void);
 Suite *guest_log_suite(void);
 
@@ -30,6 +35,9 @@ Suite *guest_log_suite(void);
  * instead of passing silently.
  */
 bool skip_emulated(const char *test, const char *why);
+
+/* `lkvm run --help` as run_opts_usage() prints it (test-run-opts.c); free() it. */
+char *run_help_text(void);
 
 /* The architecture's suites (tests/unit/ARCH/suites.c). */
 void arch_add_suites(SRunner *sr);

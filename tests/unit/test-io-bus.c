@@ -162,6 +162,26 @@ START_TEST(test_register_full)
 }
 END_TEST
 
+/* A range taken back: gone from dispatch, the others keep their order, the range is free again. */
+START_TEST(test_unregister)
+{
+	uint8_t d[1];
+
+	ck_assert_int_eq(io_bus_unregister(&bus, 0x3f9), -ENOENT);	/* not a range's start */
+	ck_assert_int_eq(io_bus_unregister(&bus, 0x3f8), 0);
+	ck_assert_int_eq(bus.nr, 2);
+	ck_assert_str_eq(bus.r[0].name, "kbd");
+	ck_assert_str_eq(bus.r[1].name, "hpet");
+	ck_assert(!io_bus_dispatch(&bus, NULL, 0x3f8, d, 1, false));
+	ck_assert_int_eq(uart.calls, 0);
+	ck_assert(io_bus_dispatch(&bus, NULL, 0x60, d, 1, false));
+	ck_assert_int_eq(io_bus_unregister(&bus, 0x3f8), -ENOENT);
+	ck_assert_int_eq(io_bus_register(&bus, 0x3f8, 8, dev_io, &uart, "uart"), 0);
+	ck_assert(io_bus_dispatch(&bus, NULL, 0x3fa, d, 1, false));
+	ck_assert_int_eq(uart.calls, 1);
+}
+END_TEST
+
 START_TEST(test_data_round_trip)
 {
 	static const unsigned int lens[] = { 1, 2, 4, 8 };
@@ -205,6 +225,7 @@ Suite *io_bus_suite(void)
 	tcase_add_test(tc, test_unclaimed);
 	tcase_add_test(tc, test_register_errors);
 	tcase_add_test(tc, test_register_full);
+	tcase_add_test(tc, test_unregister);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("data");

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `lkvm run` option parsing. */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "lkvm/arch.h"
 #include "lkvm/run-opts.h"
 #include "lkvm/util.h"
 #include "suites.h"
@@ -578,6 +581,91 @@ START_TEST(test_seccomp)
 }
 END_TEST
 
+char *run_help_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_ptr_nonnull(f);
+	run_opts_usage(f);
+	fclose(f);
+	ck_assert_ptr_nonnull(buf);
+	return buf;
+}
+
+/*
+ * The machine's own options, whatever the machine: each is in the core's
+ * table of every arch's names (so other machines refuse it by name), has
+ * its help lines in --help, and is spliced into getopt (a value for a
+ * no_argument one is refused as for the core's).
+ */
+START_TEST(test_arch_options)
+{
+	const struct arch_info *ai = arch_info();
+	char *help = run_help_text();
+
+	for (const struct arch_option *ao = ai->options; ao && ao->name; ao++) {
+		char arg[80], want[120];
+
+		ck_assert_msg(run_opt_known(ai->name, ao->name),
+			      "--%s is missing from run-opts-arch.c's arch_known[] for %s", ao->name,
+			      ai->name);
+		ck_assert_msg(strstr(help, ao->help), "--help lacks --%s's lines", ao->name);
+		ck_assert_ptr_nonnull(ao->parse);
+		snprintf(arg, sizeof(arg), "--%s", ao->name);
+		if (ao->has_arg == no_argument) {
+			ck_assert_int_eq(PARSE(arg), 0);
+			snprintf(arg, sizeof(arg), "--%s=1", ao->name);
+			snprintf(want, sizeof(want), "option '--%s' takes no value", ao->name);
+			ck_assert_int_eq(PARSE(arg), -1);
+		} else {
+			snprintf(want, sizeof(want), "option '--%s' needs a value", ao->name);
+			ck_assert_int_eq(PARSE(arg), -1);
+		}
+		ck_assert_err_has(want);
+	}
+	ck_assert(!run_opt_known(ai->name, "mem"));
+	ck_assert(run_opt_known("arm64", "irqchip"));
+	ck_assert(!run_opt_known("x86", "irqchip"));
+	free(help);
+}
+END_TEST
+
+/* --dump-dtb: one core option, for the machines that boot with a device tree. */
+START_TEST(test_dump_dtb)
+{
+	char want[160];
+
+	if (arch_info()->device_tree) {
+		ck_assert_int_eq(PARSE("--dump-dtb", "/tmp/x.dtb"), 0);
+		ck_assert_str_eq(o.dump_dtb, "/tmp/x.dtb");
+		ck_assert_int_eq(PARSE("--dump-dtb="), -1);
+		ck_assert_str_eq(err, "invalid --dump-dtb '': give a file name");
+	} else {
+		snprintf(want, sizeof(want),
+			 "--dump-dtb: lkvm for %s boots its guests without a device tree (see 'lkvm run --help')",
+			 arch_info()->name);
+		ck_assert_int_eq(PARSE("--dump-dtb", "/tmp/x.dtb"), -1);
+		ck_assert_str_eq(err, want);
+	}
+	ck_assert_int_eq(PARSE("--dump-dtb"), -1);
+	ck_assert_err_has("option '--dump-dtb' needs a value");
+	ck_assert_int_eq(PARSE0(), 0);
+	ck_assert_ptr_null(o.dump_dtb);
+}
+END_TEST
+
+/* An option no machine has is still unknown, with or without a value. */
+START_TEST(test_unknown_not_arch)
+{
+	ck_assert_int_eq(PARSE("--irqchipx=1"), -1);
+	ck_assert_str_eq(err, "unknown option '--irqchipx=1'; see 'lkvm run --help'");
+	ck_assert_int_eq(PARSE("--gic"), -1);
+	ck_assert_str_eq(err, "unknown option '--gic'; see 'lkvm run --help'");
+}
+END_TEST
+
 Suite *run_opts_suite(void)
 {
 	Suite *s = suite_create("run-opts");
@@ -600,11 +688,14 @@ Suite *run_opts_suite(void)
 	tcase_add_test(tc, test_nodefaults);
 	tcase_add_test(tc, test_name_64);
 	tcase_add_test(tc, test_seccomp);
+	tcase_add_test(tc, test_arch_options);
+	tcase_add_test(tc, test_dump_dtb);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reject");
 	tcase_add_loop_test(tc, test_bad_mem, 0, (int)(sizeof(bad_mem) / sizeof(bad_mem[0])));
 	tcase_add_test(tc, test_unknown_option);
+	tcase_add_test(tc, test_unknown_not_arch);
 	tcase_add_test(tc, test_value_for_flag_option);
 	tcase_add_test(tc, test_missing_value);
 	tcase_add_test(tc, test_bad_ras_policy);

@@ -3,7 +3,8 @@
  * A test guest shaped like a kvm-unit-tests arm64 .flat: it reads what the
  * runner gave it from the device tree (/chosen bootargs, the initrd holding
  * the environment), prints it on the UART kvmtool places at 0x1000000, prints
- * kvm-unit-tests' "EXIT: STATUS=" line and powers off with PSCI SYSTEM_OFF.
+ * kvm-unit-tests' "EXIT: STATUS=" line and powers off with PSCI SYSTEM_OFF;
+ * with bootargs exactly "idle" it waits for interrupts until stopped.
  * Freestanding: no libc, no MMU.
  */
 #include <stddef.h>
@@ -121,6 +122,12 @@ void flat_main(const uint8_t *fdt)
 	if (bootargs)
 		puts_n(bootargs, bootargs_len);
 	puts0(bootargs ? "]\r\n" : "] (no property)\r\n");
+	if (bootargs && streq(bootargs, "idle")) {
+		/* For the control-socket tests: runs until lkvm stops it. */
+		puts0("flat: idle\r\n");
+		for (;;)
+			__asm__ volatile("wfi");
+	}
 	puts0("flat: initrd ");
 	put_hex(ird_s);
 	puts0("..");

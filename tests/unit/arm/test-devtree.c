@@ -9,6 +9,12 @@
 
 static uint8_t blob[65536];
 
+/* The machine's UART as its registry holds it (arm/kvm.c: arch_devices_init). */
+static struct device uart_dev = {
+	.name = "uart", .kind = DEV_KIND_UART, .bus = DEV_BUS_MMIO, .base = ARM_UART_BASE,
+	.len = 8, .irq = ARM_UART_INTID,
+};
+
 static struct arm_fdt_desc desc(enum arm_irqchip gic, unsigned int cpus)
 {
 	struct arm_fdt_desc d = {
@@ -19,7 +25,7 @@ static struct arm_fdt_desc desc(enum arm_irqchip gic, unsigned int cpus)
 		.gic_redist = ARM_GIC_DIST_BASE - cpus * ARM_GIC_REDIST_SIZE,
 		.gic_redist_size = cpus * ARM_GIC_REDIST_SIZE,
 		.gic_cpui = ARM_GIC_CPUI_BASE,
-		.uart_base = ARM_UART_BASE, .uart_intid = ARM_UART_INTID,
+		.devices = &uart_dev,
 		.bootargs = "console=ttyS0 earlycon",
 		.initrd_start = 0x8fc00000, .initrd_size = 0x1234,
 	};
@@ -52,6 +58,7 @@ START_TEST(test_devtree_gicv3)
 	int node, len;
 	const char *s;
 
+	uart_dev.next = NULL;
 	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
 	ck_assert_int_eq(fdt_check_header(blob), 0);
 	ck_assert_uint_le(fdt_totalsize(blob), sizeof(blob));
@@ -140,29 +147,56 @@ START_TEST(test_devtree_mpidr_and_nospace)
 }
 END_TEST
 
-/* virtio-mmio transports: one "virtio,mmio" node each, reg and a level-high SPI. */
+/*
+ * The registry, walked: one "virtio,mmio" node per transport (reg, a
+ * level-high SPI), none for a platform device, none for a transport that
+ * is not registered; a tree without a UART has no stdout-path.
+ */
 START_TEST(test_devtree_virtio)
 {
 	struct arm_fdt_desc d = desc(ARM_IRQCHIP_GICV3, 1);
-	const struct virtio_mmio_info v[2] = { { 0x1001000, 0x200, 33, 2 },
-					       { 0x1002000, 0x200, 34, 4 } };
-	int node;
+	struct device v[2] = {
+		{ .name = "virtio-blk0", .kind = DEV_KIND_VIRTIO_MMIO, .bus = DEV_BUS_MMIO,
+		  .base = 0x1010000, .len = 0x200, .irq = 33 },
+		{ .name = "virtio-rng", .kind = DEV_KIND_VIRTIO_MMIO, .bus = DEV_BUS_MMIO,
+		  .base = 0x1011000, .len = 0x200, .irq = 34 },
+	};
+	struct device plat = { .name = "plat", .kind = DEV_KIND_PLATFORM, .bus = DEV_BUS_MMIO,
+			       .base = 0x1020000, .len = 0x10, .irq = 35 };
+	int node, prev;
 
-	d.virtio = v;
-	d.nr_virtio = 2;
+	uart_dev.next = &v[0];
+	v[0].next = &plat;
+	plat.next = &v[1];
+	v[1].next = NULL;
 	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
-	node = fdt_path_offset(blob, "/virtio@1002000");
+	node = fdt_path_offset(blob, "/virtio@1011000");
 	ck_assert_int_ge(node, 0);
 	ck_assert_str_eq(fdt_getprop(blob, node, "compatible", NULL), "virtio,mmio");
-	ck_assert_uint_eq(prop_u64(node, "reg", 0), 0x1002000);
+	ck_assert_uint_eq(prop_u64(node, "reg", 0), 0x1011000);
 	ck_assert_uint_eq(prop_u64(node, "reg", 1), 0x200);
 	ck_assert_uint_eq(prop_u32(node, "interrupts", 0), 0);	/* SPI */
 	ck_assert_uint_eq(prop_u32(node, "interrupts", 1), 2);	/* INTID 34 */
 	ck_assert_uint_eq(prop_u32(node, "interrupts", 2), 4);	/* level, active high */
-	ck_assert_int_ge(fdt_path_offset(blob, "/virtio@1001000"), 0);
-	d.nr_virtio = 0;
+	ck_assert_ptr_nonnull(fdt_getprop(blob, node, "dma-coherent", NULL));
+	/* Registry order: the UART, then the transports in the order they came. */
+	prev = fdt_path_offset(blob, "/virtio@1010000");
+	ck_assert_int_ge(prev, 0);
+	ck_assert_int_lt(prev, node);
+	ck_assert_int_lt(fdt_path_offset(blob, ARM_FDT_UART_PATH), prev);
+	ck_assert_int_lt(fdt_path_offset(blob, "/plat@1020000"), 0);
+	ck_assert_str_eq(fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "stdout-path", NULL),
+			 ARM_FDT_UART_PATH);
+
+	/* Only what is registered: no transports, no nodes; no UART, no stdout-path. */
+	uart_dev.next = NULL;
 	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
 	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "virtio,mmio"), 0);
+	d.devices = &v[1];
+	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "ns16550a"), 0);
+	ck_assert_ptr_null(fdt_getprop(blob, fdt_path_offset(blob, "/chosen"), "stdout-path", NULL));
+	ck_assert_int_ge(fdt_path_offset(blob, "/virtio@1011000"), 0);
 }
 END_TEST
 

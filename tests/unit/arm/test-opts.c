@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* arm64's own `lkvm run` options, through the core parser. */
+/* arm64's own `lkvm run` options, through the core parser into run_opts.arch. */
 #include <check.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arm-suites.h"
 #include "arm.h"
 #include "lkvm/run-opts.h"
+#include "suites.h"
 
 static struct run_opts o;
 static char err[256];
@@ -21,26 +23,46 @@ static int parse(const char *a1, const char *a2)
 START_TEST(test_arm_opts)
 {
 	ck_assert_int_eq(parse("--irqchip=gicv2", NULL), 0);
-	ck_assert_int_eq(o.irqchip, ARM_IRQCHIP_GICV2);
+	ck_assert_int_eq(o.arch.irqchip, ARM_IRQCHIP_GICV2);
 	ck_assert_int_eq(parse("--irqchip", "gicv3"), 0);
-	ck_assert_int_eq(o.irqchip, ARM_IRQCHIP_GICV3);
+	ck_assert_int_eq(o.arch.irqchip, ARM_IRQCHIP_GICV3);
 	ck_assert_int_eq(parse("--irqchip=gicv3-its", NULL), -1);
 	ck_assert_ptr_nonnull(strstr(err, "ITS"));
 	ck_assert_int_eq(parse("--irqchip=vgic", NULL), -1);
+	ck_assert_str_eq(err, "invalid --irqchip 'vgic': use gicv3 or gicv2");
 	ck_assert_int_eq(parse("--pmu", NULL), 0);
-	ck_assert(o.pmu);
+	ck_assert(o.arch.pmu);
+	ck_assert_int_eq(parse("--pmu=1", NULL), -1);
+	ck_assert_str_eq(err, "option '--pmu' takes no value; see 'lkvm run --help'");
 	ck_assert_int_eq(parse("--ras-serror-esr=0xc11", NULL), 0);
-	ck_assert(o.serror_esr_set);
-	ck_assert_uint_eq(o.serror_esr, 0xc11);
+	ck_assert(o.arch.serror_esr_set);
+	ck_assert_uint_eq(o.arch.serror_esr, 0xc11);
 	ck_assert_int_eq(parse("--ras-serror-esr=0x2000000", NULL), -1);
 	ck_assert_int_eq(parse("--ras-arm-notify=sea", NULL), 0);
-	ck_assert(o.ras_sea);
+	ck_assert(o.arch.ras_sea);
 	ck_assert_int_eq(parse("--ras-arm-notify=nmi", NULL), -1);
 	ck_assert_int_eq(parse("--ras-arm-force", NULL), 0);
-	ck_assert(o.ras_force);
+	ck_assert(o.arch.ras_force);
 	ck_assert_int_eq(parse("--dump-dtb=", NULL), -1);
 	ck_assert_int_eq(parse("--dump-dtb", "x.dtb"), 0);
 	ck_assert_str_eq(o.dump_dtb, "x.dtb");
+	/* Each parse starts from the defaults, the arch's struct too. */
+	ck_assert_int_eq(parse("--pmu", NULL), 0);
+	ck_assert_int_eq(o.arch.irqchip, ARM_IRQCHIP_AUTO);
+	ck_assert(!o.arch.ras_force && !o.arch.serror_esr_set && !o.arch.ras_sea);
+	ck_assert_ptr_null(o.dump_dtb);
+}
+END_TEST
+
+/* `lkvm run --help` has an arm64 section: --dump-dtb and each option's lines. */
+START_TEST(test_arm_help)
+{
+	char *buf = run_help_text();
+
+	ck_assert_ptr_nonnull(strstr(buf, "\narm64:\n      --dump-dtb FILE "));
+	ck_assert_ptr_nonnull(strstr(buf, "      --irqchip GIC      gicv3 or gicv2"));
+	ck_assert_ptr_nonnull(strstr(buf, "      --ras-arm-force    SErrors even to a guest CPU"));
+	free(buf);
 }
 END_TEST
 
@@ -50,6 +72,7 @@ Suite *arm_opts_suite(void)
 	TCase *tc = tcase_create("options");
 
 	tcase_add_test(tc, test_arm_opts);
+	tcase_add_test(tc, test_arm_help);
 	suite_add_tcase(s, tc);
 	return s;
 }

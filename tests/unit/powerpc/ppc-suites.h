@@ -9,5 +9,6 @@ Suite *ppc_fwnmi_suite(void);
 Suite *ppc_rtas_suite(void);
 Suite *ppc_devtree_suite(void);
 Suite *ppc_hcall_suite(void);
+Suite *ppc_nmi_suite(void);
 
 #endif

@@ -10,4 +10,5 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, ppc_rtas_suite());
 	srunner_add_suite(sr, ppc_devtree_suite());
 	srunner_add_suite(sr, ppc_hcall_suite());
+	srunner_add_suite(sr, ppc_nmi_suite());
 }

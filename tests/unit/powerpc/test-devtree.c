@@ -172,12 +172,19 @@ END_TEST
 START_TEST(test_devtree_virtio)
 {
 	struct ppc_fdt_desc d = desc;
-	const struct virtio_mmio_info v[2] = { { PPC_MMIO_BASE, 0x200, PPC_IRQ_BASE, 2 },
-					       { PPC_MMIO_BASE + 0x1000, 0x200, PPC_IRQ_BASE + 1, 4 } };
+	struct device v[2] = {
+		{ .name = "virtio-blk0", .kind = DEV_KIND_VIRTIO_MMIO, .bus = DEV_BUS_MMIO,
+		  .base = PPC_MMIO_BASE, .len = 0x200, .irq = PPC_IRQ_BASE },
+		{ .name = "virtio-rng", .kind = DEV_KIND_VIRTIO_MMIO, .bus = DEV_BUS_MMIO,
+		  .base = PPC_MMIO_BASE + 0x1000, .len = 0x200, .irq = PPC_IRQ_BASE + 1 },
+	};
+	struct device plat = { .name = "plat", .kind = DEV_KIND_PLATFORM, .bus = DEV_BUS_MMIO,
+			       .base = PPC_MMIO_BASE + 0x2000, .len = 0x10, .irq = DEV_NO_IRQ };
 	int bus, n, len;
 
-	d.virtio = v;
-	d.nr_virtio = 2;
+	v[0].next = &v[1];
+	v[1].next = &plat;
+	d.devices = &v[0];
 	ck_assert_int_eq(ppc_fdt_build(&d, blob, sizeof(blob)), 0);
 	bus = node(PPC_FDT_VIRTIO_PATH);
 	ck_assert_str_eq(fdt_getprop(blob, bus, "device_type", NULL), "ibm,persistent-memory");
@@ -196,8 +203,10 @@ START_TEST(test_devtree_virtio)
 	ck_assert_uint_eq(prop_u32(0, "interrupt-parent", 0),
 			  prop_u32(node("/interrupt-controller"), "phandle", 0));
 	node(PPC_FDT_VIRTIO_PATH "/virtio@10000000000");
-	/* Without transports, no bus node either. */
-	d.nr_virtio = 0;
+	/* A platform device is the machine's own: no node. */
+	ck_assert_int_lt(fdt_path_offset(blob, PPC_FDT_VIRTIO_PATH "/plat@10000002000"), 0);
+	/* Without transports, no bus node either (a platform device alone makes none). */
+	d.devices = &plat;
 	ck_assert_int_eq(ppc_fdt_build(&d, blob, sizeof(blob)), 0);
 	ck_assert_int_lt(fdt_path_offset(blob, PPC_FDT_VIRTIO_PATH), 0);
 	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "virtio,mmio"), 0);

@@ -145,35 +145,6 @@ START_TEST(test_nmi_no_disposition)
 }
 END_TEST
 
-START_TEST(test_efault_page)
-{
-	static struct ras_poison_set ps;
-	uint64_t gpa = 0;
-
-	memset(&ps, 0, sizeof(ps));
-	ck_assert(!fwnmi_efault_page(&ps, true, &gpa));	/* nothing known: not a memory error */
-	ck_assert(!fwnmi_efault_page(&ps, false, &gpa));
-	ps.r[0].gpa = 0x100000;
-	ps.r[1].gpa = 0x200000;
-	ps.r[2].gpa = 0x300000;
-	ps.nr = 3;
-	ck_assert(fwnmi_efault_page(&ps, true, &gpa));
-	ck_assert_uint_eq(gpa, 0x300000);		/* the newest */
-	ps.r[2].reported = RAS_PAGE_AR_SENT;
-	ps.r[1].reported = RAS_PAGE_AO_SENT;		/* told, but not as consumed */
-	ck_assert(fwnmi_efault_page(&ps, true, &gpa));
-	ck_assert_uint_eq(gpa, 0x100000);		/* fresh: told nothing */
-	ck_assert(fwnmi_efault_page(&ps, false, &gpa));
-	ck_assert_uint_eq(gpa, 0x200000);		/* else: not told as consumed */
-	ps.r[0].reported = RAS_PAGE_AO_SENT;
-	ck_assert(!fwnmi_efault_page(&ps, true, &gpa));
-	ps.r[1].reported |= RAS_PAGE_AR_SENT;
-	ps.r[0].reported = RAS_PAGE_AR_SENT;
-	ck_assert(fwnmi_efault_page(&ps, false, &gpa));
-	ck_assert_uint_eq(gpa, 0x300000);		/* all told: the newest again */
-}
-END_TEST
-
 Suite *ppc_fwnmi_suite(void)
 {
 	Suite *s = suite_create("ppc-fwnmi");
@@ -184,7 +155,6 @@ Suite *ppc_fwnmi_suite(void)
 	tcase_add_test(tc, test_fwnmi_enter_0x200);
 	tcase_add_test(tc, test_nmi_dispositions);
 	tcase_add_test(tc, test_nmi_no_disposition);
-	tcase_add_test(tc, test_efault_page);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,6 +2,7 @@
 /* hcall argument handling: the vty's packed characters, the process table, options. */
 #include <check.h>
 #include <linux/kvm.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include "ppc-suites.h"
 #include "ppc.h"
 #include "rtas.h"
+#include "suites.h"
 
 START_TEST(test_hcall_put_term)
 {
@@ -80,21 +82,34 @@ START_TEST(test_hcall_proc_tbl)
 }
 END_TEST
 
+/* ppc64 has no options of its own: --dump-dtb (core), arm64's refused by name. */
 START_TEST(test_ppc_opts)
 {
+	char run[] = "run", a1[32], a2[32];
+	char *argv[] = { run, a1, a2, NULL };
 	struct run_opts o;
 	char err[256];
+	char *help;
 
-	memset(&o, 0, sizeof(o));
-	ck_assert_int_eq(arch_run_opt(&o, ARCH_OPT_DUMP_DTB, "x.dtb", err, sizeof(err)), 0);
+	snprintf(a1, sizeof(a1), "--dump-dtb");
+	snprintf(a2, sizeof(a2), "x.dtb");
+	ck_assert_int_eq(run_opts_parse(&o, 3, argv, err, sizeof(err)), 0);
 	ck_assert_str_eq(o.dump_dtb, "x.dtb");
-	ck_assert_int_eq(arch_run_opt(&o, ARCH_OPT_DUMP_DTB, "", err, sizeof(err)), -1);
-	ck_assert_int_eq(arch_run_opt(&o, ARCH_OPT_IRQCHIP, "gicv3", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "XICS"));
-	ck_assert_int_eq(arch_run_opt(&o, ARCH_OPT_SERROR_ESR, "0x811", err, sizeof(err)), -1);
-	ck_assert_ptr_nonnull(strstr(err, "arm64"));
+	snprintf(a1, sizeof(a1), "--dump-dtb=");
+	ck_assert_int_eq(run_opts_parse(&o, 2, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "invalid --dump-dtb '': give a file name");
+	snprintf(a1, sizeof(a1), "--irqchip=gicv3");
+	ck_assert_int_eq(run_opts_parse(&o, 2, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "--irqchip is an arm64 option; lkvm for ppc64 has no such setting (see 'lkvm run --help')");
+	snprintf(a1, sizeof(a1), "--ras-serror-esr");
+	snprintf(a2, sizeof(a2), "0x811");
+	ck_assert_int_eq(run_opts_parse(&o, 3, argv, err, sizeof(err)), -1);
+	ck_assert_ptr_nonnull(strstr(err, "--ras-serror-esr is an arm64 option"));
 	ck_assert_str_eq(arch_info()->name, "ppc64");
-	ck_assert_ptr_nonnull(strstr(arch_run_usage(), "--dump-dtb"));
+	ck_assert(arch_info()->device_tree);
+	help = run_help_text();
+	ck_assert_ptr_nonnull(strstr(help, "\nppc64:\n      --dump-dtb FILE "));
+	free(help);
 }
 END_TEST
 

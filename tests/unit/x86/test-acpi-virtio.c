@@ -27,15 +27,23 @@ static size_t pkglen(const uint8_t *p, size_t *n)
 
 static void check_devices(int nr)
 {
-	struct virtio_mmio_info d[VIRTIO_MMIO_MAX];
+	/* The registry: the transports, with a UART (not in the DSDT) in between. */
+	struct device d[VIRTIO_MMIO_MAX + 1];
+	struct device uart = { .name = "uart", .kind = DEV_KIND_UART, .bus = DEV_BUS_PIO,
+			       .base = 0x3f8, .len = 8, .irq = 4 };
 	uint8_t aml[4096];
 	size_t n, len, at;
 	long total;
 
-	for (int i = 0; i < nr; i++)
-		d[i] = (struct virtio_mmio_info){ 0xd0000000ULL + 0x1000ULL * i, 0x200,
-						  16 + (unsigned int)i, 2 };
-	total = acpi_virtio_aml(d, nr, aml, sizeof(aml));
+	for (int i = 0; i < nr; i++) {
+		d[i] = (struct device){ .name = "virtio", .kind = DEV_KIND_VIRTIO_MMIO,
+					.bus = DEV_BUS_MMIO, .base = 0xd0000000ULL + 0x1000ULL * i,
+					.len = 0x200, .irq = 16 + i };
+		d[i].next = i + 1 < nr ? &d[i + 1] : NULL;
+	}
+	uart.next = d[0].next;
+	d[0].next = &uart;
+	total = acpi_virtio_aml(d, aml, sizeof(aml));
 	ck_assert_int_gt(total, 0);
 	ck_assert_uint_eq(aml[0], 0x10);			/* ScopeOp */
 	len = pkglen(aml + 1, &n);
@@ -66,7 +74,7 @@ static void check_devices(int nr)
 		ck_assert_uint_eq(crs[12], 0x89);		/* Extended Interrupt */
 		ck_assert_uint_eq(crs[15], 1);			/* consumer, level, high, exclusive */
 		ck_assert_uint_eq(crs[16], 1);
-		ck_assert_uint_eq(io_data_get(crs + 17, 4), d[i].irq);
+		ck_assert_uint_eq(io_data_get(crs + 17, 4), (uint64_t)d[i].irq);
 		ck_assert_mem_eq(crs + 21, "\x79\x00", 2);	/* EndTag */
 		ck_assert_uint_eq((size_t)(crs + 23 - (aml + at + 2)), dl);
 		at += 2 + dl;
@@ -88,11 +96,26 @@ END_TEST
 
 START_TEST(test_none_and_too_small)
 {
-	struct virtio_mmio_info d = { 0xd0000000ULL, 0x200, 16, 2 };
+	struct device d = { .name = "virtio", .kind = DEV_KIND_VIRTIO_MMIO, .bus = DEV_BUS_MMIO,
+			    .base = 0xd0000000ULL, .len = 0x200, .irq = 16 };
+	struct device uart = { .name = "uart", .kind = DEV_KIND_UART, .bus = DEV_BUS_PIO,
+			       .base = 0x3f8, .len = 8, .irq = 4 };
+	struct device many[VIRTIO_MMIO_MAX + 1];
 	uint8_t aml[32];
 
-	ck_assert_int_eq(acpi_virtio_aml(&d, 0, aml, sizeof(aml)), 0);
-	ck_assert_int_eq(acpi_virtio_aml(&d, 1, aml, sizeof(aml)), -1);
+	ck_assert_int_eq(acpi_virtio_aml(NULL, aml, sizeof(aml)), 0);
+	ck_assert_int_eq(acpi_virtio_aml(&uart, aml, sizeof(aml)), 0);	/* no transport */
+	ck_assert_int_eq(acpi_virtio_aml(&d, aml, sizeof(aml)), -1);
+	/* Above 4 GiB: Memory32Fixed cannot say it. */
+	d.base = 0x100000000ULL;
+	ck_assert_int_eq(acpi_virtio_aml(&d, aml, sizeof(aml)), -1);
+	/* More transports than VIRTIO_MMIO_MAX: refused, not cut short. */
+	for (int i = 0; i <= VIRTIO_MMIO_MAX; i++) {
+		many[i] = d;
+		many[i].base = 0xd0000000ULL + 0x1000ULL * i;
+		many[i].next = i < VIRTIO_MMIO_MAX ? &many[i + 1] : NULL;
+	}
+	ck_assert_int_eq(acpi_virtio_aml(many, aml, sizeof(aml)), -1);
 }
 END_TEST
 
