@@ -119,13 +119,10 @@ static bool setup(uint32_t q);
 /* bad=1: every kind of bad chain in turn, a broken ring, a reset; for ever. */
 static void __attribute__((noreturn)) bad_chains(void)
 {
-	uint16_t avail = 0;
-
 	puts("flood: bad: flooding\n");
 	for (;;) {
 		if (!setup(0))
 			guest_exit(1);
-		avail = 0;
 		desc(0, STATUS, 16, F_NEXT | F_WRITE, 0);		/* a loop */
 		desc(1, 0xf0000000u, 16, F_WRITE, 0);		/* outside RAM */
 		desc(2, ITABLE, 16, F_INDIRECT | F_NEXT, 3);	/* indirect with NEXT */
@@ -133,12 +130,12 @@ static void __attribute__((noreturn)) bad_chains(void)
 		for (uint16_t i = 0; i < 4; i++)
 			M16(AVAIL + 4 + 2 * i) = i;
 		barrier();
-		M16(AVAIL + 2) = avail = 4;
+		M16(AVAIL + 2) = 4;
 		barrier();
 		R(0x050) = 0;
 		while (M16(USED + 2) != 4 && !(R(0x070) & 0x40))
 			pause();
-		M16(AVAIL + 2) = (uint16_t)(avail + 1000);	/* the ring is broken */
+		M16(AVAIL + 2) = 4 + 1000;	/* the ring is broken */
 		barrier();
 		R(0x050) = 0;
 		while (!(R(0x070) & 0x40))
