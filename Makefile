@@ -117,7 +117,8 @@ endif
 UNIT_CORE := mem.c run-opts.c run-opts-arch.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
-	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c
+	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c \
+	term.c term-out.c guest-log.c hw/virtio-round.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -163,7 +164,11 @@ tests/integration/sockpeer: tests/integration/sockpeer.c
 check-kvm: $(LKVM) $(TEST_GUESTS) $(SIGBUS_KERNEL) $(SOCKPEER)
 	./tests/integration/run.sh
 
-check: check-unit check-cross check-kvm
+# Integration tests that need no /dev/kvm: here, always.
+check-host: $(LKVM)
+	./tests/integration/host.sh
+
+check: check-unit check-cross check-host check-kvm
 
 # The memory-error core's state is the core's: no arch file includes its
 # header (ras-state.h) or reads --ras-policy; an arch gets what it needs
@@ -195,7 +200,7 @@ install: $(LKVM)
 clean:
 	rm -rf lkvm .version build tests/integration/sigbus-kernel tests/integration/sockpeer $(ARCH_CLEAN)
 
-.PHONY: FORCE all check check-unit check-cross check-kvm guests lint lint-ras lint-docs bench install clean
+.PHONY: FORCE all check check-unit check-cross check-host check-kvm guests lint lint-ras lint-docs bench install clean
 .SECONDARY:
 
 -include $(OBJS:.o=.d)
@@ -215,7 +220,17 @@ tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c u
 tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
-fuzz: fuzz-loaders fuzz-virtq fuzz-9p
+# The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
+# RTAS and hcall arguments, the device tree writers read back by libfdt),
+# compiled natively: they touch no KVM.
+FUZZ_NATIVE = clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude -Wno-string-plus-int \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c arm/serror.c arm/devtree.c
+	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Iarm -o $@ $(filter %.c,$^) -lfdt
+tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
+		powerpc/devtree.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -228,4 +243,7 @@ fuzz-9p: tests/fuzz/fuzz-9p
 	mkdir -p .cache/fuzz-9p
 	./tests/fuzz/fuzz-9p -max_total_time=$(FUZZ_SECONDS) -max_len=16384 .cache/fuzz-9p \
 		tests/fuzz/9p-corpus
-.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p
+fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
+	mkdir -p .cache/fuzz-$*
+	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64

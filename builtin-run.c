@@ -10,6 +10,7 @@
 
 #include "lkvm/builtin.h"
 #include "lkvm/ctl.h"
+#include "lkvm/guest-log.h"
 #include "lkvm/seccomp.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
@@ -120,12 +121,12 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
 		ctl_serve(ctl, vm, &pfd[2], nctl);
 		if (pfd[1].revents & (POLLIN | POLLHUP)) {
 			uint8_t buf[64];
-			ssize_t r = read(in_fd, buf, sizeof(buf));
+			ssize_t r = term_read(in_fd, buf, sizeof(buf));
 			bool quit;
 
-			if (r <= 0) {
+			if (r < 0) {
 				in_fd = -1;	/* EOF: no more input, the guest runs on */
-			} else {
+			} else if (r) {
 				size_t k = term_filter(buf, (size_t)r, &quit);
 
 				if (k)
@@ -230,6 +231,7 @@ int cmd_run(int argc, char **argv)
 	}
 	/* The guest's last words reach stdout, unless stdout stopped taking them. */
 	term_out_flush(2000);
+	guest_log_summary();	/* lines the guest caused that the rate limit held back */
 	term_restore();
 	ctl_close(&ctl);
 	if (run_signal) {

@@ -110,10 +110,13 @@ int ctl_request(const char *name, const char *req)
 	}
 	if (first) {
 		/* No reply at all: the request may or may not have been carried out. */
-		if (n < 0)
-			pr_err("VM '%s' did not answer '%s' within %d s: %s; it may not have been done",
-			       name, req, CTL_REPLY_WAIT_S,
-			       errno == EAGAIN || errno == EWOULDBLOCK ? "timed out" : strerror(errno));
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			pr_err("VM '%s' did not answer '%s' within %d s; it may not have been done",
+			       name, req, CTL_REPLY_WAIT_S);
+		else if (n < 0)
+			pr_err("VM '%s' did not answer '%s': %s; it may not have been done",
+			       name, req, errno == ECONNRESET ? "the connection was reset by lkvm" :
+			       strerror(errno));
 		else
 			pr_err("VM '%s' closed the connection without answering '%s'; it may not have been done",
 			       name, req);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/socket.h>
@@ -203,20 +204,28 @@ static void ctl_reply(struct ctl_client *c, const char *fmt, ...)
 		ctl_send(c, buf, MIN((size_t)len, sizeof(buf) - 1));
 }
 
-/* Every vCPU's registers and code, vCPU by vCPU. */
+/* Every vCPU's registers and code: asked of all at once, 2 s for the whole request. */
 static void ctl_dump(struct vm *vm, struct ctl_client *c)
 {
-	static char buf[4096];
+	const size_t n = 4096;
+	char *bufs = malloc(vm->nr_vcpus * n);
+	int *rets = calloc(vm->nr_vcpus, sizeof(*rets));
 
-	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
-		int err = vcpu_debug_request(&vm->vcpus[i], VCPU_REQ_DUMP, buf, sizeof(buf));
-
-		if (err)
-			ctl_reply(c, "vCPU %u: no dump: %s\n", i,
-				  err == -ETIMEDOUT ? "it did not answer within 2 s" : strerror(-err));
-		else
-			ctl_send(c, buf, strlen(buf));
+	if (!bufs || !rets) {
+		ctl_reply(c, "error: out of memory\n");
+		goto out;
 	}
+	vcpu_debug_request_all(vm, VCPU_REQ_DUMP, bufs, n, rets);
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		if (rets[i])
+			ctl_reply(c, "vCPU %u: no dump: %s\n", i,
+				  rets[i] == -ETIMEDOUT ? "it did not answer within 2 s" : strerror(-rets[i]));
+		else
+			ctl_send(c, bufs + i * n, strlen(bufs + i * n));
+	}
+out:
+	free(bufs);
+	free(rets);
 }
 
 static void ctl_nmi(struct vm *vm, struct ctl_client *c, const char *arg)

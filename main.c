@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* lkvm: command dispatch, and the help that kvmtool users and scripts know. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lkvm/arch.h"
 #include "lkvm/builtin.h"
@@ -83,11 +85,36 @@ static int cmd_help(int argc, char **argv)
 	return c->fn(2, hargv);
 }
 
+/*
+ * Started with any of fds 0-2 closed (`lkvm run <&- >&-`), the next file
+ * lkvm opens would take that number: the name's lock file would become
+ * stdout and receive the guest's console output. /dev/null on each closed
+ * one, before anything else is opened; failing that, lkvm cannot run safely.
+ */
+static int std_fds_open(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		n = open("/dev/null", O_RDWR);
+		if (n != fd) {
+			if (n >= 0)
+				close(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const struct cmd *c;
 	int err;
 
+	if (std_fds_open())
+		return LKVM_EXIT_ERROR;	/* nowhere safe to say so */
 	lkvm_start_ns = mono_ns();
 	/*
 	 * The memory-error handler first: a BUS_MCEERR_AR from here on is

@@ -2,6 +2,7 @@
 /* The --ras-log file (ras-log.h): safe open, whole-line writes, sync, the fatal record. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -10,49 +11,98 @@
 #include "lkvm/ras-log.h"
 #include "lkvm/util.h"
 
+/*
+ * Every run starts on a line boundary: a file that does not end with '\n'
+ * (a record cut short by a crash, or an older lkvm on a full disk) gets one
+ * first, so that this run's first record is a line of its own. The partial
+ * line is kept, not cut: it may be the only trace of that run's last event,
+ * and a reader that skips lines it cannot parse loses nothing else.
+ */
+static int ras_log_end_line(int fd, off_t size)
+{
+	char last = '\n';
+
+	if (size > 0 && pread(fd, &last, 1, size - 1) != 1)
+		last = '\n';	/* not readable (a write-only file): nothing to check */
+	return last == '\n' ? 0 : ras_log_write(fd, "\n", 1);
+}
+
 int ras_log_open(const char *path)
 {
 	/*
 	 * O_NONBLOCK: opening a FIFO must not wait for a reader; O_NOFOLLOW: a
 	 * planted symbolic link must not send the records (as root) elsewhere.
+	 * O_RDWR to read the last byte (ras_log_end_line); a file we may only
+	 * write is appended to as it is.
 	 */
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK,
-		      0600);
+	const int how = O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK;
+	int fd = open(path, O_RDWR | how, 0600);
 	struct stat st = { .st_mode = S_IFREG };
-	int flags;
+	int flags, err;
 
+	if (fd < 0 && errno == EACCES)
+		fd = open(path, O_WRONLY | how, 0600);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		int err = S_ISREG(st.st_mode) ? errno : EINVAL;
-
-		close(fd);
-		errno = err;
-		return -1;
+		err = S_ISREG(st.st_mode) ? errno : EINVAL;
+		goto fail;
 	}
 	/* A regular file: blocking writes, so no record is cut short by EAGAIN. */
 	flags = fcntl(fd, F_GETFL);
 	if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
-		int err = errno;
-
-		close(fd);
-		errno = err;
-		return -1;
+		err = errno;
+		goto fail;
 	}
+	err = -ras_log_end_line(fd, st.st_size);
+	if (err)
+		goto fail;
 	return fd;
+fail:
+	close(fd);
+	errno = err;
+	return -1;
 }
 
+const char *ras_log_open_error(const char *path, int err)
+{
+	struct stat st;
+
+	if (err == ELOOP)
+		return "it is a symbolic link; give the file itself";
+	/* A FIFO without a reader fails the open itself (ENXIO): look at the name. */
+	if ((err == EINVAL || err == ENXIO) && lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		static char why[96];
+
+		snprintf(why, sizeof(why), "not a regular file (a %s); give a regular file",
+			 S_ISFIFO(st.st_mode) ? "FIFO" : S_ISSOCK(st.st_mode) ? "socket" : "device");
+		return why;
+	}
+	return strerror(err);
+}
+
+/*
+ * Async-signal-safe (the SIGBUS handler writes the fatal record). lkvm
+ * opened the file O_APPEND and owns it: a record starts at the end, and a
+ * short write (a full disk, a file size limit) is cut back to that start,
+ * so the file never holds half a record.
+ */
 int ras_log_write(int fd, const char *buf, size_t len)
 {
+	off_t start = lseek(fd, 0, SEEK_END);	/* -1 on a pipe: nothing to cut */
+
 	while (len) {
 		ssize_t w = write(fd, buf, len);
+		int err = w < 0 ? errno : EIO;
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w < 0)
-			return -errno;
-		if (w == 0)
-			return -EIO;
+		if (w <= 0) {
+			if (start >= 0)
+				while (ftruncate(fd, start) < 0 && errno == EINTR)
+					;
+			return -err;
+		}
 		buf += w;
 		len -= (size_t)w;
 	}

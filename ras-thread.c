@@ -258,9 +258,7 @@ int ras_init(struct vm *vm)
 		rs->log_fd = ras_event_open(vm->opts->ras_log);
 		if (rs->log_fd < 0) {
 			pr_err("cannot open --ras-log '%s': %s", vm->opts->ras_log,
-			       errno == ELOOP ? "it is a symbolic link; give the file itself" :
-			       errno == EINVAL ? "not a regular file (a FIFO or a device would block or lose records)" :
-			       strerror(errno));
+			       ras_log_open_error(vm->opts->ras_log, errno));
 			return LKVM_EXIT_USAGE;
 		}
 		ras_signal_log(rs->log_fd);

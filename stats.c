@@ -2,6 +2,7 @@
 /* `lkvm stat`: where the VM's exits went, as "key value" lines. */
 #include <stdio.h>
 
+#include "lkvm/guest-log.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -47,5 +48,8 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 		o += devices_stats(vm, buf + o, n - o);	/* each device's own lines */
 	if (o < n)
 		o += (size_t)snprintf(buf + o, n - o, "poisoned_pages %u\n", ras_poisoned_count(vm));
+	if (o < n)
+		o += (size_t)snprintf(buf + o, n - o, "log.guest_suppressed %llu\n",
+				      (unsigned long long)guest_log_suppressed());
 	return MIN(o, n);
 }

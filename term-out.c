@@ -5,8 +5,11 @@
  * A device never waits for the terminal: when stdout does not keep up (a
  * full pipe nobody reads, a terminal paused with Ctrl-S) the buffer fills
  * and further output is dropped and counted; lkvm says how much at exit.
+ * A non-blocking stdout that is full (EAGAIN) is waited for, as a blocking
+ * one would be: only what overflows the buffer meanwhile is dropped.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
@@ -33,6 +36,15 @@ static struct {
 	.done = PTHREAD_COND_INITIALIZER,
 };
 
+/* EAGAIN on a non-blocking stdout means "not now": until it takes bytes again. */
+static void term_out_wait(void)
+{
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	while (poll(&p, 1, -1) < 0 && errno == EINTR)
+		;
+}
+
 static void *term_out_thread(void *arg)
 {
 	(void)arg;
@@ -51,6 +63,12 @@ static void *term_out_thread(void *arg)
 		pthread_mutex_lock(&out.lock);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			pthread_mutex_unlock(&out.lock);
+			term_out_wait();
+			pthread_mutex_lock(&out.lock);
+			continue;
+		}
 		if (w <= 0) {
 			/* stdout is gone: the guest runs on, its output is dropped. */
 			out.gone = true;
@@ -143,13 +161,7 @@ void term_out_flush(unsigned int stall_ms)
 	while (out.len && !out.gone && !out.failed) {
 		uint64_t before = out.written;
 
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += stall_ms / 1000;
-		until.tv_nsec += (long)(stall_ms % 1000) * 1000000L;
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
+		realtime_after_ms(&until, stall_ms);
 		while (out.len && out.written == before &&
 		       pthread_cond_timedwait(&out.done, &out.lock, &until) != ETIMEDOUT)
 			;

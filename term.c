@@ -65,6 +65,18 @@ int term_init(void)
 	return STDIN_FILENO;
 }
 
+ssize_t term_read(int fd, uint8_t *buf, size_t n)
+{
+	ssize_t r = read(fd, buf, n);
+
+	if (r > 0)
+		return r;
+	/* Not now (a non-blocking stdin someone else emptied first, a signal): poll again. */
+	if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return 0;
+	return -1;
+}
+
 size_t term_filter(uint8_t *buf, size_t n, bool *quit)
 {
 	size_t i, out = 0;

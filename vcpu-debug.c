@@ -42,11 +42,10 @@ int vcpu_code_phys(struct vcpu *v, uint64_t addr, uint8_t *b)
 	return mem_read(&v->vm->mem, addr, b, 1, "debug dump");
 }
 
-int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
+/* Post req to v and kick it; 0, or -EBUSY / -ESRCH. */
+static int vcpu_debug_post(struct vcpu *v, unsigned int req, char *buf, size_t n)
 {
 	struct vm *vm = v->vm;
-	struct timespec ts;
-	int ret;
 
 	pthread_mutex_lock(&vm->lock);
 	if (!v->started || vm->stopping || v->dbg.req) {
@@ -60,12 +59,18 @@ int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
 	pthread_cond_broadcast(&vm->cond);	/* a paused vCPU waits on it */
 	pthread_mutex_unlock(&vm->lock);
 	vcpu_kick(v);
+	return 0;
+}
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += VCPU_DEBUG_WAIT_S;
+/* Wait for v's answer until the deadline, then withdraw what is left. */
+static int vcpu_debug_collect(struct vcpu *v, const struct timespec *until)
+{
+	struct vm *vm = v->vm;
+	int ret;
+
 	pthread_mutex_lock(&vm->lock);
 	while (v->dbg.req && !vm->stopping)
-		if (pthread_cond_timedwait(&vm->cond, &vm->lock, &ts) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&vm->cond, &vm->lock, until) == ETIMEDOUT)
 			break;
 	/* Not done: withdraw, so a late vCPU does not write into buf. */
 	ret = v->dbg.req ? (vm->stopping ? -ESRCH : -ETIMEDOUT) : v->dbg.ret;
@@ -73,6 +78,38 @@ int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
 	v->dbg.buf = NULL;
 	pthread_mutex_unlock(&vm->lock);
 	return ret;
+}
+
+static struct timespec vcpu_debug_deadline(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += VCPU_DEBUG_WAIT_S;
+	return ts;
+}
+
+int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n)
+{
+	struct timespec until = vcpu_debug_deadline();
+	int ret = vcpu_debug_post(v, req, buf, n);
+
+	return ret ? ret : vcpu_debug_collect(v, &until);
+}
+
+int vcpu_debug_request_all(struct vm *vm, unsigned int req, char *bufs, size_t n, int *rets)
+{
+	struct timespec until = vcpu_debug_deadline();
+
+	/* All at once, one deadline: N blocked vCPUs cost 2 s, not 2 s each. */
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++) {
+		bufs[i * n] = '\0';
+		rets[i] = vcpu_debug_post(&vm->vcpus[i], req, bufs + i * n, n);
+	}
+	for (unsigned int i = 0; i < vm->nr_vcpus; i++)
+		if (!rets[i])
+			rets[i] = vcpu_debug_collect(&vm->vcpus[i], &until);
+	return 0;
 }
 
 void vcpu_debug_serve(struct vcpu *v)

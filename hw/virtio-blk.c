@@ -76,10 +76,23 @@ static uint8_t *bounce(struct blk *b, size_t len)
 	return b->bounce;
 }
 
-static bool io_full(int fd, uint8_t *buf, size_t len, uint64_t off, bool write)
+/*
+ * A request is copied and read or written CHUNK at a time, the transport's
+ * stop flag checked in between: a stopping VM waits for one chunk, not for
+ * MAX_REQ (virtio-round.h).
+ */
+#define CHUNK			(1u << 20)
+
+static bool io_full(struct virtio_mmio *t, int fd, uint8_t *buf, size_t len, uint64_t off,
+		    bool write)
 {
 	while (len) {
-		ssize_t r = write ? pwrite(fd, buf, len, (off_t)off) : pread(fd, buf, len, (off_t)off);
+		size_t n = MIN(len, (size_t)CHUNK);
+		ssize_t r;
+
+		if (virtio_stopping(t))
+			return false;
+		r = write ? pwrite(fd, buf, n, (off_t)off) : pread(fd, buf, n, (off_t)off);
 
 		if (r < 0 && errno == EINTR)
 			continue;
@@ -88,6 +101,24 @@ static bool io_full(int fd, uint8_t *buf, size_t len, uint64_t off, bool write)
 		buf += r;
 		len -= (size_t)r;
 		off += (uint64_t)r;
+	}
+	return true;
+}
+
+/* len bytes between buf and the chain (the readable part from skip, or the writable part). */
+static bool chain_full(struct virtio_mmio *t, const struct vq *q, const struct vq_chain *c,
+		       uint64_t skip, uint8_t *buf, size_t len, bool to_guest)
+{
+	for (size_t o = 0; o < len; o += CHUNK) {
+		size_t n = MIN(len - o, (size_t)CHUNK);
+		long r;
+
+		if (virtio_stopping(t))
+			return false;
+		r = to_guest ? vq_chain_write(q, c, o, buf + o, n) :
+			       vq_chain_read(q, c, skip + o, buf + o, n);
+		if (r != (long)n)
+			return false;
 	}
 	return true;
 }
@@ -133,7 +164,6 @@ static uint8_t blk_request(struct virtio_mmio *t, struct blk *b, const struct vq
 	uint8_t hdr[HDR_LEN], *buf;
 	uint32_t type;
 	uint64_t sector, len;
-	long r;
 
 	*written = 0;
 	if (c->out_len < HDR_LEN || vq_chain_read(q, c, 0, hdr, HDR_LEN) != HDR_LEN)
@@ -147,10 +177,8 @@ static uint8_t blk_request(struct virtio_mmio *t, struct blk *b, const struct vq
 		    len / SECTOR > b->sectors - sector)
 			return VIRTIO_BLK_S_IOERR;
 		buf = bounce(b, len);
-		if (!buf || !io_full(b->fd, buf, len, sector * SECTOR, false))
-			return VIRTIO_BLK_S_IOERR;
-		r = vq_chain_write(q, c, 0, buf, len);
-		if (r != (long)len)
+		if (!buf || !io_full(t, b->fd, buf, len, sector * SECTOR, false) ||
+		    !chain_full(t, q, c, 0, buf, len, true))
 			return VIRTIO_BLK_S_IOERR;
 		*written = (uint32_t)len;
 		return VIRTIO_BLK_S_OK;
@@ -161,9 +189,9 @@ static uint8_t blk_request(struct virtio_mmio *t, struct blk *b, const struct vq
 			return VIRTIO_BLK_S_IOERR;
 		buf = bounce(b, len);
 		/* All of it out of guest memory before the image is touched. */
-		if (!buf || vq_chain_read(q, c, HDR_LEN, buf, len) != (long)len)
+		if (!buf || !chain_full(t, q, c, HDR_LEN, buf, len, false))
 			return VIRTIO_BLK_S_IOERR;
-		if (!io_full(b->fd, buf, len, sector * SECTOR, true))
+		if (!io_full(t, b->fd, buf, len, sector * SECTOR, true))
 			return VIRTIO_BLK_S_IOERR;
 		return VIRTIO_BLK_S_OK;
 	case VIRTIO_BLK_T_FLUSH:
@@ -197,11 +225,15 @@ static void blk_queue(struct virtio_mmio *t, unsigned int qi)
 	struct vq *q = virtio_queue(t, qi);
 
 	while (virtio_pop(t, qi, c)) {
+		struct vq qc = *q;	/* the request runs unlocked: a reset may clear *q */
 		uint32_t written = 0;
 		uint8_t st = VIRTIO_BLK_S_IOERR;
+		unsigned int gen = virtio_io_begin(t);
 
 		if (c->in_len >= 1)
-			st = blk_request(t, b, q, c, &written);
+			st = blk_request(t, b, &qc, c, &written);
+		if (!virtio_io_end(t, gen))
+			return;		/* the driver reset the device: no ring to complete on */
 		if (st == VIRTIO_BLK_S_IOERR)
 			virtio_count_error(t);
 		/* The status byte is the last writable byte; no room for it: len 0. */

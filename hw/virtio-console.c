@@ -4,7 +4,10 @@
  * receives (terminal input to the guest's hvc0), queue 1 transmits (the
  * guest's output to the terminal). Input that arrives while the guest has
  * no receive buffer waits in a small buffer; beyond it, bytes are dropped,
- * as a UART's FIFO would drop them.
+ * as a UART's FIFO would drop them. A transmit request prints at most
+ * CON_TX_MAX bytes (Linux sends a page at a time): the rest of a bigger
+ * one is dropped and the request counted in io_errors, so one request is
+ * bounded work (virtio-round.h).
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -20,6 +23,7 @@
 #define TXQ		1
 #define CON_IN_MAX	4096
 #define CON_OUT_CHUNK	4096
+#define CON_TX_MAX	(64 * 1024)	/* per request: the console buffer's size */
 #define VIRTIO_CONSOLE_F_SIZE	0
 #define CONFIG_LEN	12		/* cols, rows, max_nr_ports, emerg_wr */
 
@@ -60,8 +64,14 @@ static void con_tx(struct virtio_mmio *t)
 	uint8_t buf[CON_OUT_CHUNK];
 
 	while (virtio_pop(t, TXQ, c)) {
-		for (uint64_t off = 0; off < c->out_len;) {
-			long r = vq_chain_read(q, c, off, buf, sizeof(buf));
+		uint64_t len = c->out_len;
+
+		if (len > CON_TX_MAX) {
+			len = CON_TX_MAX;
+			virtio_count_error(t);
+		}
+		for (uint64_t off = 0; off < len && !virtio_stopping(t);) {
+			long r = vq_chain_read(q, c, off, buf, MIN(sizeof(buf), len - off));
 
 			if (r <= 0) {
 				virtio_count_error(t);

@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include "hw/virtio-mmio.h"
+#include "hw/virtio-round.h"
+#include "lkvm/guest-log.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 #include "virtio-transport.h"
@@ -121,7 +123,7 @@ static void needs_reset(struct virtio_mmio *t, unsigned int qi, enum vq_status s
 	t->broken++;
 	if (t->status & S_NEEDS_RESET)
 		return;
-	pr_err("%s: queue %u: %s; device needs a reset", t->name, qi, vq_status_name(st));
+	pr_guest("%s: queue %u: %s; device needs a reset", t->name, qi, vq_status_name(st));
 	t->status |= S_NEEDS_RESET;
 	irq_raise(t, INT_CONFIG);
 }
@@ -133,7 +135,7 @@ bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c)
 	for (;;) {
 		enum vq_status st;
 
-		if (!q || !virtio_driver_ok(t))
+		if (!q || !virtio_driver_ok(t) || !virtio_round_left(&t->round))
 			return false;
 		st = vq_pop(q, c);
 		if (st == VQ_OK) {
@@ -147,11 +149,11 @@ bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c)
 			return false;
 		}
 		/* A bad request: give the head back, empty, and go on. */
-		if (!t->bad || st != t->last_bad)
-			pr_err("%s: queue %u: bad request (%s): failed", t->name, qi,
-			       vq_status_name(st));
+		if (!(t->bad_kinds & (1u << st)))	/* each kind once, under the guest-line limit */
+			pr_guest("%s: queue %u: bad request (%s): failed", t->name, qi,
+				 vq_status_name(st));
 		t->bad++;
-		t->last_bad = st;
+		t->bad_kinds |= 1u << st;
 		virtio_complete(t, qi, c->head, 0);
 	}
 }
@@ -172,6 +174,25 @@ void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint
 		irq_raise(t, INT_VRING);
 }
 
+bool virtio_stopping(struct virtio_mmio *t)
+{
+	return virtio_round_stopping(&t->round);
+}
+
+unsigned int virtio_io_begin(struct virtio_mmio *t)
+{
+	unsigned int gen = t->gen;
+
+	pthread_mutex_unlock(&t->lock);
+	return gen;
+}
+
+bool virtio_io_end(struct virtio_mmio *t, unsigned int gen)
+{
+	pthread_mutex_lock(&t->lock);
+	return t->gen == gen;
+}
+
 void virtio_count_error(struct virtio_mmio *t)
 {
 	t->errors++;
@@ -187,6 +208,7 @@ void virtio_kick(struct virtio_mmio *t)
 
 static void virtio_reset(struct virtio_mmio *t)
 {
+	t->gen++;
 	t->status = 0;
 	t->guest_features = 0;
 	t->dev_feat_sel = t->drv_feat_sel = t->queue_sel = 0;
@@ -351,7 +373,7 @@ void virtio_mmio_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int le
 		irq_ack(t, (uint32_t)io_data_get(data, 4));
 		return;
 	}
-	pthread_mutex_lock(&t->lock);
+	virtio_round_lock(&t->round, &t->lock);
 	if (is_write)
 		reg_write(t, off, (uint32_t)io_data_get(data, 4));
 	else

@@ -44,7 +44,7 @@ static void *virtio_thread(void *arg)
 
 		if (n < 0 && errno != EINTR)
 			break;
-		if (__atomic_load_n(&t->stop, __ATOMIC_ACQUIRE))
+		if (virtio_round_stopping(&t->round))
 			break;
 		if (n <= 0)
 			continue;
@@ -55,12 +55,15 @@ static void *virtio_thread(void *arg)
 		if ((p[0].revents & POLLIN) && read(t->kick_fd, &cnt, sizeof(cnt)) < 0)
 			cnt = 0;
 		pthread_mutex_lock(&t->lock);
+		virtio_round_start(&t->round);
 		if (d->poll_fd >= 0 && (p[2].revents & (POLLIN | POLLHUP)) && d->poll_in)
 			d->poll_in(t);
 		for (unsigned int qi = 0; qi < d->nr_queues && d->queue; qi++)
 			if (virtio_queue(t, qi) && virtio_driver_ok(t))
 				d->queue(t, qi);
 		pthread_mutex_unlock(&t->lock);
+		if (virtio_round_more(&t->round))
+			virtio_kick(t);		/* the rest next round, after whoever waited */
 		/* A guarded copy that met a poisoned page: route it now. */
 		ras_thread_drain(t->vm);
 	}
@@ -121,10 +124,10 @@ static void virtio_destroy(struct vm *vm, struct device *d)
 	struct virtio_mmio *t = d->opaque;
 
 	(void)vm;
-	__atomic_store_n(&t->stop, true, __ATOMIC_RELEASE);
+	virtio_round_stop(&t->round);
 	virtio_kick(t);
-	if (t->thread_ok)
-		pthread_join(t->thread, NULL);
+	if (t->thread_ok && !virtio_round_join(t->thread, t->name))
+		return;		/* its thread may still use it: left as it is */
 	if (t->dev->destroy)
 		t->dev->destroy(t);
 	virtio_free(t);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "hw/virtio-mmio.h"
+#include "hw/virtio-round.h"
 #include "lkvm/irqfd.h"
 #include "lkvm/ras.h"
 
@@ -43,13 +44,14 @@ struct virtio_mmio {
 	struct vq_chain *chain;
 	int kick_fd;
 	bool ioeventfd;
-	bool stop;
+	struct virtio_round round;	/* stop flag, work per round (virtio-round.h) */
 	pthread_t thread;
 	bool thread_ok;
 	struct ras_queue ras;		/* the I/O thread's memory-error records */
 	/* stat counters */
 	uint64_t requests, bad, errors, broken;
-	enum vq_status last_bad;
+	uint32_t bad_kinds;		/* 1 << vq_status of each kind reported */
+	unsigned int gen;		/* resets so far (virtio_io_begin/end) */
 };
 
 /* virtio-mmio.c: a vCPU's access to the registers (the device's io_fn). */

@@ -14,6 +14,8 @@ const struct sc_rule sc_io_rules[] = {
 	{ "pread64", SC_ANY },		/* virtio-blk: the disk image */
 	{ "pwrite64", SC_ANY },
 	{ "fdatasync", SC_ANY },	/* virtio-blk flush; the memory-error log */
+	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
+	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 	{ "fallocate", SC_ANY },	/* virtio-blk discard (a hole punched in the image) */
 	{ "getrandom", SC_ANY },	/* virtio-rng */
 	{ "ioctl", SC_KVM },		/* the device's interrupt line (KVM_IRQ_LINE) */

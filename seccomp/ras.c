@@ -14,6 +14,8 @@ const struct sc_rule sc_ras_rules[] = {
 	{ "tgkill", SC_SELF },		/* hand an error to a vCPU */
 	{ "write", SC_ANY },		/* eventfd wake-ups, messages on stderr, the memory-error log */
 	{ "fdatasync", SC_ANY },	/* the memory-error log */
+	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
+	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 
 	/* Other threads and signals */
 	{ "futex", SC_ANY },

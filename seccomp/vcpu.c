@@ -11,6 +11,8 @@ const struct sc_rule sc_vcpu_rules[] = {
 	{ "ioctl", SC_KVM },		/* KVM_RUN, registers, interrupt lines, error injection */
 	{ "write", SC_ANY },		/* eventfd wake-ups, messages on stderr, the memory-error log */
 	{ "fdatasync", SC_ANY },	/* the memory-error log, after a "stopped" or "fatal" record */
+	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
+	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 	{ "madvise", SC_ANY },		/* arm64: drop a poisoned page; malloc; thread exit */
 
 	/* Other threads and signals */

@@ -14,9 +14,10 @@
  * thread each device gets. A vCPU's MMIO exit only touches registers: a
  * QueueNotify write kicks the device's eventfd (KVM_IOEVENTFD where the
  * host has it, so no exit reaches lkvm at all), and the device's thread
- * walks the queues, with the transport lock held, off the vCPU threads.
- * A reset (status 0) waits for that thread, so a request in flight
- * completes before the queues go away.
+ * walks the queues, with the transport lock held, off the vCPU threads
+ * (but not across a long request: virtio_io_begin/end).
+ * A reset (status 0) waits for that thread's current round; a long request
+ * it let the lock go for is not completed after a reset.
  */
 #define VIRTIO_MMIO_SIZE	0x200
 #define VIRTIO_MMIO_MAX		16
@@ -71,13 +72,29 @@ struct vq_chain *virtio_chain(struct virtio_mmio *t);
 /*
  * Pop the next chain of qi into c. Bad requests are completed (length 0)
  * and counted here; a broken ring puts the device in NEEDS_RESET. Returns
- * true when c holds a request to serve.
+ * true when c holds a request to serve; false when the queue is empty, the
+ * VM is stopping, or the round's budget is spent (virtio-round.h: the I/O
+ * thread lets the lock go, then comes back for the rest).
  */
 bool virtio_pop(struct virtio_mmio *t, unsigned int qi, struct vq_chain *c);
 /* Complete head with len bytes written; interrupt when the driver wants one. */
 void virtio_complete(struct virtio_mmio *t, unsigned int qi, uint16_t head, uint32_t len);
 /* Count a request that failed in the device (an I/O error status went back). */
 void virtio_count_error(struct virtio_mmio *t);
+/*
+ * The VM is going away: a device checks this between the chunks of a long
+ * request and gives up on it (no one will read the answer).
+ */
+bool virtio_stopping(struct virtio_mmio *t);
+/*
+ * A long request (virtio-blk's reads and writes) runs with the transport
+ * lock let go, so no vCPU's register access waits for it: begin before
+ * it, working on a copy of the queue (a reset meanwhile clears the
+ * transport's); end takes the lock back and is false when the driver
+ * reset the device meanwhile: the request is not completed then.
+ */
+unsigned int virtio_io_begin(struct virtio_mmio *t);
+bool virtio_io_end(struct virtio_mmio *t, unsigned int gen);
 /* Kick the I/O thread (new input for the device). */
 void virtio_kick(struct virtio_mmio *t);
 

@@ -14,9 +14,19 @@
  * fields as every other record (ras_event_json), built without libc stdio.
  */
 
-/* Returns the fd, or -1 with errno (ELOOP: a symbolic link; EINVAL: not a regular file). */
+/*
+ * Returns the fd, or -1 with errno (ELOOP: a symbolic link; EINVAL or, for a
+ * FIFO without a reader, ENXIO: not a regular file). A file that does not
+ * end with a newline gets one first: every run starts on a line boundary.
+ */
 int ras_log_open(const char *path);
-/* One whole line: short writes and EINTR are retried. 0, or -errno. */
+/* Why ras_log_open(path) failed with err, for "cannot open --ras-log": static text. */
+const char *ras_log_open_error(const char *path, int err);
+/*
+ * One whole line: short writes and EINTR are retried; when the write fails
+ * part-way (a full disk) the file is cut back to where the record began.
+ * 0, or -errno. Async-signal-safe.
+ */
 int ras_log_write(int fd, const char *buf, size_t len);
 /* After a stop or fatal record: on disk before lkvm exits. */
 void ras_log_sync(int fd);

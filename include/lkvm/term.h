@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /*
  * The guest console is the user's terminal: guest output goes to stdout
@@ -13,6 +14,11 @@
  */
 int term_init(void);		/* returns the input fd, or -1 for none */
 void term_restore(void);
+/*
+ * Read console input from fd: bytes read, 0 for none now (EAGAIN on a
+ * non-blocking stdin, EINTR), -1 when input has ended (EOF or an error).
+ */
+ssize_t term_read(int fd, uint8_t *buf, size_t n);
 /* Filter input: returns bytes for the guest; *quit on Ctrl-A x. */
 size_t term_filter(uint8_t *buf, size_t n, bool *quit);
 /*

@@ -57,6 +57,9 @@ void die(int status, const char *fmt, ...)
 extern bool lkvm_debug;
 /* CLOCK_MONOTONIC in ns; lkvm_start_ns is when main() began. */
 uint64_t mono_ns(void);
+struct timespec;
+/* CLOCK_REALTIME ms from now: a deadline for pthread_cond_timedwait and the like. */
+void realtime_after_ms(struct timespec *ts, unsigned int ms);
 extern uint64_t lkvm_start_ns;
 
 /* Strict number parsing: whole string, no sign, no overflow. */

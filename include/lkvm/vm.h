@@ -110,11 +110,14 @@ const char *vcpu_exit_name(uint32_t reason);
 /*
  * vcpu-debug.c: `lkvm debug --dump / --nmi`, carried out by the vCPU's own
  * thread (KVM wants vCPU ioctls there; a running vCPU is kicked out of
- * KVM_RUN, a paused one wakes for it). The asker waits up to 2 s.
+ * KVM_RUN, a paused one wakes for it). The asker waits up to 2 s, for one
+ * vCPU or for all of them together (the answers in bufs[i * n], each
+ * vCPU's 0 or -errno in rets[i]; vm->nr_vcpus of each).
  */
 #define VCPU_REQ_DUMP	0x1u
 #define VCPU_REQ_NMI	0x2u
 int vcpu_debug_request(struct vcpu *v, unsigned int req, char *buf, size_t n);
+int vcpu_debug_request_all(struct vm *vm, unsigned int req, char *bufs, size_t n, int *rets);
 /* vCPU side: carry out pending requests (from the run loop and the pause point). */
 void vcpu_debug_serve(struct vcpu *v);
 struct strbuf;

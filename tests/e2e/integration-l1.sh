@@ -80,6 +80,10 @@ mkdir -p "$L1/suite/tests/integration" "$L1/suite/$GUESTS_DIR"
 cp -r tests/integration/. "$L1/suite/tests/integration/"
 cp $GUESTS "$L1/suite/$GUESTS_DIR/"
 cp "$C/lkvm.static" "$L1/suite/lkvm"
+# LKVM_IT_ONLY=file,...: only those test files; LKVM_IT_BEFORE=static lkvm:
+# they run with it first (tests/integration/run.sh).
+[ -z "${LKVM_IT_ONLY:-}" ] || echo "$LKVM_IT_ONLY" >"$L1/suite/tests/integration/ONLY"
+[ -z "${LKVM_IT_BEFORE:-}" ] || install -m 755 "$LKVM_IT_BEFORE" "$L1/suite/lkvm.before"
 chmod 755 "$L1/bin/bash" "$L1/suite/lkvm" "$L1/suite/tests/integration/run.sh"
 # The root-only tests use util-linux's options (busybox's setpriv has no --reuid);
 # hard.sh measures peak RSS with GNU time, ctl.sh slows a bind() with strace.

@@ -30,9 +30,10 @@ export LKVM_DIR="$T/ctl"
 unset XDG_RUNTIME_DIR	# $LKVM_DIR decides; ctl.sh sets it where it tests it
 trap 'rm -rf "$T"' EXIT
 pass=0 fail=0 skip=0
-ok()   { pass=$((pass + 1)); echo "PASS $1"; }
-bad()  { fail=$((fail + 1)); echo "FAIL $1: $2"; [ -f "$T/out" ] && sed 's/^/    out: /' "$T/out" | head -20; [ -f "$T/err" ] && sed 's/^/    err: /' "$T/err" | head -20; rm -f "$T/out" "$T/err"; }
-skip() { skip=$((skip + 1)); echo "SKIP $1: $2"; }
+ok()   { pass=$((pass + 1)); echo "PASS $TP$1"; }
+bad()  { fail=$((fail + 1)); echo "FAIL $TP$1: $2"; [ -f "$T/out" ] && sed 's/^/    out: /' "$T/out" | head -20; [ -f "$T/err" ] && sed 's/^/    err: /' "$T/err" | head -20; rm -f "$T/out" "$T/err"; }
+skip() { skip=$((skip + 1)); echo "SKIP $TP$1: $2"; }
+TP=
 
 # run NAME -- lkvm args...: sets $st, $T/out, $T/err (bounded by a timeout)
 run() {
@@ -61,6 +62,23 @@ if ! [ -r /dev/kvm ] || ! [ -w /dev/kvm ]; then
 	for t in builtin exit smp mbinfo echo ctl ras kvmtool ctl-dir seccomp; do skip "$t" "/dev/kvm is missing or not accessible"; done
 	echo "0 passed, 0 failed, $skip skipped"
 	exit 0
+fi
+
+# LKVM_IT_ONLY=hard2,ras (or the file tests/integration/ONLY, which the L1
+# runner writes from it): only those files, while working on them. With a
+# ./lkvm.before as well (LKVM_IT_BEFORE in tests/e2e/integration-l1.sh),
+# they run with it first, as "before:": to see new tests fail on old code.
+ONLY=${LKVM_IT_ONLY:-$(cat tests/integration/ONLY 2>/dev/null)}
+if [ -n "$ONLY" ]; then
+	for who in ./lkvm.before ./lkvm; do
+		[ -x "$who" ] || continue
+		LKVM=$who TP=${who#./lkvm}; TP=${TP:+${TP#.}: }
+		for f in ${ONLY//,/ }; do . tests/integration/$f.sh; done
+	done
+	LKVM=./lkvm TP=
+	echo "$pass passed, $fail failed, $skip skipped"
+	[ $fail -eq 0 ]
+	exit
 fi
 
 if [ "$SUITE_ARCH" = arm64 ]; then
@@ -241,6 +259,7 @@ else ok $t; fi
 . tests/integration/ctl.sh
 . tests/integration/virtio.sh
 . tests/integration/seccomp.sh
+. tests/integration/hard2.sh
 
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

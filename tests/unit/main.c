@@ -41,6 +41,8 @@ int main(void)
 	srunner_add_suite(sr, p9_path_suite());
 	srunner_add_suite(sr, p9_ops_suite());
 	srunner_add_suite(sr, devices_suite());
+	srunner_add_suite(sr, term_suite());
+	srunner_add_suite(sr, guest_log_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);

@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lkvm/ras-event.h"
@@ -160,6 +163,116 @@ START_TEST(test_fatal_record_same_fields_one_line)
 }
 END_TEST
 
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static void get_file(const char *path, char *buf, size_t n)
+{
+	FILE *f = fopen(path, "r");
+	size_t k;
+
+	ck_assert_ptr_nonnull(f);
+	k = fread(buf, 1, n - 1, f);
+	buf[k] = '\0';
+	fclose(f);
+}
+
+/*
+ * A log an earlier run left with half a record: this run's first record
+ * starts on a line of its own. Before: it was appended to the half record,
+ * and neither line parsed.
+ */
+START_TEST(test_log_run_starts_on_line_boundary)
+{
+	char path[128], got[256];
+	int fd;
+
+	path_in(path, sizeof(path), "half.json");
+	put_file(path, "{\"whole\":1}\n{\"half\":");
+	fd = ras_event_open(path);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ras_log_write(fd, "{\"next\":2}\n", 11), 0);
+	close(fd);
+	get_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "{\"whole\":1}\n{\"half\":\n{\"next\":2}\n");
+	/* A whole file, or an empty one, is left as it is. */
+	fd = ras_event_open(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	get_file(path, got, sizeof(got));
+	ck_assert_str_eq(got, "{\"whole\":1}\n{\"half\":\n{\"next\":2}\n");
+}
+END_TEST
+
+/*
+ * A full disk (here: a 100-byte file size limit) cuts a record short: the
+ * file is cut back to where the record began. Before: 40 bytes of the
+ * second record stayed, and the next run's record was glued to them.
+ */
+START_TEST(test_log_short_write_cut_back)
+{
+	char path[128], rec[61];
+	struct stat st;
+	pid_t pid;
+	int status;
+
+	path_in(path, sizeof(path), "full.json");
+	memset(rec, 'x', 59);
+	rec[59] = '\n';
+	rec[60] = '\0';
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct rlimit rl = { 100, 100 };
+		int fd, r1, r2;
+
+		signal(SIGXFSZ, SIG_IGN);	/* EFBIG instead of the signal */
+		if (setrlimit(RLIMIT_FSIZE, &rl))
+			_exit(10);
+		fd = ras_event_open(path);
+		if (fd < 0)
+			_exit(11);
+		r1 = ras_log_write(fd, rec, 60);
+		r2 = ras_log_write(fd, rec, 60);
+		_exit(r1 == 0 && r2 == -EFBIG ? 0 : 12);
+	}
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_size, 60);
+}
+END_TEST
+
+/* A FIFO is named as one, with or without a reader (ENXIO without). */
+START_TEST(test_log_fifo_named)
+{
+	char fifo[128];
+	int rd, err;
+
+	path_in(fifo, sizeof(fifo), "fifo");
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	ck_assert_int_eq(ras_event_open(fifo), -1);
+	err = errno;
+	ck_assert_str_eq(ras_log_open_error(fifo, err), "not a regular file (a FIFO); give a regular file");
+	rd = open(fifo, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(rd, 0);
+	ck_assert_int_eq(ras_event_open(fifo), -1);
+	err = errno;
+	ck_assert_str_eq(ras_log_open_error(fifo, err), "not a regular file (a FIFO); give a regular file");
+	close(rd);
+	ck_assert_int_eq(ras_event_open("/dev/null"), -1);
+	err = errno;
+	ck_assert_str_eq(ras_log_open_error("/dev/null", err), "not a regular file (a device); give a regular file");
+}
+END_TEST
+
 Suite *ras_log_suite(void)
 {
 	Suite *s = suite_create("ras-log");
@@ -169,6 +282,9 @@ Suite *ras_log_suite(void)
 	tcase_add_test(tc, test_log_refuses_symlink);
 	tcase_add_test(tc, test_log_refuses_fifo_without_hanging);
 	tcase_add_test(tc, test_log_mode_and_flags);
+	tcase_add_test(tc, test_log_run_starts_on_line_boundary);
+	tcase_add_test(tc, test_log_short_write_cut_back);
+	tcase_add_test(tc, test_log_fifo_named);
 	tcase_add_test(tc, test_fatal_record_same_fields_one_line);
 	suite_add_tcase(s, tc);
 	return s;
