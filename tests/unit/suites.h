@@ -26,6 +26,7 @@ Suite *p9_wire_suite(void);
 Suite *p9_path_suite(void);
 Suite *p9_ops_suite(void);
 Suite *devices_suite(void);
+Suite *virtio_9p_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
