@@ -35,7 +35,10 @@
 struct vm;
 struct virtio_mmio;
 
-/* A device behind the transport. All hooks run on its I/O thread, lock held. */
+/*
+ * A device behind the transport. Its hooks run with the transport lock held,
+ * on its I/O thread, except reset: a vCPU's write of status 0.
+ */
 struct virtio_dev {
 	const char *name;		/* "virtio-blk": names it in stat, logs and events */
 	uint32_t id;			/* VIRTIO_ID_* */
