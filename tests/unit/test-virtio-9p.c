@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hw/9p-wire.h"
 #include "hw/virtio-9p.h"
 #include "lkvm/io-bus.h"
+#include "lkvm/ras.h"
 #include "lkvm/run-opts.h"
+#include "lkvm/vm.h"
 #include "p9-client.h"
 #include "suites.h"
 
@@ -205,8 +208,9 @@ static uint8_t *req, *resp;
 
 static void ring_setup(void)
 {
-	ram = calloc(1, RAM);
+	ram = aligned_alloc(4096, RAM);	/* pages of "guest RAM" are host pages (the drill's) */
 	ck_assert_ptr_nonnull(ram);
+	memset(ram, 0, RAM);
 	memset(&map, 0, sizeof(map));
 	ck_assert_int_eq(mem_map_add(&map, 0, RAM, ram), 0);
 	ck_assert(vq_setup(&q, &map, "virtio-9p0", QSIZE, DESC, AVAIL, USED, false));
@@ -324,6 +328,68 @@ START_TEST(test_9p_chain_msize)
 }
 END_TEST
 
+/* The drill's raise: the SIGBUS the kernel sends for a poisoned page, on this thread. */
+static int raise_ar(uint64_t hva, unsigned int lsb)
+{
+	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, hva, lsb);
+}
+
+/*
+ * A poisoned page in a request's body: Rlerror EIO under the request's tag,
+ * the memory error recorded for routing, naming the device; then a poisoned
+ * page under the header: the same, with NOTAG. The server is untouched.
+ */
+START_TEST(test_9p_chain_poison)
+{
+	static struct ras_queue rq;
+	static struct vm vm;
+	struct ras_record r;
+	uint8_t msg[64];
+	size_t n = p9c_build(msg, sizeof(msg), P9_TVERSION, "4s", 65536, "9P2000.L");
+	bool fault;
+
+	if (skip_emulated("test_9p_chain_poison",
+			  "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"))
+		return;
+	memset(&rq, 0, sizeof(rq));
+	vm.mem = map;
+	vm.page_shift = 12;
+	ck_assert_int_eq(ras_signals_init(), 0);
+	ck_assert_int_eq(ras_thread_attach(&rq), 0);
+	ras_set_vm(&vm);
+	/* Header on one page, the rest on a page the drill poisons. */
+	memcpy(ram + 0x8ff9, msg, P9_HDR);
+	memcpy(ram + 0x9000, msg + P9_HDR, n - P9_HDR);
+	post(2, (const uint64_t[][3]){ { 0x8ff9, n, 0 }, { 0xa000, 64, 1 } });
+	mem_drill_arm((uintptr_t)(ram + 0x9000), 12, raise_ar);
+	ck_assert_uint_eq(serve(&fault), 11);
+	ck_assert(fault);
+	ck_assert_uint_eq(ram[0xa000 + 4], P9_RLERROR);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 5, 2), 0x1234);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), EIO);
+	ck_assert_uint_eq(pc->s.msize, 0);	/* the Tversion never reached the server */
+	ck_assert_uint_eq(pc->s.stats.errors, 1);
+	ck_assert(ras_queue_pop(&rq, &r));
+	ck_assert_uint_eq(r.kind, RAS_AR);
+	ck_assert_uint_eq(r.hva, (uintptr_t)(ram + 0x9000));
+	ck_assert_str_eq(r.reader, "virtio-9p0");
+	/* The header's own page: NOTAG. */
+	post(2, (const uint64_t[][3]){ { 0x8ff9, n, 0 }, { 0xa000, 64, 1 } });
+	mem_drill_arm((uintptr_t)(ram + 0x8000), 12, raise_ar);
+	ck_assert_uint_eq(serve(&fault), 11);
+	ck_assert(fault);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 5, 2), P9_NOTAG);
+	ck_assert(ras_queue_pop(&rq, &r));
+	/* The next request goes through. */
+	post(2, (const uint64_t[][3]){ { 0x8ff9, n, 0 }, { 0xa000, 64, 1 } });
+	ck_assert_uint_eq(serve(&fault), n);
+	ck_assert(!fault);
+	ck_assert_uint_eq(pc->s.msize, 65536);
+	ras_set_vm(NULL);
+	ras_thread_detach();
+}
+END_TEST
+
 Suite *virtio_9p_suite(void)
 {
 	Suite *s = suite_create("virtio-9p");
@@ -340,6 +406,7 @@ Suite *virtio_9p_suite(void)
 	tcase_add_checked_fixture(tc, ring_setup, ring_teardown);
 	tcase_add_test(tc, test_9p_chain);
 	tcase_add_test(tc, test_9p_chain_msize);
+	tcase_add_test(tc, test_9p_chain_poison);
 	suite_add_tcase(s, tc);
 	return s;
 }
