@@ -1066,7 +1066,7 @@ scn_9p() {
 		{ fail 9p "the read-only share did not refuse touch, mkdir, rm, mv with EROFS: $(grep ' E2E-9P-ROERR' "$D/out" | tr '\n' ' ')"; return; }
 
 	st=$($LKVM stat --name 9p 2>&1 | grep -E '^virtio-9p[01]\.')
-	echo "$st" | grep -E '\.(requests|p9_requests|p9_errors|bytes_read|bytes_written|io_errors) ' | tr '\n' ' ' | info
+	echo "stat: $(echo "$st" | grep -E '\.(requests|p9_requests|p9_errors|bytes_read|bytes_written|io_errors) ' | tr '\n' ' ')" | info
 	echo "$st" | grep -qE '^virtio-9p0\.p9_requests [1-9]' || { fail 9p "lkvm stat has no virtio-9p0 requests: $st"; return; }
 	send poweroff
 	vm_wait_exit 60 || { fail 9p "lkvm still runs 60 s after L2's poweroff"; return; }
