@@ -159,6 +159,11 @@ int cmd_run(int argc, char **argv)
 		run_opts_usage(stdout);
 		return LKVM_EXIT_OK;
 	}
+	/* The shares' directories, while the control thread may still open anything. */
+	if (run_shares_open(&o, err, sizeof(err))) {
+		pr_err("%s", err);
+		return LKVM_EXIT_USAGE;
+	}
 	if (o.loglevel >= 0)
 		lkvm_loglevel = (enum lkvm_loglevel)o.loglevel;
 	if (o.debug)
@@ -167,18 +172,22 @@ int cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (sc_prepare(o.seccomp, err, sizeof(err))) {
 		pr_err("%s", err);
+		run_shares_close(&o);
 		return LKVM_EXIT_ERROR;
 	}
 
 	run_signals_init();
 	ret = ctl_listen(&ctl, o.name);
-	if (ret)
+	if (ret) {
+		run_shares_close(&o);
 		return ret;
+	}
 
 	/* Before anything can fault: the one SIGBUS handler, our queue. */
 	if (ras_signals_init() || ras_thread_attach(&main_ring)) {
 		pr_err("cannot set up memory-error handling: %s", strerror(errno));
 		ctl_close(&ctl);
+		run_shares_close(&o);
 		return LKVM_EXIT_ERROR;
 	}
 	in_fd = term_init();
@@ -234,6 +243,7 @@ int cmd_run(int argc, char **argv)
 	guest_log_summary();	/* lines the guest caused that the rate limit held back */
 	term_restore();
 	ctl_close(&ctl);
+	run_shares_close(&o);
 	if (run_signal) {
 		/* Cleaned up: now die of it, as the parent expects. */
 		signal(run_signal, SIG_DFL);

@@ -28,6 +28,7 @@ enum {
 	OPT_NODEFAULTS,
 	OPT_SECCOMP,
 	OPT_DUMP_DTB,
+	OPT_9P,
 	OPT_ARCH_BASE = 512,	/* + the row in arch_info()->options */
 };
 
@@ -47,6 +48,7 @@ static const struct option run_longopts[] = {
 	{ "hugetlbfs",		required_argument, NULL, OPT_HUGETLBFS },
 	{ "disk",		required_argument, NULL, 'd' },
 	{ "rng",		no_argument,	   NULL, OPT_RNG },
+	{ "9p",			required_argument, NULL, OPT_9P },
 	{ "loglevel",		required_argument, NULL, OPT_LOGLEVEL },
 	{ "nodefaults",		no_argument,	   NULL, OPT_NODEFAULTS },
 	{ "seccomp",		required_argument, NULL, OPT_SECCOMP },
@@ -74,7 +76,6 @@ static const struct {
 	{ "gtk", 0, "lkvm has no framebuffer; the console is the serial port" },
 	{ "sdl", 0, "lkvm has no framebuffer; the console is the serial port" },
 	{ "vidmode", 0, "lkvm has no framebuffer; the console is the serial port" },
-	{ "9p", 0, "lkvm has no virtio-9p file sharing" },
 	{ "vsock", 0, "lkvm has no virtio-vsock device" },
 	{ "tty", 0, "lkvm has one console: the terminal it runs in" },
 	{ "dev", 0, "lkvm always opens /dev/kvm" },
@@ -114,6 +115,10 @@ void run_opts_usage(FILE *f)
 "  -d, --disk FILE[,ro]   a virtio-blk disk backed by FILE (repeatable, up to %d;\n"
 "                         ,ro: read-only)\n"
 "      --rng              a virtio-rng entropy device (host getrandom)\n"
+"      --9p DIR,TAG[,ro]  share the host directory DIR with the guest over\n"
+"                         virtio-9p (repeatable, up to %d); the guest mounts it\n"
+"                         with mount -t 9p -o trans=virtio,version=9p2000.L TAG\n"
+"                         /mnt; ,ro: every change refused (EROFS)\n"
 "      --hugetlbfs DIR    back guest RAM with huge pages from a hugetlbfs mount\n"
 "      --loglevel LEVEL   error, warning, info (default) or debug\n"
 "      --nodefaults       pass the kernel command line unchanged (no pci=off)\n"
@@ -133,7 +138,7 @@ void run_opts_usage(FILE *f)
 "                         off: no filters; log: allow, the kernel logs them\n"
 "                         (both for debugging; see docs/threat-model.md)\n"
 "  -h, --help             this help\n", ai->kernels, ai->initrd, RUN_DEFAULT_MEM_MIB,
-		RUN_MAX_CPUS, ai->console, RUN_MAX_DISKS);
+		RUN_MAX_CPUS, ai->console, RUN_MAX_DISKS, RUN_MAX_SHARES);
 	run_opts_usage_arch(f);
 	fprintf(f,
 "\n"
@@ -277,6 +282,8 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 		break;
 	case 'd':
 		return run_opts_disk(o, arg, err, errlen);
+	case OPT_9P:
+		return run_opts_9p(o, arg, err, errlen);
 	case OPT_LOGLEVEL:
 		o->loglevel = loglevel_parse(arg);
 		if (o->loglevel < 0)

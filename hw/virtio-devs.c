@@ -13,6 +13,11 @@ int virtio_devices_create(struct vm *vm)
 		if (err)
 			return err;
 	}
+	for (unsigned int i = 0; i < o->nr_shares; i++) {
+		err = virtio_9p_create(vm, &o->shares[i], i);
+		if (err)
+			return err;
+	}
 	if (o->rng && (err = virtio_rng_create(vm)))
 		return err;
 	if (o->virtio_console && (err = virtio_console_create(vm)))

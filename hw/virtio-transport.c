@@ -32,7 +32,7 @@ static void *virtio_thread(void *arg)
 	pthread_setname_np(pthread_self(), t->name);	/* "virtio-blk0": names it in reports */
 	if (ras_thread_attach(&t->ras))
 		pr_err("%s: no memory-error queue for the I/O thread", t->name);
-	sc_enter(SC_IO);	/* before it reads a queue */
+	sc_enter(d->sc_kind == SC_CONTROL ? SC_IO : d->sc_kind);	/* before it reads a queue */
 	for (;;) {
 		/* kick, the irqfd resampler (fd -1: ignored), the device's own fd */
 		struct pollfd p[3] = { { .fd = t->kick_fd, .events = POLLIN },
@@ -135,7 +135,7 @@ static void virtio_destroy(struct vm *vm, struct device *d)
 
 static size_t virtio_stats(const struct device *d, char *buf, size_t n)
 {
-	const struct virtio_mmio *t = d->opaque;
+	struct virtio_mmio *t = d->opaque;
 	int o = snprintf(buf, n, "%s.requests %llu\n%s.bad_requests %llu\n%s.io_errors %llu\n%s.needs_reset %llu\n",
 			 t->name, (unsigned long long)__atomic_load_n(&t->requests, __ATOMIC_RELAXED),
 			 t->name, (unsigned long long)__atomic_load_n(&t->bad, __ATOMIC_RELAXED),
@@ -146,7 +146,10 @@ static size_t virtio_stats(const struct device *d, char *buf, size_t n)
 		return 0;
 	if ((size_t)o >= n)
 		return n;
-	return (size_t)o + dev_irq_stats(t->name, &t->irq, buf + o, n - (size_t)o);
+	o += (int)dev_irq_stats(t->name, &t->irq, buf + o, n - (size_t)o);
+	if ((size_t)o >= n || !t->dev->stats)
+		return MIN((size_t)o, n);
+	return (size_t)o + t->dev->stats(t, buf + o, n - (size_t)o);
 }
 
 struct virtio_mmio *virtio_mmio_create(struct vm *vm, struct virtio_dev *dev)

@@ -5,16 +5,20 @@
 #include <stdbool.h>
 
 /*
- * The virtio devices `lkvm run` creates from its options (-d, --rng,
+ * The virtio devices `lkvm run` creates from its options (-d, --9p, --rng,
  * --console virtio), each on its own virtio-mmio transport.
  */
 struct vm;
+struct run_share;
 
 /* A disk image: opened, locked (shared when ro, exclusive when rw). 0 or exit status. */
 int virtio_blk_create(struct vm *vm, const char *path, bool ro, unsigned int index);
 int virtio_rng_create(struct vm *vm);
 /* The guest console: the terminal's output and input (its hvc0). */
 int virtio_console_create(struct vm *vm);
+
+/* A --9p share (its directory open in sh->fd): virtio-9p<index>. 0 or exit status. */
+int virtio_9p_create(struct vm *vm, const struct run_share *sh, unsigned int index);
 
 /* Every device the options ask for; 0, or an exit status with the message printed. */
 int virtio_devices_create(struct vm *vm);

@@ -8,6 +8,7 @@
 
 #include "hw/virtio-queue.h"
 #include "lkvm/devices.h"
+#include "lkvm/seccomp.h"
 
 /*
  * The virtio-mmio transport, version 2 (virtio 1.x, 4.2.2), and the I/O
@@ -26,6 +27,7 @@
 #define VIRTIO_ID_BLOCK		2
 #define VIRTIO_ID_CONSOLE	3
 #define VIRTIO_ID_RNG		4
+#define VIRTIO_ID_9P		9
 
 #define VIRTIO_F_VERSION_1	32
 #define VIRTIO_RING_F_INDIRECT_DESC	28
@@ -34,7 +36,10 @@
 struct vm;
 struct virtio_mmio;
 
-/* A device behind the transport. All hooks run on its I/O thread, lock held. */
+/*
+ * A device behind the transport. Its hooks run with the transport lock held,
+ * on its I/O thread, except reset: a vCPU's write of status 0.
+ */
 struct virtio_dev {
 	const char *name;		/* "virtio-blk": names it in stat, logs and events */
 	uint32_t id;			/* VIRTIO_ID_* */
@@ -49,6 +54,10 @@ struct virtio_dev {
 	void (*poll_in)(struct virtio_mmio *t);
 	void (*reset)(struct virtio_mmio *t);	/* optional: the driver reset us */
 	void (*destroy)(struct virtio_mmio *t);	/* optional: free priv */
+	/* Optional: the device's own `lkvm stat` lines, after the transport's. */
+	size_t (*stats)(struct virtio_mmio *t, char *buf, size_t n);
+	/* Its I/O thread's seccomp kind: SC_IO when left 0 (no device is SC_CONTROL). */
+	enum sc_kind sc_kind;
 	void *priv;
 };
 

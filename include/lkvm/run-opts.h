@@ -22,10 +22,19 @@ enum ras_policy {
 #define RUN_MAX_CPUS		64
 #define RUN_NAME_MAX		64
 #define RUN_MAX_DISKS		8
+#define RUN_MAX_SHARES		8
+#define RUN_TAG_MAX		255	/* virtio-9p mount tag, bytes */
 
 struct run_disk {
 	char path[1024];		/* -d FILE[,ro]: FILE */
 	bool ro;
+};
+
+struct run_share {
+	char dir[1024];			/* --9p DIR,TAG[,ro]: DIR */
+	char tag[RUN_TAG_MAX + 1];	/* what the guest mounts */
+	bool ro;
+	int fd;				/* DIR, opened by run_shares_open() */
 };
 
 struct run_opts {
@@ -45,6 +54,8 @@ struct run_opts {
 	const char *hugetlbfs;		/* guest RAM from this hugetlbfs mount */
 	struct run_disk disks[RUN_MAX_DISKS];	/* virtio-blk, in order */
 	unsigned int nr_disks;
+	struct run_share shares[RUN_MAX_SHARES];	/* virtio-9p, in order */
+	unsigned int nr_shares;
 	bool rng;			/* --rng: virtio-rng */
 	bool virtio_console;		/* --console virtio */
 	bool nodefaults;		/* pass the kernel command line unchanged */
@@ -73,6 +84,15 @@ void run_opts_usage(FILE *f);
  * (without "--") for arch (arch_info()->name, e.g. "arm64").
  */
 bool run_opt_known(const char *arch, const char *name);
+/* --9p DIR,TAG[,ro] (run-opts-9p.c): 0, or -1 with the line in err. */
+int run_opts_9p(struct run_opts *o, const char *arg, char *err, size_t errlen);
+/*
+ * Open every share's directory (O_PATH | O_DIRECTORY), on the control
+ * thread before any filter: 0, or -1 with one line in err (nothing left
+ * open). Then raise RLIMIT_NOFILE so each share can hold its fids open.
+ */
+int run_shares_open(struct run_opts *o, char *err, size_t errlen);
+void run_shares_close(struct run_opts *o);
 int ras_policy_parse(const char *s, enum ras_policy *p);
 const char *ras_policy_name(enum ras_policy p);
 /* A VM name is [A-Za-z0-9._-]{1,64} and does not start with '.'. */

@@ -1,10 +1,17 @@
 #!/bin/busybox sh
 # L2's side of the virtio scenarios (in L2's initramfs as /virtio.sh; the
 # scenario sends short commands: the console's receive FIFO is 64 bytes).
-#   load          insmod /mod/* in /mod/order, wait for /dev/vda
+#   load [none]   insmod /mod/* in /mod/order, wait for /dev/vda (none: do not)
 #   write MARK    mount vda, show the host's /seed.txt, write MARK to
 #                 /hello.txt, sync, unmount; read 16 bytes of /dev/hwrng
 #   ro            vda read-only? read /hello.txt, try to write file and device
+#   p9m           mount the 9p shares hostshare (/mnt) and roshare (/ro)
+#   p9t           write a tree into /mnt/tree, rename across directories,
+#                 open-unlink-read (and its size through /proc/self/fd);
+#                 print every file's sha256
+#   p9r FILE      print /mnt/FILE (written by the host meanwhile)
+#   p9e           escape attempts through the host's links and the guest's
+#   p9ro          writes to the read-only share
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -13,7 +20,7 @@ load)
 		insmod "/mod/$m" || echo "E2E-VIO-INSMOD-FAIL $m"
 	done
 	i=0
-	while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ "$2" != none ] && [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 	echo "E2E-VIO-DEVS $(ls /sys/bus/virtio/devices | tr '\n' ' ')"
 	# None: what the kernel made of the transports (platform devices, probe errors).
 	if [ -z "$(ls /sys/bus/virtio/devices)" ]; then
@@ -45,5 +52,57 @@ ro)
 	fi
 	umount /mnt
 	echo E2E-VIO-END
+	;;
+p9m)
+	mkdir -p /mnt /ro
+	mount -t 9p -o trans=virtio,version=9p2000.L hostshare /mnt && echo E2E-9P-MOUNTED
+	mount -t 9p -o trans=virtio,version=9p2000.L roshare /ro && echo E2E-9P-RO-MOUNTED
+	echo "E2E-9P-HOST $(cat /mnt/from-host.txt)"
+	echo E2E-9P-END
+	;;
+p9t)
+	mkdir -p /mnt/tree/a/b /mnt/tree/c
+	i=0
+	while [ $i -lt 16 ]; do
+		head -c $((i * 3001 + 1)) /dev/urandom >/mnt/tree/a/b/f$i
+		i=$((i + 1))
+	done
+	dd if=/dev/urandom of=/mnt/tree/big bs=65536 count=16 2>/dev/null
+	echo moved-by-L2 >/mnt/tree/c/m.txt
+	mv /mnt/tree/c/m.txt /mnt/tree/a/m.txt && echo E2E-9P-RENAMED
+	# open, unlink, then read and stat through the open file
+	echo kept >/mnt/ou.txt
+	exec 4</mnt/ou.txt
+	rm /mnt/ou.txt
+	echo "E2E-9P-OU $(cat <&4) $([ -e /mnt/ou.txt ] && echo still-there || echo gone)"
+	echo "E2E-9P-OUSTAT $(wc -c </proc/self/fd/4 2>&1)"
+	exec 4<&-
+	sync
+	(cd /mnt/tree && find . -type f | sort | xargs sha256sum) | sed 's/^/E2E-9P-SUM /'
+	echo E2E-9P-END
+	;;
+p9r)
+	echo "E2E-9P-READ $(cat "/mnt/$2")"
+	echo E2E-9P-END
+	;;
+p9e)
+	# The host's links: /etc and ../p9out. The guest resolves a link in its
+	# own namespace, so neither reaches L1's files; the server refuses to
+	# follow one itself (walks through it: ELOOP, seen as ENOENT).
+	echo "E2E-9P-ESC hostetc-link $(readlink /mnt/hostetc)"
+	cat /mnt/up/secret >/dev/null 2>&1 && echo E2E-9P-ESC-READ-UP
+	echo pwn 2>/dev/null >/mnt/up/pwned && echo E2E-9P-ESC-WROTE-UP
+	ln -s /etc /mnt/guestetc && echo "E2E-9P-ESC guest-link $(readlink /mnt/guestetc)"
+	ls /mnt/../.. >/dev/null 2>&1 && echo "E2E-9P-ESC dotdot $(ls -d /mnt/../../* | head -n 3 | tr '\n' ' ')"
+	cat /mnt/../../p9out/secret >/dev/null 2>&1 && echo E2E-9P-ESC-READ-DOTDOT
+	echo E2E-9P-END
+	;;
+p9ro)
+	echo "E2E-9P-ROREAD $(cat /ro/from-host.txt)"
+	touch /ro/new 2>&1 | sed 's/^/E2E-9P-ROERR /'
+	mkdir /ro/d 2>&1 | sed 's/^/E2E-9P-ROERR /'
+	rm /ro/from-host.txt 2>&1 | sed 's/^/E2E-9P-ROERR /'
+	mv /ro/from-host.txt /ro/x 2>&1 | sed 's/^/E2E-9P-ROERR /'
+	echo E2E-9P-END
 	;;
 esac

@@ -1021,6 +1021,82 @@ scn_disk_poison() {
 	result PASS $sn "$how: page $GPA poisoned with MADV_HWPOISON; L2's O_DIRECT write of it failed with EIO (virtio-blk0's guarded copy hit the poison: IOERR, io_errors 1, image untouched), event AR naming virtio-blk0 ($act); the next write succeeded, L2 handled pfn $PFN and ran on, lkvm answered stat and exited 0"
 }
 
+# virtio-9p: L1 shares a directory (and a second one read-only) with L2,
+# which mounts both with Linux's 9p client, writes a tree the host must
+# read back identical (sha256), renames across directories, reads a file
+# it holds open after unlinking it, reads what the host writes while it is
+# mounted, tries the host's and its own links out of the share and `..`
+# (nothing outside may change on L1), and gets EROFS on the read-only one.
+scn_9p() {
+	local S=/tmp/p9share R=/tmp/p9ro O=/tmp/p9out l2 l1 before after brc st
+	T0=$(now)
+	rm -rf $S $R $O
+	mkdir -p $S $R $O
+	echo from-L1 >$S/from-host.txt
+	echo ro-from-L1 >$R/from-host.txt
+	echo secret >$O/secret
+	ln -s /etc $S/hostetc
+	ln -s ../p9out $S/up
+	before=$( (ls -lA $O $R /l2; cat $O/secret $R/from-host.txt) | md5sum)
+	# A bad share: one line, status 2, before any VM exists.
+	$LKVM run --9p /nonexistent,x -m 64 >"/tmp/9p-bad.out" 2>"/tmp/9p-bad.err"
+	brc=$?
+	vm_start 9p --9p $S,hostshare --9p $R,roshare,ro
+	[ $brc = 2 ] && grep -q "cannot share '/nonexistent'" /tmp/9p-bad.err ||
+		{ fail 9p "lkvm --9p /nonexistent,x exited $brc, want 2 with one line: $(cat /tmp/9p-bad.err)"; return; }
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail 9p "L2 never reached its /init: $WHY"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail 9p "L2 did not load the virtio and 9p modules: $WHY"; return; }
+	grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out" &&
+		{ fail 9p "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"; return; }
+	grep -E ' E2E-VIO-DEVS' "$D/out" | sed 's/^[0-9.]* //' | info
+	send sh sh /virtio.sh p9m
+	wait_for ' E2E-9P-END' 60 1 || { fail 9p "L2 did not answer p9m: $WHY"; return; }
+	grep -q ' E2E-9P-MOUNTED' "$D/out" && grep -q ' E2E-9P-RO-MOUNTED' "$D/out" ||
+		{ fail 9p "L2 could not mount both shares (mount -t 9p -o trans=virtio)"; return; }
+	grep -q ' E2E-9P-HOST from-L1$' "$D/out" || { fail 9p "L2 did not read the host's from-host.txt"; return; }
+
+	send sh sh /virtio.sh p9t
+	wait_for ' E2E-9P-END' 300 2 || { fail 9p "L2 did not finish writing its tree: $WHY"; return; }
+	l2=$(sed -n 's/^[0-9.]* E2E-9P-SUM //p' "$D/out")
+	l1=$(cd $S/tree && find . -type f | sort | xargs sha256sum)
+	[ -n "$l1" ] && [ "$l2" = "$l1" ] ||
+		{ echo "$l2" | head -n 3 | info; echo "$l1" | head -n 3 | info; fail 9p "the tree L2 wrote differs on L1 (sha256 of $(echo "$l1" | wc -l) files)"; return; }
+	grep -q ' E2E-9P-RENAMED' "$D/out" && [ "$(cat $S/tree/a/m.txt)" = moved-by-L2 ] && [ ! -e $S/tree/c/m.txt ] ||
+		{ fail 9p "rename across directories: L1 does not see tree/a/m.txt alone"; return; }
+	grep ' E2E-9P-OU' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -q ' E2E-9P-OU kept gone' "$D/out" && [ ! -e $S/ou.txt ] ||
+		{ fail 9p "open-unlink-read: $(grep ' E2E-9P-OU' "$D/out")"; return; }
+
+	echo "written-by-L1-while-mounted" >$S/later.txt
+	send sh sh /virtio.sh p9r later.txt
+	wait_for ' E2E-9P-END' 60 3 || { fail 9p "L2 did not answer p9r: $WHY"; return; }
+	grep -q ' E2E-9P-READ written-by-L1-while-mounted' "$D/out" ||
+		{ fail 9p "L2 did not read the file L1 wrote while mounted"; return; }
+
+	send sh sh /virtio.sh p9e
+	wait_for ' E2E-9P-END' 60 4 || { fail 9p "L2 did not answer p9e: $WHY"; return; }
+	grep ' E2E-9P-ESC' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -q ' E2E-9P-ESC-' "$D/out" && { fail 9p "an escape worked: $(grep ' E2E-9P-ESC-' "$D/out" | tr '\n' ' ')"; return; }
+	[ "$(readlink $S/guestetc)" = /etc ] || { fail 9p "L2's symlink to /etc is not on L1 as a link"; return; }
+
+	send sh sh /virtio.sh p9ro
+	wait_for ' E2E-9P-END' 60 5 || { fail 9p "L2 did not answer p9ro: $WHY"; return; }
+	grep -q ' E2E-9P-ROREAD ro-from-L1' "$D/out" || { fail 9p "L2 did not read the read-only share"; return; }
+	[ "$(grep -c ' E2E-9P-ROERR .*Read-only file system' "$D/out")" = 4 ] ||
+		{ fail 9p "the read-only share did not refuse touch, mkdir, rm, mv with EROFS: $(grep ' E2E-9P-ROERR' "$D/out" | tr '\n' ' ')"; return; }
+
+	st=$($LKVM stat --name 9p 2>&1 | grep -E '^virtio-9p[01]\.')
+	echo "stat: $(echo "$st" | grep -E '\.(requests|p9_requests|p9_errors|bytes_read|bytes_written|io_errors) ' | tr '\n' ' ')" | info
+	echo "$st" | grep -qE '^virtio-9p0\.p9_requests [1-9]' || { fail 9p "lkvm stat has no virtio-9p0 requests: $st"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail 9p "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail 9p "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	after=$( (ls -lA $O $R /l2; cat $O/secret $R/from-host.txt) | md5sum)
+	[ "$before" = "$after" ] || { fail 9p "something outside the share (or in the read-only one) changed on L1"; return; }
+	result PASS 9p "L2 mounted two shares; its tree of $(echo "$l1" | wc -l) files is identical on L1 (sha256); rename across directories, open-unlink-read, a host write read while mounted; links and .. stayed inside, nothing outside changed; ro: EROFS x4; lkvm 0"
+}
+
 # virtio-console: lkvm runs with --console virtio; L2's init moves to hvc0
 # (l2-init, e2e_hvc), so every command below reaches L2 through the
 # virtio-console receive queue and every answer leaves through its transmit
@@ -1118,6 +1194,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	disk) scn_disk ;;
 	disk-ro) scn_disk_ro ;;
 	disk-poison) scn_disk_poison ;;
+	9p) scn_9p ;;
 	seccomp) scn_seccomp ;;
 	console) scn_console ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;

@@ -1,5 +1,5 @@
 # virtio in the nested bed (sourced by run.sh after bed.sh):
-#   virtio_l2_modules DIR   the kernel's virtio and ext4 modules, with their
+#   virtio_l2_modules DIR   the kernel's virtio, ext4 and 9p modules, with their
 #                           dependencies, into DIR/mod/ and their load order
 #                           into DIR/mod/order (Debian builds them as modules),
 #                           and l2-virtio.sh as DIR/virtio.sh
@@ -8,7 +8,7 @@
 #   virtio_disk_host        after L1 ran the disk scenario: decode the image
 #                           L1 printed (gzip, base64) and read it here, on
 #                           the host: e2fsck, and the file L2 wrote (debugfs)
-VIRTIO_MODS="virtio_blk virtio_mmio virtio_console virtio-rng crc32c_generic ext4"
+VIRTIO_MODS="virtio_blk virtio_mmio virtio_console virtio-rng crc32c_generic ext4 9pnet_virtio 9p"
 VIRTIO_MARK="lkvm-virtio-e2e-written-by-L2"
 
 virtio_modpath() {	# name -> path under $MODDIR

@@ -3,18 +3,22 @@
  * The device registry (devices.c): room from the arch's window, the
  * registry walked in order, unregister, start/destroy/stats hooks, and a
  * virtio-mmio transport whose creation fails after it registered leaving
- * nothing behind. The arch side is played here: a window the test sets,
+ * nothing behind; a virtio-9p share as the guest sees its registers. The arch side is played here: a window the test sets,
  * and an arch_irq_claim() that can refuse a line (as ppc64's XICS can).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <seccomp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hw/virtio-devs.h"
 #include "hw/virtio-mmio.h"
 #include "lkvm/arch.h"
 #include "lkvm/devices.h"
+#include "lkvm/io-bus.h"
 #include "lkvm/vm.h"
 #include "suites.h"
 
@@ -263,6 +267,45 @@ START_TEST(test_virtio_create_destroy)
 }
 END_TEST
 
+static uint32_t mmio_rd(uint64_t addr, unsigned int len)
+{
+	uint8_t d[4] = { 0 };
+
+	ck_assert(io_bus_dispatch(&vm.mmio, NULL, addr, d, len, false));
+	return (uint32_t)io_data_get(d, len);
+}
+
+/* virtio-9p on the registry: device ID 9, the mount-tag feature, the tag's bytes, its stat lines. */
+START_TEST(test_virtio_9p_device)
+{
+	struct run_share sh = { .tag = "hostshare" };
+	char stats[1024];
+
+	snprintf(sh.dir, sizeof(sh.dir), "/tmp");
+	sh.fd = open(sh.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(sh.fd, 0);
+	ck_assert_int_eq(virtio_9p_create(&vm, &sh, 0), 0);
+	ck_assert_str_eq(vm.devices->name, "virtio-9p0");
+	ck_assert_uint_eq(vm.devices->kind, DEV_KIND_VIRTIO_MMIO);
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x008, 4), 9);	/* DeviceID */
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x010, 4) & 1, 1);	/* VIRTIO_9P_MOUNT_TAG */
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x100, 2), 9);	/* tag_len */
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x102, 4), 0x74736f68);	/* "host" */
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x106, 4), 0x72616873);	/* "shar" */
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x10a, 1), 'e');
+	ck_assert_uint_eq(mmio_rd(0xd0000000ULL + 0x10b, 1), 0);		/* nothing after it */
+	devices_stats(&vm, stats, sizeof(stats));
+	ck_assert_ptr_nonnull(strstr(stats, "virtio-9p0.requests 0\n"));
+	ck_assert_ptr_nonnull(strstr(stats, "virtio-9p0.p9_requests 0\nvirtio-9p0.p9_errors 0\n"));
+	ck_assert_ptr_nonnull(strstr(stats, "virtio-9p0.bytes_read 0\nvirtio-9p0.bytes_written 0\n"));
+	/* A device reset from the guest (a vCPU): flagged for the I/O thread, no crash. */
+	ck_assert(io_bus_dispatch(&vm.mmio, NULL, 0xd0000000ULL + 0x070, (uint8_t[4]){ 0 }, 4, true));
+	devices_destroy(&vm);
+	ck_assert_int_eq(vm.mmio.nr, 0);
+	close(sh.fd);
+}
+END_TEST
+
 /*
  * The I/O thread cannot start (clone refused by a seccomp filter in a
  * child): virtio_mmio_create() fails after it registered, and must take the
@@ -321,6 +364,7 @@ Suite *devices_suite(void)
 	tcase_add_checked_fixture(tc, vm_setup, NULL);
 	tcase_add_test(tc, test_registry_walk_unregister_hooks);
 	tcase_add_test(tc, test_virtio_create_destroy);
+	tcase_add_test(tc, test_virtio_9p_device);
 	tcase_add_test(tc, test_virtio_create_fails_leaves_nothing);
 	suite_add_tcase(s, tc);
 	return s;

@@ -492,7 +492,6 @@ static const struct {
 	{ { "--balloon" }, "kvmtool's option '--balloon' is not available: lkvm has no virtio balloon" },
 	{ { "--vnc" }, "no framebuffer" },
 	{ { "--sdl" }, "no framebuffer" },
-	{ { "--9p", "/srv,tag" }, "virtio-9p" },
 	{ { "--firmware", "fw.bin" }, "without firmware" },
 	{ { "-f", "fw.bin" }, "kvmtool's option '--firmware'" },
 	{ { "-F", "flash.img" }, "kvmtool's option '--flash'" },
