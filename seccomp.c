@@ -171,6 +171,33 @@ static int sc_add(scmp_filter_ctx ctx, int nr, enum sc_arg arg)
 	return -EINVAL;
 }
 
+/*
+ * Calls glibc makes under another name on some architectures: on ppc64
+ * lseek() is _llseek and fstatfs() is fstatfs64. A list names the call as C
+ * code does; the other name is allowed alike wherever it exists.
+ */
+static const char *const sc_aliases[][2] = {
+	{ "lseek", "_llseek" },
+	{ "fstatfs", "fstatfs64" },
+	{ "statfs", "statfs64" },
+};
+
+/* One call by name into ctx, if this architecture has it in any form. */
+static int sc_add_name(scmp_filter_ctx ctx, const char *name, enum sc_arg arg)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	/*
+	 * Not a call of this architecture in any form (open on arm64):
+	 * left out. A negative nr can still be one: ppc64's accept4 is a
+	 * call of its own and a socketcall() operation, and libseccomp
+	 * adds a rule for both.
+	 */
+	if (nr == __NR_SCMP_ERROR || seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_NATIVE, name) < 0)
+		return 0;
+	return sc_add(ctx, nr, arg);
+}
+
 /* A list's rules into ctx: 0, or -1 with the reason in msg. */
 static int sc_add_list(scmp_filter_ctx ctx, enum sc_kind kind, const struct sc_rule *r,
 		       char *msg, size_t n)
@@ -185,15 +212,10 @@ static int sc_add_list(scmp_filter_ctx ctx, enum sc_kind kind, const struct sc_r
 				 sc_kinds[kind].name, r->name);
 			return -1;
 		}
-		/*
-		 * Not a call of this architecture in any form (open on arm64):
-		 * left out. A negative nr can still be one: ppc64's accept4 is a
-		 * call of its own and a socketcall() operation, and libseccomp
-		 * adds a rule for both.
-		 */
-		if (seccomp_syscall_resolve_name_rewrite(SCMP_ARCH_NATIVE, r->name) < 0)
-			continue;
-		err = sc_add(ctx, nr, r->arg);
+		err = sc_add_name(ctx, r->name, r->arg);
+		for (size_t i = 0; i < ARRAY_SIZE(sc_aliases) && !err; i++)
+			if (!strcmp(r->name, sc_aliases[i][0]))
+				err = sc_add_name(ctx, sc_aliases[i][1], r->arg);
 		if (err)
 			snprintf(msg, n, "libseccomp refused the %s rule for %s: %s",
 				 sc_kinds[kind].name, r->name, strerror(-err));

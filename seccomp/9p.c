@@ -29,7 +29,6 @@ const struct sc_rule sc_9p_rules[] = {
 	{ "close", SC_ANY },
 	{ "fstatfs", SC_ANY },
 	{ "lseek", SC_ANY },		/* Treaddir's offsets */
-	{ "_llseek", SC_ANY },		/* lseek, on ppc64 (glibc) */
 	{ "getdents64", SC_ANY },
 	{ "ftruncate", SC_ANY },
 	{ "fsync", SC_ANY },

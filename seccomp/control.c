@@ -94,7 +94,6 @@ const struct sc_rule sc_control_rules[] = {
 	{ "utimensat", SC_ANY },
 	{ "fstatfs", SC_ANY },
 	{ "lseek", SC_ANY },
-	{ "_llseek", SC_ANY },
 	{ "getdents64", SC_ANY },
 	{ "fsync", SC_ANY },
 	{ "fchmod", SC_ANY },
