@@ -73,9 +73,11 @@ run run -m 32 $G/exit.elf -p code=3
 expect_status $t 7 && expect_out $t out '^exit: code 3$' && ok $t
 badinput kvmtool-two-kernels 2 "unexpected argument 'b.elf': the kernel is 'a.elf'" run a.elf b.elf
 
+# kvmtool's --9p DIR,TAG: DIR is opened at start; a missing one is one line, status 2.
+badinput kvmtool-9p-missing-dir 2 "^lkvm: --9p $T/no-such-dir,share: cannot share '$T/no-such-dir': No such file or directory" \
+	run -k $G/exit.elf --9p "$T/no-such-dir,share"
+
 # --- kvmtool options lkvm cannot honour: one line naming why, status 2 ---
-badinput kvmtool-9p 2 "kvmtool's option '--9p' is not available: lkvm has no virtio-9p file sharing" \
-	run -k $G/exit.elf --9p /srv,share
 badinput kvmtool-balloon 2 "kvmtool's option '--balloon' is not available" run --balloon
 badinput kvmtool-network-user 2 "invalid --network 'mode=user': lkvm has no network devices" \
 	run --network mode=user
