@@ -41,7 +41,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p console boot"
+ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6 min: too long
 # for CI). On QEMU 7.2 race, latency and smp-page met an L2 triple fault after
 # recovered errors unless lkvm was pinned to one L1 CPU (docs/ras.md, "Found
@@ -88,7 +88,7 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" console "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
