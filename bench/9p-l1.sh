@@ -12,7 +12,7 @@ RUNS=${BENCH_RUNS:-3}
 MEM=512
 K=/l2/bzImage
 INITRD=/l2/initrd
-PARAMS="console=ttyS0 quiet"
+PARAMS="console=ttyS0 quiet panic=-1"
 SHARE=/tmp/share
 
 vmm_exec() {	# config
@@ -40,10 +40,19 @@ run_one() {	# config round
 	mkdir -p $d $SHARE
 	vmm_exec "$1" </dev/null >$d/out 2>$d/err &
 	pid=$!
-	i=0
-	while ! grep -q BENCH-9P-DONE $d/out && [ $i -lt 1200 ] && kill -0 $pid 2>/dev/null; do
+	# L2's lines as they come (the bed takes a silent L1 for a frozen one),
+	# 20 minutes at most.
+	i=0 seen=0
+	while ! grep -q BENCH-9P-DONE $d/out && [ $i -lt 2400 ] && kill -0 $pid 2>/dev/null; do
 		sleep 0.5
 		i=$((i + 1))
+		n=$(grep -ac 'BENCH-9P' $d/out)
+		if [ "$n" != "$seen" ]; then
+			grep -a 'BENCH-9P' $d/out | tail -n +$((seen + 1)) | tr -d '\r' | sed "s/^/BENCH-9P-LOG $1 $2 /"
+			seen=$n
+		elif [ $((i % 120)) = 0 ]; then
+			echo "BENCH-9P-LOG $1 $2 waiting $((i / 2)) s: $(tail -n 1 $d/out | tr -d '\r' | cut -c1-150)"
+		fi
 	done
 	row=
 	for r in untar walk seqw seqr small; do
@@ -51,10 +60,9 @@ run_one() {	# config round
 	done
 	if [ "$(echo $row | wc -w)" = 5 ] && ! grep -q BENCH-9P-FAIL $d/out; then
 		echo "BENCH-9P-ROW $1 $2$row"
-		grep -a 'BENCH-9P [a-z]' $d/out | tr -d '\r' | sed "s/^/BENCH-9P-LOG $1 $2 /"
 	else
 		echo "BENCH-9P-FAIL $1 $2: $(grep -a BENCH-9P-FAIL $d/out | tr -d '\r' | head -n 1) $(tail -n 2 $d/err | tr '\n' ' ')"
-		tail -n 15 $d/out | sed "s/^/BENCH-9P-LOG $1 /"
+		tail -n 15 $d/out | tr -d '\r' | sed "s/^/BENCH-9P-LOG $1 $2 /"
 	fi
 	kill $pid 2>/dev/null
 	wait $pid 2>/dev/null

@@ -104,17 +104,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a 
 NAMES=("untar MB/s" "find+stat files/s" "seq write MB/s" "seq read MB/s" "create+fsync files/s")
 printf '\n%-22s' row
 for c in $CONFIGS; do printf ' %10s' "$c"; done
+both() { case " $CONFIGS " in *" lkvm "*) case " $CONFIGS " in *" $1 "*) return 0 ;; esac ;; esac; return 1; }
 for q in qemu-pc microvm; do
-	case " $CONFIGS " in *" lkvm "*" $q "* | *" $q "*" lkvm "*) printf ' %14s' "lkvm/$q" ;; esac
+	if both $q; then printf ' %14s' "lkvm/$q"; fi
 done
 echo
 for k in 3 4 5 6 7; do
 	printf '%-22s' "${NAMES[$((k - 3))]}"
 	for c in $CONFIGS; do printf ' %10s' "$(median "$c" $k)"; done
 	for q in qemu-pc microvm; do
-		case " $CONFIGS " in *" lkvm "*" $q "* | *" $q "*" lkvm "*)
-			printf ' %14s' "$(ratio "$(median lkvm $k)" "$(median $q $k)")" ;;
-		esac
+		if both $q; then printf ' %14s' "$(ratio "$(median lkvm $k)" "$(median $q $k)")"; fi
 	done
 	echo
 done
