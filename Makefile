@@ -8,6 +8,7 @@
 #   make e2e        real Linux guests, real memory errors (nested bed, tests/e2e/)
 #   make bench-boot lkvm vs QEMU booting the same Linux (nested bed, bench/boot.sh)
 #   make bench-io   virtio-blk from L2: lkvm vs QEMU pc and microvm (bench/io.sh)
+#   make bench-9p   virtio-9p from L2: lkvm vs QEMU pc and microvm (bench/9p.sh)
 #   make install [PREFIX=/usr/local] [DESTDIR=]
 
 HOST_ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/i.86/x86/' \

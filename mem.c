@@ -170,3 +170,39 @@ int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len
 
 	return mem_copy(m, gpa, &c, true, who);
 }
+
+struct mem_many {
+	struct mem_piece *p;
+	unsigned int n;
+	bool to_guest;
+};
+
+static int mem_many_fn(void *arg)
+{
+	const struct mem_many *mm = arg;
+
+	for (unsigned int i = 0; i < mm->n; i++) {
+		const struct mem_piece *p = &mm->p[i];
+		struct mem_copy c = {
+			.dst = mm->to_guest ? p->hva : p->buf,
+			.src = mm->to_guest ? (const void *)p->buf : p->hva,
+			.len = p->len, .guest = (uintptr_t)p->hva,
+		};
+
+		mem_copy_fn(&c);
+	}
+	return 0;
+}
+
+int mem_copy_many(const struct mem_map *m, struct mem_piece *p, unsigned int n, bool to_guest,
+		  const char *who)
+{
+	struct mem_many mm = { .p = p, .n = n, .to_guest = to_guest };
+
+	for (unsigned int i = 0; i < n; i++) {
+		p[i].hva = p[i].len ? mem_gpa_to_hva(m, p[i].gpa, p[i].len) : NULL;
+		if (p[i].len && !p[i].hva)
+			return -EFAULT;
+	}
+	return guard_call(who, mem_many_fn, &mm);
+}

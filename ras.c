@@ -288,7 +288,11 @@ int ras_signals_init(void)
 	ras_arch_name = arch_info()->name;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = ras_sigbus;
-	/* SA_NODEFER: see tls_in_handler. */
+	/*
+	 * SA_NODEFER: see tls_in_handler. With it and an empty sa_mask the
+	 * handler leaves the mask as it found it, which guard_call() relies on
+	 * (it does not save the mask: a system call per guarded access).
+	 */
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART | SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, NULL) < 0)

@@ -22,40 +22,18 @@ LOG_TAG=bench-io
 : "${E2E_IDLE:=240}"
 RUNS=${BENCH_RUNS:-3}
 CONFIGS=${BENCH_IO_CONFIGS:-lkvm qemu-pc microvm}
-. tests/e2e/bed.sh
-. tests/e2e/virtio-bed.sh
-die() { log "$*"; exit 1; }
-
-mkdir -p "$C"
-[ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make bench-io'"
-[ -x "$C/iotest" ] || die "$C/iotest missing: run 'make bench-io'"
-bed_packages
-bed_kernel
-QEMU=/usr/bin/qemu-system-x86_64
+. bench/vmm-bed.sh
+vmm_bed_start bench-io iotest
 
 L2=$C/bench-io-l2-root
-rm -rf "$L2"
-mkdir -p "$L2/bin" "$L2/proc" "$L2/sys" "$L2/dev" "$L2/tmp"
-cp "$BUSYBOX" "$L2/bin/busybox"
-cp bench/io-l2-init "$L2/init"
-cp "$C/iotest" "$L2/iotest"
-chmod 755 "$L2/init" "$L2/iotest"
+vmm_bed_l2 "$L2" bench/io-l2-init "$C/iotest"
 VIRTIO_MODS="virtio_blk virtio_mmio virtio_pci"
 virtio_l2_modules "$L2"
 mkcpio "$L2" "$C/bench-io-l2-initrd.cpio"
 
 L1=$C/bench-io-l1-root
-bed_l1_root "$L1" bench/io-l1.sh
-cp "$C/lkvm.static" "$L1/lkvm"
-chmod 755 "$L1/lkvm"
-cp "$BZIMAGE" "$L1/l2/bzImage"
-cp "$C/bench-io-l2-initrd.cpio" "$L1/l2/initrd"
+vmm_bed_l1 "$L1" bench/io-l1.sh "$C/bench-io-l2-initrd.cpio"
 head -c $((64 << 20)) /dev/urandom >"$L1/l2/io.img"
-bed_l1_copy "$L1" "$QEMU"
-for f in bios-256k.bin linuxboot_dma.bin kvmvapic.bin bios-microvm.bin vgabios-stdvga.bin efi-virtio.rom; do
-	f=$(bed_qemu_fw "$f")
-	[ -z "$f" ] || bed_l1_copy "$L1" "$f"
-done
 mkcpio "$L1" "$C/bench-io-l1-initrd.cpio"
 log "L1 image $(($(stat -c %s "$C/bench-io-l1-initrd.cpio") >> 20)) MiB ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"
 
@@ -75,10 +53,7 @@ bed_line() {
 APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS"
 bed_boot_l1 "$C/bench-io-l1-initrd.cpio" "$APPEND" "$C/bench-io-console.log" </dev/null
 
-median() {	# config column
-	awk -v c="$1" -v k="$2" '$1 == c { print $k }' "$ROWS" | sort -n |
-		awk '{ v[NR] = $1 } END { if (NR) print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'
-}
+median() { vmm_bed_median "$ROWS" "$@"; }	# config column
 printf '\n%-10s %6s %14s %16s %12s\n' config runs "seq MB/s" "rand 4K IOPS" "VMM RSS kB"
 for c in $CONFIGS; do
 	printf '%-10s %6s %14s %16s %12s\n' "$c" "$(awk -v c="$c" '$1 == c' "$ROWS" | wc -l)" \

@@ -97,7 +97,6 @@ void p9_chown_new(const struct p9_server *s, int dirfd, const char *name, uint32
 		(void)0;
 }
 
-/* Tversion msize[4] version[s]: a new session, every fid forgotten. */
 int p9_chmod_in(const struct p9_server *s, int dirfd, const char *name, uint32_t mode)
 {
 	int fd = p9_open_in(s, dirfd, name, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0), err;
@@ -120,6 +119,7 @@ int p9_exact_mode(const struct p9_server *s, int dirfd, const char *name, uint32
 	return p9_chmod_in(s, dirfd, name, mode);
 }
 
+/* Tversion msize[4] version[s]: a new session, every fid forgotten. */
 static int p9_version(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 {
 	static const char proto[] = "9P2000.L";
@@ -131,7 +131,7 @@ static int p9_version(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 		return -EPROTO;
 	if (msize < P9_MSIZE_MIN)
 		return -EINVAL;
-	p9_fids_clunk_all(&s->fids);
+	p9_fids_clunk_all(&s->fids);	/* its answer fits: rsize */
 	s->msize = MIN(msize, (uint32_t)P9_MSIZE_MAX);
 	p9_put32(out, s->msize);
 	if (n == sizeof(proto) - 1 && !memcmp(v, proto, n)) {
@@ -202,6 +202,8 @@ static int p9_walk(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 		return -EBADF;
 	if (newid != f->id && p9_fid_get(&s->fids, newid))
 		return -EBADF;
+	if (out->pos + 2 + (size_t)nw * P9_QID_SIZE > out->cap)
+		return -EMSGSIZE;	/* before the fid changes or is made */
 	strcpy(path, f->path);
 	at = out->pos;
 	p9_put16(out, 0);
@@ -283,22 +285,32 @@ static int p9_auth(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	return -EOPNOTSUPP;	/* attach needs no authentication */
 }
 
+/*
+ * rsize: the answer's fixed size after the header, for the requests that
+ * change something (a fid, an open file, the session, the share) before
+ * they answer. It is checked before the handler runs, so a request whose
+ * answer could not be sent (EMSGSIZE) changes nothing. Answers of at most
+ * 4 bytes always fit (room for an Rlerror is the least p9_handle() takes);
+ * Twalk's size depends on its names and is checked by p9_walk().
+ */
 static const struct {
 	p9_op_fn *fn;
 	bool modifies;		/* refused with EROFS on a read-only share */
+	uint8_t rsize;
 } p9_ops[256] = {
-	[P9_TVERSION] = { p9_version }, [P9_TAUTH] = { p9_auth },
-	[P9_TATTACH] = { p9_attach }, [P9_TWALK] = { p9_walk },
+	[P9_TVERSION] = { p9_version, false, 4 + 2 + 8 }, [P9_TAUTH] = { p9_auth },
+	[P9_TATTACH] = { p9_attach, false, P9_QID_SIZE }, [P9_TWALK] = { p9_walk },
 	[P9_TCLUNK] = { p9_clunk }, [P9_TREMOVE] = { p9_remove },
 	[P9_TFLUSH] = { p9_flush }, [P9_TGETATTR] = { p9_getattr },
 	[P9_TSETATTR] = { p9_setattr, true }, [P9_TSTATFS] = { p9_statfs },
-	[P9_TREADLINK] = { p9_readlink }, [P9_TXATTRWALK] = { p9_xattrwalk },
-	[P9_TXATTRCREATE] = { p9_xattrcreate, true }, [P9_TLOPEN] = { p9_lopen },
-	[P9_TLCREATE] = { p9_lcreate, true }, [P9_TREAD] = { p9_read },
+	[P9_TREADLINK] = { p9_readlink }, [P9_TXATTRWALK] = { p9_xattrwalk, false, 8 },
+	[P9_TXATTRCREATE] = { p9_xattrcreate, true }, [P9_TLOPEN] = { p9_lopen, false, P9_QID_SIZE + 4 },
+	[P9_TLCREATE] = { p9_lcreate, true, P9_QID_SIZE + 4 }, [P9_TREAD] = { p9_read },
 	[P9_TWRITE] = { p9_write, true }, [P9_TFSYNC] = { p9_fsync },
 	[P9_TLOCK] = { p9_lock }, [P9_TGETLOCK] = { p9_getlock },
-	[P9_TREADDIR] = { p9_readdir }, [P9_TMKDIR] = { p9_mkdir, true },
-	[P9_TSYMLINK] = { p9_symlink, true }, [P9_TMKNOD] = { p9_mknod, true },
+	[P9_TREADDIR] = { p9_readdir }, [P9_TMKDIR] = { p9_mkdir, true, P9_QID_SIZE },
+	[P9_TSYMLINK] = { p9_symlink, true, P9_QID_SIZE },
+	[P9_TMKNOD] = { p9_mknod, true, P9_QID_SIZE },
 	[P9_TLINK] = { p9_link, true }, [P9_TRENAME] = { p9_rename, true },
 	[P9_TRENAMEAT] = { p9_renameat, true }, [P9_TUNLINKAT] = { p9_unlinkat, true },
 };
@@ -328,6 +340,8 @@ size_t p9_handle(struct p9_server *s, const uint8_t *req, size_t req_len, uint8_
 		err = -EPROTO;	/* no session yet */
 	} else if (s->ro && p9_ops[type].modifies) {
 		err = -EROFS;
+	} else if ((size_t)P9_HDR + p9_ops[type].rsize > out.cap) {
+		err = -EMSGSIZE;
 	} else {
 		in.len = size;
 		err = p9_ops[type].fn(s, &in, &out);

@@ -295,32 +295,31 @@ bool vq_should_notify(struct vq *q)
 	return (uint16_t)(now - v - 1) < (uint16_t)(now - old);
 }
 
+/* The chain's pieces from skip on, len bytes at most, under one guard. */
 static long vq_copy(const struct vq *q, const struct vq_chain *c, bool write, uint64_t skip,
 		    uint8_t *buf, size_t len)
 {
+	struct mem_piece p[VQ_MAX_SIZE];
+	unsigned int n = 0;
 	size_t done = 0;
+	int err;
 
 	for (unsigned int i = write ? c->nr_out : 0; i < (write ? c->nr : c->nr_out) && done < len;
 	     i++) {
 		const struct vq_seg *s = &c->seg[i];
-		uint64_t n;
-		int err;
+		uint64_t k;
 
 		if (skip >= s->len) {
 			skip -= s->len;
 			continue;
 		}
-		n = MIN((uint64_t)s->len - skip, (uint64_t)(len - done));
-		if (write)
-			err = mem_write(q->mem, s->gpa + skip, buf + done, n, q->who);
-		else
-			err = mem_read(q->mem, s->gpa + skip, buf + done, n, q->who);
-		if (err)
-			return err;
-		done += n;
+		k = MIN((uint64_t)s->len - skip, (uint64_t)(len - done));
+		p[n++] = (struct mem_piece){ .gpa = s->gpa + skip, .buf = buf + done, .len = k };
+		done += k;
 		skip = 0;
 	}
-	return (long)done;
+	err = mem_copy_many(q->mem, p, n, write, q->who);
+	return err ? err : (long)done;
 }
 
 long vq_chain_read(const struct vq *q, const struct vq_chain *c, uint64_t skip, void *dst,

@@ -64,6 +64,22 @@ int mem_write(const struct mem_map *m, uint64_t gpa, const void *src, size_t len
 	      const char *who);
 
 /*
+ * The same for several pieces under one guard (a virtio chain: one
+ * sigsetjmp, whose saved signal mask is a system call, not one per
+ * descriptor). Every piece is bounds-checked before any is copied
+ * (-EFAULT: none copied); pieces are copied in order, so a memory error
+ * leaves those before it copied. 0, -EFAULT or -EHWPOISON.
+ */
+struct mem_piece {
+	uint64_t gpa;
+	uint8_t *buf;		/* lkvm's side */
+	size_t len;
+	void *hva;		/* filled in */
+};
+int mem_copy_many(const struct mem_map *m, struct mem_piece *p, unsigned int n, bool to_guest,
+		  const char *who);
+
+/*
  * Drills only (ras-drill.c, --ras-test-port): the next guarded copy, on
  * any thread, that touches the host page [hva, hva + 2^lsb) first calls
  * raise(hva, lsb) inside its guard, which raises the SIGBUS the kernel

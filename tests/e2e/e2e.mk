@@ -55,6 +55,13 @@ $(E2E_CACHE)/iotest: bench/iotest.c
 bench-io: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/iotest
 	./bench/io.sh
 
+# virtio-9p from L2: lkvm against QEMU (pc, microvm) on the same tree (bench/9p.sh).
+$(E2E_CACHE)/fstest: bench/fstest.c
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -Wno-unused-parameter -o $@ $<
+bench-9p: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/fstest
+	./bench/9p.sh
+
 # What CI leaves out to stay within its time (.ci/run): the boot benchmark on
 # all three architectures and the virtio-blk one, ~14 min with 3 rounds.
 ci-bench:
@@ -63,4 +70,4 @@ ci-bench:
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=powerpc
 	$(MAKE) bench-io ARCH=x86
 
-.PHONY: e2e e2e-clean bench-boot bench-io ci-bench
+.PHONY: e2e e2e-clean bench-boot bench-io bench-9p ci-bench

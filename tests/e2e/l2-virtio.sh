@@ -12,6 +12,9 @@
 #   p9r FILE      print /mnt/FILE (written by the host meanwhile)
 #   p9e           escape attempts through the host's links and the guest's
 #   p9ro          writes to the read-only share
+#   p9mount TAG   mount the 9p share TAG on /mnt (9p-poison, the second lkvm)
+#   p9w DIR       write a tree into /mnt/DIR; print its sha256s (E2E-9P-WSUM DIR)
+#   p9sum DIR     print the sha256s of /mnt/DIR's files (E2E-9P-XSUM DIR)
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -103,6 +106,27 @@ p9ro)
 	mkdir /ro/d 2>&1 | sed 's/^/E2E-9P-ROERR /'
 	rm /ro/from-host.txt 2>&1 | sed 's/^/E2E-9P-ROERR /'
 	mv /ro/from-host.txt /ro/x 2>&1 | sed 's/^/E2E-9P-ROERR /'
+	echo E2E-9P-END
+	;;
+p9mount)
+	mkdir -p /mnt
+	mount -t 9p -o trans=virtio,version=9p2000.L "$2" /mnt && echo E2E-9P-MOUNTED
+	echo E2E-9P-END
+	;;
+p9w)
+	mkdir -p "/mnt/$2/d"
+	i=0
+	while [ $i -lt 8 ]; do
+		head -c $((i * 7919 + 1)) /dev/urandom >"/mnt/$2/d/f$i"
+		i=$((i + 1))
+	done
+	dd if=/dev/urandom of="/mnt/$2/big" bs=65536 count=4 2>/dev/null
+	sync
+	(cd "/mnt/$2" && find . -type f | sort | xargs sha256sum) | sed "s/^/E2E-9P-WSUM $2 /"
+	echo E2E-9P-END
+	;;
+p9sum)
+	(cd "/mnt/$2" && find . -type f | sort | xargs sha256sum) | sed "s/^/E2E-9P-XSUM $2 /"
 	echo E2E-9P-END
 	;;
 esac

@@ -106,6 +106,7 @@ fail() {	# name reason
 	result FAIL "$1" "$2"
 	dump
 	vm_kill
+	b_kill
 	return 1
 }
 
@@ -151,6 +152,42 @@ vm_start() {	# name [lkvm options]
 }
 
 send() { echo "$*" >&3; }
+
+# A second VM beside the current one (9p: two lkvm on one share at once).
+# b_start starts it as vm_start does, its console then on fd 4 and its
+# state in B_D, B_NAME, B_T0; b_swap makes it the current VM (D, NAME,
+# VM_T0 and fd 3 traded with fd 4), so wait_for, send, vm_wait_exit work
+# on it, and back; b_end after its vm_wait_exit (which closed fd 3) swaps
+# back to the first; b_kill stops it (fail() does).
+B_D=
+b_start() {	# name [lkvm options]
+	local d=$D n=$NAME t=$VM_T0
+	exec 5>&3
+	vm_start "$@"
+	B_D=$D B_NAME=$NAME B_T0=$VM_T0
+	D=$d NAME=$n VM_T0=$t
+	exec 4>&3 3>&5 5>&-
+}
+b_swap() {
+	local d=$D n=$NAME t=$VM_T0
+	D=$B_D NAME=$B_NAME VM_T0=$B_T0
+	B_D=$d B_NAME=$n B_T0=$t
+	exec 5>&3 3>&4 4>&5 5>&-
+}
+b_end() {
+	D=$B_D NAME=$B_NAME VM_T0=$B_T0
+	B_D=
+	exec 3>&4 4>&-
+}
+b_kill() {
+	[ -n "$B_D" ] || return 0
+	if [ -f "$B_D/pid" ] && [ ! -f "$B_D/rc" ]; then
+		kill -9 "$(cat "$B_D/pid")" 2>/dev/null
+		sleep 1
+	fi
+	exec 4>&-
+	B_D=
+}
 
 
 # Wait for the n-th console line matching an extended regexp; sets LINE.
@@ -860,8 +897,8 @@ scn_builtin() {
 # it back with e2fsck and debugfs. A second lkvm on the image is refused.
 VIRTIO_MARK=lkvm-virtio-e2e-written-by-L2
 
-virtio_load() {	# name
-	send sh sh /virtio.sh load
+virtio_load() {	# name [none: no disk to wait for]
+	send sh sh /virtio.sh load ${2:-}
 	if ! wait_for ' E2E-VIO-MODS' 120; then
 		# Where it got to: the last module, and where lkvm's exits and requests went.
 		$LKVM stat --name "$1" 2>&1 | grep -E '^(exits|mmio|virtio)' | info
@@ -934,30 +971,28 @@ scn_disk_ro() {
 }
 
 # A memory error inside device emulation, for real: an L2 process writes a
-# page to the raw virtio disk with O_DIRECT (memtest dwrite: the guest
-# kernel gives the device the page's address and never reads it itself)
-# right after L1 poisoned it with MADV_HWPOISON. virtio-blk0's I/O thread
-# meets the poison in its guarded copy: that request fails whole (IOERR,
-# EIO in L2, the image untouched), the error is routed naming virtio-blk0,
-# lkvm and L2 live on. The early-kill AO of the same page is injected too;
-# L2 (AMD) acts on it only at its machine-check poll, which memtest sets
-# to every 10 s before the poisoning (writing check_interval later would
-# clear the banks, the AO with them). Should L2 still act first (the
-# writer killed, or its page gone before the write), the drill is tried
-# again on a new page, E2E_DPOISON_TRIES times at most (default 3).
-scn_disk_poison() {
-	local sn=disk-poison img try tries=${E2E_DPOISON_TRIES:-3} start chunk dw dw2 how= ev evs g
+# page with O_DIRECT (memtest dwrite: the guest kernel gives the device the
+# page's address and never reads it itself) right after L1 poisoned it with
+# MADV_HWPOISON, to the raw virtio disk (disk-poison) or to a file on a 9p
+# share (9p-poison). The device's I/O thread meets the poison in its
+# guarded copy: that request fails whole (EIO in L2, the file behind it
+# untouched), the error is routed naming the device, lkvm and L2 live on.
+# The early-kill AO of the same page is injected too; L2 (AMD) acts on it
+# only at its machine-check poll, which memtest sets to every 10 s before
+# the poisoning (writing check_interval later would clear the banks, the
+# AO with them). Should L2 still act first (the writer killed, or its page
+# gone before the write), the drill is tried again on a new page,
+# E2E_DPOISON_TRIES times at most (default 3).
+#
+# dev_poison runs the drill on a VM started with the device, L2 ready to
+# write TARGET (modules loaded, share mounted); FILE is L1's file behind
+# it, 1 MiB of zeros.
+dev_poison() {	# sn reader target file
+	local sn=$1 reader=$2 target=$3 img=$4 try tries=${E2E_DPOISON_TRIES:-3} start chunk dw dw2 how= ev evs g
 	local firsts= stat ioerr nz good act
-	T0=$(now)
-	mkdir -p /tmp/dpoison
-	img=/tmp/dpoison/scratch.img
-	dd if=/dev/zero of=$img bs=1024 count=1024 2>/dev/null
-	vm_start $sn -d $img
-	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail $sn "L2 never reached its /init: $WHY"; return; }
-	virtio_load $sn || return
 	for try in $(seq 1 "$tries"); do
 		start=$(wc -l <"$D/out")
-		send dwrite
+		send dwrite "$target"
 		wait_for ' E2E-GPA 0x' 60 "$try" || { fail $sn "try $try: no page address from L2: $WHY"; return; }
 		GPA=$(echo "$LINE" | sed -n 's/.*E2E-GPA \(0x[0-9a-f]*\).*/\1/p')
 		PFN=$(printf '%#x' $((GPA >> PAGE_SHIFT)))
@@ -979,16 +1014,16 @@ scn_disk_poison() {
 	dw2=$(echo "$chunk" | grep ' E2E-DWRITE2 ' | head -n 1)
 	# lkvm answers and counted the failed request.
 	stat=$($LKVM stat --name $sn 2>&1) || { fail $sn "lkvm stat exited $? after the error: $stat"; return; }
-	echo "lkvm stat: $(echo "$stat" | grep -E '^virtio-blk0\.(requests|io_errors|bad_requests) ' | tr '\n' ' ')" | info
-	ioerr=$(echo "$stat" | sed -n 's/^virtio-blk0\.io_errors //p')
+	echo "lkvm stat: $(echo "$stat" | grep -E "^$reader\.(requests|io_errors|bad_requests|p9_errors) " | tr '\n' ' ')" | info
+	ioerr=$(echo "$stat" | sed -n "s/^$reader\.io_errors //p")
 	send alive
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail $sn "L2 stopped answering after the failed request: $WHY"; return; }
 	send poweroff
 	vm_wait_exit 120 || { fail $sn "lkvm still runs 120 s after L2's poweroff"; return; }
 	grep 'lkvm: memory error' "$D/err" | info
 	# The device's event: kind AR, the page (the copy may fault anywhere in
-	# it: compare page numbers), reader virtio-blk0.
-	evs=$(grep '"reader":"virtio-blk0"' "$D/ras.json" 2>/dev/null)
+	# it: compare page numbers), reader the device.
+	evs=$(grep "\"reader\":\"$reader\"" "$D/ras.json" 2>/dev/null)
 	ev=
 	for g in $(echo "$evs" | sed -n 's/.*"gpa":"\(0x[0-9a-f]*\)".*/\1/p'); do
 		[ $((g >> PAGE_SHIFT)) = $((GPA >> PAGE_SHIFT)) ] || continue
@@ -996,29 +1031,60 @@ scn_disk_poison() {
 		break
 	done
 	case "$dw2" in *'rc=4096 '*) ;; *) fail $sn "a write from a good page after the error failed: ${dw2#* }"; return ;; esac
-	[ -n "$ev" ] || { fail $sn "no event naming virtio-blk0 for page $GPA in lkvm's log"; return; }
-	case "$ev" in *'"kind":"AR"'*) ;; *) fail $sn "virtio-blk0's event for $GPA is not an AR: $ev"; return ;; esac
+	[ -n "$ev" ] || { fail $sn "no event naming $reader for page $GPA in lkvm's log"; return; }
+	case "$ev" in *'"kind":"AR"'*) ;; *) fail $sn "$reader's event for $GPA is not an AR: $ev"; return ;; esac
 	case "$ev" in
 	*'"action":"injected"'*) act="injected as action-optional" ;;
 	*'"action":"ignored"'*'already told'*)
 		[ -n "$(ras_event AO "$GPA" injected)" ] ||
-			{ fail $sn "virtio-blk0's error was not injected, and no AO for $GPA was either: $ev"; return; }
+			{ fail $sn "$reader's error was not injected, and no AO for $GPA was either: $ev"; return; }
 		act="not told again: the early-kill AO was injected first" ;;
-	*) fail $sn "virtio-blk0's event was neither injected nor already told: $ev"; return ;;
+	*) fail $sn "$reader's event was neither injected nor already told: $ev"; return ;;
 	esac
-	[ "$ioerr" = 1 ] || { fail $sn "lkvm stat: virtio-blk0.io_errors is '$ioerr', want 1"; return; }
-	echo "$chunk" | grep -q ' E2E-AO-SEEN' || { fail $sn "L2's kernel never handled pfn $PFN (the guest was not told)"; return; }
+	[ "$ioerr" = 1 ] || { fail $sn "lkvm stat: $reader.io_errors is '$ioerr', want 1"; return; }
+	# arm64: the AO is an SError, which carries no address (the guest was
+	# told, as checked above, but cannot name the pfn).
+	[ "$ARCH" = arm64 ] || echo "$chunk" | grep -q ' E2E-AO-SEEN' ||
+		{ fail $sn "L2's kernel never handled pfn $PFN (the guest was not told)"; return; }
 	grep -q 'fatal' "$D/err" && { fail $sn "lkvm printed a fatal message"; return; }
 	[ "$RC" = 0 ] || { fail $sn "lkvm exited $RC after L2's poweroff, want 0"; return; }
-	# The image: the failed request left nothing (64 KiB: zeros), the good
+	# The file: the failed request left nothing (64 KiB: zeros), the good
 	# one is all there (128 KiB: 'k'), nothing else was written.
 	nz=$(tr -d '\000' <$img | wc -c)
 	good=$(dd if=$img bs=4096 skip=32 count=1 2>/dev/null | tr -d k | wc -c)
 	[ -z "$(dd if=$img bs=4096 skip=16 count=1 2>/dev/null | tr -d '\000')" ] ||
-		{ fail $sn "the failed write reached the image at 64 KiB"; return; }
+		{ fail $sn "the failed write reached $img at 64 KiB"; return; }
 	[ "$good" = 0 ] && [ "$nz" = 4096 ] ||
-		{ fail $sn "the image holds $nz non-zero bytes (want 4096, the good write at 128 KiB, $good bytes there not 'k')"; return; }
-	result PASS $sn "$how: page $GPA poisoned with MADV_HWPOISON; L2's O_DIRECT write of it failed with EIO (virtio-blk0's guarded copy hit the poison: IOERR, io_errors 1, image untouched), event AR naming virtio-blk0 ($act); the next write succeeded, L2 handled pfn $PFN and ran on, lkvm answered stat and exited 0"
+		{ fail $sn "$img holds $nz non-zero bytes (want 4096, the good write at 128 KiB, $good bytes there not 'k')"; return; }
+	result PASS $sn "$how: page $GPA poisoned with MADV_HWPOISON; L2's O_DIRECT write of it to $target failed with EIO ($reader's guarded copy hit the poison: io_errors 1, $img untouched), event AR naming $reader ($act); the next write succeeded, L2 $([ "$ARCH" = arm64 ] && echo "was told (an SError: no pfn)" || echo "handled pfn $PFN") and ran on, lkvm answered stat and exited 0"
+}
+
+scn_disk_poison() {
+	local sn=disk-poison img=/tmp/dpoison/scratch.img
+	T0=$(now)
+	mkdir -p /tmp/dpoison
+	dd if=/dev/zero of=$img bs=1024 count=1024 2>/dev/null
+	vm_start $sn -d $img
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail $sn "L2 never reached its /init: $WHY"; return; }
+	virtio_load $sn || return
+	dev_poison $sn virtio-blk0 /dev/vda $img
+}
+
+# The same drill through virtio-9p: the page is the data of a Twrite to a
+# file on the share; the rest of that request (its header) is good.
+scn_9p_poison() {
+	local sn=9p-poison S=/tmp/p9poison
+	T0=$(now)
+	rm -rf $S
+	mkdir -p $S
+	dd if=/dev/zero of=$S/scratch.bin bs=1024 count=1024 2>/dev/null
+	vm_start $sn --9p $S,pshare
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail $sn "L2 never reached its /init: $WHY"; return; }
+	virtio_load $sn none || return
+	send sh sh /virtio.sh p9mount pshare
+	wait_for ' E2E-9P-END' 60 || { fail $sn "L2 did not answer p9mount: $WHY"; return; }
+	grep -q ' E2E-9P-MOUNTED' "$D/out" || { fail $sn "L2 could not mount the share"; return; }
+	dev_poison $sn virtio-9p0 /mnt/scratch.bin $S/scratch.bin
 }
 
 # virtio-9p: L1 shares a directory (and a second one read-only) with L2,
@@ -1028,7 +1094,7 @@ scn_disk_poison() {
 # mounted, tries the host's and its own links out of the share and `..`
 # (nothing outside may change on L1), and gets EROFS on the read-only one.
 scn_9p() {
-	local S=/tmp/p9share R=/tmp/p9ro O=/tmp/p9out l2 l1 before after brc st
+	local S=/tmp/p9share R=/tmp/p9ro O=/tmp/p9out l2 l1 before after brc st p9a p9b
 	T0=$(now)
 	rm -rf $S $R $O
 	mkdir -p $S $R $O
@@ -1086,6 +1152,51 @@ scn_9p() {
 	[ "$(grep -c ' E2E-9P-ROERR .*Read-only file system' "$D/out")" = 4 ] ||
 		{ fail 9p "the read-only share did not refuse touch, mkdir, rm, mv with EROFS: $(grep ' E2E-9P-ROERR' "$D/out" | tr '\n' ' ')"; return; }
 
+	# A second lkvm on the same share at the same time (9p has no lock):
+	# both write a tree at once, each reads the other's, the second reads
+	# the first's earlier tree; every sha256 as L1 has it.
+	b_start 9p-b --9p $S,hostshare
+	b_swap
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail 9p "the second lkvm's L2 never reached its /init: $WHY"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail 9p "the second L2 did not load the modules: $WHY"; return; }
+	send sh sh /virtio.sh p9mount hostshare
+	wait_for ' E2E-9P-END' 60 1 || { fail 9p "the second L2 did not answer p9mount: $WHY"; return; }
+	grep -q ' E2E-9P-MOUNTED' "$D/out" || { fail 9p "the second L2 could not mount the share"; return; }
+	send sh sh /virtio.sh p9w fromb
+	b_swap
+	send sh sh /virtio.sh p9w froma
+	wait_for ' E2E-9P-END' 120 6 || { fail 9p "L2 did not finish p9w: $WHY"; return; }
+	b_swap
+	wait_for ' E2E-9P-END' 120 2 || { fail 9p "the second L2 did not finish p9w: $WHY"; return; }
+	send sh sh /virtio.sh p9sum froma
+	wait_for ' E2E-9P-END' 60 3 || { fail 9p "the second L2 did not answer p9sum froma: $WHY"; return; }
+	send sh sh /virtio.sh p9sum tree
+	wait_for ' E2E-9P-END' 60 4 || { fail 9p "the second L2 did not answer p9sum tree: $WHY"; return; }
+	b_swap
+	send sh sh /virtio.sh p9sum fromb
+	wait_for ' E2E-9P-END' 60 7 || { fail 9p "L2 did not answer p9sum: $WHY"; return; }
+	p9a=$(cd $S/froma && find . -type f | sort | xargs sha256sum)
+	p9b=$(cd $S/fromb && find . -type f | sort | xargs sha256sum)
+	[ "$(echo "$p9a" | wc -l)" = 9 ] && [ "$(echo "$p9b" | wc -l)" = 9 ] ||
+		{ fail 9p "L1 does not hold the two trees of 9 files each (froma $(echo "$p9a" | wc -l), fromb $(echo "$p9b" | wc -l))"; return; }
+	[ "$(sed -n 's/^[0-9.]* E2E-9P-WSUM froma //p' "$D/out")" = "$p9a" ] ||
+		{ fail 9p "the first L2's tree froma differs on L1"; return; }
+	[ "$(sed -n 's/^[0-9.]* E2E-9P-XSUM fromb //p' "$D/out")" = "$p9b" ] ||
+		{ fail 9p "the first L2 reads the second's tree fromb other than L1 holds it"; return; }
+	[ "$(sed -n 's/^[0-9.]* E2E-9P-WSUM fromb //p' "$B_D/out")" = "$p9b" ] ||
+		{ fail 9p "the second L2's tree fromb differs on L1"; return; }
+	[ "$(sed -n 's/^[0-9.]* E2E-9P-XSUM froma //p' "$B_D/out")" = "$p9a" ] ||
+		{ fail 9p "the second L2 reads the first's tree froma other than L1 holds it"; return; }
+	[ "$(sed -n 's/^[0-9.]* E2E-9P-XSUM tree //p' "$B_D/out")" = "$l1" ] ||
+		{ fail 9p "the second L2 reads the first's earlier tree other than L1 holds it"; return; }
+	echo "second lkvm: $($LKVM stat --name 9p-b 2>&1 | grep -E '^virtio-9p0\.(p9_requests|p9_errors|bytes_read|bytes_written) ' | tr '\n' ' ')" | info
+	b_swap
+	send poweroff
+	vm_wait_exit 60 || { fail 9p "the second lkvm still runs 60 s after its L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail 9p "the second lkvm exited $RC after its L2's poweroff, want 0"; return; }
+	b_end
+
 	st=$($LKVM stat --name 9p 2>&1 | grep -E '^virtio-9p[01]\.')
 	echo "stat: $(echo "$st" | grep -E '\.(requests|p9_requests|p9_errors|bytes_read|bytes_written|io_errors) ' | tr '\n' ' ')" | info
 	echo "$st" | grep -qE '^virtio-9p0\.p9_requests [1-9]' || { fail 9p "lkvm stat has no virtio-9p0 requests: $st"; return; }
@@ -1094,7 +1205,7 @@ scn_9p() {
 	[ "$RC" = 0 ] || { fail 9p "lkvm exited $RC after L2's poweroff, want 0"; return; }
 	after=$( (ls -lA $O $R /l2; cat $O/secret $R/from-host.txt) | md5sum)
 	[ "$before" = "$after" ] || { fail 9p "something outside the share (or in the read-only one) changed on L1"; return; }
-	result PASS 9p "L2 mounted two shares; its tree of $(echo "$l1" | wc -l) files is identical on L1 (sha256); rename across directories, open-unlink-read, a host write read while mounted; links and .. stayed inside, nothing outside changed; ro: EROFS x4; lkvm 0"
+	result PASS 9p "L2 mounted two shares; its tree of $(echo "$l1" | wc -l) files is identical on L1 (sha256); rename across directories, open-unlink-read, a host write read while mounted; links and .. stayed inside, nothing outside changed; ro: EROFS x4; a second lkvm on the share at once: each L2 reads the other's new tree (2 x 9 files) and the first's earlier one as L1 holds them (sha256); both lkvm 0"
 }
 
 # virtio-console: lkvm runs with --console virtio; L2's init moves to hvc0
@@ -1195,6 +1306,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	disk-ro) scn_disk_ro ;;
 	disk-poison) scn_disk_poison ;;
 	9p) scn_9p ;;
+	9p-poison) scn_9p_poison ;;
 	seccomp) scn_seccomp ;;
 	console) scn_console ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;

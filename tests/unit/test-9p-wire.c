@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "hw/9p-wire.h"
@@ -201,6 +202,60 @@ START_TEST(test_write_over_msize)
 }
 END_TEST
 
+/*
+ * A request whose answer does not fit (room for an Rlerror only) is
+ * EMSGSIZE and changes nothing: no fid made or moved, no file opened or
+ * created, the session kept. One row per request that changes something.
+ */
+static const char *const nofit_rows[] = {
+	"Tattach", "Twalk to a new fid", "Twalk of a fid to itself", "Tlopen", "Tlcreate",
+	"Tmkdir", "Tsymlink", "Tmknod", "Txattrwalk", "Tversion",
+};
+
+static int nofit_send(struct p9c *c, int row)
+{
+	switch (row) {
+	case 0: return p9c_call(c, P9_TATTACH, "44ss4", 5, P9_NOFID, "", "", 0);
+	case 1: return p9c_walk(c, P9C_ROOT, 5, "d");
+	case 2: return p9c_walk(c, 1, 1, "d");
+	case 3: return p9c_call(c, P9_TLOPEN, "44", 2, 0);
+	case 4: return p9c_call(c, P9_TLCREATE, "4s444", 1, "new", 2, 0644, 0);
+	case 5: return p9c_call(c, P9_TMKDIR, "4s44", P9C_ROOT, "new", 0755, 0);
+	case 6: return p9c_call(c, P9_TSYMLINK, "4ss4", P9C_ROOT, "new", "d", 0);
+	case 7: return p9c_call(c, P9_TMKNOD, "4s4444", P9C_ROOT, "new", 0010644, 0, 0, 0);
+	case 8: return p9c_call(c, P9_TXATTRWALK, "44s", P9C_ROOT, 5, "");
+	default: return p9c_call(c, P9_TVERSION, "4s", 8192, "9P2000.L");
+	}
+}
+
+START_TEST(test_answer_too_big)
+{
+	struct p9c *c = p9c_new(0, 0);
+	struct stat st;
+	int err;
+
+	ck_assert_ptr_nonnull(c);
+	ck_assert_int_eq(mkdir(p9c_host(c, "d"), 0755), 0);
+	ck_assert_int_eq(p9c_put_file(c, "f", "x"), 0);
+	ck_assert_int_eq(p9c_walk(c, P9C_ROOT, 1, ""), 0);
+	ck_assert_int_eq(p9c_walk(c, P9C_ROOT, 2, "f"), 0);
+	c->resp_cap = P9_HDR + 4;
+	err = nofit_send(c, _i);
+	ck_assert_msg(err == EMSGSIZE && c->rlen == P9_HDR + 4, "%s: %d, %zu bytes",
+		      nofit_rows[_i], err, c->rlen);
+	c->resp_cap = P9C_BUF;
+	/* Nothing changed: fid 5 is free, fid 1 is the share unopened, fid 2 unopened. */
+	ck_assert_int_eq(p9c_call(c, P9_TCLUNK, "4", 5), EBADF);
+	ck_assert_int_eq(p9c_walk(c, 1, 3, "d"), 0);
+	ck_assert_int_eq(p9c_call(c, P9_TLOPEN, "44", 1, 0), 0);
+	ck_assert_int_eq(p9c_call(c, P9_TLOPEN, "44", 2, 0), 0);
+	ck_assert_int_ne(fstatat(AT_FDCWD, p9c_host(c, "new"), &st, AT_SYMLINK_NOFOLLOW), 0);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert_int_eq(c->s.msize, P9C_MSIZE);
+	p9c_free(c);
+}
+END_TEST
+
 Suite *p9_wire_suite(void)
 {
 	Suite *s = suite_create("9p-wire");
@@ -214,6 +269,7 @@ Suite *p9_wire_suite(void)
 	tcase_add_test(tc, test_before_version);
 	tcase_add_loop_test(tc, test_msize_clamp, 0, (int)ARRAY_SIZE(msize_rows));
 	tcase_add_test(tc, test_write_over_msize);
+	tcase_add_loop_test(tc, test_answer_too_big, 0, (int)ARRAY_SIZE(nofit_rows));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Guest memory map. The map never dereferences host addresses, so these
- * tests use made-up host addresses (integers cast to pointers).
+ * tests use made-up host addresses (integers cast to pointers); the copy
+ * test (mem_copy_many) alone uses a real buffer as guest RAM.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -315,6 +316,34 @@ START_TEST(test_extent_1g)
 }
 END_TEST
 
+/* Several pieces under one guard: in order, both ways; one outside RAM: nothing copied. */
+START_TEST(test_copy_many)
+{
+	static uint8_t ram[8192];
+	uint8_t a[4] = { 'a', 'b', 'c', 'd' }, b[4] = { 'w', 'x', 'y', 'z' }, back[8] = { 0 };
+	struct mem_map m = { 0 };
+	struct mem_piece p[2] = {
+		{ .gpa = 0x10000 + 100, .buf = a, .len = 4 },
+		{ .gpa = 0x10000 + 4096, .buf = b, .len = 4 },
+	};
+
+	ck_assert_int_eq(mem_map_add(&m, 0x10000, sizeof(ram), ram), 0);
+	ck_assert_int_eq(mem_copy_many(&m, p, 2, true, "test"), 0);
+	ck_assert_mem_eq(ram + 100, "abcd", 4);
+	ck_assert_mem_eq(ram + 4096, "wxyz", 4);
+	p[0] = (struct mem_piece){ .gpa = 0x10000 + 4096, .buf = back, .len = 4 };
+	p[1] = (struct mem_piece){ .gpa = 0x10000 + 100, .buf = back + 4, .len = 4 };
+	ck_assert_int_eq(mem_copy_many(&m, p, 2, false, "test"), 0);
+	ck_assert_mem_eq(back, "wxyzabcd", 8);
+	/* The second piece runs past RAM's end: -EFAULT before the first is copied. */
+	p[0] = (struct mem_piece){ .gpa = 0x10000 + 200, .buf = a, .len = 4 };
+	p[1] = (struct mem_piece){ .gpa = 0x10000 + sizeof(ram) - 2, .buf = b, .len = 4 };
+	ck_assert_int_eq(mem_copy_many(&m, p, 2, true, "test"), -EFAULT);
+	ck_assert_mem_eq(ram + 200, "\0\0\0\0", 4);
+	ck_assert_int_eq(mem_copy_many(&m, p, 0, true, "test"), 0);
+}
+END_TEST
+
 Suite *mem_suite(void)
 {
 	Suite *s = suite_create("mem");
@@ -333,6 +362,7 @@ Suite *mem_suite(void)
 	tcase_add_test(tc, test_hva_to_gpa_edges);
 	tcase_add_test(tc, test_gpa_to_hva_edges);
 	tcase_add_test(tc, test_gpa_to_hva_spanning_regions);
+	tcase_add_test(tc, test_copy_many);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("extent");
