@@ -279,6 +279,30 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
 }
 
+# arm64 --firmware-tables acpi: L2 boots the same Image through lkvm's EFI
+# hand-over and ACPI tables (docs/arm64-acpi.md): it must come up on ACPI
+# (not the device tree), load the HEST and its GHES sources, log no ACPI or
+# firmware error or warning, and power off through PSCI with status 0.
+scn_acpi() {
+	T0=$(now)
+	vm_start acpi --firmware-tables acpi
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi "L2 never reached its /init: $WHY"; return; }
+	local t bad
+	t=$(line_secs "$LINE")
+	# Only the lines that matter cross the console (every byte is an exit).
+	send sh "dmesg | grep -Ei 'acpi|ghes|hest|apei|efi|firmware|warn|error|bug|pptt|spcr|psci|ttyS0|smp:' | sed 's/^/E2E-L2-DMESG /'; echo E2E-L2-DMESG-END"
+	wait_for ' E2E-L2-DMESG-END' 300 || { fail acpi "L2 did not list its kernel log lines: $WHY"; return; }
+	grep ' E2E-L2-DMESG ' "$D/out" | sed 's/.* E2E-L2-DMESG //' | info
+	grep -q ' E2E-L2-DMESG .*ACPI: XSDT 0x' "$D/out" || { fail acpi "L2 did not boot on lkvm's ACPI tables (no 'ACPI: XSDT' line)"; return; }
+	grep -q ' E2E-L2-DMESG .*HEST: Table parsing has been initialized' "$D/out" || { fail acpi "L2 did not take the HEST"; return; }
+	bad=$(grep -E ' E2E-L2-DMESG .*(ACPI (BIOS )?(Error|Warning)|Firmware Bug|Firmware Warn|FW_BUG|WARNING:|Call trace|Failed to init ACPI|No PPTT)' "$D/out" | head -n 3)
+	[ -z "$bad" ] || { fail acpi "L2 logged: $(echo "$bad" | sed 's/.* E2E-L2-DMESG //' | tr '\n' '|')"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail acpi "lkvm still runs 60 s after L2's poweroff (PSCI SYSTEM_OFF)"; return; }
+	[ "$RC" = 0 ] || { fail acpi "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS acpi "L2 Linux booted on lkvm's ACPI tables (HEST taken, no ACPI error or warning), reached /init ${t} s after lkvm started, powered off with 0"
+}
+
 # L2 runs `poweroff` (not -f, not reboot): its kernel powers off through the
 # ACPI tables lkvm describes the machine with, and lkvm exits 0 within seconds.
 scn_poweroff() {
@@ -1184,7 +1208,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 			T0=$(now)
 			result SKIP "$s" "a ppc64 scenario"
 		fi ;;
-	serror | sea | bad-esr | kut | builtin)
+	serror | sea | bad-esr | kut | builtin | acpi)
 		if [ $ARCH = arm64 ]; then
 			scn_$(echo $s | tr - _)
 		else
