@@ -24,13 +24,13 @@
  */
 #define GHES_AREA_SIZE		0x10000ULL
 #define GHES_NR_SOURCES		2
-#define GHES_SRC_SEA		0
-#define GHES_SRC_POLL		1
+#define GHES_SRC_SEA		0u
+#define GHES_SRC_POLL		1u
 #define GHES_ADDR_REG(i)	(0x000ULL + 8 * (i))
 #define GHES_ACK_REG(i)		(0x100ULL + 8 * (i))
 #define GHES_BLOCK(i)		(0x1000ULL * (1 + (i)))
 #define GHES_BLOCK_SIZE		0x1000U
-#define GHES_POLL_MS		100
+#define GHES_POLL_MS		100u
 
 /* HEST notification types (ACPI 6.x table 18.14). */
 #define HEST_NOTIFY_POLLED	0
