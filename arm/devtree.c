@@ -179,6 +179,12 @@ static int fdt_chosen_efi(void *fdt, const struct arm_fdt_desc *d)
 	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-size", d->efi->mmap_size));
 	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-desc-size", d->efi->desc_size));
 	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-desc-ver", d->efi->desc_ver));
+	/*
+	 * Debian's (and Ubuntu's) kernels read a sixth property with the five
+	 * (a distribution patch) and, without it, ignore them all: no EFI, no
+	 * memory, "Failed to allocate page table page". 0: not secure boot.
+	 */
+	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-secure-boot", 0));
 	return fdt_end_node(fdt);
 }
 

@@ -89,7 +89,7 @@ START_TEST(test_efi_refused)
 }
 END_TEST
 
-/* Only /chosen, so that Linux prefers ACPI; the five uefi properties in it. */
+/* Only /chosen, so that Linux prefers ACPI; the uefi properties in it. */
 START_TEST(test_devtree_acpi_boot)
 {
 	static uint8_t blob[8192];
@@ -118,6 +118,11 @@ START_TEST(test_devtree_acpi_boot)
 	ck_assert_uint_eq(fdt32_to_cpu(*p32), 48);
 	p32 = fdt_getprop(blob, node, "linux,uefi-mmap-desc-ver", &len);
 	ck_assert_uint_eq(fdt32_to_cpu(*p32), 1);
+	/* Debian's kernels want it too (their own patch), or ignore all five. */
+	p32 = fdt_getprop(blob, node, "linux,uefi-secure-boot", &len);
+	ck_assert_ptr_nonnull(p32);
+	ck_assert_int_eq(len, 4);
+	ck_assert_uint_eq(fdt32_to_cpu(*p32), 0);
 	ck_assert_str_eq(fdt_getprop(blob, node, "bootargs", NULL), "console=ttyS0");
 	ck_assert_ptr_nonnull(fdt_getprop(blob, node, "linux,initrd-start", NULL));
 }
