@@ -9,7 +9,7 @@
 #include "lkvm/devices.h"
 
 /*
- * The ACPI tables an arm64 guest boots with under --firmware-tables acpi
+ * The ACPI tables an arm64 guest boots with under --tables acpi
  * (docs/arm64-acpi.md): RSDP, XSDT, FADT (hardware-reduced, PSCI over HVC),
  * DSDT (the UART as PNP0501, the virtio-mmio transports as LNRO0005), MADT
  * (a GICC per vCPU, the GICD, the GICv3 redistributor range), GTDT (the

@@ -64,7 +64,7 @@ static int arm_opt_fw_tables(struct arch_opts *a, const char *arg, char *err, si
 	} else if (!strcmp(arg, "dt")) {
 		a->fw_tables = ARM_FW_DT;
 	} else {
-		snprintf(err, errlen, "invalid --firmware-tables '%s': use dt or acpi", arg);
+		snprintf(err, errlen, "invalid --tables '%s': use dt or acpi", arg);
 		return -1;
 	}
 	return 0;
@@ -92,11 +92,12 @@ const struct arch_option arm_options[] = {
 "      --ras-arm-force    SErrors even to a guest CPU without the RAS\n"
 "                         extension (it cannot tell them apart: fatal)\n",
 	  arm_opt_ras_force },
-	{ "firmware-tables", required_argument,
-"      --firmware-tables T dt (default): a device tree describes the machine;\n"
-"                         acpi: ACPI tables (with GHES error sources that give\n"
-"                         the guest the address of a bad page) behind a minimal\n"
-"                         UEFI hand-over; Linux Image kernels only\n",
+	{ "tables", required_argument,
+"      --tables T         how the machine is described to the guest: dt\n"
+"                         (default), a device tree; acpi: ACPI tables (with\n"
+"                         GHES error sources that give the guest the address\n"
+"                         of a bad page) behind a minimal UEFI hand-over;\n"
+"                         Linux Image kernels only\n",
 	  arm_opt_fw_tables },
 	{ NULL, 0, NULL, NULL }
 };

@@ -27,7 +27,7 @@ struct arch_opts {
 	uint32_t serror_esr;		/* its ISS */
 	bool ras_sea;			/* --ras-arm-notify=sea */
 	bool ras_force;			/* --ras-arm-force: SErrors even without the RAS extension */
-	enum arm_fw_tables fw_tables;	/* --firmware-tables */
+	enum arm_fw_tables fw_tables;	/* --tables */
 };
 
 /* The table arch_info()->options points to. */

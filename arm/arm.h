@@ -44,7 +44,7 @@
 /* Where the device tree goes: the top 2 MiB of RAM (arm64 booting.rst: <= 2 MiB). */
 #define ARM_FDT_MAX_SIZE	0x200000ULL
 /*
- * An ACPI boot (--firmware-tables acpi) gives the top MiB of those to the
+ * An ACPI boot (--tables acpi) gives the top MiB of those to the
  * firmware tables (EFI hand-over, ACPI tables, then the GHES area at the
  * very top) and keeps the device tree, /chosen alone, below them.
  */

@@ -25,7 +25,7 @@ struct arm_fdt_desc {
 	 */
 	const struct device *devices;
 	/*
-	 * Not NULL: an ACPI boot (--firmware-tables acpi). The tree then has
+	 * Not NULL: an ACPI boot (--tables acpi). The tree then has
 	 * nothing but /chosen, with the command line, the initrd and the
 	 * linux,uefi-* properties: with any other node under the root, arm64
 	 * Linux keeps to the device tree (acpi_boot_table_init).

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An ACPI boot (--firmware-tables acpi): the top MiB of RAM gets the EFI
+ * An ACPI boot (--tables acpi): the top MiB of RAM gets the EFI
  * hand-over (efi.h), then the ACPI tables (acpi.h), and at the very top
  * the GHES area (ghes.h); the device tree below them holds only /chosen,
  * which points the kernel at the EFI system table and memory map. Built

@@ -138,7 +138,7 @@ int arch_load_kernel(struct vm *vm)
 		return LKVM_EXIT_USAGE;
 	}
 	if (o->arch.fw_tables == ARM_FW_ACPI && !l.img.has_header) {
-		pr_err("--firmware-tables acpi boots Linux Image kernels only; %s has no Image header",
+		pr_err("--tables acpi boots Linux Image kernels only; %s has no Image header",
 		       o->kernel ? o->kernel : "the built-in guest");
 		file_unmap(kbuf, l.kernel_size);
 		return LKVM_EXIT_USAGE;

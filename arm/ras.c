@@ -15,7 +15,7 @@
  *   --hugetlbfs). The reader was told its data is gone; anything else that
  *   shared that page (file cache) reads zeros — see docs/ras.md.
  * - --ras-serror-esr=ISS replaces both syndromes.
- * - An ACPI boot (--firmware-tables acpi) has GHES error sources (ghes.h):
+ * - An ACPI boot (--tables acpi) has GHES error sources (ghes.h):
  *   the guest is told the page's address in a CPER record, then, for a
  *   consumed error, by a synchronous external abort (the SEA source);
  *   an error nothing consumed waits in the polled source's block. The

@@ -279,13 +279,13 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
 }
 
-# arm64 --firmware-tables acpi: L2 boots the same Image through lkvm's EFI
+# arm64 --tables acpi: L2 boots the same Image through lkvm's EFI
 # hand-over and ACPI tables (docs/arm64-acpi.md): it must come up on ACPI
 # (not the device tree), load the HEST and its GHES sources, log no ACPI or
 # firmware error or warning, and power off through PSCI with status 0.
 scn_acpi() {
 	T0=$(now)
-	vm_start acpi --firmware-tables acpi
+	vm_start acpi --tables acpi
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi "L2 never reached its /init: $WHY"; return; }
 	local t bad
 	t=$(line_secs "$LINE")
@@ -306,7 +306,7 @@ scn_acpi() {
 	result PASS acpi "L2 Linux (-c $VM_CPUS, sees $cpus CPUs) booted on lkvm's ACPI tables (HEST taken, no ACPI error or warning), reached /init ${t} s after lkvm started, powered off with 0"
 }
 
-# arm64 --firmware-tables acpi: a page an L2 process reads is poisoned for
+# arm64 --tables acpi: a page an L2 process reads is poisoned for
 # real. The guest learns its address through GHES (the polled source for
 # the early-kill AO, the SEA source then the abort for the read): L2 logs the
 # CPER record with the address and recovers the page, the reader gets
@@ -314,7 +314,7 @@ scn_acpi() {
 # powers off with status 0, and lkvm never replaced the page.
 scn_acpi_ar() {
 	T0=$(now)
-	vm_start acpi-ar --firmware-tables acpi
+	vm_start acpi-ar --tables acpi
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi-ar "L2 never reached its /init: $WHY"; return; }
 	poison_touched_page || { fail acpi-ar "$WHY"; return; }
 	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ar "L2 did not come back after the poisoned read: $WHY"; return; }
