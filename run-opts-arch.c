@@ -29,6 +29,7 @@ static const struct {
 	{ "arm64", "ras-serror-esr" },
 	{ "arm64", "ras-arm-notify" },
 	{ "arm64", "ras-arm-force" },
+	{ "arm64", "tables" },
 };
 
 bool run_opt_known(const char *arch, const char *name)

@@ -57,6 +57,19 @@ static int arm_opt_ras_force(struct arch_opts *a, const char *arg, char *err, si
 	return 0;
 }
 
+static int arm_opt_fw_tables(struct arch_opts *a, const char *arg, char *err, size_t errlen)
+{
+	if (!strcmp(arg, "acpi")) {
+		a->fw_tables = ARM_FW_ACPI;
+	} else if (!strcmp(arg, "dt")) {
+		a->fw_tables = ARM_FW_DT;
+	} else {
+		snprintf(err, errlen, "invalid --tables '%s': use dt or acpi", arg);
+		return -1;
+	}
+	return 0;
+}
+
 const struct arch_option arm_options[] = {
 	{ "irqchip", required_argument,
 "      --irqchip GIC      gicv3 or gicv2 (default: gicv3 when the host has it,\n"
@@ -79,5 +92,12 @@ const struct arch_option arm_options[] = {
 "      --ras-arm-force    SErrors even to a guest CPU without the RAS\n"
 "                         extension (it cannot tell them apart: fatal)\n",
 	  arm_opt_ras_force },
+	{ "tables", required_argument,
+"      --tables T         how the machine is described to the guest: dt\n"
+"                         (default), a device tree; acpi: ACPI tables (with\n"
+"                         GHES error sources that give the guest the address\n"
+"                         of a bad page) behind a minimal UEFI hand-over;\n"
+"                         Linux Image kernels only\n",
+	  arm_opt_fw_tables },
 	{ NULL, 0, NULL, NULL }
 };

@@ -14,6 +14,11 @@ enum arm_irqchip {
 	ARM_IRQCHIP_GICV3,
 };
 
+enum arm_fw_tables {
+	ARM_FW_DT,		/* a device tree describes the machine */
+	ARM_FW_ACPI,		/* ACPI tables behind a minimal UEFI hand-over (acpi.h) */
+};
+
 /* What the user asked for; zero is the default of each (memset by the parser). */
 struct arch_opts {
 	enum arm_irqchip irqchip;	/* --irqchip (AUTO: the best the host has) */
@@ -22,6 +27,7 @@ struct arch_opts {
 	uint32_t serror_esr;		/* its ISS */
 	bool ras_sea;			/* --ras-arm-notify=sea */
 	bool ras_force;			/* --ras-arm-force: SErrors even without the RAS extension */
+	enum arm_fw_tables fw_tables;	/* --tables */
 };
 
 /* The table arch_info()->options points to. */

@@ -43,6 +43,12 @@
 
 /* Where the device tree goes: the top 2 MiB of RAM (arm64 booting.rst: <= 2 MiB). */
 #define ARM_FDT_MAX_SIZE	0x200000ULL
+/*
+ * An ACPI boot (--tables acpi) gives the top MiB of those to the
+ * firmware tables (EFI hand-over, ACPI tables, then the GHES area at the
+ * very top) and keeps the device tree, /chosen alone, below them.
+ */
+#define ARM_FW_AREA_SIZE	0x100000ULL
 
 struct arm_vm {
 	int gic_fd;
@@ -55,6 +61,7 @@ struct arm_vm {
 	bool has_serror_esr;		/* KVM_CAP_ARM_INJECT_SERROR_ESR */
 	bool has_ext_dabt;		/* KVM_CAP_ARM_INJECT_EXT_DABT */
 	unsigned int vcpus_ready;	/* vCPUs through KVM_ARM_VCPU_INIT */
+	uint64_t ghes_gpa;		/* ACPI boots: the GHES area (ghes.h); 0 otherwise */
 };
 
 static inline struct arm_vm *arm_vm(struct vm *vm)
@@ -73,6 +80,9 @@ static inline uint64_t arm_mpidr(unsigned int id)
 int gic_create(struct vm *vm, enum arm_irqchip want);
 int gic_finish(struct vm *vm);		/* after every vCPU's KVM_ARM_VCPU_INIT */
 const char *gic_name(enum arm_irqchip g);
+
+/* firmware.c: an ACPI boot's tables, GHES area and device tree (arch_describe) */
+int arm_acpi_describe(struct vm *vm);
 
 /* kvm-cpu.c */
 int arm_vcpus_finish(struct vm *vm);	/* vGIC init, then PMUs */

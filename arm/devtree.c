@@ -165,6 +165,29 @@ static int fdt_chosen(void *fdt, const struct arm_fdt_desc *d)
 	return fdt_end_node(fdt);
 }
 
+/* An ACPI boot's /chosen: what the EFI stub would leave there. */
+static int fdt_chosen_efi(void *fdt, const struct arm_fdt_desc *d)
+{
+	struct dtb_chosen c = {
+		.bootargs = d->bootargs, .initrd_start = d->initrd_start,
+		.initrd_size = d->initrd_size,
+	};
+
+	DTB_TRY(dtb_chosen_begin(fdt, &c));
+	DTB_TRY(fdt_property_u64(fdt, "linux,uefi-system-table", d->efi->systab));
+	DTB_TRY(fdt_property_u64(fdt, "linux,uefi-mmap-start", d->efi->mmap));
+	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-size", d->efi->mmap_size));
+	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-desc-size", d->efi->desc_size));
+	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-mmap-desc-ver", d->efi->desc_ver));
+	/*
+	 * Debian's (and Ubuntu's) kernels read a sixth property with the five
+	 * (a distribution patch) and, without it, ignore them all: no EFI, no
+	 * memory, "Failed to allocate page table page". 0: not secure boot.
+	 */
+	DTB_TRY(fdt_property_u32(fdt, "linux,uefi-secure-boot", 0));
+	return fdt_end_node(fdt);
+}
+
 int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size)
 {
 	void *fdt = buf;
@@ -174,6 +197,14 @@ int arm_fdt_build(const struct arm_fdt_desc *d, void *buf, size_t size)
 	DTB_TRY(fdt_create(fdt, (int)size));
 	DTB_TRY(fdt_finish_reservemap(fdt));
 	DTB_TRY(fdt_begin_node(fdt, ""));
+	if (d->efi) {
+		DTB_TRY(fdt_property_cell(fdt, "#address-cells", 2));
+		DTB_TRY(fdt_property_cell(fdt, "#size-cells", 2));
+		DTB_TRY(fdt_chosen_efi(fdt, d));
+		DTB_TRY(fdt_end_node(fdt));
+		DTB_TRY(fdt_finish(fdt));
+		return fdt_pack(fdt);
+	}
 	DTB_TRY(fdt_property_string(fdt, "compatible", "linux,dummy-virt"));
 	DTB_TRY(fdt_property_cell(fdt, "#address-cells", 2));
 	DTB_TRY(fdt_property_cell(fdt, "#size-cells", 2));

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "arm.h"
+#include "efi.h"
 #include "lkvm/devices.h"
 
 /* Everything the device tree says, gathered by the machine (kvm.c). */
@@ -23,6 +24,13 @@ struct arm_fdt_desc {
 	 * kind, lines as INTIDs (SPIs); the first UART is the stdout-path.
 	 */
 	const struct device *devices;
+	/*
+	 * Not NULL: an ACPI boot (--tables acpi). The tree then has
+	 * nothing but /chosen, with the command line, the initrd and the
+	 * linux,uefi-* properties: with any other node under the root, arm64
+	 * Linux keeps to the device tree (acpi_boot_table_init).
+	 */
+	const struct arm_efi_info *efi;
 };
 
 /*

@@ -137,6 +137,12 @@ int arch_load_kernel(struct vm *vm)
 		file_unmap(kbuf, l.kernel_size);
 		return LKVM_EXIT_USAGE;
 	}
+	if (o->arch.fw_tables == ARM_FW_ACPI && !l.img.has_header) {
+		pr_err("--tables acpi boots Linux Image kernels only; %s has no Image header",
+		       o->kernel ? o->kernel : "the built-in guest");
+		file_unmap(kbuf, l.kernel_size);
+		return LKVM_EXIT_USAGE;
+	}
 	if (o->initrd) {
 		ret = file_map_input("initrd", o->initrd, &l.initrd, &l.initrd_size);
 		if (ret) {
@@ -194,6 +200,8 @@ int arch_describe(struct vm *vm)
 		.devices = vm->devices,
 	};
 
+	if (vm->opts->arch.fw_tables == ARM_FW_ACPI)
+		return arm_acpi_describe(vm);
 	return dtb_build_publish(vm, a->fdt_gpa, ARM_FDT_MAX_SIZE, arm_fdt_build_cb, &d);
 }
 

@@ -8,6 +8,18 @@
 enum arm_ras_how arm_ras_plan(const struct arm_ras_facts *f, uint32_t *iss, char *why, size_t n)
 {
 	*iss = 0;
+	if (f->ghes) {
+		/* The guest learns the address: no SError, no page swap. */
+		if (f->consumed && !f->has_ext_dabt) {
+			snprintf(why, n, "this host's KVM cannot inject external aborts (no KVM_CAP_ARM_INJECT_EXT_DABT): the GHES record of a consumed error would never be read");
+			return ARM_RAS_CANNOT;
+		}
+		if (f->ghes_busy) {
+			snprintf(why, n, "the guest has not acknowledged the last GHES record of that source");
+			return ARM_RAS_WAIT;
+		}
+		return f->consumed ? ARM_RAS_GHES_SEA : ARM_RAS_GHES_POLL;
+	}
 	if (f->sea && f->consumed)
 		return ARM_RAS_SEA;	/* KVM takes it at the faulting access */
 	if (!f->has_esr && !f->consumed) {

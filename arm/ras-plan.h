@@ -20,12 +20,17 @@ struct arm_ras_facts {
 	bool serror_pending;	/* an SError the guest has not taken yet */
 	bool esr_set;		/* --ras-serror-esr given */
 	uint32_t esr;		/* its ISS */
+	bool ghes;		/* an ACPI boot: GHES sources, and the error names a guest page */
+	bool ghes_busy;		/* the source's last record is not acknowledged yet */
+	bool has_ext_dabt;	/* KVM_CAP_ARM_INJECT_EXT_DABT */
 };
 
 enum arm_ras_how {
 	ARM_RAS_SEA,		/* synchronous external data abort (ext_dabt_pending) */
 	ARM_RAS_SERROR_ESR,	/* SError with the syndrome in iss */
 	ARM_RAS_SERROR,		/* SError without a syndrome (host cannot set one) */
+	ARM_RAS_GHES_SEA,	/* CPER record in the SEA source's block, then the abort */
+	ARM_RAS_GHES_POLL,	/* CPER record in the polled source's block */
 	ARM_RAS_WAIT,		/* busy: hold it and try again */
 	ARM_RAS_CANNOT,		/* the guest cannot take it: why says so */
 };

@@ -15,6 +15,12 @@
  *   --hugetlbfs). The reader was told its data is gone; anything else that
  *   shared that page (file cache) reads zeros — see docs/ras.md.
  * - --ras-serror-esr=ISS replaces both syndromes.
+ * - An ACPI boot (--tables acpi) has GHES error sources (ghes.h):
+ *   the guest is told the page's address in a CPER record, then, for a
+ *   consumed error, by a synchronous external abort (the SEA source);
+ *   an error nothing consumed waits in the polled source's block. The
+ *   guest's memory_failure() isolates the page: no SError, no page swap.
+ *   A record the guest has not acknowledged yet makes the next one wait.
  * - A guest CPU without the RAS extension (ID_AA64PFR0_EL1.RAS = 0) treats
  *   every SError as fatal: lkvm stops the VM instead (status 4), unless
  *   --ras-arm-force. A second SError while one is pending waits (held).
@@ -29,7 +35,9 @@
 #include <sys/mman.h>
 
 #include "arm.h"
+#include "ghes.h"
 #include "lkvm/arch.h"
+#include "lkvm/io-bus.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "ras-plan.h"
@@ -68,6 +76,44 @@ static size_t arm_ras_inject_caveat(struct vm *vm, char *buf, size_t n)
 	return len > 0 ? (size_t)len : 0;
 }
 
+/* The GHES source of an error: the abort's for a consumed one, else the polled one. */
+static unsigned int ghes_source(const struct ras_error *e)
+{
+	return ras_error_consumed(e) ? GHES_SRC_SEA : GHES_SRC_POLL;
+}
+
+/* Has the guest acknowledged the source's last record (GHESv2 read ack)? */
+static int ghes_source_busy(struct vm *vm, unsigned int src, bool *busy)
+{
+	uint8_t ack[8];
+	int err = mem_read(&vm->mem, arm_vm(vm)->ghes_gpa + GHES_ACK_REG(src), ack, sizeof(ack),
+			   "GHES read ack");
+
+	*busy = !err && !ghes_ack_done(io_data_get(ack, 8));
+	return err;
+}
+
+/*
+ * The record into the source's block: the ack register cleared first (the
+ * block is ours until the guest sets it again), the record's body, and
+ * its block status last, the word that makes the guest read it.
+ */
+static int ghes_deliver(struct vm *vm, unsigned int src, uint64_t gpa)
+{
+	uint64_t base = arm_vm(vm)->ghes_gpa, block = base + GHES_BLOCK(src);
+	uint8_t rec[GHES_RECORD_SIZE], zero[8] = { 0 };
+	int err;
+
+	ghes_record(rec, gpa & ~0xfffULL);	/* the guest's 4 KiB page */
+	err = mem_write(&vm->mem, base + GHES_ACK_REG(src), zero, sizeof(zero), "GHES read ack");
+	if (!err)
+		err = mem_write(&vm->mem, block + 4, rec + 4, sizeof(rec) - 4, "GHES record");
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	if (!err)
+		err = mem_write(&vm->mem, block, rec, 4, "GHES record");
+	return err;
+}
+
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
 static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_ras_facts *f,
 			 char *why, size_t n)
@@ -82,6 +128,15 @@ static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_r
 		.consumed = ras_error_consumed(e), .sea = o->arch.ras_sea, .has_esr = a->has_serror_esr,
 		.force = o->arch.ras_force, .esr_set = o->arch.serror_esr_set, .esr = o->arch.serror_esr,
 	};
+	f->has_ext_dabt = a->has_ext_dabt;
+	if (a->ghes_gpa && ras_error_has_gpa(e)) {
+		f->ghes = true;		/* nothing else matters with GHES */
+		if (ghes_source_busy(v->vm, ghes_source(e), &f->ghes_busy)) {
+			snprintf(why, n, "cannot read the GHES read ack register");
+			return -1;
+		}
+		return 0;
+	}
 	if (f->sea && f->consumed)
 		return 0;	/* nothing else matters for an abort */
 	if (ioctl(v->fd, KVM_GET_ONE_REG, &r) < 0) {
@@ -144,6 +199,16 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	how = arm_ras_plan(&f, &iss, why, sizeof(why));
 	memset(&ev, 0, sizeof(ev));
 	switch (how) {
+	case ARM_RAS_GHES_POLL:
+		if (ghes_deliver(v->vm, GHES_SRC_POLL, e->gpa))
+			return -EIO;
+		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the polled source %u: the guest reads it within %u ms",
+			 (unsigned long long)(e->gpa & ~0xfffULL), GHES_SRC_POLL, GHES_POLL_MS);
+		return 0;
+	case ARM_RAS_GHES_SEA:
+		if (ghes_deliver(v->vm, GHES_SRC_SEA, e->gpa))
+			return -EIO;
+		/* fall through */
 	case ARM_RAS_SEA:
 		ev.exception.ext_dabt_pending = 1;
 		break;
@@ -159,7 +224,10 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	}
 	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
 		return -errno;
-	if (how == ARM_RAS_SEA)
+	if (how == ARM_RAS_GHES_SEA)
+		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the SEA source %u, then a synchronous external data abort to vCPU %u at its faulting access",
+			 (unsigned long long)(e->gpa & ~0xfffULL), GHES_SRC_SEA, v->id);
+	else if (how == ARM_RAS_SEA)
 		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
 			 v->id, arm_ras_replace_page(v->vm, e));
 	else if (how == ARM_RAS_SERROR_ESR)

@@ -25,12 +25,12 @@
 
 #include "acpi.h"
 #include "boot.h"
+#include "lkvm/acpi-table.h"
 #include "lkvm/util.h"
 #include "pc.h"
 
-#define HDR_SIZE		36
-#define RSDP_V1_SIZE		20		/* what the first checksum covers */
-#define RSDP_SIZE		36
+#define HDR_SIZE		ACPI_HDR_SIZE
+#define RSDP_SIZE		ACPI_RSDP_SIZE
 #define FACS_SIZE		64
 #define FACS_ALIGN		64
 #define FADT_SIZE		276		/* revision 6 */
@@ -39,7 +39,7 @@
 #define MADT_IOAPIC_SIZE	12
 #define MADT_ISO_SIZE		10
 #define MADT_LAPIC_NMI_SIZE	6
-#define TABLE_ALIGN		16
+#define TABLE_ALIGN		ACPI_TABLE_ALIGN
 #define ACPI_MAX_CPUS		255		/* 8-bit APIC ids, 0xff is broadcast */
 
 /* FADT (ACPI 6.0, revision 6) field offsets. */
@@ -84,9 +84,9 @@
 #define C3_NOT_SUPPORTED	1001		/* latency > 1000 us */
 #define RTC_CENTURY_INDEX	0x32		/* hw/rtc.c keeps the century there */
 
-#define GAS_SYSTEM_IO		1
-#define GAS_ACCESS_BYTE		1
-#define GAS_ACCESS_WORD		2
+#define GAS_SYSTEM_IO		ACPI_GAS_SYSTEM_IO
+#define GAS_ACCESS_BYTE		ACPI_ACCESS_BYTE
+#define GAS_ACCESS_WORD		ACPI_ACCESS_WORD
 
 #define MADT_PCAT_COMPAT	(1u << 0)	/* KVM's 8259 pair is there too */
 #define MADT_LAPIC		0
@@ -116,15 +116,6 @@ static const uint8_t dsdt_aml[] = {
 	0x00, 0x00,				/* ZeroOp: reserved */
 };
 
-static uint8_t acpi_checksum(const uint8_t *p, size_t n)
-{
-	uint8_t sum = 0;
-
-	while (n--)
-		sum = (uint8_t)(sum + *p++);
-	return (uint8_t)-sum;
-}
-
 static uint64_t acpi_place(uint64_t *next, uint64_t size, uint64_t align)
 {
 	uint64_t at = ALIGN_UP(*next, align);
@@ -149,36 +140,14 @@ static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus, size_t extr
 	l->end = next;
 }
 
-/* The common header; the checksum is set once the body is written. */
+/* The common header at its place in the area; sealed once the body is written. */
 static uint8_t *acpi_header(uint8_t *area, uint64_t gpa, const char *sig, uint32_t len,
 			    uint8_t rev)
 {
 	uint8_t *t = area + (gpa - ACPI_AREA_START);
 
-	memcpy(t, sig, 4);
-	wr32(t + 4, len);
-	t[8] = rev;
-	memcpy(t + 10, "LKVM  ", 6);		/* OEM id */
-	memcpy(t + 16, "LKVM    ", 8);		/* OEM table id */
-	wr32(t + 24, 1);			/* OEM revision */
-	memcpy(t + 28, "LKVM", 4);		/* creator id */
-	wr32(t + 32, 1);			/* creator revision */
+	acpi_table_header(t, sig, len, rev);
 	return t;
-}
-
-static void acpi_seal(uint8_t *t)
-{
-	t[9] = acpi_checksum(t, rd32(t + 4));
-}
-
-/* Generic Address Structure: space, bit width, bit offset, access size, address. */
-static void acpi_gas(uint8_t *p, uint8_t space, uint8_t bits, uint8_t access, uint64_t addr)
-{
-	p[0] = space;
-	p[1] = bits;
-	p[2] = 0;
-	p[3] = access;
-	wr64(p + 4, addr);
 }
 
 static void acpi_write_fadt(uint8_t *area, const struct acpi_layout *l)
@@ -212,7 +181,7 @@ static void acpi_write_fadt(uint8_t *area, const struct acpi_layout *l)
 		 ACPI_PM1A_EVT_PORT);
 	acpi_gas(t + FADT_X_PM1A_CNT_BLK, GAS_SYSTEM_IO, 8 * ACPI_PM1A_CNT_LEN, GAS_ACCESS_WORD,
 		 ACPI_PM1A_CNT_PORT);
-	acpi_seal(t);
+	acpi_table_seal(t);
 }
 
 static void acpi_write_madt(uint8_t *area, const struct acpi_layout *l, unsigned int nr_cpus)
@@ -250,7 +219,7 @@ static void acpi_write_madt(uint8_t *area, const struct acpi_layout *l, unsigned
 	p[2] = ALL_PROCESSORS;
 	wr16(p + 3, 0);					/* conforms: edge, active high */
 	p[5] = 1;					/* LINT1 */
-	acpi_seal(t);
+	acpi_table_seal(t);
 }
 
 int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot)
@@ -288,7 +257,7 @@ int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
 	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
 	if (aml_len)
 		memcpy(t + HDR_SIZE + sizeof(dsdt_aml), aml, aml_len);
-	acpi_seal(t);
+	acpi_table_seal(t);
 
 	acpi_write_fadt(area, &l);
 	acpi_write_madt(area, &l, nr_cpus);
@@ -296,23 +265,14 @@ int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
 	t = acpi_header(area, l.rsdt, "RSDT", HDR_SIZE + 2 * 4, 1);
 	wr32(t + HDR_SIZE, (uint32_t)l.fadt);
 	wr32(t + HDR_SIZE + 4, (uint32_t)l.madt);
-	acpi_seal(t);
+	acpi_table_seal(t);
 
 	t = acpi_header(area, l.xsdt, "XSDT", HDR_SIZE + 2 * 8, 1);
 	wr64(t + HDR_SIZE, l.fadt);
 	wr64(t + HDR_SIZE + 8, l.madt);
-	acpi_seal(t);
+	acpi_table_seal(t);
 
-	/* RSDP, ACPI 2.0+: the v1 part has its checksum, the whole its own. */
-	t = area + (l.rsdp - ACPI_AREA_START);
-	memcpy(t, "RSD PTR ", 8);
-	memcpy(t + 9, "LKVM  ", 6);
-	t[15] = 2;					/* revision */
-	wr32(t + 16, (uint32_t)l.rsdt);
-	wr32(t + 20, RSDP_SIZE);
-	wr64(t + 24, l.xsdt);
-	t[8] = acpi_checksum(t, RSDP_V1_SIZE);
-	t[32] = acpi_checksum(t, RSDP_SIZE);
+	acpi_rsdp(area + (l.rsdp - ACPI_AREA_START), (uint32_t)l.rsdt, l.xsdt);
 
 	if (slot)
 		wr64(slot, l.rsdp);

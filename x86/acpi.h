@@ -43,15 +43,4 @@ int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot);
 /* The same, with aml_len bytes of AML appended to the DSDT's body. */
 int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
 		    const uint8_t *aml, size_t aml_len);
-/*
- * x86/acpi-virtio.c: Scope (\_SB) { Device (VRnn) { _HID "LNRO0005", _UID,
- * _CRS { Memory32Fixed, Interrupt (level, active high) } } } for each
- * DEV_KIND_VIRTIO_MMIO device of the registry list that starts at devices
- * (vm->devices), as QEMU's microvm machine has them. Returns the bytes
- * written to buf (0 for no such device), or -1 when buf is too small (or
- * a device does not fit the 32-bit descriptors).
- */
-struct device;
-long acpi_virtio_aml(const struct device *devices, uint8_t *buf, size_t size);
-
 #endif

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "acpi.h"
+#include "lkvm/acpi-table.h"
 #include "hw/rtc.h"
 #include "hw/uart.h"
 #include "hw/virtio-mmio.h"
@@ -179,7 +180,7 @@ int arch_describe(struct vm *vm)
 		return LKVM_EXIT_USAGE;
 	}
 	/* The registry's virtio-mmio transports: LNRO0005 devices in the DSDT. */
-	aml_len = acpi_virtio_aml(vm->devices, aml, sizeof(aml));
+	aml_len = acpi_devices_aml(vm->devices, aml, sizeof(aml));
 	if (aml_len < 0 ||
 	    acpi_write_dsdt(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot, aml, (size_t)aml_len)) {
 		pr_err("no room for the ACPI tables at 0x%llx; raise --mem",

@@ -116,7 +116,7 @@ vm_start() {	# name [lkvm options]
 	NAME=$1
 	shift
 	VM_CPUS=$CPUS
-	case "$NAME" in boot | boot-pvh | smp-page) VM_CPUS=$SMP_CPUS ;; esac
+	case "$NAME" in boot | boot-pvh | smp-page | acpi) VM_CPUS=$SMP_CPUS ;; esac
 	D=/tmp/$NAME
 	rm -rf "$D"
 	mkdir -p "$D"
@@ -314,6 +314,69 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 		fwnmi="; it registered FWNMI"
 	fi
 	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
+}
+
+# arm64 --tables acpi: L2 boots the same Image through lkvm's EFI
+# hand-over and ACPI tables (docs/arm64-acpi.md): it must come up on ACPI
+# (not the device tree), load the HEST and its GHES sources, log no ACPI or
+# firmware error or warning, and power off through PSCI with status 0.
+scn_acpi() {
+	T0=$(now)
+	vm_start acpi --tables acpi
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi "L2 never reached its /init: $WHY"; return; }
+	local t bad
+	t=$(line_secs "$LINE")
+	# Only the lines that matter cross the console (every byte is an exit).
+	send sh "dmesg | grep -Ei 'acpi|ghes|hest|apei|efi|firmware|warn|error|bug|pptt|spcr|psci|ttyS0|smp:' | sed 's/^/E2E-L2-DMESG /'; echo E2E-L2-DMESG-END"
+	wait_for ' E2E-L2-DMESG-END' 300 || { fail acpi "L2 did not list its kernel log lines: $WHY"; return; }
+	grep ' E2E-L2-DMESG ' "$D/out" | sed 's/.* E2E-L2-DMESG //' | info
+	grep -q ' E2E-L2-DMESG .*ACPI: XSDT 0x' "$D/out" || { fail acpi "L2 did not boot on lkvm's ACPI tables (no 'ACPI: XSDT' line)"; return; }
+	grep -q ' E2E-L2-DMESG .*HEST: Table parsing has been initialized' "$D/out" || { fail acpi "L2 did not take the HEST"; return; }
+	bad=$(grep -E ' E2E-L2-DMESG .*(ACPI (BIOS )?(Error|Warning)|Firmware Bug|Firmware Warn|FW_BUG|WARNING:|Call trace|Failed to init ACPI|No PPTT)' "$D/out" | head -n 3)
+	[ -z "$bad" ] || { fail acpi "L2 logged: $(echo "$bad" | sed 's/.* E2E-L2-DMESG //' | tr '\n' '|')"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail acpi "lkvm still runs 60 s after L2's poweroff (PSCI SYSTEM_OFF)"; return; }
+	[ "$RC" = 0 ] || { fail acpi "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	local cpus
+	cpus=$(grep ' E2E-L2-READY' "$D/out" | sed -n 's/.*cpus=\([0-9]*\).*/\1/p' | head -n 1)
+	[ "$cpus" = "$VM_CPUS" ] || { fail acpi "L2 sees $cpus CPU(s) of $VM_CPUS (MADT GICCs, PSCI CPU_ON)"; return; }
+	result PASS acpi "L2 Linux (-c $VM_CPUS, sees $cpus CPUs) booted on lkvm's ACPI tables (HEST taken, no ACPI error or warning), reached /init ${t} s after lkvm started, powered off with 0"
+}
+
+# arm64 --tables acpi: a page an L2 process reads is poisoned for
+# real. The guest learns its address through GHES (the polled source for
+# the early-kill AO, the SEA source then the abort for the read): L2 logs the
+# CPER record with the address and recovers the page, the reader gets
+# SIGBUS BUS_MCEERR_AR (4, not the DT path's BUS_OBJERR), L2 runs on and
+# powers off with status 0, and lkvm never replaced the page.
+scn_acpi_ar() {
+	T0=$(now)
+	vm_start acpi-ar --tables acpi
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi-ar "L2 never reached its /init: $WHY"; return; }
+	poison_touched_page || { fail acpi-ar "$WHY"; return; }
+	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ar "L2 did not come back after the poisoned read: $WHY"; return; }
+	local sig mt rec hw hex paths
+	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
+	hex=$(printf '%016x' $((GPA)))
+	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+	send alive
+	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail acpi-ar "L2's shell stopped answering after the error: $WHY"; return; }
+	send poweroff
+	vm_wait_exit 120 || { fail acpi-ar "lkvm did not exit after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
+	[ -n "$sig" ] || { fail acpi-ar "the L2 process was not sent SIGBUS BUS_MCEERR_AR (memtest: ${mt#* })"; return; }
+	case "$mt" in *rc=135*) ;; *) fail acpi-ar "the L2 process was not killed by SIGBUS (${mt#* })"; return ;; esac
+	[ -n "$hw" ] || { fail acpi-ar "L2's kernel log has no GHES record with physical_address 0x$hex"; return; }
+	[ -n "$rec" ] || { fail acpi-ar "L2's kernel log has no 'Memory failure: $PFN: ... Recovered'"; return; }
+	[ "$RC" = 0 ] || { fail acpi-ar "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	[ -n "$(ras_event 'A.' "$GPA" injected)" ] || { fail acpi-ar "no injected event for $GPA in lkvm's log"; return; }
+	grep -q 'replaced' "$D/err" "$D/ras.json" && { fail acpi-ar "lkvm replaced the guest page"; return; }
+	paths=$(grep -o 'in the [A-Za-z]* source' "$D/ras.json" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
+	[ -n "$paths" ] || { fail acpi-ar "lkvm's log names no GHES source"; return; }
+	result PASS acpi-ar "page $GPA poisoned for real, told through GHES ($paths); L2 logged the CPER record, recovered pfn $PFN, the reader got SIGBUS BUS_MCEERR_AR; powered off with 0, page not replaced"
 }
 
 # L2 runs `poweroff` (not -f, not reboot): its kernel powers off through the
@@ -1295,7 +1358,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 			T0=$(now)
 			result SKIP "$s" "a ppc64 scenario"
 		fi ;;
-	serror | sea | bad-esr | kut | builtin)
+	serror | sea | bad-esr | kut | builtin | acpi | acpi-ar)
 		if [ $ARCH = arm64 ]; then
 			scn_$(echo $s | tr - _)
 		else

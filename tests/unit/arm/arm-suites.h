@@ -9,5 +9,7 @@ Suite *arm_serror_suite(void);
 Suite *arm_devtree_suite(void);
 Suite *arm_opts_suite(void);
 Suite *arm_ras_plan_suite(void);
+Suite *arm_acpi_suite(void);
+Suite *arm_efi_suite(void);
 
 #endif

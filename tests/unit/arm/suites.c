@@ -10,4 +10,6 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, arm_devtree_suite());
 	srunner_add_suite(sr, arm_opts_suite());
 	srunner_add_suite(sr, arm_ras_plan_suite());
+	srunner_add_suite(sr, arm_acpi_suite());
+	srunner_add_suite(sr, arm_efi_suite());
 }

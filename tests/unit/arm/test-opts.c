@@ -43,6 +43,15 @@ START_TEST(test_arm_opts)
 	ck_assert_int_eq(parse("--ras-arm-notify=nmi", NULL), -1);
 	ck_assert_int_eq(parse("--ras-arm-force", NULL), 0);
 	ck_assert(o.arch.ras_force);
+	ck_assert_int_eq(parse("--tables", "acpi"), 0);
+	ck_assert_int_eq(o.arch.fw_tables, ARM_FW_ACPI);
+	ck_assert_int_eq(parse("--tables=dt", NULL), 0);
+	ck_assert_int_eq(o.arch.fw_tables, ARM_FW_DT);
+	ck_assert_int_eq(parse("--tables=uefi", NULL), -1);
+	ck_assert_str_eq(err, "invalid --tables 'uefi': use dt or acpi");
+	/* kvmtool's --firmware stays refused as such (no prefix of an arm64 option). */
+	ck_assert_int_eq(parse("--firmware", "fw.bin"), -1);
+	ck_assert_ptr_nonnull(strstr(err, "without firmware"));
 	ck_assert_int_eq(parse("--dump-dtb=", NULL), -1);
 	ck_assert_int_eq(parse("--dump-dtb", "x.dtb"), 0);
 	ck_assert_str_eq(o.dump_dtb, "x.dtb");
@@ -50,6 +59,7 @@ START_TEST(test_arm_opts)
 	ck_assert_int_eq(parse("--pmu", NULL), 0);
 	ck_assert_int_eq(o.arch.irqchip, ARM_IRQCHIP_AUTO);
 	ck_assert(!o.arch.ras_force && !o.arch.serror_esr_set && !o.arch.ras_sea);
+	ck_assert_int_eq(o.arch.fw_tables, ARM_FW_DT);
 	ck_assert_ptr_null(o.dump_dtb);
 }
 END_TEST
@@ -62,6 +72,7 @@ START_TEST(test_arm_help)
 	ck_assert_ptr_nonnull(strstr(buf, "\narm64:\n      --dump-dtb FILE "));
 	ck_assert_ptr_nonnull(strstr(buf, "      --irqchip GIC      gicv3 or gicv2"));
 	ck_assert_ptr_nonnull(strstr(buf, "      --ras-arm-force    SErrors even to a guest CPU"));
+	ck_assert_ptr_nonnull(strstr(buf, "      --tables T         how the machine is described"));
 	free(buf);
 }
 END_TEST

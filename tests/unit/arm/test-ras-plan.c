@@ -32,6 +32,18 @@ static const struct {
 	{ { .consumed = true, .ras_ext = true }, ARM_RAS_SERROR, 0, NULL },
 	{ { .ras_ext = true }, ARM_RAS_CANNOT, 0, "syndrome" },
 	{ { .consumed = true, .sea = true, .ras_ext = true }, ARM_RAS_SEA, 0, NULL },
+	/*
+	 * An ACPI boot with GHES: consumed -> record + abort, not consumed ->
+	 * record for the polled source, whatever the SError facts say; an
+	 * unacknowledged record makes the next one wait; no abort, no record.
+	 */
+	{ { .ghes = true, .consumed = true, .has_ext_dabt = true }, ARM_RAS_GHES_SEA, 0, NULL },
+	{ { .ghes = true, .consumed = true, .has_ext_dabt = true, .serror_pending = true }, ARM_RAS_GHES_SEA, 0, NULL },
+	{ { .ghes = true }, ARM_RAS_GHES_POLL, 0, NULL },
+	{ { .ghes = true, .has_esr = true, .ras_ext = true, .serror_pending = true }, ARM_RAS_GHES_POLL, 0, NULL },
+	{ { .ghes = true, .ghes_busy = true }, ARM_RAS_WAIT, 0, "acknowledged" },
+	{ { .ghes = true, .ghes_busy = true, .consumed = true, .has_ext_dabt = true }, ARM_RAS_WAIT, 0, "acknowledged" },
+	{ { .ghes = true, .consumed = true }, ARM_RAS_CANNOT, 0, "EXT_DABT" },
 };
 
 START_TEST(test_ras_plan)

@@ -10,7 +10,6 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, pvh_suite());
 	srunner_add_suite(sr, cmdline_suite());
 	srunner_add_suite(sr, acpi_suite());
-	srunner_add_suite(sr, acpi_virtio_suite());
 	srunner_add_suite(sr, pt_walk_suite());
 	srunner_add_suite(sr, x86_opts_suite());
 }

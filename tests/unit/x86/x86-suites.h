@@ -11,7 +11,6 @@ Suite *mce_suite(void);
 Suite *pvh_suite(void);
 Suite *cmdline_suite(void);
 Suite *acpi_suite(void);
-Suite *acpi_virtio_suite(void);
 Suite *pt_walk_suite(void);
 Suite *x86_opts_suite(void);
 

@@ -1,15 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * AML for the DSDT announcing virtio-mmio transports (acpi.h): Debian's
- * kernels have no CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, so on x86 the ACPI
- * namespace is how they find the devices, as on QEMU's microvm machine:
+ * AML for the DSDT announcing MMIO devices (lkvm/acpi-table.h): Debian's
+ * kernels have no CONFIG_VIRTIO_MMIO_CMDLINE_DEVICES, so under ACPI the
+ * namespace is how they find the transports, as on QEMU's microvm machine,
+ * and arm64's 16550 is bound by 8250_pnp through its PNP0501 id:
  *
  *   Scope (\_SB) {
  *     Device (VR00) {
  *       Name (_HID, "LNRO0005")  Name (_UID, 0)
  *       Name (_CRS, ResourceTemplate () {
  *         Memory32Fixed (ReadWrite, base, 0x200)
- *         Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { gsi }
+ *         Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { line }
  *       })
  *     } ...
  *   }
@@ -17,8 +18,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acpi.h"
 #include "hw/virtio-mmio.h"
+#include "lkvm/acpi-table.h"
 #include "lkvm/devices.h"
 #include "lkvm/io-bus.h"
 
@@ -34,6 +35,8 @@
 #define RES_END		0x79
 #define RES_LEN		(12 + 9 + 2)
 #define IRQ_CONSUMER	0x01	/* level (bit 1 clear), active high (bit 2 clear), exclusive */
+#define MAX_UARTS	4
+#define MAX_DEVICES	(VIRTIO_MMIO_MAX + MAX_UARTS)
 
 struct aml {
 	uint8_t *p;
@@ -78,18 +81,19 @@ static size_t pkglen_size(size_t len)
 	return len + 1 < 0x40 ? 1 : len + 2 < 0x1000 ? 2 : 3;
 }
 
-/* The body of Device (VRnn), after its PkgLength. */
+/* The body of Device (VRnn) or (COMn), after its PkgLength; i counts each kind. */
 static void emit_device_body(struct aml *a, const struct device *d, int i)
 {
 	uint8_t res[RES_LEN] = { RES_MEM32_FIXED, 9, 0, 1 };
+	bool uart = d->kind == DEV_KIND_UART;
 	char seg[5];
 
-	snprintf(seg, sizeof(seg), "VR%02X", (unsigned int)i & 0xff);
+	snprintf(seg, sizeof(seg), uart ? "COM%u" : "VR%02X", (unsigned int)i & 0xff);
 	emit(a, seg, 4);
 	emit1(a, AML_NAME);
 	emit(a, "_HID", 4);
 	emit1(a, AML_STRING);
-	emit(a, "LNRO0005", 9);
+	emit(a, uart ? "PNP0501" : "LNRO0005", uart ? 8 : 9);
 	emit1(a, AML_NAME);
 	emit(a, "_UID", 4);
 	emit1(a, AML_BYTE);
@@ -112,20 +116,24 @@ static void emit_device_body(struct aml *a, const struct device *d, int i)
 	emit(a, res, RES_LEN);
 }
 
-long acpi_virtio_aml(const struct device *devices, uint8_t *buf, size_t size)
+long acpi_devices_aml(const struct device *devices, uint8_t *buf, size_t size)
 {
 	uint8_t scratch[128] = { 0 };
-	const struct device *vd[VIRTIO_MMIO_MAX];
-	size_t dev_len[VIRTIO_MMIO_MAX], body = 5;	/* "\_SB_" */
+	const struct device *vd[MAX_DEVICES];
+	size_t dev_len[MAX_DEVICES], body = 5;	/* "\_SB_" */
 	struct aml a = { buf, 0, size, false };
-	int n = 0;
+	int n = 0, idx[MAX_DEVICES], nr_virtio = 0, nr_uart = 0;
 
 	for_each_device(devices, d) {
-		if (d->kind != DEV_KIND_VIRTIO_MMIO)
+		bool uart = d->kind == DEV_KIND_UART && d->bus == DEV_BUS_MMIO;
+
+		if (d->kind != DEV_KIND_VIRTIO_MMIO && !uart)
 			continue;
 		/* 32-bit Memory32Fixed, a line for the Interrupt descriptor */
-		if (n == VIRTIO_MMIO_MAX || d->irq < 0 || d->base + d->len > UINT32_MAX + 1ULL)
+		if ((uart ? nr_uart == MAX_UARTS : nr_virtio == VIRTIO_MMIO_MAX) || d->irq < 0 ||
+		    d->base + d->len > UINT32_MAX + 1ULL)
 			return -1;
+		idx[n] = uart ? nr_uart++ : nr_virtio++;
 		vd[n++] = d;
 	}
 	if (!n)
@@ -133,7 +141,7 @@ long acpi_virtio_aml(const struct device *devices, uint8_t *buf, size_t size)
 	for (int i = 0; i < n; i++) {
 		struct aml s = { scratch, 0, sizeof(scratch), false };
 
-		emit_device_body(&s, vd[i], i);
+		emit_device_body(&s, vd[i], idx[i]);
 		dev_len[i] = s.n;
 		body += 2 + pkglen_size(s.n) + s.n;
 	}
@@ -144,7 +152,7 @@ long acpi_virtio_aml(const struct device *devices, uint8_t *buf, size_t size)
 		emit1(&a, AML_EXT);
 		emit1(&a, AML_DEVICE);
 		emit_pkglen(&a, dev_len[i]);
-		emit_device_body(&a, vd[i], i);
+		emit_device_body(&a, vd[i], idx[i]);
 	}
 	return a.overflow ? -1 : (long)a.n;
 }

@@ -8,10 +8,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "acpi.h"
 #include "hw/virtio-mmio.h"
+#include "lkvm/acpi-table.h"
+#include "lkvm/devices.h"
 #include "lkvm/io-bus.h"
-#include "x86-suites.h"
+#include "suites.h"
 
 /* PkgLength at p: returns the value, *n its own size. */
 static size_t pkglen(const uint8_t *p, size_t *n)
@@ -43,7 +44,7 @@ static void check_devices(int nr)
 	}
 	uart.next = d[0].next;
 	d[0].next = &uart;
-	total = acpi_virtio_aml(d, aml, sizeof(aml));
+	total = acpi_devices_aml(d, aml, sizeof(aml));
 	ck_assert_int_gt(total, 0);
 	ck_assert_uint_eq(aml[0], 0x10);			/* ScopeOp */
 	len = pkglen(aml + 1, &n);
@@ -103,25 +104,25 @@ START_TEST(test_none_and_too_small)
 	struct device many[VIRTIO_MMIO_MAX + 1];
 	uint8_t aml[32];
 
-	ck_assert_int_eq(acpi_virtio_aml(NULL, aml, sizeof(aml)), 0);
-	ck_assert_int_eq(acpi_virtio_aml(&uart, aml, sizeof(aml)), 0);	/* no transport */
-	ck_assert_int_eq(acpi_virtio_aml(&d, aml, sizeof(aml)), -1);
+	ck_assert_int_eq(acpi_devices_aml(NULL, aml, sizeof(aml)), 0);
+	ck_assert_int_eq(acpi_devices_aml(&uart, aml, sizeof(aml)), 0);	/* no transport */
+	ck_assert_int_eq(acpi_devices_aml(&d, aml, sizeof(aml)), -1);
 	/* Above 4 GiB: Memory32Fixed cannot say it. */
 	d.base = 0x100000000ULL;
-	ck_assert_int_eq(acpi_virtio_aml(&d, aml, sizeof(aml)), -1);
+	ck_assert_int_eq(acpi_devices_aml(&d, aml, sizeof(aml)), -1);
 	/* More transports than VIRTIO_MMIO_MAX: refused, not cut short. */
 	for (int i = 0; i <= VIRTIO_MMIO_MAX; i++) {
 		many[i] = d;
 		many[i].base = 0xd0000000ULL + 0x1000ULL * i;
 		many[i].next = i < VIRTIO_MMIO_MAX ? &many[i + 1] : NULL;
 	}
-	ck_assert_int_eq(acpi_virtio_aml(many, aml, sizeof(aml)), -1);
+	ck_assert_int_eq(acpi_devices_aml(many, aml, sizeof(aml)), -1);
 }
 END_TEST
 
-Suite *acpi_virtio_suite(void)
+Suite *acpi_aml_suite(void)
 {
-	Suite *s = suite_create("acpi-virtio");
+	Suite *s = suite_create("acpi-aml");
 	TCase *tc = tcase_create("dsdt");
 
 	tcase_add_test(tc, test_one_device);
