@@ -58,7 +58,8 @@ die() {
 mkdir -p "$C"
 [ -n "$GUESTS_DIR" ] || die "E2E_ARCH=$E2E_ARCH: the payload suite in L1 runs x86 and arm64 payloads (tests/guests/x86, tests/guests/arm)"
 [ -x "$C/lkvm.static" ] || die "$C/lkvm.static missing: run 'make check-kvm'"
-[ -z "$(find . -maxdepth 2 -name '*.o' -newer "$C/lkvm.static" -print -quit)" ] ||
+# The objects of this arch's build (build/ARCH/, subdirectories included).
+[ -z "$(find "build/$E2E_ARCH" -name '*.o' -newer "$C/lkvm.static" -print -quit 2>/dev/null)" ] ||
 	die "$C/lkvm.static is older than lkvm's objects: run 'make check-kvm'"
 for g in $GUESTS; do
 	[ -f "$g" ] || die "$g missing: run 'make check-kvm'"
