@@ -82,6 +82,10 @@ SECCOMP_SRCS := $(sort $(wildcard seccomp/*.c))
 SECCOMP_LIBS := -lseccomp
 LDLIBS += $(SECCOMP_LIBS)
 OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(P9_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+# The sandbox's init (guest/sandbox-init.c): a static program for the guest,
+# built with the target's compiler and linked into lkvm (guest/sandbox-init.S).
+SANDBOX_INIT := $(B)/guest/sandbox-init
+OBJS += $(B)/guest/sandbox-init.o
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -97,6 +101,13 @@ $(LKVM): $(OBJS)
 $(B)/%.o: %.c | $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(call Q,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(SANDBOX_INIT): guest/sandbox-init.c include/lkvm/sandbox.h | $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	$(call Q,CC,$@)$(CC) -static -Os -s -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude \
+		-ffunction-sections -Wl,--gc-sections -o $@ $<
+$(B)/guest/sandbox-init.o: guest/sandbox-init.S $(SANDBOX_INIT)
+	$(call Q,AS,$@)$(CC) -c -DSANDBOX_INIT='"$(SANDBOX_INIT)"' -o $@ $<
 
 # main.c prints the version: rebuild it when `git describe` changes.
 .version: FORCE
@@ -118,7 +129,8 @@ UNIT_CORE := mem.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c 
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
 	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c \
-	term.c term-out.c guest-log.c hw/virtio-round.c
+	term.c term-out.c guest-log.c hw/virtio-round.c \
+	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)

@@ -54,8 +54,7 @@ static int cred_text(char *out, size_t n)
 	return len < n ? 0 : -1;
 }
 
-/* A whole file into memory (a module, at most 64 MiB). */
-static void *file_read_all(const char *path, size_t *size)
+void *sandbox_file_read(const char *path, size_t max, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -64,7 +63,7 @@ static void *file_read_all(const char *path, size_t *size)
 
 	if (fd < 0)
 		return NULL;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size > (off_t)(64 * MiB)) {
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
 		close(fd);
 		errno = EINVAL;
 		return NULL;
@@ -101,9 +100,9 @@ static int initrd_modules(struct cpio *c, const char *moddir, const struct kmod_
 
 		base = base ? base + 1 : plan->path[i];
 		snprintf(path, sizeof(path), "%s/%s", moddir, plan->path[i]);
-		data = file_read_all(path, &size);
+		data = sandbox_file_read(path, 64 * MiB, &size);
 		if (!data) {
-			snprintf(err, errlen, "lkvm sandbox: cannot read kernel module %s: %s", path,
+			snprintf(err, errlen, "sandbox: cannot read kernel module %s: %s", path,
 				 strerror(errno));
 			return -1;
 		}
@@ -112,7 +111,7 @@ static int initrd_modules(struct cpio *c, const char *moddir, const struct kmod_
 		free(data);
 		llen += (size_t)snprintf(list + llen, sizeof(list) - llen, "%s\n", base);
 		if (llen >= sizeof(list)) {
-			snprintf(err, errlen, "lkvm sandbox: too many modules");
+			snprintf(err, errlen, "sandbox: too many modules");
 			return -1;
 		}
 	}
@@ -141,7 +140,7 @@ int sandbox_initrd(struct cpio *c, const struct sandbox_opts *so, char **envp, c
 	if (!args || !env || cred_text(cred, sizeof(cred))) {
 		free(args);
 		free(env);
-		snprintf(err, errlen, "lkvm sandbox: out of memory building the initramfs");
+		snprintf(err, errlen, "sandbox: out of memory building the initramfs");
 		return -1;
 	}
 	cpio_add(c, "lkvm/argv", S_IFREG | 0644, args, alen, 0, 0);
@@ -150,12 +149,12 @@ int sandbox_initrd(struct cpio *c, const struct sandbox_opts *so, char **envp, c
 	cpio_add(c, "lkvm/cred", S_IFREG | 0644, cred, strlen(cred), 0, 0);
 	free(args);
 	free(env);
-	if (isatty(STDIN_FILENO))
+	if (so->no_stdin)
 		cpio_add(c, "lkvm/no-stdin", S_IFREG | 0644, NULL, 0, 0, 0);
 	if (initrd_modules(c, moddir, plan, err, errlen))
 		return -1;
 	if (cpio_finish(c)) {
-		snprintf(err, errlen, "lkvm sandbox: out of memory building the initramfs");
+		snprintf(err, errlen, "sandbox: out of memory building the initramfs");
 		return -1;
 	}
 	return 0;

@@ -60,13 +60,14 @@ int kver_from_image(const uint8_t *img, size_t len, char *out, size_t outlen)
 
 int sandbox_kernel_default(const char *release, char *out, size_t outlen)
 {
-	static const char *const fmt[] = {
-		"/boot/vmlinuz-%s", "/boot/bzImage-%s", "/boot/Image-%s", "/boot/vmlinux-%s",
-		"/lib/modules/%s/vmlinuz",
+	/* Each: a directory, the release between prefix and suffix. */
+	static const char *const fmt[][2] = {
+		{ "/boot/vmlinuz-", "" }, { "/boot/bzImage-", "" }, { "/boot/Image-", "" },
+		{ "/boot/vmlinux-", "" }, { "/lib/modules/", "/vmlinuz" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fmt); i++) {
-		int n = snprintf(out, outlen, fmt[i], release);
+		int n = snprintf(out, outlen, "%s%s%s", fmt[i][0], release, fmt[i][1]);
 
 		if (n > 0 && (size_t)n < outlen && !access(out, R_OK))
 			return 0;
@@ -161,7 +162,7 @@ static int kmod_add(struct kmod_ctx *k, const char *name, int depth)
 		return 0;
 	line = kmod_dep_line(k->dep, k->dep_len, name, &linelen);
 	if (!line) {
-		snprintf(k->err, k->errlen, "lkvm sandbox: kernel module '%s' is neither in modules.dep nor built in (modules.builtin): give its modules directory with --modules DIR",
+		snprintf(k->err, k->errlen, "sandbox: kernel module '%s' is neither in modules.dep nor built in (modules.builtin): give its modules directory with --modules DIR",
 			 name);
 		return -1;
 	}
@@ -170,7 +171,7 @@ static int kmod_add(struct kmod_ctx *k, const char *name, int depth)
 	if (kmod_planned(k->p, line, (size_t)(colon - line)))
 		return 0;
 	if (depth > 16) {
-		snprintf(k->err, k->errlen, "lkvm sandbox: modules.dep: dependencies of '%s' nest too deep", name);
+		snprintf(k->err, k->errlen, "sandbox: modules.dep: dependencies of '%s' nest too deep", name);
 		return -1;
 	}
 	for (q = colon + 1; q < eol; ) {
@@ -188,7 +189,7 @@ static int kmod_add(struct kmod_ctx *k, const char *name, int depth)
 			return -1;
 	}
 	if (k->p->n >= KMOD_PLAN_MAX || (size_t)(colon - line) >= sizeof(k->p->path[0])) {
-		snprintf(k->err, k->errlen, "lkvm sandbox: modules.dep: too many modules or a path too long for '%s'", name);
+		snprintf(k->err, k->errlen, "sandbox: modules.dep: too many modules or a path too long for '%s'", name);
 		return -1;
 	}
 	memcpy(k->p->path[k->p->n], line, (size_t)(colon - line));

@@ -64,7 +64,7 @@ static int refused(const char *a, char *err, size_t errlen)
 
 		if (!strncmp(a, sandbox_refused[k].opt, n) &&
 		    (!a[n] || a[n] == '=' || (n == 2 && a[0] == '-' && a[1] != '-'))) {
-			snprintf(err, errlen, "lkvm sandbox: option '%s' cannot be used here: %s",
+			snprintf(err, errlen, "sandbox: option '%s' cannot be used here: %s",
 				 sandbox_refused[k].opt, sandbox_refused[k].why);
 			return -1;
 		}
@@ -100,7 +100,7 @@ int sandbox_opts_split(struct sandbox_opts *so, int argc, char **argv, char **ru
 		v = opt_value(argc, argv, &i, "--timeout", &missing);
 		if (v || missing) {
 			if (missing || timeout_parse(v, &so->timeout_s)) {
-				snprintf(err, errlen, "lkvm sandbox: invalid --timeout '%s': give whole seconds from 0 (none) to %u",
+				snprintf(err, errlen, "sandbox: invalid --timeout '%s': give whole seconds from 0 (none) to %u",
 					 missing ? "" : v, SANDBOX_TIMEOUT_MAX);
 				return -1;
 			}
@@ -109,7 +109,7 @@ int sandbox_opts_split(struct sandbox_opts *so, int argc, char **argv, char **ru
 		v = opt_value(argc, argv, &i, "--modules", &missing);
 		if (v || missing) {
 			if (missing || !*v) {
-				snprintf(err, errlen, "lkvm sandbox: --modules needs a directory (the kernel's /lib/modules/<version>)");
+				snprintf(err, errlen, "sandbox: --modules needs a directory (the kernel's /lib/modules/<version>)");
 				return -1;
 			}
 			so->modules = v;
@@ -124,7 +124,7 @@ int sandbox_opts_split(struct sandbox_opts *so, int argc, char **argv, char **ru
 	if (so->help)
 		return 0;
 	if (!dashdash || i >= argc || !argv[i][0]) {
-		snprintf(err, errlen, "lkvm sandbox: no command: give it after '--', e.g. lkvm sandbox -- uname -a");
+		snprintf(err, errlen, "sandbox: no command: give it after '--', e.g. lkvm sandbox -- uname -a");
 		return -1;
 	}
 	so->cmd = &argv[i];
@@ -136,7 +136,7 @@ int sandbox_status(const struct sandbox_end *e, const char **why)
 {
 	*why = NULL;
 	if (e->timed_out) {
-		*why = "lkvm sandbox: --timeout expired: the guest was stopped";
+		*why = "sandbox: --timeout expired: the guest was stopped";
 		return SANDBOX_EXIT_TIMEOUT;
 	}
 	if (e->reported)
@@ -145,14 +145,14 @@ int sandbox_status(const struct sandbox_end *e, const char **why)
 		return SANDBOX_EXIT_LKVM;	/* the init said why */
 	switch (e->vm_status) {
 	case LKVM_EXIT_RAS_STOP:
-		*why = "lkvm sandbox: a memory error in guest RAM stopped the VM (--ras-policy=stop)";
+		*why = "sandbox: a memory error in guest RAM stopped the VM (--ras-policy=stop)";
 		return LKVM_EXIT_RAS_STOP;
 	case LKVM_RESET:
 	case LKVM_EXIT_GUEST_CRASH:
-		*why = "lkvm sandbox: the guest kernel panicked or the sandbox init died (no status from CMD); see --verbose for the kernel log";
+		*why = "sandbox: the guest kernel panicked or the sandbox init died (no status from CMD); see --verbose for the kernel log";
 		return SANDBOX_EXIT_PANIC;
 	case LKVM_EXIT_OK:
-		*why = "lkvm sandbox: the guest stopped without CMD's status (powered off, or lkvm was stopped)";
+		*why = "sandbox: the guest stopped without CMD's status (powered off, or lkvm was stopped)";
 		return SANDBOX_EXIT_PANIC;
 	default:
 		return SANDBOX_EXIT_LKVM;	/* lkvm said why */

@@ -9,6 +9,8 @@
 #include <stdio.h>
 
 #include "lkvm/seccomp.h"
+
+struct vport_spec;
 /* The architecture's own options, struct arch_opts: ARCH/arch-opts.h (arch.h). */
 #include "arch-opts.h"
 
@@ -34,6 +36,7 @@ struct run_share {
 	char dir[1024];			/* --9p DIR,TAG[,ro]: DIR */
 	char tag[RUN_TAG_MAX + 1];	/* what the guest mounts */
 	bool ro;
+	bool xdev;			/* walks may cross into other mounts (the sandbox's /) */
 	int fd;				/* DIR, opened by run_shares_open() */
 };
 
@@ -63,6 +66,9 @@ struct run_opts {
 	enum sc_mode seccomp;		/* --seccomp: the threads' filters (default on) */
 	const char *dump_dtb;		/* machines with a device tree: write it here too */
 	struct arch_opts arch;		/* the machine's own options (arch_info()->options) */
+	/* Named virtio-console ports (hw/virtio-ports.h): `lkvm sandbox` sets them. */
+	const struct vport_spec *ports;
+	unsigned int nr_ports;
 };
 
 /*

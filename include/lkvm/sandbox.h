@@ -33,6 +33,7 @@ struct sandbox_opts {
 	const char *modules;		/* --modules DIR; NULL: /lib/modules/<version> */
 	bool verbose;			/* kernel log to stderr */
 	bool help;
+	bool no_stdin;			/* CMD's stdin is /dev/null (lkvm's stdin is a terminal) */
 	char **cmd;			/* CMD ARGS..., NULL-terminated (points into argv) */
 	int cmd_argc;
 };
@@ -121,9 +122,10 @@ extern const size_t sandbox_nr_modules;
 int sandbox_initrd(struct cpio *c, const struct sandbox_opts *so, char **envp, const char *cwd,
 		   const char *moddir, const struct kmod_plan *plan, char *err, size_t errlen);
 
+/* A regular file of at most max bytes, read whole (malloc'd), or NULL with errno. */
+void *sandbox_file_read(const char *path, size_t max, size_t *size);
+
 /* The sandbox init for this architecture, built into lkvm (guest/sandbox-init.c). */
 extern const uint8_t lkvm_sandbox_init[], lkvm_sandbox_init_end[];
-
-int cmd_sandbox(int argc, char **argv);
 
 #endif
