@@ -44,6 +44,7 @@ int main(void)
 	srunner_add_suite(sr, devices_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());
+	srunner_add_suite(sr, sandbox_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);

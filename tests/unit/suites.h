@@ -29,6 +29,7 @@ Suite *devices_suite(void);
 Suite *term_suite(void);
 Suite *guest_log_suite(void);
 Suite *virtio_9p_suite(void);
+Suite *sandbox_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
