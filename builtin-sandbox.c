@@ -54,15 +54,37 @@ static void sandbox_usage(FILE *f)
 		SANDBOX_EXIT_PANIC, SANDBOX_EXIT_TIMEOUT, SANDBOX_EXIT_LKVM, LKVM_EXIT_RAS_STOP);
 }
 
+/* /lib/modules/<the release read from the kernel image>. */
+static int sandbox_moddir(const char *kernel, char *moddir, size_t mn, char *err, size_t errlen)
+{
+	char release[80];
+	size_t size;
+	uint8_t *img = sandbox_file_read(kernel, SANDBOX_KERNEL_MAX, &size);
+	int ret;
+
+	if (!img) {
+		snprintf(err, errlen, "sandbox: cannot read kernel %s: %s", kernel, strerror(errno));
+		return -1;
+	}
+	ret = kver_from_image(img, size, release, sizeof(release));
+	free(img);
+	if (ret) {
+		snprintf(err, errlen, "sandbox: no version found in kernel %s (a compressed image?): give its modules with --modules DIR",
+			 kernel);
+		return -1;
+	}
+	snprintf(moddir, mn, "/lib/modules/%s", release);
+	return 0;
+}
+
 /* The kernel (-k or the host's) and the modules it needs, in load order. */
 static int sandbox_kernel(struct run_opts *o, const struct sandbox_opts *so, char *kpath,
 			  size_t kn, char *moddir, size_t mn, struct kmod_plan *plan, char *err,
 			  size_t errlen)
 {
-	char release[80], path[1200];
+	char path[1200];
 	struct utsname u;
-	size_t size, dlen, blen = 0;
-	uint8_t *img;
+	size_t dlen, blen = 0;
 	char *dep, *builtin;
 	int ret;
 
@@ -74,24 +96,10 @@ static int sandbox_kernel(struct run_opts *o, const struct sandbox_opts *so, cha
 		}
 		o->kernel = kpath;
 	}
-	if (so->modules) {
+	if (so->modules)
 		snprintf(moddir, mn, "%s", so->modules);
-	} else {
-		img = sandbox_file_read(o->kernel, SANDBOX_KERNEL_MAX, &size);
-		if (!img) {
-			snprintf(err, errlen, "sandbox: cannot read kernel %s: %s", o->kernel,
-				 strerror(errno));
-			return -1;
-		}
-		ret = kver_from_image(img, size, release, sizeof(release));
-		free(img);
-		if (ret) {
-			snprintf(err, errlen, "sandbox: no version found in kernel %s (a compressed image?): give its modules with --modules DIR",
-				 o->kernel);
-			return -1;
-		}
-		snprintf(moddir, mn, "/lib/modules/%s", release);
-	}
+	else if (sandbox_moddir(o->kernel, moddir, mn, err, errlen))
+		return -1;
 	snprintf(path, sizeof(path), "%s/modules.dep", moddir);
 	dep = sandbox_file_read(path, 64 * MiB, &dlen);
 	if (!dep) {

@@ -47,6 +47,8 @@ void cpio_add(struct cpio *c, const char *name, mode_t mode, const void *data, s
 	char hdr[CPIO_HDR + 1];
 	size_t namesz = strlen(name) + 1;
 
+	if (!data)
+		size = 0;
 	if (size > 0xffffffffU || namesz > 4096 || !cpio_reserve(c, CPIO_HDR + namesz + size + 8)) {
 		c->failed = true;
 		return;

@@ -134,7 +134,7 @@ int sandbox_initrd(struct cpio *c, const struct sandbox_opts *so, char **envp, c
 	/* The kernel opens it for init's stdin/stdout/stderr before devtmpfs exists. */
 	cpio_add(c, "dev/console", S_IFCHR | 0600, NULL, 0, 5, 1);
 	cpio_add(c, "init", S_IFREG | 0755, lkvm_sandbox_init,
-		 (size_t)(lkvm_sandbox_init_end - lkvm_sandbox_init), 0, 0);
+		 (size_t)((uintptr_t)lkvm_sandbox_init_end - (uintptr_t)lkvm_sandbox_init), 0, 0);
 	args = join0(so->cmd, &alen);
 	env = join0(envp, &elen);
 	if (!args || !env || cred_text(cred, sizeof(cred))) {

@@ -104,9 +104,10 @@ static const char *kmod_dep_line(const char *dep, size_t len, const char *name, 
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 		const char *colon = memchr(p, ':', (size_t)(eol - p));
-		char got[64];
 
 		if (colon) {
+			char got[64];
+
 			kmod_name(p, (size_t)(colon - p), got, sizeof(got));
 			if (!strcmp(got, name)) {
 				*linelen = (size_t)(eol - p);
@@ -120,9 +121,12 @@ static const char *kmod_dep_line(const char *dep, size_t len, const char *name, 
 
 static bool kmod_builtin(const char *builtin, size_t len, const char *name)
 {
-	const char *p = builtin, *end = builtin + len;
+	const char *p = builtin, *end;
 
-	while (builtin && p < end) {
+	if (!builtin)
+		return false;
+	end = builtin + len;
+	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *eol = nl ? nl : end;
 		char got[64];

@@ -18,7 +18,7 @@
 #define SANDBOX_EXIT_TIMEOUT	124
 #define SANDBOX_EXIT_LKVM	125
 
-#define SANDBOX_TIMEOUT_MAX	(7 * 24 * 3600)	/* --timeout SECS: a week at most */
+#define SANDBOX_TIMEOUT_MAX	(7U * 24 * 3600)	/* --timeout SECS: a week at most */
 
 /* The virtio-console port names the init looks for (docs/sandbox.md). */
 #define SANDBOX_PORT_STDIN	"lkvm.stdin"
