@@ -22,5 +22,7 @@ int virtio_devices_create(struct vm *vm)
 		return err;
 	if (o->virtio_console && (err = virtio_console_create(vm)))
 		return err;
+	if (o->nr_test_vports && (err = virtio_ports_test_create(vm)))
+		return err;
 	return 0;
 }
