@@ -271,13 +271,3 @@ int cmd_sandbox(int argc, char **argv)
 	return ret;
 }
 
-/*
- * Until the named-ports device (branch vcon-ports, hw/virtio-ports.c) is
- * merged: its real definition replaces this one at link time.
- */
-__attribute__((weak)) int virtio_ports_add(struct vm *vm, const struct vport_spec *p,
-					   unsigned int n, vport_event_fn *ev, void *opaque)
-{
-	pr_err("sandbox: this lkvm has no virtio-console ports device");
-	return LKVM_EXIT_ERROR;
-}

@@ -23,6 +23,8 @@ int virtio_devices_create(struct vm *vm)
 		return err;
 	if (o->virtio_console && (err = virtio_console_create(vm)))
 		return err;
+	if (o->nr_test_vports && (err = virtio_ports_test_create(vm)))
+		return err;
 	if (o->nr_ports && (err = virtio_ports_add(vm, o->ports, o->nr_ports, NULL, NULL)))
 		return err;
 	return 0;

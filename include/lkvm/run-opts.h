@@ -26,6 +26,7 @@ enum ras_policy {
 #define RUN_MAX_DISKS		8
 #define RUN_MAX_SHARES		8
 #define RUN_TAG_MAX		255	/* virtio-9p mount tag, bytes */
+#define RUN_MAX_TEST_VPORTS	8	/* --test-vport (test only), VPORT_MAX */
 
 struct run_disk {
 	char path[1024];		/* -d FILE[,ro]: FILE */
@@ -61,6 +62,9 @@ struct run_opts {
 	unsigned int nr_shares;
 	bool rng;			/* --rng: virtio-rng */
 	bool virtio_console;		/* --console virtio */
+	/* Test only, not in the help: --test-vport NAME,IN,OUT (hw/vport-test.c). */
+	const char *test_vports[RUN_MAX_TEST_VPORTS];
+	unsigned int nr_test_vports;
 	bool nodefaults;		/* pass the kernel command line unchanged */
 	int loglevel;			/* enum lkvm_loglevel; -1: not given */
 	enum sc_mode seccomp;		/* --seccomp: the threads' filters (default on) */
