@@ -209,8 +209,20 @@ static void ports_open(bool want_stdin)
 			     PORT_WAIT_MS / 1000);
 }
 
-/* The host's / read-only under a tmpfs overlay, entered with proc, sys, dev, tmp. */
-static void root_switch(void)
+/* Whether dir is top or below it. */
+static bool below(const char *dir, const char *top)
+{
+	size_t n = strlen(top);
+
+	return !strncmp(dir, top, n) && (dir[n] == '/' || !dir[n]);
+}
+
+/*
+ * The host's / read-only under a tmpfs overlay, entered with proc, sys,
+ * dev, and fresh /tmp and /run, unless CMD's directory is in them: then
+ * they stay the host's (seen through the overlay, so writes stay here).
+ */
+static void root_switch(const char *cwd)
 {
 	mount_or_fail(SANDBOX_ROOT_TAG, "/lower", "9p", MS_RDONLY,
 		      "trans=virtio,version=9p2000.L,msize=262144,cache=loose");
@@ -222,8 +234,10 @@ static void root_switch(void)
 	mount_or_fail("proc", "/newroot/proc", "proc", 0, NULL);
 	mount_or_fail("sys", "/newroot/sys", "sysfs", 0, NULL);
 	mount_or_fail("/dev", "/newroot/dev", NULL, MS_MOVE, NULL);
-	mount_or_fail("tmp", "/newroot/tmp", "tmpfs", 0, "mode=1777");
-	mount_or_fail("run", "/newroot/run", "tmpfs", 0, "mode=0755");
+	if (!below(cwd, "/tmp"))
+		mount_or_fail("tmp", "/newroot/tmp", "tmpfs", 0, "mode=1777");
+	if (!below(cwd, "/run"))
+		mount_or_fail("run", "/newroot/run", "tmpfs", 0, "mode=0755");
 	if (chdir("/newroot") || mount(".", "/", NULL, MS_MOVE, NULL) || chroot(".") || chdir("/"))
 		fail("entering the new root: %s", strerror(errno));
 }
@@ -309,7 +323,7 @@ int main(void)
 	if (!argv[0])
 		fail("/lkvm/argv: no command");
 	cred_read(&cred);
-	root_switch();
+	root_switch(cwd);
 
 	child = fork();
 	if (child < 0)

@@ -105,6 +105,13 @@ cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
 # Test guests of the architecture (arm64: the kvm-unit-tests-style flat.flat).
 for g in ${E2E_GUESTS:-}; do cp "$g" "$L1/l2/"; done
 [ -n "${E2E_UNIT:-}" ] && cp "$E2E_UNIT" "$L1/unit-tests"
+# lkvm sandbox: the host's kernel and modules where Debian has them, its scenarios, memtest.
+case " $SCENARIOS " in *" sandbox"*)
+	bed_l1_sandbox "$L1"
+	cp "$E2E/sandbox.sh" "$L1/sandbox.sh"
+	[ -x "$MEMTEST" ] && cp "$MEMTEST" "$L1/bin/memtest"
+	;;
+esac
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"

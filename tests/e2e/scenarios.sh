@@ -1195,6 +1195,14 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	disk-ro) scn_disk_ro ;;
 	disk-poison) scn_disk_poison ;;
 	9p) scn_9p ;;
+	sandbox | sandbox-panic | sandbox-timeout | sandbox-ras)
+		if [ -f /sandbox.sh ]; then
+			. /sandbox.sh
+			scn_$(echo $s | tr - _)
+		else
+			T0=$(now)
+			result FAIL "$s" "no /sandbox.sh in L1"
+		fi ;;
 	seccomp) scn_seccomp ;;
 	console) scn_console ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
