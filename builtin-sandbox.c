@@ -243,8 +243,10 @@ int cmd_sandbox(int argc, char **argv)
 	snprintf(params, sizeof(params), "%s panic=-1 rdinit=/init%s%s%s", sandbox_console(),
 		 so.verbose ? "" : " quiet", o.params ? " " : "", o.params ? o.params : "");
 	o.params = params;
-	if (o.loglevel < 0 && !so.verbose)
-		o.loglevel = LKVM_LOG_WARNING;	/* CMD's stderr is lkvm's: only what matters */
+	/* CMD's stderr is lkvm's: only errors, unless asked (--loglevel, --verbose). */
+	if (o.loglevel < 0)
+		o.loglevel = so.verbose ? LKVM_LOG_INFO : LKVM_LOG_ERROR;
+	lkvm_loglevel = (enum lkvm_loglevel)o.loglevel;
 	if (pipe2(st, O_CLOEXEC) || fcntl(st[0], F_SETFL, O_NONBLOCK)) {
 		pr_err("sandbox: pipe: %s", strerror(errno));
 		return SANDBOX_EXIT_LKVM;
