@@ -82,7 +82,7 @@ static const struct {
 	{ "vsock", 0, "lkvm has no virtio-vsock device" },
 	{ "tty", 0, "lkvm has one console: the terminal it runs in" },
 	{ "dev", 0, "lkvm always opens /dev/kvm" },
-	{ "sandbox", 0, "lkvm has no sandbox guest init" },
+	{ "sandbox", 0, "run a command with 'lkvm sandbox -- CMD' instead of a script" },
 	{ "virtio-transport", 0, "lkvm's virtio devices are always on virtio-mmio" },
 	{ "firmware", 'f', "lkvm boots kernels directly, without firmware" },
 	{ "flash", 'F', "lkvm has no flash device" },
