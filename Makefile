@@ -200,7 +200,8 @@ lint-docs:
 lint: lint-ras lint-docs
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS) \
+		guest/sandbox-init.c
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf
