@@ -116,6 +116,24 @@ static int sandbox_kernel(struct run_opts *o, const struct sandbox_opts *so, cha
 	return ret;
 }
 
+/*
+ * make bench-sandbox boots QEMU with the very same initramfs: with
+ * $LKVM_SANDBOX_INITRD_OUT set, a copy goes there (a failure is a warning).
+ */
+static void sandbox_initrd_copy(const struct cpio *c)
+{
+	const char *path = getenv("LKVM_SANDBOX_INITRD_OUT");
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "we");
+	if (!f || fwrite(c->buf, 1, c->len, f) != c->len)
+		pr_err("sandbox: cannot write LKVM_SANDBOX_INITRD_OUT %s: %s", path, strerror(errno));
+	if (f)
+		fclose(f);
+}
+
 /* The initramfs in a memfd, named for the loader as /proc/self/fd/N. */
 static int sandbox_initrd_fd(const struct sandbox_opts *so, const char *moddir,
 			     const struct kmod_plan *plan, char *path, size_t pn, char *err,
@@ -146,6 +164,7 @@ static int sandbox_initrd_fd(const struct sandbox_opts *so, const char *moddir,
 		}
 		off += (size_t)w;
 	}
+	sandbox_initrd_copy(&c);
 	cpio_free(&c);
 	if (fd < 0) {
 		snprintf(err, errlen, "sandbox: cannot write the initramfs: %s", strerror(errno));
