@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 
 #define SANDBOX_KERNEL_MAX	(256 * MiB)
 #define SANDBOX_TAIL		2048	/* console bytes shown when the guest fails */
+#define SANDBOX_NR_PORTS	4
 
 extern char **environ;
 
@@ -224,6 +226,41 @@ static int sandbox_run(struct run_opts *o, const struct sandbox_opts *so, int st
 	return status;
 }
 
+/*
+ * A terminal (or another character device) blocks the ports' I/O thread
+ * while it is paused: the ports write to a non-blocking file description
+ * of their own (hw/virtio-ports.h). Anything else is used as it is.
+ */
+static int sandbox_out_fd(int fd)
+{
+	struct stat st;
+	char path[32];
+	int n;
+
+	if (fstat(fd, &st) || !S_ISCHR(st.st_mode))
+		return fd;
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	n = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	return n >= 0 ? n : fd;
+}
+
+/* CMD's stdin, stdout, stderr and the init's status line; *status_rd: where lkvm reads it. */
+static int sandbox_ports(struct vport_spec *ports, const struct sandbox_opts *so, int *status_rd)
+{
+	int st[2];
+
+	if (pipe2(st, O_CLOEXEC) || fcntl(st[0], F_SETFL, O_NONBLOCK)) {
+		pr_err("sandbox: pipe: %s", strerror(errno));
+		return -1;
+	}
+	ports[0] = (struct vport_spec){ SANDBOX_PORT_STDIN, so->no_stdin ? -1 : STDIN_FILENO, -1 };
+	ports[1] = (struct vport_spec){ SANDBOX_PORT_STDOUT, -1, sandbox_out_fd(STDOUT_FILENO) };
+	ports[2] = (struct vport_spec){ SANDBOX_PORT_STDERR, -1, sandbox_out_fd(STDERR_FILENO) };
+	ports[3] = (struct vport_spec){ SANDBOX_PORT_STATUS, -1, st[1] };
+	*status_rd = st[0];
+	return 0;
+}
+
 int cmd_sandbox(int argc, char **argv)
 {
 	char **run_argv = calloc((size_t)argc + 1, sizeof(*run_argv));
@@ -231,8 +268,8 @@ int cmd_sandbox(int argc, char **argv)
 	struct sandbox_opts so;
 	struct run_opts o;
 	struct kmod_plan plan;
-	struct vport_spec ports[4];
-	int run_argc, initrd_fd, console_fd = -1, st[2], ret;
+	struct vport_spec ports[SANDBOX_NR_PORTS];
+	int run_argc, initrd_fd, console_fd = -1, st, ret;
 
 	if (!run_argv)
 		return SANDBOX_EXIT_LKVM;
@@ -266,16 +303,12 @@ int cmd_sandbox(int argc, char **argv)
 	if (o.loglevel < 0)
 		o.loglevel = so.verbose ? LKVM_LOG_INFO : LKVM_LOG_ERROR;
 	lkvm_loglevel = (enum lkvm_loglevel)o.loglevel;
-	if (pipe2(st, O_CLOEXEC) || fcntl(st[0], F_SETFL, O_NONBLOCK)) {
-		pr_err("sandbox: pipe: %s", strerror(errno));
+	if (sandbox_ports(ports, &so, &st)) {
+		free(run_argv);
 		return SANDBOX_EXIT_LKVM;
 	}
-	ports[0] = (struct vport_spec){ SANDBOX_PORT_STDIN, so.no_stdin ? -1 : STDIN_FILENO, -1 };
-	ports[1] = (struct vport_spec){ SANDBOX_PORT_STDOUT, -1, STDOUT_FILENO };
-	ports[2] = (struct vport_spec){ SANDBOX_PORT_STDERR, -1, STDERR_FILENO };
-	ports[3] = (struct vport_spec){ SANDBOX_PORT_STATUS, -1, st[1] };
 	o.ports = ports;
-	o.nr_ports = ARRAY_SIZE(ports);
+	o.nr_ports = SANDBOX_NR_PORTS;
 	if (so.verbose)
 		term_out_set_fd(STDERR_FILENO);
 	else if ((console_fd = memfd_create("lkvm-sandbox-console", MFD_CLOEXEC)) >= 0)
@@ -284,9 +317,10 @@ int cmd_sandbox(int argc, char **argv)
 		term_out_set_fd(open("/dev/null", O_WRONLY | O_CLOEXEC));
 	if (run_shares_open(&o, err, sizeof(err))) {
 		pr_err("%s", err);
+		free(run_argv);
 		return SANDBOX_EXIT_LKVM;
 	}
-	ret = sandbox_run(&o, &so, st[0], console_fd);
+	ret = sandbox_run(&o, &so, st, console_fd);
 	close(initrd_fd);
 	free(run_argv);
 	return ret;
