@@ -177,7 +177,9 @@ static size_t vp_stats(struct virtio_mmio *t, char *buf, size_t n)
 
 	for (unsigned int r = 0; r < VPORT_CTL_NR; r++)
 		bad += __atomic_load_n(&d->p.refused[r], __ATOMIC_RELAXED);
-	w = snprintf(buf, n, "virtio-ports.bad_control %llu\n", (unsigned long long)bad);
+	w = snprintf(buf, n, "virtio-ports.bad_control %llu\nvirtio-ports.lost_control %llu\n",
+		     (unsigned long long)bad,
+		     (unsigned long long)__atomic_load_n(&d->ctl_lost, __ATOMIC_RELAXED));
 	o = w < 0 ? 0 : MIN((size_t)w, n);
 	for (unsigned int i = 0; i < d->p.n && o < n; i++) {
 		const struct vport_io *io = &d->io[i];
