@@ -127,7 +127,12 @@ static void vp_queue(struct virtio_mmio *t, unsigned int qi)
 		port_service(t, d, (unsigned int)i);
 }
 
-/* An fd is ready: the queue hooks that follow do the work; here the wake-up is taken. */
+/*
+ * An fd is ready. Every port is served here, not only in the queue hooks:
+ * after a reset no queue is ready and no hook runs, yet guest bytes still
+ * staged must go out and no fd may stay watched in vain (a level wake-up
+ * nobody serves spins the thread).
+ */
 static void vp_poll_in(struct virtio_mmio *t)
 {
 	struct vpdev *d = virtio_dev(t)->priv;
@@ -135,9 +140,8 @@ static void vp_poll_in(struct virtio_mmio *t)
 
 	if (epoll_wait(d->epfd, e, (int)ARRAY_SIZE(e), 0) < 0)
 		pr_debug("virtio-ports: epoll_wait: %s", strerror(errno));
-	/* Queues not ready (a reset): no hook follows, so no fd may stay watched in vain. */
 	for (unsigned int i = 0; i < d->p.n; i++)
-		vport_watch(d->epfd, &d->io[i], i, vports_can_send(&d->p, i));
+		port_service(t, d, i);
 }
 
 /* A vCPU wrote status 0: the driver's side is gone; host bytes staged are kept. */
