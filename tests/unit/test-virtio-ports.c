@@ -398,13 +398,11 @@ END_TEST
  * its chain stays the device's, a vCPU's register access does not wait
  * behind it; then every byte comes out in order.
  */
-START_TEST(test_ports_out_full)
+/* One port "out" on a pipe of one page; the driver set up. The pipe's read end. */
+static int one_page_port(void)
 {
 	int p[2];
-	uint8_t *got = malloc(65536);
-	uint64_t tx, t0;
 
-	ck_assert_ptr_nonnull(got);
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	ck_assert_int_ge(fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
 	const struct vport_spec s[] = { { "out", -1, p[1] } };
@@ -412,6 +410,17 @@ START_TEST(test_ports_out_full)
 	ck_assert_int_eq(virtio_ports_add(&vm, s, 1, NULL, NULL), 0);
 	close(p[1]);
 	driver_init(4);
+	return p[0];
+}
+
+START_TEST(test_ports_out_full)
+{
+	uint8_t *got = malloc(65536);
+	uint64_t tx, t0;
+	int r;
+
+	ck_assert_ptr_nonnull(got);
+	r = one_page_port();
 	for (int i = 0; i < 4; i++)
 		post_in(VPORT_CTL_RXQ, 256);
 	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
@@ -427,13 +436,13 @@ START_TEST(test_ports_out_full)
 	t0 = mono_ns();
 	ck_assert_uint_eq(rd(0x070, 4), 15);		/* the lock is free */
 	ck_assert_uint_lt(mono_ns() - t0, 100000000ULL);
-	read_all(p[0], got, 65536);
+	read_all(r, got, 65536);
 	for (int i = 0; i < 65536; i++)
 		ck_assert_uint_eq(got[i], (uint8_t)(i ^ (i >> 8)));
 	expect_done(1);
 	STAT("virtio-ports.out.from_guest 65536");
 	STAT("virtio-ports.out.dropped 0");
-	close(p[0]);
+	close(r);
 	free(got);
 }
 END_TEST
@@ -463,35 +472,28 @@ static size_t drain(int fd, uint8_t *b, size_t cap, int ms)
  */
 START_TEST(test_ports_reset_keeps_staged)
 {
-	int p[2];
 	uint8_t *got = malloc(65536);
 	uint64_t tx;
-	int queued = 0;
+	int queued = 0, r;
 
 	ck_assert_ptr_nonnull(got);
-	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
-	ck_assert_int_ge(fcntl(p[1], F_SETPIPE_SZ, 4096), 4096);
-	const struct vport_spec s[] = { { "out", -1, p[1] } };
-
-	ck_assert_int_eq(virtio_ports_add(&vm, s, 1, NULL, NULL), 0);
-	close(p[1]);
-	driver_init(4);
+	r = one_page_port();
 	tx = buf_alloc(65536);
 	for (int i = 0; i < 65536; i++)
 		ram[tx + i] = (uint8_t)(i * 13);
 	post(1, 1, (const uint64_t[][3]){ { tx, 65536, 0 } });
 	for (int ms = 0; queued < 4096 && ms < WAIT_MS; ms++) {
 		usleep(1000);
-		ioctl(p[0], FIONREAD, &queued);
+		ioctl(r, FIONREAD, &queued);
 	}
 	ck_assert_int_eq(queued, 4096);
 	usleep(100 * 1000);		/* the second 4 KiB copied out, waiting for room */
 	wr(0x070, 0);
-	ck_assert_uint_eq(drain(p[0], got, 65536, 500), 8192);
+	ck_assert_uint_eq(drain(r, got, 65536, 500), 8192);
 	for (int i = 0; i < 8192; i++)
 		ck_assert_uint_eq(got[i], (uint8_t)(i * 13));
 	STAT("virtio-ports.out.from_guest 8192");
-	close(p[0]);
+	close(r);
 	free(got);
 }
 END_TEST
