@@ -1125,7 +1125,7 @@ scn_console() {
 # 0), the out file must be identical (sha256), and lkvm stat must count
 # the bytes each way.
 scn_vport() {
-	local V=/tmp/vport size=1048583 vals insum outsum st i
+	local V=/tmp/vport-files size=1048583 vals insum outsum st i
 	T0=$(now)
 	rm -rf $V
 	mkdir -p $V
