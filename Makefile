@@ -234,6 +234,10 @@ tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c u
 tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+# virtio-ports' control path: message sequences and guest RAM from the input.
+tests/fuzz/fuzz-vport: tests/fuzz/fuzz-vport.c hw/vport-proto.c hw/virtio-queue.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 # The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
 # RTAS and hcall arguments, the device tree writers read back by libfdt),
 # compiled natively: they touch no KVM.
@@ -244,7 +248,7 @@ tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c
 tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
 		powerpc/devtree.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
-fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -257,7 +261,11 @@ fuzz-9p: tests/fuzz/fuzz-9p
 	mkdir -p .cache/fuzz-9p
 	./tests/fuzz/fuzz-9p -max_total_time=$(FUZZ_SECONDS) -max_len=16384 .cache/fuzz-9p \
 		tests/fuzz/9p-corpus
+fuzz-vport: tests/fuzz/fuzz-vport
+	mkdir -p .cache/fuzz-vport
+	./tests/fuzz/fuzz-vport -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-vport \
+		tests/fuzz/vport-corpus
 fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
 	mkdir -p .cache/fuzz-$*
 	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
-.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64

@@ -127,7 +127,12 @@ static void vp_queue(struct virtio_mmio *t, unsigned int qi)
 		port_service(t, d, (unsigned int)i);
 }
 
-/* An fd is ready: the queue hooks that follow do the work; here the wake-up is taken. */
+/*
+ * An fd is ready. Every port is served here, not only in the queue hooks:
+ * after a reset no queue is ready and no hook runs, yet guest bytes still
+ * staged must go out and no fd may stay watched in vain (a level wake-up
+ * nobody serves spins the thread).
+ */
 static void vp_poll_in(struct virtio_mmio *t)
 {
 	struct vpdev *d = virtio_dev(t)->priv;
@@ -135,9 +140,8 @@ static void vp_poll_in(struct virtio_mmio *t)
 
 	if (epoll_wait(d->epfd, e, (int)ARRAY_SIZE(e), 0) < 0)
 		pr_debug("virtio-ports: epoll_wait: %s", strerror(errno));
-	/* Queues not ready (a reset): no hook follows, so no fd may stay watched in vain. */
 	for (unsigned int i = 0; i < d->p.n; i++)
-		vport_watch(d->epfd, &d->io[i], i, vports_can_send(&d->p, i));
+		port_service(t, d, i);
 }
 
 /* A vCPU wrote status 0: the driver's side is gone; host bytes staged are kept. */
@@ -177,7 +181,9 @@ static size_t vp_stats(struct virtio_mmio *t, char *buf, size_t n)
 
 	for (unsigned int r = 0; r < VPORT_CTL_NR; r++)
 		bad += __atomic_load_n(&d->p.refused[r], __ATOMIC_RELAXED);
-	w = snprintf(buf, n, "virtio-ports.bad_control %llu\n", (unsigned long long)bad);
+	w = snprintf(buf, n, "virtio-ports.bad_control %llu\nvirtio-ports.lost_control %llu\n",
+		     (unsigned long long)bad,
+		     (unsigned long long)__atomic_load_n(&d->ctl_lost, __ATOMIC_RELAXED));
 	o = w < 0 ? 0 : MIN((size_t)w, n);
 	for (unsigned int i = 0; i < d->p.n && o < n; i++) {
 		const struct vport_io *io = &d->io[i];

@@ -36,7 +36,10 @@
  *   device's I/O thread with its lock held: keep it short and within the
  *   SC_PORTS allow-list (seccomp/ports.c: a write() to an eventfd or pipe
  *   is fine). On close, every byte the guest wrote to that port before
- *   closing it has been written to out_fd when ev runs.
+ *   closing it has been written to out_fd when ev runs. A driver reset
+ *   (status 0) closes the ports the guest held open: ev(i, false) then runs
+ *   on the vCPU thread that wrote the status (vCPU seccomp kind; a write()
+ *   is allowed there too).
  * - At the VM's end (the transport's destroy), what the guest queued on a
  *   port and lkvm has not written yet is written out, up to
  *   VPORT_FLUSH_WAIT_MS of waiting for slow readers in all.

@@ -41,6 +41,8 @@ int main(void)
 	srunner_add_suite(sr, p9_path_suite());
 	srunner_add_suite(sr, p9_ops_suite());
 	srunner_add_suite(sr, virtio_9p_suite());
+	srunner_add_suite(sr, vport_proto_suite());
+	srunner_add_suite(sr, virtio_ports_suite());
 	srunner_add_suite(sr, devices_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());
