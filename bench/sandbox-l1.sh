@@ -31,7 +31,7 @@ mv $D/modules.new $D/q/lkvm/modules
 # (virtme/commands/run.py, virtme/architectures.py), the ports lkvm's init
 # needs as virtserialports, and lkvm's memory, CPU count and command line.
 qemu_run() {
-	qemu-system-x86_64 -machine accel=kvm:tcg -cpu host,topoext=on \
+	/usr/bin/qemu-system-x86_64 -machine accel=kvm:tcg -cpu host,topoext=on \
 		-device i6300esb,id=watchdog0 -parallel none -net none -vga none -display none \
 		-chardev stdio,id=console,signal=off,mux=on -serial chardev:console -mon chardev=console \
 		-fsdev local,id=virtfs1,path=/,security_model=none,readonly=on,multidevs=remap \
