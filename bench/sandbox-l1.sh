@@ -18,11 +18,12 @@ LKVM_SANDBOX_INITRD_OUT=$D/sb.cpio /lkvm sandbox -- true </dev/null >/dev/null 2
 (cd $D/q && cpio -i -d <$D/sb.cpio 2>/dev/null)
 M=/lib/modules/$KVER
 line=$(grep -E '(^|/)virtio_pci\.ko[^:]*:' $M/modules.dep)
+# modules.dep lists the ones a module needs last-loaded-first (modprobe's order): reversed.
 pre=
-for f in ${line#*:} ${line%%:*}; do
-	case " $pre " in *" $(basename $f) "*) continue ;; esac
-	cp $M/$f $D/q/lkvm/mod/ && pre="$pre $(basename $f)"
+for f in ${line#*:}; do
+	cp $M/$f $D/q/lkvm/mod/ && pre="$(basename $f) $pre"
 done
+cp $M/${line%%:*} $D/q/lkvm/mod/ && pre="$pre $(basename ${line%%:*})"
 { for f in $pre; do echo $f; done; cat $D/q/lkvm/modules; } >$D/modules.new
 mv $D/modules.new $D/q/lkvm/modules
 (cd $D/q && find . | cpio -o -H newc >$D/qemu.cpio 2>/dev/null)
