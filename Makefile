@@ -74,7 +74,7 @@ CFLAGS += $(ARCH_CPPFLAGS)
 LDLIBS += $(ARCH_LDLIBS)
 
 # virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
-VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c))
+VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c hw/vport-*.c))
 # The 9P2000.L file server behind virtio-9p (hw/9p-*.c, docs/9p.md).
 P9_SRCS := $(sort $(wildcard hw/9p-*.c))
 # The seccomp allow-lists, one per thread kind (seccomp.h), built into BPF
@@ -83,6 +83,10 @@ SECCOMP_SRCS := $(sort $(wildcard seccomp/*.c))
 SECCOMP_LIBS := -lseccomp
 LDLIBS += $(SECCOMP_LIBS)
 OBJS := $(addprefix $(B)/,$(CORE_SRCS:.c=.o) $(SECCOMP_SRCS:.c=.o) $(VIRTIO_SRCS:.c=.o) $(P9_SRCS:.c=.o) $(ARCH_HW:.c=.o) $(ARCH_SRCS:.c=.o) $(ARCH_ASM:.S=.o))
+# The sandbox's init (guest/sandbox-init.c): a static program for the guest,
+# built with the target's compiler and linked into lkvm (guest/sandbox-init.S).
+SANDBOX_INIT := $(B)/guest/sandbox-init
+OBJS += $(B)/guest/sandbox-init.o
 LKVM := $(if $(CROSS),$(B)/lkvm,lkvm)
 
 # Quiet build lines unless V=1.
@@ -98,6 +102,13 @@ $(LKVM): $(OBJS)
 $(B)/%.o: %.c | $(SYSROOT_STAMP)
 	@mkdir -p $(dir $@)
 	$(call Q,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(SANDBOX_INIT): guest/sandbox-init.c include/lkvm/sandbox.h | $(SYSROOT_STAMP)
+	@mkdir -p $(dir $@)
+	$(call Q,CC,$@)$(CC) -static -Os -s -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Iinclude \
+		-ffunction-sections -Wl,--gc-sections -o $@ $<
+$(B)/guest/sandbox-init.o: guest/sandbox-init.S $(SANDBOX_INIT)
+	$(call Q,AS,$@)$(CC) -c -DSANDBOX_INIT='"$(SANDBOX_INIT)"' -o $@ $<
 
 # main.c prints the version: rebuild it when `git describe` changes.
 .version: FORCE
@@ -119,7 +130,9 @@ UNIT_CORE := mem.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c 
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
 	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c \
-	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c
+	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c \
+	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c \
+	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)
 UNIT_CFLAGS = $(filter-out -MMD -MP,$(CFLAGS)) $(CHECK_CFLAGS) -Itests/unit -Itests/unit/$(ARCH_DIR)
@@ -188,7 +201,8 @@ lint-docs:
 lint: lint-ras lint-docs
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \
 		--inline-suppr --suppress=missingIncludeSystem --std=c11 -D__GNUC__ -Iinclude \
-		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS)
+		$(ARCH_CPPFLAGS) $(CORE_SRCS) $(SECCOMP_SRCS) $(VIRTIO_SRCS) $(P9_SRCS) $(ARCH_HW) $(ARCH_SRCS) \
+		guest/sandbox-init.c
 	$(if $(ARCH_LINT_EXTRA),$(call Q,CPPCHECK,guests)$(ARCH_LINT_EXTRA))
 
 bench: $(LKVM) tests/guests/x86/pio.elf
@@ -221,6 +235,10 @@ tests/fuzz/fuzz-virtq: tests/fuzz/fuzz-virtq.c hw/virtio-queue.c mem.c guard.c u
 tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+# virtio-ports' control path: message sequences and guest RAM from the input.
+tests/fuzz/fuzz-vport: tests/fuzz/fuzz-vport.c hw/vport-proto.c hw/virtio-queue.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 # The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
 # RTAS and hcall arguments, the device tree writers read back by libfdt),
 # compiled natively: they touch no KVM.
@@ -231,7 +249,7 @@ tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c
 tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
 		powerpc/devtree.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
-fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -244,7 +262,11 @@ fuzz-9p: tests/fuzz/fuzz-9p
 	mkdir -p .cache/fuzz-9p
 	./tests/fuzz/fuzz-9p -max_total_time=$(FUZZ_SECONDS) -max_len=16384 .cache/fuzz-9p \
 		tests/fuzz/9p-corpus
+fuzz-vport: tests/fuzz/fuzz-vport
+	mkdir -p .cache/fuzz-vport
+	./tests/fuzz/fuzz-vport -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-vport \
+		tests/fuzz/vport-corpus
 fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
 	mkdir -p .cache/fuzz-$*
 	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
-.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-arm64 fuzz-ppc64
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64

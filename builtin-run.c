@@ -93,8 +93,21 @@ static bool run_reboot_pace(uint64_t t_boot, unsigned int *quick, int boots, int
 	return true;
 }
 
-/* The main thread: control requests, console input, stop wake-ups. */
-static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
+/* The poll timeout that also ends at deadline (mono_ns; 0: none). */
+static int run_poll_timeout(int timeout, uint64_t deadline)
+{
+	uint64_t now = mono_ns(), ms;
+
+	if (!deadline)
+		return timeout;
+	ms = deadline > now ? (deadline - now + 999999) / 1000000 : 0;
+	if (ms > INT32_MAX)
+		ms = INT32_MAX;
+	return timeout < 0 || (uint64_t)timeout > ms ? (int)ms : timeout;
+}
+
+/* The main thread: control requests, console input, stop wake-ups, the deadline. */
+static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd, struct run_session *rs)
 {
 	struct pollfd pfd[2 + 1 + CTL_MAX_CLIENTS];
 
@@ -104,8 +117,13 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
 		pfd[0] = (struct pollfd){ .fd = vm->wake_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
 		nctl = ctl_pollfds(ctl, &pfd[2], &timeout);
-		n = poll(pfd, (nfds_t)(2 + nctl), timeout);
+		n = poll(pfd, (nfds_t)(2 + nctl), run_poll_timeout(timeout, rs->deadline_ns));
 		run_signalled(vm);
+		if (rs->deadline_ns && mono_ns() >= rs->deadline_ns && !vm_stopping(vm)) {
+			rs->timed_out = true;
+			vm_request_stop(vm, LKVM_EXIT_OK, "VM '%s' stopped: its time ran out",
+					vm->opts->name);
+		}
 		if (vm_stopping(vm))
 			return;
 		if (n < 0)
@@ -144,12 +162,9 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd)
 
 int cmd_run(int argc, char **argv)
 {
-	static struct ctl_server ctl;
+	struct run_session rs = { .console_input = true };
 	char err[256];
 	struct run_opts o;
-	struct vm vm;
-	int ret, in_fd, boots;
-	unsigned int quick = 0;	/* resets in a row, each within 1 s of its boot */
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -164,22 +179,33 @@ int cmd_run(int argc, char **argv)
 		pr_err("%s", err);
 		return LKVM_EXIT_USAGE;
 	}
-	if (o.loglevel >= 0)
-		lkvm_loglevel = (enum lkvm_loglevel)o.loglevel;
-	if (o.debug)
+	return run_session(&o, &rs);
+}
+
+int run_session(struct run_opts *o, struct run_session *rs)
+{
+	static struct ctl_server ctl;
+	char err[256];
+	struct vm vm;
+	int ret, in_fd, boots;
+	unsigned int quick = 0;	/* resets in a row, each within 1 s of its boot */
+
+	if (o->loglevel >= 0)
+		lkvm_loglevel = (enum lkvm_loglevel)o->loglevel;
+	if (o->debug)
 		lkvm_loglevel = LKVM_LOG_DEBUG;
 	lkvm_debug = lkvm_loglevel == LKVM_LOG_DEBUG;
 	signal(SIGPIPE, SIG_IGN);
-	if (sc_prepare(o.seccomp, err, sizeof(err))) {
+	if (sc_prepare(o->seccomp, err, sizeof(err))) {
 		pr_err("%s", err);
-		run_shares_close(&o);
+		run_shares_close(o);
 		return LKVM_EXIT_ERROR;
 	}
 
 	run_signals_init();
-	ret = ctl_listen(&ctl, o.name);
+	ret = ctl_listen(&ctl, o->name);
 	if (ret) {
-		run_shares_close(&o);
+		run_shares_close(o);
 		return ret;
 	}
 
@@ -187,10 +213,10 @@ int cmd_run(int argc, char **argv)
 	if (ras_signals_init() || ras_thread_attach(&main_ring)) {
 		pr_err("cannot set up memory-error handling: %s", strerror(errno));
 		ctl_close(&ctl);
-		run_shares_close(&o);
+		run_shares_close(o);
 		return LKVM_EXIT_ERROR;
 	}
-	in_fd = term_init();
+	in_fd = rs->console_input ? term_init() : -1;
 	/*
 	 * From here on the main thread runs under its filter, before the guest
 	 * and every other thread: the console writer now, the VM's threads in
@@ -201,15 +227,15 @@ int cmd_run(int argc, char **argv)
 	for (boots = 1;; boots++) {
 		uint64_t t_boot = mono_ns();
 
-		ret = vm_create(&vm, &o);
+		ret = vm_create(&vm, o);
 		if (ret == 0) {
 			run_wake_fd = vm.wake_fd;
 			run_signalled(&vm);	/* one that came while the VM was built */
 			ret = vm_start(&vm);
 			if (ret == 0)
-				run_main_loop(&vm, &ctl, in_fd);
+				run_main_loop(&vm, &ctl, in_fd, rs);
 			ret = vm_wait(&vm);
-			if (o.debug) {
+			if (o->debug) {
 				char stats[4096];
 				size_t len = vm_stats_format(&vm, stats, sizeof(stats));
 
@@ -219,14 +245,14 @@ int cmd_run(int argc, char **argv)
 		/* A reset rebuilds the whole VM: new RAM, so no poisoned page survives. */
 		run_wake_fd = -1;
 		vm_destroy(&vm);
-		if (ret != LKVM_RESET)
+		if (ret != LKVM_RESET || rs->keep_reset)
 			break;
 		if (ctl_stop_requested || run_signal) {	/* a stop raced with the reset: stop wins */
-			pr_info("VM '%s' stopped by 'lkvm stop'", o.name);
+			pr_info("VM '%s' stopped by 'lkvm stop'", o->name);
 			ret = LKVM_EXIT_OK;
 			break;
 		}
-		if (!o.reboot) {
+		if (!o->reboot) {
 			pr_info("guest requested a reset; VM ended (use --reboot to boot it again)");
 			ret = LKVM_EXIT_OK;
 			break;
@@ -243,7 +269,7 @@ int cmd_run(int argc, char **argv)
 	guest_log_summary();	/* lines the guest caused that the rate limit held back */
 	term_restore();
 	ctl_close(&ctl);
-	run_shares_close(&o);
+	run_shares_close(o);
 	if (run_signal) {
 		/* Cleaned up: now die of it, as the parent expects. */
 		signal(run_signal, SIG_DFL);

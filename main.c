@@ -20,6 +20,7 @@ static const struct cmd {
 	const char *help;
 } cmds[] = {
 	{ "run", cmd_run, "Start the virtual machine (no kernel: the built-in guest)" },
+	{ "sandbox", cmd_sandbox, "Run a command in a Linux guest on the host's files, with its status" },
 	{ "stop", cmd_stop, "Stop a running instance" },
 	{ "pause", cmd_pause, "Pause the virtual machine" },
 	{ "resume", cmd_resume, "Resume the virtual machine" },

@@ -29,6 +29,7 @@ enum {
 	OPT_SECCOMP,
 	OPT_DUMP_DTB,
 	OPT_9P,
+	OPT_TEST_VPORT,
 	OPT_ARCH_BASE = 512,	/* + the row in arch_info()->options */
 };
 
@@ -49,6 +50,8 @@ static const struct option run_longopts[] = {
 	{ "disk",		required_argument, NULL, 'd' },
 	{ "rng",		no_argument,	   NULL, OPT_RNG },
 	{ "9p",			required_argument, NULL, OPT_9P },
+	/* Test only (e2e), kept out of the help: a named virtio-console port on files. */
+	{ "test-vport",		required_argument, NULL, OPT_TEST_VPORT },
 	{ "loglevel",		required_argument, NULL, OPT_LOGLEVEL },
 	{ "nodefaults",		no_argument,	   NULL, OPT_NODEFAULTS },
 	{ "seccomp",		required_argument, NULL, OPT_SECCOMP },
@@ -79,7 +82,7 @@ static const struct {
 	{ "vsock", 0, "lkvm has no virtio-vsock device" },
 	{ "tty", 0, "lkvm has one console: the terminal it runs in" },
 	{ "dev", 0, "lkvm always opens /dev/kvm" },
-	{ "sandbox", 0, "lkvm has no sandbox guest init" },
+	{ "sandbox", 0, "run a command with 'lkvm sandbox -- CMD' instead of a script" },
 	{ "virtio-transport", 0, "lkvm's virtio devices are always on virtio-mmio" },
 	{ "firmware", 'f', "lkvm boots kernels directly, without firmware" },
 	{ "flash", 'F', "lkvm has no flash device" },
@@ -284,6 +287,11 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 		return run_opts_disk(o, arg, err, errlen);
 	case OPT_9P:
 		return run_opts_9p(o, arg, err, errlen);
+	case OPT_TEST_VPORT:
+		if (o->nr_test_vports >= RUN_MAX_TEST_VPORTS)
+			fail("too many --test-vport options: at most %d", RUN_MAX_TEST_VPORTS);
+		o->test_vports[o->nr_test_vports++] = arg;
+		break;
 	case OPT_LOGLEVEL:
 		o->loglevel = loglevel_parse(arg);
 		if (o->loglevel < 0)

@@ -54,6 +54,7 @@ static const struct {
 	[SC_RAS] = { "memory-error", sc_ras_rules },
 	[SC_CONSOLE] = { "console", sc_console_rules },
 	[SC_9P] = { "9p", sc_9p_rules, sc_io_rules },
+	[SC_PORTS] = { "ports", sc_ports_rules, sc_io_rules },
 };
 
 const struct sc_rule *sc_rules(enum sc_kind kind)

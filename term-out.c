@@ -30,16 +30,18 @@ static struct {
 	size_t head, len;
 	uint64_t dropped, written;
 	bool started, failed, gone;
+	int fd;				/* where it goes: stdout unless term_out_set_fd() */
 } out = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.more = PTHREAD_COND_INITIALIZER,
 	.done = PTHREAD_COND_INITIALIZER,
+	.fd = STDOUT_FILENO,
 };
 
 /* EAGAIN on a non-blocking stdout means "not now": until it takes bytes again. */
 static void term_out_wait(void)
 {
-	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+	struct pollfd p = { .fd = out.fd, .events = POLLOUT };
 
 	while (poll(&p, 1, -1) < 0 && errno == EINTR)
 		;
@@ -59,7 +61,7 @@ static void *term_out_thread(void *arg)
 			pthread_cond_wait(&out.more, &out.lock);
 		chunk = MIN(out.len, TERM_OUT_SIZE - out.head);
 		pthread_mutex_unlock(&out.lock);
-		w = write(STDOUT_FILENO, out.buf + out.head, chunk);
+		w = write(out.fd, out.buf + out.head, chunk);
 		pthread_mutex_lock(&out.lock);
 		if (w < 0 && errno == EINTR)
 			continue;
@@ -103,6 +105,13 @@ static void term_out_start_locked(void)
 	else
 		pthread_detach(t);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+void term_out_set_fd(int fd)
+{
+	pthread_mutex_lock(&out.lock);
+	out.fd = fd;
+	pthread_mutex_unlock(&out.lock);
 }
 
 void term_out_start(void)

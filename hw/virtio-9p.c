@@ -111,7 +111,7 @@ int virtio_9p_create(struct vm *vm, const struct run_share *sh, unsigned int ind
 		return LKVM_EXIT_ERROR;
 	p->reset_fd = -1;
 	snprintf(p->name, sizeof(p->name), "virtio-9p%u", index);
-	err = p9_server_init(&p->srv, sh->fd, sh->ro ? P9_RO : 0, 0);
+	err = p9_server_init(&p->srv, sh->fd, (sh->ro ? P9_RO : 0) | (sh->xdev ? P9_XDEV : 0), 0);
 	if (err) {
 		pr_err("%s: cannot share '%s': %s", p->name, sh->dir, strerror(-err));
 		p9dev_free(p);

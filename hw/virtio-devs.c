@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The virtio devices `lkvm run`'s options ask for (virtio-devs.h). */
 #include "hw/virtio-devs.h"
+#include "hw/virtio-ports.h"
 #include "lkvm/vm.h"
 
 int virtio_devices_create(struct vm *vm)
@@ -21,6 +22,10 @@ int virtio_devices_create(struct vm *vm)
 	if (o->rng && (err = virtio_rng_create(vm)))
 		return err;
 	if (o->virtio_console && (err = virtio_console_create(vm)))
+		return err;
+	if (o->nr_test_vports && (err = virtio_ports_test_create(vm)))
+		return err;
+	if (o->nr_ports && (err = virtio_ports_add(vm, o->ports, o->nr_ports, NULL, NULL)))
 		return err;
 	return 0;
 }

@@ -19,7 +19,7 @@
 /* Where a driver notifies (virtio-mmio.c has the whole register file). */
 #define REG_QUEUE_NOTIFY	0x050
 
-#define VIRTIO_MAX_QUEUES	4
+#define VIRTIO_MAX_QUEUES	18	/* virtio-ports: 2 * (VPORT_MAX + 1) */
 
 struct vqcfg {
 	uint32_t num;

@@ -41,6 +41,10 @@ const struct sc_rule sc_control_rules[] = {
 	{ "rename", SC_ANY },		/* --dump-dtb: the finished file */
 	{ "renameat", SC_ANY },		/* rename, on arm64 */
 	{ "eventfd2", SC_ANY },		/* wake-ups, virtio kicks, irqfds */
+	{ "epoll_create1", SC_ANY },	/* virtio-ports: its fds' set */
+	{ "epoll_ctl", SC_ANY },
+	{ "epoll_wait", SC_ANY },	/* (its I/O thread's calls, below ours) */
+	{ "epoll_pwait", SC_ANY },
 	{ "mmap", SC_NOEXEC },		/* guest RAM, vCPU state, kernel files */
 	{ "mprotect", SC_NOEXEC },
 	{ "munmap", SC_ANY },

@@ -20,6 +20,9 @@ int virtio_console_create(struct vm *vm);
 /* A --9p share (its directory open in sh->fd): virtio-9p<index>. 0 or exit status. */
 int virtio_9p_create(struct vm *vm, const struct run_share *sh, unsigned int index);
 
+/* Test only: --test-vport NAME,IN,OUT ports on files (hw/vport-test.c). 0 or exit status. */
+int virtio_ports_test_create(struct vm *vm);
+
 /* Every device the options ask for; 0, or an exit status with the message printed. */
 int virtio_devices_create(struct vm *vm);
 

@@ -9,6 +9,8 @@
 #include <stdio.h>
 
 #include "lkvm/seccomp.h"
+
+struct vport_spec;
 /* The architecture's own options, struct arch_opts: ARCH/arch-opts.h (arch.h). */
 #include "arch-opts.h"
 
@@ -24,6 +26,7 @@ enum ras_policy {
 #define RUN_MAX_DISKS		8
 #define RUN_MAX_SHARES		8
 #define RUN_TAG_MAX		255	/* virtio-9p mount tag, bytes */
+#define RUN_MAX_TEST_VPORTS	8	/* --test-vport (test only), VPORT_MAX */
 
 struct run_disk {
 	char path[1024];		/* -d FILE[,ro]: FILE */
@@ -34,6 +37,7 @@ struct run_share {
 	char dir[1024];			/* --9p DIR,TAG[,ro]: DIR */
 	char tag[RUN_TAG_MAX + 1];	/* what the guest mounts */
 	bool ro;
+	bool xdev;			/* walks may cross into other mounts (the sandbox's /) */
 	int fd;				/* DIR, opened by run_shares_open() */
 };
 
@@ -58,11 +62,17 @@ struct run_opts {
 	unsigned int nr_shares;
 	bool rng;			/* --rng: virtio-rng */
 	bool virtio_console;		/* --console virtio */
+	/* Test only, not in the help: --test-vport NAME,IN,OUT (hw/vport-test.c). */
+	const char *test_vports[RUN_MAX_TEST_VPORTS];
+	unsigned int nr_test_vports;
 	bool nodefaults;		/* pass the kernel command line unchanged */
 	int loglevel;			/* enum lkvm_loglevel; -1: not given */
 	enum sc_mode seccomp;		/* --seccomp: the threads' filters (default on) */
 	const char *dump_dtb;		/* machines with a device tree: write it here too */
 	struct arch_opts arch;		/* the machine's own options (arch_info()->options) */
+	/* Named virtio-console ports (hw/virtio-ports.h): `lkvm sandbox` sets them. */
+	const struct vport_spec *ports;
+	unsigned int nr_ports;
 };
 
 /*

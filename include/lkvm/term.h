@@ -33,6 +33,11 @@ void term_write(const uint8_t *buf, size_t n);
  */
 void term_out_start(void);
 /*
+ * Send guest console output to fd instead of stdout (`lkvm sandbox`: the
+ * kernel log is not CMD's output). Before the first output.
+ */
+void term_out_set_fd(int fd);
+/*
  * At the VM's end: wait while the writer makes progress (giving up after
  * stall_ms without any), then say how many bytes were dropped, if any.
  */

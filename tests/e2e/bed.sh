@@ -240,6 +240,27 @@ bed_l1_root() {	# dir job-script
 	done
 }
 
+# `lkvm sandbox` finds the host's kernel and modules as on a fresh Debian
+# machine: /boot/vmlinuz-$KVER (ppc64: vmlinux-$KVER, a link to L2's kernel)
+# and /lib/modules/$KVER with modules.dep, modules.builtin and the modules
+# the sandbox loads, with their dependencies (depmod -b on the unpacked tree).
+bed_l1_sandbox() {	# dir
+	local mroot=${MODDIR%/kernel} name line f kname=vmlinuz
+	[ "$E2E_ARCH" = powerpc ] && kname=vmlinux
+	mkdir -p "$1/boot" "$1/lib/modules/$KVER"
+	ln -sf "/l2/$L2_KNAME" "$1/boot/$kname-$KVER"
+	[ -s "$mroot/modules.dep" ] || depmod -b "${mroot%/lib/modules/*}" "$KVER" ||
+		die "depmod -b failed for $KPKG"
+	cp "$mroot/modules.dep" "$mroot/modules.builtin" "$1/lib/modules/$KVER/"
+	for name in virtio_mmio virtio_console 9pnet_virtio 9p overlay; do
+		line=$(grep -E "(^|/)$name\.ko[^:]*:" "$mroot/modules.dep") || continue
+		for f in ${line%%:*} ${line#*:}; do
+			mkdir -p "$1/lib/modules/$KVER/$(dirname "$f")"
+			cp "$mroot/$f" "$1/lib/modules/$KVER/$f"
+		done
+	done
+}
+
 bed_l1_copy() {	# dir file...
 	local d=$1 f lib
 	shift

@@ -52,6 +52,10 @@ e2e-clean:
 $(E2E_CACHE)/iotest: bench/iotest.c
 	@mkdir -p $(E2E_CACHE)
 	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+# lkvm sandbox -- true against QEMU with virtme-ng's arguments (bench/sandbox.sh; x86).
+bench-sandbox: $(LKVM) $(E2E_CACHE)/lkvm.static
+	./bench/sandbox.sh
+
 bench-io: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/iotest
 	./bench/io.sh
 
@@ -70,4 +74,4 @@ ci-bench:
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=powerpc
 	$(MAKE) bench-io ARCH=x86
 
-.PHONY: e2e e2e-clean bench-boot bench-io bench-9p ci-bench
+.PHONY: e2e e2e-clean bench-boot bench-io bench-9p bench-sandbox ci-bench

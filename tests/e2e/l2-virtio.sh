@@ -15,6 +15,7 @@
 #   p9mount TAG   mount the 9p share TAG on /mnt (9p-poison, the second lkvm)
 #   p9w DIR       write a tree into /mnt/DIR; print its sha256s (E2E-9P-WSUM DIR)
 #   p9sum DIR     print the sha256s of /mnt/DIR's files (E2E-9P-XSUM DIR)
+#   vport         find virtio-console ports 'in' and 'out' by name, copy in to out
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -83,6 +84,21 @@ p9t)
 	sync
 	(cd /mnt/tree && find . -type f | sort | xargs sha256sum) | sed 's/^/E2E-9P-SUM /'
 	echo E2E-9P-END
+	;;
+vport)
+	i=0
+	while [ "$(cat /sys/class/virtio-ports/*/name 2>/dev/null | wc -l)" -lt 2 ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	for f in /sys/class/virtio-ports/*/name; do
+		echo "E2E-VPORT-NAME $(basename "$(dirname "$f")") $(cat "$f")"
+	done
+	in=$(basename "$(dirname "$(grep -lx in /sys/class/virtio-ports/*/name)")")
+	out=$(basename "$(dirname "$(grep -lx out /sys/class/virtio-ports/*/name)")")
+	cat "/dev/$in" >"/dev/$out"
+	echo "E2E-VPORT-COPIED rc=$?"
+	echo E2E-VPORT-END
 	;;
 p9r)
 	echo "E2E-9P-READ $(cat "/mnt/$2")"

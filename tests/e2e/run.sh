@@ -41,16 +41,16 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console boot"
+ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6 min: too long
 # for CI). On QEMU 7.2 race, latency and smp-page met an L2 triple fault after
 # recovered errors unless lkvm was pinned to one L1 CPU (docs/ras.md, "Found
 # in the nested bed"); on QEMU 10, unpinned, one was seen in poweroff, so the
 # pinning stays (README.md, "The QEMU under the beds").
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro 9p 9p-poison console boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console boot"
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh
@@ -88,7 +88,7 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "* | *" vport "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
@@ -105,6 +105,13 @@ cp "$C/l2-initrd.cpio" "$L1/l2/initrd"
 # Test guests of the architecture (arm64: the kvm-unit-tests-style flat.flat).
 for g in ${E2E_GUESTS:-}; do cp "$g" "$L1/l2/"; done
 [ -n "${E2E_UNIT:-}" ] && cp "$E2E_UNIT" "$L1/unit-tests"
+# lkvm sandbox: the host's kernel and modules where Debian has them, its scenarios, memtest.
+case " $SCENARIOS " in *" sandbox"*)
+	bed_l1_sandbox "$L1"
+	cp "$E2E/sandbox.sh" "$L1/sandbox.sh"
+	[ -x "$MEMTEST" ] && cp "$MEMTEST" "$L1/bin/memtest"
+	;;
+esac
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"

@@ -1291,6 +1291,51 @@ scn_console() {
 	result PASS console "--console virtio: L2's init read its commands from $HVC (virtio-console) and answered through it; poweroff, lkvm 0"
 }
 
+# virtio-ports (named virtio-console ports, MULTIPORT): lkvm's test-only
+# --test-vport puts port 'in' on a file of 1 MiB and 7 bytes of random
+# data (every byte value in its first 64 KiB, checked) and port 'out' on an
+# empty file. L2 finds both by name in /sys/class/virtio-ports and copies
+# one to the other with cat: the in file's EOF must end L2's read (PORT_OPEN
+# 0), the out file must be identical (sha256), and lkvm stat must count
+# the bytes each way.
+scn_vport() {
+	local V=/tmp/vport-files size=1048583 vals insum outsum st i
+	T0=$(now)
+	rm -rf $V
+	mkdir -p $V
+	head -c $size /dev/urandom >$V/in.bin
+	vals=$(head -c 65536 $V/in.bin | od -An -tu1 -v | tr -s ' ' '\n' | sed '/^$/d' | sort -un | wc -l)
+	[ "$vals" = 256 ] || { fail vport "the input's first 64 KiB hold $vals byte values, want 256"; return; }
+	vm_start vport --test-vport in,$V/in.bin,- --test-vport out,-,$V/out.bin
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail vport "L2 never reached its /init: $WHY"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail vport "L2 did not load the virtio modules: $WHY"; return; }
+	grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out" &&
+		{ fail vport "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"; return; }
+	send sh sh /virtio.sh vport
+	wait_for ' E2E-VPORT-END' 300 || { fail vport "L2 did not finish the copy: $WHY"; return; }
+	grep ' E2E-VPORT' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -qE ' E2E-VPORT-NAME vport[0-9]+p0 in$' "$D/out" && grep -qE ' E2E-VPORT-NAME vport[0-9]+p1 out$' "$D/out" ||
+		{ fail vport "L2 does not see ports 0 'in' and 1 'out' in /sys/class/virtio-ports"; return; }
+	grep -q ' E2E-VPORT-COPIED rc=0' "$D/out" || { fail vport "L2's cat from 'in' to 'out' failed"; return; }
+	# The guest's close comes after its last write; lkvm writes the file meanwhile.
+	i=0
+	while [ "$(wc -c <$V/out.bin)" -lt $size ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	insum=$(sha256sum <$V/in.bin | cut -d' ' -f1)
+	outsum=$(sha256sum <$V/out.bin | cut -d' ' -f1)
+	[ "$insum" = "$outsum" ] ||
+		{ fail vport "the out file ($(wc -c <$V/out.bin) bytes, sha256 $outsum) differs from the in file ($size, $insum)"; return; }
+	st=$($LKVM stat --name vport 2>&1 | grep -E '^virtio-ports\.')
+	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
+	echo "$st" | grep -q "^virtio-ports.in.to_guest $size\$" && echo "$st" | grep -q "^virtio-ports.out.from_guest $size\$" &&
+		echo "$st" | grep -q '^virtio-ports.bad_control 0$' ||
+		{ fail vport "lkvm stat does not count $size bytes each way: $st"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail vport "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail vport "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS vport "L2 found ports 'in' and 'out' by name, read $size random bytes (all 256 values) to EOF and wrote them back: identical on L1 (sha256 $(echo $insum | cut -c1-16)...), stat $size each way, lkvm 0"
+}
+
 # seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
 # under its filter (the main thread one, every thread it started two: the
 # main thread's beneath its own), and the unit tests' seccomp suite runs
@@ -1370,8 +1415,17 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	disk-poison) scn_disk_poison ;;
 	9p) scn_9p ;;
 	9p-poison) scn_9p_poison ;;
+	sandbox | sandbox-panic | sandbox-timeout | sandbox-ras)
+		if [ -f /sandbox.sh ]; then
+			. /sandbox.sh
+			scn_$(echo $s | tr - _)
+		else
+			T0=$(now)
+			result FAIL "$s" "no /sandbox.sh in L1"
+		fi ;;
 	seccomp) scn_seccomp ;;
 	console) scn_console ;;
+	vport) scn_vport ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;
 	smp-page) scn_smp_page ;;

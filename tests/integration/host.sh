@@ -39,5 +39,25 @@ c.close()	# the request unread: the client sees ECONNRESET' "$T/rst/rst.ctl" &
 	else ok $t; fi
 fi
 
+# lkvm sandbox's own failures before any VM: one line naming the problem,
+# status 125 (GNU timeout's), nothing on stdout (docs/sandbox.md).
+sandbox_bad() {	# name line-regexp args...
+	local t=$1 want=$2
+	shift 2
+	$LKVM sandbox "$@" >"$T/out" 2>"$T/err" </dev/null; st=$?
+	if [ $st -ne 125 ]; then bad $t "exit status $st, expected 125: $(cat "$T/err")"
+	elif [ -s "$T/out" ]; then bad $t "stdout: $(cat "$T/out")"
+	elif [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -qE "$want" "$T/err"; then bad $t "stderr: $(cat "$T/err")"
+	else ok $t; fi
+}
+sandbox_bad sandbox-no-cmd "^lkvm: sandbox: no command: give it after '--'" --
+sandbox_bad sandbox-bad-timeout "^lkvm: sandbox: invalid --timeout 'x'" --timeout x -- true
+sandbox_bad sandbox-initrd "^lkvm: sandbox: option '-i' cannot be used here" -i /dev/null -- true
+printf 'HdrS' >"$T/notakernel"
+sandbox_bad sandbox-no-version "^lkvm: sandbox: no version found in kernel $T/notakernel" -k "$T/notakernel" -- true
+mkdir -p "$T/mods" && printf 'kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko\n' >"$T/mods/modules.dep"
+sandbox_bad sandbox-missing-module "^lkvm: sandbox: kernel module 'virtio_mmio' is neither in modules.dep nor built in" \
+	-k "$T/notakernel" --modules "$T/mods" -- true
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

@@ -42,9 +42,12 @@ int main(void)
 	srunner_add_suite(sr, p9_ops_suite());
 	srunner_add_suite(sr, virtio_9p_suite());
 	srunner_add_suite(sr, acpi_aml_suite());
+	srunner_add_suite(sr, vport_proto_suite());
+	srunner_add_suite(sr, virtio_ports_suite());
 	srunner_add_suite(sr, devices_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());
+	srunner_add_suite(sr, sandbox_suite());
 	arch_add_suites(sr);
 
 	srunner_run_all(sr, CK_ENV);

@@ -30,6 +30,9 @@ Suite *term_suite(void);
 Suite *guest_log_suite(void);
 Suite *virtio_9p_suite(void);
 Suite *acpi_aml_suite(void);
+Suite *sandbox_suite(void);
+Suite *vport_proto_suite(void);
+Suite *virtio_ports_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
@@ -37,6 +40,13 @@ Suite *acpi_aml_suite(void);
  * instead of passing silently.
  */
 bool skip_emulated(const char *test, const char *why);
+
+/*
+ * A VM with no KVM for device tests (test-devices.c): the registry's window
+ * at 0xd0000000 (16 KiB, lines 16-18), no RAM (the caller adds its own).
+ */
+struct vm;
+void test_vm_init(struct vm *v);
 
 /* `lkvm run --help` as run_opts_usage() prints it (test-run-opts.c); free() it. */
 char *run_help_text(void);

@@ -61,18 +61,23 @@ unsigned int arch_irq_gsi(unsigned int irq)
 static struct vm vm;
 static char log_buf[256];
 
-static void vm_setup(void)
+void test_vm_init(struct vm *v)
 {
-	memset(&vm, 0, sizeof(vm));
-	vm.kvm_fd = vm.vm_fd = -1;
-	vm.pio.name = "pio";
-	vm.mmio.name = "mmio";
+	memset(v, 0, sizeof(*v));
+	v->kvm_fd = v->vm_fd = -1;
+	v->pio.name = "pio";
+	v->mmio.name = "mmio";
 	window = (struct arch_dev_window){ .mmio_base = 0xd0000000ULL, .mmio_size = 0x4000,
 					   .irq_first = 16, .nr_irqs = 3 };
 	claim_fail_irq = -1;
+	devices_init(v);
+}
+
+static void vm_setup(void)
+{
+	test_vm_init(&vm);
 	claims = 0;
 	log_buf[0] = '\0';
-	devices_init(&vm);
 }
 
 START_TEST(test_mmio_alloc_align_and_exhaust)

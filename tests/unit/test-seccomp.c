@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -178,6 +179,8 @@ static const struct violation {
 	{ SC_9P, "virtio-9p0", call_open_passwd, "openat", SYS_openat },	/* only openat2 */
 	{ SC_9P, "virtio-9p0", call_execve, "execve", SYS_execve },
 	{ SC_9P, "virtio-9p0", call_socket, "socket", SYS_socket },
+	{ SC_PORTS, "virtio-ports", call_openat, "openat", SYS_openat },	/* its fds only */
+	{ SC_PORTS, "virtio-ports", call_socket, "socket", SYS_socket },
 };
 
 START_TEST(test_violation_reported)
@@ -345,6 +348,42 @@ START_TEST(test_9p_calls_allowed)
 }
 END_TEST
 
+/* virtio-ports' thread: its fds' epoll set (made before, as at creation), read and trimmed. */
+static int ports_ep = -1, ports_pipe[2];
+
+static void ports_work(void)
+{
+	struct epoll_event e = { .events = EPOLLIN, .data.u32 = 1 }, got[2];
+	struct pollfd p = { .fd = ports_ep, .events = POLLIN };
+	char b[4];
+
+	child_check(epoll_ctl(ports_ep, EPOLL_CTL_ADD, ports_pipe[0], &e) == 0);
+	child_check(write(ports_pipe[1], "abc", 3) == 3);
+	child_check(poll(&p, 1, 1000) == 1);
+	child_check(epoll_wait(ports_ep, got, 2, 0) == 1 && got[0].data.u32 == 1);
+	child_check(read(ports_pipe[0], b, sizeof(b)) == 3);
+	e.events = EPOLLOUT;
+	child_check(epoll_ctl(ports_ep, EPOLL_CTL_MOD, ports_pipe[0], &e) == 0);
+	child_check(epoll_ctl(ports_ep, EPOLL_CTL_DEL, ports_pipe[0], NULL) == 0);
+}
+
+START_TEST(test_ports_calls_allowed)
+{
+	char err[1024];
+
+	if (skip_emulated("test_ports_calls_allowed", EMULATED_WHY))
+		return;
+	ports_ep = epoll_create1(EPOLL_CLOEXEC);
+	ck_assert_int_ge(ports_ep, 0);
+	ck_assert_int_eq(pipe2(ports_pipe, O_CLOEXEC), 0);
+	expect_child(0, SC_ON, SC_PORTS, "virtio-ports", ports_work, err, sizeof(err));
+	ck_assert_str_eq(err, "");
+	close(ports_pipe[0]);
+	close(ports_pipe[1]);
+	close(ports_ep);
+}
+END_TEST
+
 /*
  * The control thread starts threads (glibc's clone3 refused quietly, clone
  * with CLONE_THREAD let by); each takes its own filter on top of the
@@ -488,6 +527,7 @@ Suite *seccomp_suite(void)
 	tcase_add_test(tc, test_vcpu_calls_allowed);
 	tcase_add_test(tc, test_control_calls_allowed);
 	tcase_add_test(tc, test_9p_calls_allowed);
+	tcase_add_test(tc, test_ports_calls_allowed);
 	tcase_add_test(tc, test_control_starts_threads);
 	tcase_add_test(tc, test_modes_log_and_off);
 	suite_add_tcase(s, tc);
