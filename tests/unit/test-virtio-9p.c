@@ -336,6 +336,19 @@ static int raise_ar(uint64_t hva, unsigned int lsb)
 	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, hva, lsb);
 }
 
+/* Memory errors on this thread recorded into rq, routed against the fake guest RAM. */
+static void ras_on(struct ras_queue *rq)
+{
+	static struct vm vm;
+
+	memset(rq, 0, sizeof(*rq));
+	vm.mem = map;
+	vm.page_shift = 12;
+	ck_assert_int_eq(ras_signals_init(), 0);
+	ck_assert_int_eq(ras_thread_attach(rq), 0);
+	ras_set_vm(&vm);
+}
+
 /*
  * A poisoned page in a request's body: Rlerror EIO under the request's tag,
  * the memory error recorded for routing, naming the device; then a poisoned
@@ -344,7 +357,6 @@ static int raise_ar(uint64_t hva, unsigned int lsb)
 START_TEST(test_9p_chain_poison)
 {
 	static struct ras_queue rq;
-	static struct vm vm;
 	struct ras_record r;
 	uint8_t msg[64];
 	size_t n = p9c_build(msg, sizeof(msg), P9_TVERSION, "4s", 65536, "9P2000.L");
@@ -353,12 +365,7 @@ START_TEST(test_9p_chain_poison)
 	if (skip_emulated("test_9p_chain_poison",
 			  "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"))
 		return;
-	memset(&rq, 0, sizeof(rq));
-	vm.mem = map;
-	vm.page_shift = 12;
-	ck_assert_int_eq(ras_signals_init(), 0);
-	ck_assert_int_eq(ras_thread_attach(&rq), 0);
-	ras_set_vm(&vm);
+	ras_on(&rq);
 	/* Header on one page, the rest on a page the drill poisons. */
 	memcpy(ram + 0x8ff9, msg, P9_HDR);
 	memcpy(ram + 0x9000, msg + P9_HDR, n - P9_HDR);
@@ -473,7 +480,6 @@ END_TEST
 START_TEST(test_9p_chain_read_fault)
 {
 	static struct ras_queue rq;
-	static struct vm vm;
 	static uint8_t want[RD_LEN];
 	struct ras_record r;
 	struct p9c *c;
@@ -484,12 +490,7 @@ START_TEST(test_9p_chain_read_fault)
 			  "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"))
 		return;
 	c = read_setup(want);
-	memset(&rq, 0, sizeof(rq));
-	vm.mem = map;
-	vm.page_shift = 12;
-	ck_assert_int_eq(ras_signals_init(), 0);
-	ck_assert_int_eq(ras_thread_attach(&rq), 0);
-	ras_set_vm(&vm);
+	ras_on(&rq);
 	fd = memfd_create("hole", MFD_CLOEXEC);
 	ck_assert_int_ge(fd, 0);
 	ck_assert_ptr_eq(mmap(ram + 0xc000, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
