@@ -112,6 +112,11 @@ void mem_drill_arm(uint64_t hva, unsigned int lsb, mem_drill_fn raise)
 	__atomic_store_n(&drill_hva, hva & ~((1ULL << lsb) - 1), __ATOMIC_RELEASE);
 }
 
+bool mem_drill_armed(void)
+{
+	return __atomic_load_n(&drill_hva, __ATOMIC_ACQUIRE) != 0;
+}
+
 /* Inside the guard: a drill armed on this page fires (once) before the copy. */
 static void mem_drill_check(const struct mem_copy *c)
 {

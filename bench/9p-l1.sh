@@ -12,7 +12,7 @@ RUNS=${BENCH_RUNS:-3}
 MEM=512
 K=/l2/bzImage
 INITRD=/l2/initrd
-PARAMS="console=ttyS0 quiet panic=-1"
+PARAMS="console=ttyS0 quiet panic=-1 BENCH_9P_ROWS=${BENCH_9P_ROWS:-all}"
 SHARE=/tmp/share
 
 vmm_exec() {	# config

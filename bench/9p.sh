@@ -14,7 +14,8 @@
 # downloaded. Printed: per configuration the median over the rounds and
 # lkvm/QEMU ratios (above 1: lkvm faster). Everything runs under QEMU's TCG:
 # absolute numbers are TCG's, the ratios are what compares.
-# Settings: BENCH_RUNS (3), BENCH_9P_CONFIGS ("lkvm qemu-pc microvm"), E2E_TIMEOUT.
+# Settings: BENCH_RUNS (3), BENCH_9P_CONFIGS ("lkvm qemu-pc microvm"),
+# BENCH_9P_ROWS (all; seq: only the 256 MiB write and read), E2E_TIMEOUT.
 set -eu -o pipefail
 export LC_ALL=C
 
@@ -73,7 +74,7 @@ bed_line() {
 	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
 	esac
 }
-APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS"
+APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_9P_ROWS=${BENCH_9P_ROWS:-all}"
 bed_boot_l1 "$C/bench-9p-l1-initrd.cpio" "$APPEND" "$C/bench-9p-console.log" </dev/null
 
 median() { vmm_bed_median "$ROWS" "$@"; }	# config column

@@ -136,6 +136,33 @@ int p9_lcreate(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	return 0;
 }
 
+/*
+ * Tread's data: straight into its final place when the transport can
+ * (s->direct), the rest (a short placement: end of file, or a guest page
+ * the kernel could not write) into resp at data. Bytes read, or -errno.
+ */
+static ssize_t p9_read_data(struct p9_server *s, int fd, uint8_t *data, size_t at, size_t count,
+			    uint64_t off)
+{
+	long placed = 0;
+	ssize_t n;
+
+	if (s->direct.pread && count) {
+		placed = s->direct.pread(s->direct.ctx, fd, at, count, off);
+		if (placed < 0)
+			return placed;
+		placed = MIN(placed, (long)count);
+		s->direct.at = at;
+		s->direct.len = (size_t)placed;
+		if ((size_t)placed == count)
+			return placed;
+	}
+	n = pread(fd, data + placed, count - (size_t)placed, (off_t)(off + (uint64_t)placed));
+	if (n < 0)
+		return placed ? placed : -errno;
+	return placed + n;
+}
+
 /* Tread fid[4] offset[8] count[4]: count clamped to what msize leaves. */
 int p9_read(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 {
@@ -158,9 +185,9 @@ int p9_read(struct p9_server *s, struct p9_in *in, struct p9_out *out)
 	if (!data)
 		return -EMSGSIZE;
 	if (!f->xattr)
-		n = pread(f->fd, data, count, (off_t)off);
+		n = p9_read_data(s, f->fd, data, at + 4, count, off);
 	if (n < 0)
-		return -errno;
+		return (int)n;
 	out->pos = at;
 	p9_put32(out, (uint32_t)n);
 	out->pos += (size_t)n;

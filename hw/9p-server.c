@@ -325,6 +325,7 @@ size_t p9_handle(struct p9_server *s, const uint8_t *req, size_t req_len, uint8_
 	uint16_t tag = p9_get16(&in);
 	int err;
 
+	s->direct.len = 0;
 	out.cap = MIN(resp_cap, (size_t)(s->msize ? s->msize : P9_MSIZE_MIN));
 	if (out.cap < P9_HDR + 4)
 		return 0;
@@ -349,6 +350,7 @@ size_t p9_handle(struct p9_server *s, const uint8_t *req, size_t req_len, uint8_
 			err = -EMSGSIZE;
 	}
 	if (err) {
+		s->direct.len = 0;	/* data placed for nothing: the guest reads an Rlerror */
 		out = (struct p9_out){ .p = resp, .cap = out.cap, .pos = P9_HDR };
 		p9_put32(&out, (uint32_t)-err);
 		type = P9_TLERROR;

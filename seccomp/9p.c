@@ -26,6 +26,7 @@ const struct sc_rule sc_9p_rules[] = {
 	{ "utimensat", SC_ANY },	/* and futimens() */
 
 	/* Open files */
+	{ "preadv", SC_ANY },		/* Tread, straight into the guest's pages */
 	{ "close", SC_ANY },
 	{ "fstatfs", SC_ANY },
 	{ "lseek", SC_ANY },		/* Treaddir's offsets */

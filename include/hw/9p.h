@@ -46,6 +46,21 @@ struct p9_stats {
 
 struct p9_fid;
 
+/*
+ * Optional, set by a transport around p9_handle(): Tread's data read
+ * straight into the answer's final place (virtio: the guest's pages, as
+ * QEMU does), not into resp and then copied. pread(ctx, fd, at, count, off)
+ * reads count bytes of fd at off into bytes [at, at + count) of the answer;
+ * it returns the bytes placed (fewer: the server reads the rest into resp
+ * as without it), or -errno of a failed read. The server records the bytes
+ * placed in at/len: the transport then sends resp without them.
+ */
+struct p9_direct {
+	long (*pread)(void *ctx, int fd, size_t at, size_t count, uint64_t off);
+	void *ctx;
+	size_t at, len;		/* the last answer's bytes already in place (len 0: none) */
+};
+
 /* The fid table: private to hw/9p-fid.c. */
 struct p9_fids {
 	struct p9_fid *pool;
@@ -67,6 +82,7 @@ struct p9_server {
 	uint64_t root_ino;	/* its inode: what ".." in the share's listing is */
 	struct p9_fids fids;
 	struct p9_stats stats;
+	struct p9_direct direct;
 };
 
 /*
@@ -86,7 +102,9 @@ void p9_server_reset(struct p9_server *s);
  * (req_len may exceed the message's own size field: the rest is ignored).
  * resp/resp_cap: where the R-message goes; the answer never exceeds
  * resp_cap nor the negotiated msize. Returns the answer's length, or 0
- * when resp_cap cannot hold even Rlerror (11 bytes).
+ * when resp_cap cannot hold even Rlerror (11 bytes). With s->direct.pread
+ * set, s->direct.len bytes of it at s->direct.at may be in place already
+ * and not in resp.
  */
 size_t p9_handle(struct p9_server *s, const uint8_t *req, size_t req_len, uint8_t *resp,
 		 size_t resp_cap);

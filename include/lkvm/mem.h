@@ -87,5 +87,7 @@ int mem_copy_many(const struct mem_map *m, struct mem_piece *p, unsigned int n, 
  */
 typedef int (*mem_drill_fn)(uint64_t hva, unsigned int lsb);
 void mem_drill_arm(uint64_t hva, unsigned int lsb, mem_drill_fn raise);
+/* Is a drill armed? Paths that bypass the guarded copy take it while one is. */
+bool mem_drill_armed(void);
 
 #endif

@@ -10,12 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "hw/9p-wire.h"
 #include "hw/virtio-9p.h"
 #include "lkvm/io-bus.h"
+#include "lkvm/mem.h"
 #include "lkvm/ras.h"
 #include "lkvm/run-opts.h"
 #include "lkvm/vm.h"
@@ -334,6 +336,19 @@ static int raise_ar(uint64_t hva, unsigned int lsb)
 	return ras_send_sigbus((pid_t)syscall(SYS_gettid), RAS_AR, hva, lsb);
 }
 
+/* Memory errors on this thread recorded into rq, routed against the fake guest RAM. */
+static void ras_on(struct ras_queue *rq)
+{
+	static struct vm vm;
+
+	memset(rq, 0, sizeof(*rq));
+	vm.mem = map;
+	vm.page_shift = 12;
+	ck_assert_int_eq(ras_signals_init(), 0);
+	ck_assert_int_eq(ras_thread_attach(rq), 0);
+	ras_set_vm(&vm);
+}
+
 /*
  * A poisoned page in a request's body: Rlerror EIO under the request's tag,
  * the memory error recorded for routing, naming the device; then a poisoned
@@ -342,7 +357,6 @@ static int raise_ar(uint64_t hva, unsigned int lsb)
 START_TEST(test_9p_chain_poison)
 {
 	static struct ras_queue rq;
-	static struct vm vm;
 	struct ras_record r;
 	uint8_t msg[64];
 	size_t n = p9c_build(msg, sizeof(msg), P9_TVERSION, "4s", 65536, "9P2000.L");
@@ -351,12 +365,7 @@ START_TEST(test_9p_chain_poison)
 	if (skip_emulated("test_9p_chain_poison",
 			  "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"))
 		return;
-	memset(&rq, 0, sizeof(rq));
-	vm.mem = map;
-	vm.page_shift = 12;
-	ck_assert_int_eq(ras_signals_init(), 0);
-	ck_assert_int_eq(ras_thread_attach(&rq), 0);
-	ras_set_vm(&vm);
+	ras_on(&rq);
 	/* Header on one page, the rest on a page the drill poisons. */
 	memcpy(ram + 0x8ff9, msg, P9_HDR);
 	memcpy(ram + 0x9000, msg + P9_HDR, n - P9_HDR);
@@ -390,6 +399,129 @@ START_TEST(test_9p_chain_poison)
 }
 END_TEST
 
+/* 6000 bytes of a pattern, in the share as "f", opened as fid 1 of a negotiated server. */
+#define RD_LEN	6000
+
+static struct p9c *read_setup(uint8_t *want)
+{
+	struct p9c *c = p9c_new(0, 0);
+	char text[RD_LEN + 1];
+
+	ck_assert_ptr_nonnull(c);
+	for (size_t i = 0; i < RD_LEN; i++)
+		text[i] = want[i] = (uint8_t)('a' + i % 23);
+	text[RD_LEN] = '\0';
+	ck_assert_int_eq(p9c_put_file(c, "f", text), 0);
+	ck_assert_int_eq(p9c_open(c, 1, "f", 0), 0);
+	return c;
+}
+
+/* Tread fid 1 at off for count, answered into 11 header bytes at 0xa000, then 0xb000 and 0xc000. */
+static uint32_t read_chain(struct p9c *c, uint64_t off, uint32_t count, bool *fault)
+{
+	uint8_t msg[64];
+	size_t n = p9c_build(msg, sizeof(msg), P9_TREAD, "484", 1, off, count);
+
+	memcpy(ram + 0x8000, msg, n);
+	post(4, (const uint64_t[][3]){ { 0x8000, n, 0 }, { 0xa000, P9_HDR + 4, 1 },
+				      { 0xb000, 4096, 1 }, { 0xc000, 8192, 1 } });
+	memset(resp, 0xaa, P9_MSIZE_MAX);
+	return virtio_9p_serve(&c->s, &q, &chain, req, resp, P9_MSIZE_MAX, fault);
+}
+
+/*
+ * Tread's data goes straight into the guest's pages, across two buffers,
+ * never through lkvm's answer buffer (which keeps its filler); the header
+ * is scattered as before. Short at the end of the file; past it, 0 bytes.
+ */
+START_TEST(test_9p_chain_read_direct)
+{
+	static uint8_t want[RD_LEN];
+	struct p9c *c = read_setup(want);
+	bool fault;
+
+	ck_assert_uint_eq(read_chain(c, 0, 8192, &fault), P9_HDR + 4 + RD_LEN);
+	ck_assert(!fault);
+	ck_assert_uint_eq(ram[0xa000 + 4], P9_RREAD);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), RD_LEN);
+	ck_assert_mem_eq(ram + 0xb000, want, 4096);
+	ck_assert_mem_eq(ram + 0xc000, want + 4096, RD_LEN - 4096);
+	for (size_t i = P9_HDR + 4; i < P9_HDR + 4 + RD_LEN; i++)
+		ck_assert_msg(resp[i] == 0xaa, "resp[%zu] was written: a second copy", i);
+	ck_assert_uint_eq(c->s.stats.bytes_read, RD_LEN);
+	ck_assert_ptr_null(c->s.direct.pread);	/* not left pointing at this chain */
+
+	/* From the middle, less than the file: exactly count bytes. */
+	memset(ram + 0xb000, 0, 4096);
+	ck_assert_uint_eq(read_chain(c, 100, 10, &fault), P9_HDR + 4 + 10);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), 10);
+	ck_assert_mem_eq(ram + 0xb000, want + 100, 10);
+	ck_assert_uint_eq(ram[0xb000 + 10], 0);
+
+	/* Past the end: Rread of 0 bytes. */
+	ck_assert_uint_eq(read_chain(c, RD_LEN, 4096, &fault), P9_HDR + 4);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), 0);
+	/* An unopened fid: Rlerror, nothing counted as placed. */
+	ck_assert_int_eq(p9c_call(c, P9_TCLUNK, "4", 1), 0);
+	ck_assert_uint_eq(read_chain(c, 0, 4096, &fault), 11);
+	ck_assert_uint_eq(ram[0xa000 + 4], P9_RLERROR);
+	ck_assert_uint_eq(c->s.direct.len, 0);
+	p9c_free(c);
+}
+END_TEST
+
+/*
+ * A guest page the kernel cannot write (here a page of an empty memfd: a
+ * bus error for lkvm, EFAULT for preadv): the first buffer is filled
+ * directly, the rest falls to the guarded copy, which meets the fault and
+ * answers EIO, as a poisoned page does; then a drill, which the direct
+ * read leaves to the guarded copy: EIO and the event naming virtio-9p0.
+ */
+START_TEST(test_9p_chain_read_fault)
+{
+	static struct ras_queue rq;
+	static uint8_t want[RD_LEN];
+	struct ras_record r;
+	struct p9c *c;
+	bool fault;
+	int fd;
+
+	if (skip_emulated("test_9p_chain_read_fault",
+			  "qemu-user cannot leave a queued SIGBUS through siglongjmp (run natively)"))
+		return;
+	c = read_setup(want);
+	ras_on(&rq);
+	fd = memfd_create("hole", MFD_CLOEXEC);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_ptr_eq(mmap(ram + 0xc000, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+			      fd, 0), ram + 0xc000);
+	ck_assert_uint_eq(read_chain(c, 0, 8192, &fault), 11);
+	ck_assert(fault);
+	ck_assert_uint_eq(ram[0xa000 + 4], P9_RLERROR);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), EIO);
+	ck_assert_mem_eq(ram + 0xb000, want, 4096);	/* placed before the fault */
+	ck_assert_ptr_eq(mmap(ram + 0xc000, 4096, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0), ram + 0xc000);
+	close(fd);
+
+	mem_drill_arm((uintptr_t)(ram + 0xc000), 12, raise_ar);
+	ck_assert_uint_eq(read_chain(c, 0, 8192, &fault), 11);
+	ck_assert(fault);
+	ck_assert_uint_eq(io_data_get(ram + 0xa000 + 7, 4), EIO);
+	ck_assert(ras_queue_pop(&rq, &r));
+	ck_assert_uint_eq(r.kind, RAS_AR);
+	ck_assert_uint_eq(r.hva, (uintptr_t)(ram + 0xc000));
+	ck_assert_str_eq(r.reader, "virtio-9p0");
+	/* The next read goes through, directly. */
+	ck_assert_uint_eq(read_chain(c, 0, 8192, &fault), P9_HDR + 4 + RD_LEN);
+	ck_assert(!fault);
+	ck_assert_mem_eq(ram + 0xc000, want + 4096, RD_LEN - 4096);
+	ras_set_vm(NULL);
+	ras_thread_detach();
+	p9c_free(c);
+}
+END_TEST
+
 Suite *virtio_9p_suite(void)
 {
 	Suite *s = suite_create("virtio-9p");
@@ -407,6 +539,8 @@ Suite *virtio_9p_suite(void)
 	tcase_add_test(tc, test_9p_chain);
 	tcase_add_test(tc, test_9p_chain_msize);
 	tcase_add_test(tc, test_9p_chain_poison);
+	tcase_add_test(tc, test_9p_chain_read_direct);
+	tcase_add_test(tc, test_9p_chain_read_fault);
 	suite_add_tcase(s, tc);
 	return s;
 }
