@@ -344,6 +344,15 @@ scn_acpi() {
 	result PASS acpi "L2 Linux (-c $VM_CPUS, sees $cpus CPUs) booted on lkvm's ACPI tables (HEST taken, no ACPI error or warning), reached /init ${t} s after lkvm started, powered off with 0"
 }
 
+# What an ACPI drill checks in L2's output (the caller's locals mt, rec,
+# hex, hw): memtest's end, the recovery of $PFN, the CPER record of $GPA.
+ghes_lines() {
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
+	hex=$(printf '%016x' $((GPA)))
+	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+}
+
 # arm64 --tables acpi: a page an L2 process reads is poisoned for
 # real. The guest learns its address through GHES (the polled source for
 # the early-kill AO, the SEA source then the abort for the read): L2 logs the
@@ -358,10 +367,7 @@ scn_acpi_ar() {
 	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ar "L2 did not come back after the poisoned read: $WHY"; return; }
 	local sig mt rec hw hex paths
 	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
-	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
-	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
-	hex=$(printf '%016x' $((GPA)))
-	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+	ghes_lines
 	send alive
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail acpi-ar "L2's shell stopped answering after the error: $WHY"; return; }
 	send poweroff
@@ -395,10 +401,7 @@ scn_acpi_ao() {
 	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ao "L2 did not answer after the error: $WHY"; return; }
 	local seen mt rec hw hex
 	seen=$(grep -E ' E2E-AO-(SEEN|NOTSEEN)' "$D/out" | head -n 1)
-	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
-	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
-	hex=$(printf '%016x' $((GPA)))
-	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+	ghes_lines
 	send poweroff
 	vm_wait_exit 120 || { fail acpi-ao "lkvm did not exit after L2's poweroff"; return; }
 	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-AO-| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
