@@ -117,7 +117,7 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd, stru
 		int n, nctl, timeout;
 
 		/* A console device with a full FIFO: leave the input in the pipe, look again soon. */
-		bool full = in_fd >= 0 && !term_input_room();
+		bool full = in_fd >= 0 && term_input_waits();
 
 		pfd[0] = (struct pollfd){ .fd = vm->wake_fd, .events = POLLIN };
 		pfd[1] = (struct pollfd){ .fd = full ? -1 : in_fd, .events = POLLIN };

@@ -46,6 +46,11 @@ size_t term_input_room(void)
 	return term_sink && term_sink_room ? term_sink_room(term_sink_opaque) : SIZE_MAX;
 }
 
+bool term_input_waits(void)
+{
+	return !term_raw && !term_input_room();
+}
+
 void term_input(const uint8_t *buf, size_t n)
 {
 	if (term_sink && n)
@@ -121,9 +126,10 @@ ssize_t term_pump(int fd, bool *quit)
 	ssize_t r;
 
 	*quit = false;
-	if (!room)
+	if (term_input_waits())
 		return 0;
-	r = term_read(fd, buf, room < sizeof(buf) ? room : sizeof(buf));
+	/* A terminal with a full FIFO: still read, for Ctrl-A x; the device drops the rest. */
+	r = term_read(fd, buf, room && room < sizeof(buf) ? room : sizeof(buf));
 	if (r <= 0)
 		return r;
 	k = term_filter(buf, (size_t)r, quit);

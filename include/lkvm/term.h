@@ -62,6 +62,13 @@ typedef size_t (*term_room_fn)(void *opaque);
 void term_set_room(term_room_fn fn);
 size_t term_input_room(void);
 /*
+ * True while input must stay unread: the sink has no room and stdin is
+ * not a terminal in raw mode (a terminal is always read, so that Ctrl-A x
+ * works; what the full device cannot take is lost, as a real UART's
+ * overrun would lose it).
+ */
+bool term_input_waits(void);
+/*
  * One round of console input: read from fd no more than the sink has room
  * for (64 bytes at most), filter it and hand it over. Returns the bytes
  * handed over, 0 for none now (nothing to read, or no room yet: poll

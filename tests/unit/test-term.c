@@ -162,6 +162,7 @@ START_TEST(test_term_pump_waits_for_room)
 	ck_assert_int_eq(term_pump(p[0], &quit), 64);		/* as much as fits */
 	ck_assert(!quit);
 	ck_assert_uint_eq(term_input_room(), 0);
+	ck_assert(term_input_waits());				/* a pipe, not a terminal */
 	ck_assert_int_eq(term_pump(p[0], &quit), 0);		/* full: stays in the pipe */
 	for (int round = 0; round < 20 && f.ngot < sizeof(line); round++) {
 		fifo_drain(&f, 20);
