@@ -48,7 +48,7 @@ void ghes_hest_entry(uint8_t *p, unsigned int i, uint64_t base)
 	acpi_gas(p + 20, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, base + GHES_ADDR_REG(i));
 	n[0] = i == GHES_SRC_SEA ? HEST_NOTIFY_SEA : HEST_NOTIFY_POLLED;
 	n[1] = HEST_NOTIFY_SIZE;
-	if (i == GHES_SRC_POLL)
+	if (i != GHES_SRC_SEA)
 		acpi_put32(n + 4, GHES_POLL_MS);
 	acpi_put32(p + 60, GHES_BLOCK_SIZE);
 	acpi_gas(p + 64, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, base + GHES_ACK_REG(i));
@@ -63,6 +63,16 @@ void ghes_area_init(uint8_t *area, uint64_t base)
 		acpi_put64(area + GHES_ADDR_REG(i), base + GHES_BLOCK(i));
 		acpi_put64(area + GHES_ACK_REG(i), READ_ACK_WRITE);	/* free for a record */
 	}
+}
+
+int ghes_pick_source(bool consumed, const uint64_t ack[GHES_NR_SOURCES])
+{
+	if (consumed)
+		return ghes_ack_done(ack[GHES_SRC_SEA]) ? (int)GHES_SRC_SEA : -1;
+	for (unsigned int i = GHES_SRC_POLL; i < GHES_SRC_POLL + GHES_NR_POLL; i++)
+		if (ghes_ack_done(ack[i]))
+			return (int)i;
+	return -1;
 }
 
 void ghes_record(uint8_t rec[GHES_RECORD_SIZE], uint64_t gpa)

@@ -205,9 +205,10 @@ START_TEST(test_hest)
 
 	ck_assert_int_gt(len, 0);
 	h = xsdt_entry(len, 5, "HEST");
-	ck_assert_uint_eq(get(h + 4, 4), 40 + 2 * 92);
-	ck_assert_uint_eq(get(h + 36, 4), 2);
-	for (unsigned int i = 0; i < 2; i++) {
+	ck_assert_uint_eq(GHES_NR_SOURCES, 17);		/* the SEA source, 16 polled */
+	ck_assert_uint_eq(get(h + 4, 4), 40 + 17 * 92);
+	ck_assert_uint_eq(get(h + 36, 4), 17);
+	for (unsigned int i = 0; i < 17; i++) {
 		e = h + 40 + 92 * i;
 		ck_assert_uint_eq(get(e, 2), 10);		/* GHESv2 */
 		ck_assert_uint_eq(get(e + 2, 2), i);
@@ -216,7 +217,7 @@ START_TEST(test_hest)
 		ck_assert_uint_eq(get(e + 24, 8), GHES_GPA + GHES_ADDR_REG(i));
 		ck_assert_uint_eq(e[32], i == GHES_SRC_SEA ? 8 : 0);	/* SEA, polled */
 		ck_assert_uint_eq(e[33], 28);
-		ck_assert_uint_eq(get(e + 36, 4), i == GHES_SRC_POLL ? GHES_POLL_MS : 0);
+		ck_assert_uint_eq(get(e + 36, 4), i == GHES_SRC_SEA ? 0 : GHES_POLL_MS);
 		ck_assert_uint_eq(get(e + 60, 4), GHES_BLOCK_SIZE);
 		ck_assert_uint_eq(get(e + 68, 8), GHES_GPA + GHES_ACK_REG(i));
 		ck_assert_uint_eq(get(e + 76, 8), ~1ULL);
