@@ -110,11 +110,15 @@ int arch_irqchip_init(struct vm *vm)
 
 int arch_devices_init(struct vm *vm)
 {
+	if (vm->opts->arch.testdev && vm->opts->ras_test_port) {
+		pr_err("--testdev and --ras-test-port both want port 0xe0; give one of them");
+		return LKVM_EXIT_USAGE;
+	}
 	/* COM1's ISA IRQ 4 is edge-triggered (MP table, MADT: conforms to the bus). */
 	if (uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ, ARCH_IRQ_EDGE,
 			!vm->opts->virtio_console) ||
 	    fw_cfg_create(vm) || x86_platform_ports(vm) ||
-	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT)) {
+	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT) || x86_testdev_create(vm)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}

@@ -13,5 +13,11 @@ struct vm;
  * base on bus (x86: ports 0x70/0x71). Reads the host's UTC clock.
  */
 int rtc_create(struct vm *vm, enum dev_bus bus, uint64_t base);
+/*
+ * When the alarm next goes off, in host CLOCK_REALTIME nanoseconds, if the
+ * guest enabled its interrupt (register B AIE): what wakes a sleeping
+ * guest. -1: no alarm armed (or no RTC).
+ */
+int64_t rtc_wake_at(void);
 
 #endif
