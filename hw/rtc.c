@@ -8,18 +8,23 @@
  * cycle follows the host's clock (rtc-clock.h): UIP is set in the last
  * 2.2 ms of each host second, and register C's update-ended, alarm and
  * periodic flags say what happened since the guest last read it (with
- * IRQF when register B enables one of them). Those flags are not raised
- * as interrupts on IRQ 8 (a guest polls register C); the alarm wakes a
- * guest from ACPI S3 (rtc_wake_at(), x86/sleep.c).
+ * IRQF when register B enables one of them). With an interrupt line, a
+ * thread ("lkvm-rtc", I/O seccomp kind) sleeps until the next enabled event
+ * and raises the line while IRQF is set; reading register C lowers it.
+ * The alarm also wakes a guest from ACPI S3 (rtc_wake_at(), x86/sleep.c).
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 
 #include "hw/rtc.h"
 #include "hw/rtc-clock.h"
+#include "lkvm/arch.h"
 #include "lkvm/devices.h"
+#include "lkvm/seccomp.h"
 #include "lkvm/util.h"
+#include "lkvm/vm.h"
 #define RTC_NMI_MASK	0x80	/* bit 7 of the index: NMI disable, not an address */
 
 enum {
@@ -46,6 +51,13 @@ struct rtc {
 	uint8_t index;
 	uint8_t ram[RTC_NREGS];
 	int64_t flags_since;	/* host time register C's flags count from */
+	uint8_t pending;	/* flags the thread saw before the guest read C */
+	struct vm *vm;
+	int irq;		/* DEV_NO_IRQ: none, and no thread */
+	bool line;		/* the interrupt line is up (IRQF) */
+	pthread_cond_t cond;	/* the thread: register A or B changed, or stop */
+	pthread_t thread;
+	bool thread_on, stop;
 };
 
 static struct rtc *rtc_dev;	/* one per process: rtc_create's */
@@ -70,19 +82,118 @@ static struct rtc_alarm rtc_alarm(const struct rtc *r)
 	return rtc_alarm_decode(r->ram[0x01], r->ram[0x03], r->ram[0x05], r->ram[RTC_REG_B]);
 }
 
+/* Fold what happened up to now into pending. */
+static void rtc_collect(struct rtc *r, int64_t now)
+{
+	struct rtc_alarm a = rtc_alarm(r);
+
+	if (rtc_running(r))
+		r->pending |= rtc_flags_between(r->flags_since, now, &a, r->ram[RTC_REG_A]);
+	r->flags_since = now;
+}
+
+/* The line follows IRQF: up while an enabled flag is pending. */
+static void rtc_set_line(struct rtc *r)
+{
+	bool up = r->pending & r->ram[RTC_REG_B] & (RTC_PF | RTC_AF | RTC_UF);
+
+	if (r->irq == DEV_NO_IRQ || up == r->line)
+		return;
+	r->line = up;
+	if (arch_irq_line(r->vm, (unsigned int)r->irq, up))
+		pr_debug("rtc: KVM_IRQ_LINE %d failed", r->irq);
+}
+
 /* Register C: what happened since it was last read; reading clears it. */
 static uint8_t rtc_reg_c(struct rtc *r)
 {
-	int64_t now = rtc_now();
-	struct rtc_alarm a = rtc_alarm(r);
-	uint8_t f = 0;
+	uint8_t f;
 
-	if (rtc_running(r))
-		f = rtc_flags_between(r->flags_since, now, &a, r->ram[RTC_REG_A]);
-	r->flags_since = now;
+	rtc_collect(r, rtc_now());
+	f = r->pending;
+	r->pending = 0;
+	rtc_set_line(r);
 	if (f & r->ram[RTC_REG_B] & (RTC_PF | RTC_AF | RTC_UF))
 		f |= RTC_IRQF;
+	if (r->thread_on)
+		pthread_cond_signal(&r->cond);	/* the line is down: time the next event */
 	return f;
+}
+
+/* When the next enabled event is due (host ns), or -1: none to wait for. */
+static int64_t rtc_next_event(const struct rtc *r, int64_t now)
+{
+	uint8_t en = r->ram[RTC_REG_B] & (RTC_PF | RTC_AF | RTC_UF);
+	int64_t next = INT64_MAX, p = rtc_period_ns(r->ram[RTC_REG_A]);
+
+	if (!rtc_running(r) || !en || r->line)
+		return -1;		/* the line is up until the guest reads C */
+	if (en & RTC_UF)
+		next = (now / RTC_NS + 1) * RTC_NS;
+	if (en & RTC_AF) {
+		struct rtc_alarm a = rtc_alarm(r);
+		int64_t s = rtc_alarm_next(&a, now / RTC_NS + 1, now / RTC_NS + 86400);
+
+		if (s >= 0 && s * RTC_NS < next)
+			next = s * RTC_NS;
+	}
+	if ((en & RTC_PF) && p && (now / p + 1) * p < next)
+		next = (now / p + 1) * p;
+	return next == INT64_MAX ? -1 : next;
+}
+
+static void *rtc_thread(void *arg)
+{
+	struct rtc *r = arg;
+
+	pthread_setname_np(pthread_self(), "lkvm-rtc");
+	sc_enter(SC_IO);
+	pthread_mutex_lock(&r->lock);
+	while (!r->stop) {
+		int64_t next = rtc_next_event(r, rtc_now());
+
+		if (next < 0) {
+			pthread_cond_wait(&r->cond, &r->lock);
+		} else {
+			struct timespec ts = { .tv_sec = (time_t)(next / RTC_NS),
+					       .tv_nsec = (long)(next % RTC_NS) };
+
+			pthread_cond_timedwait(&r->cond, &r->lock, &ts);
+		}
+		rtc_collect(r, rtc_now());
+		rtc_set_line(r);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return NULL;
+}
+
+static int rtc_start(struct vm *vm, struct device *d)
+{
+	struct rtc *r = d->opaque;
+
+	if (r->irq == DEV_NO_IRQ)
+		return 0;
+	r->stop = false;
+	if (pthread_create(&r->thread, NULL, rtc_thread, r)) {
+		pr_err("rtc: cannot start its interrupt thread");
+		return LKVM_EXIT_ERROR;
+	}
+	r->thread_on = true;
+	return 0;
+}
+
+static void rtc_destroy(struct vm *vm, struct device *d)
+{
+	struct rtc *r = d->opaque;
+
+	if (!r->thread_on)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_signal(&r->cond);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	r->thread_on = false;
 }
 
 static uint8_t rtc_encode(const struct rtc *r, int v)
@@ -185,16 +296,24 @@ static void rtc_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len
 			io_data_put(data, len, 0xff);	/* the index is write-only */
 	} else if (is_write) {
 		rtc_write(r, r->index, data[0]);
+		if (r->index == RTC_REG_A || r->index == RTC_REG_B) {
+			/* New rate or enables: an enabled flag already pending raises IRQF. */
+			rtc_collect(r, rtc_now());
+			rtc_set_line(r);
+			if (r->thread_on)
+				pthread_cond_signal(&r->cond);
+		}
 	} else {
 		io_data_put(data, len, rtc_read(r, r->index));
 	}
 	pthread_mutex_unlock(&r->lock);
 }
 
-int rtc_create(struct vm *vm, enum dev_bus bus, uint64_t base)
+int rtc_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq)
 {
 	/* One per process (lkvm runs one VM); a reboot starts it afresh. */
-	static struct rtc rtc = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	static struct rtc rtc = { .lock = PTHREAD_MUTEX_INITIALIZER,
+				  .cond = PTHREAD_COND_INITIALIZER };
 
 	pthread_mutex_lock(&rtc.lock);
 	rtc.index = 0;
@@ -202,11 +321,15 @@ int rtc_create(struct vm *vm, enum dev_bus bus, uint64_t base)
 	rtc.ram[RTC_REG_A] = REG_A_DEFAULT;
 	rtc.ram[RTC_REG_B] = REG_B_24H;
 	rtc.flags_since = rtc_now();
+	rtc.pending = 0;
+	rtc.line = false;
+	rtc.vm = vm;
+	rtc.irq = irq;
 	rtc_dev = &rtc;
 	pthread_mutex_unlock(&rtc.lock);
 	rtc.dev = (struct device){
 		.name = "rtc", .bus = bus, .base = base, .len = 2, .irq = DEV_NO_IRQ,
-		.io = rtc_io, .opaque = &rtc,
+		.io = rtc_io, .opaque = &rtc, .start = rtc_start, .destroy = rtc_destroy,
 	};
 	return device_register(vm, &rtc.dev) ? -1 : 0;
 }
