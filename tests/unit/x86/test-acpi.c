@@ -265,17 +265,18 @@ static uint32_t aml_int(const uint8_t *p, const uint8_t *end, const uint8_t **ne
 	return 0;
 }
 
-/* Name(_S5_, Package(){...}) in the DSDT: its first value (SLP_TYPa). */
-static uint32_t dsdt_s5(const uint8_t *t)
+/* Name(_Sx_, Package(){...}) in the DSDT: its first value (SLP_TYPa); -1: no such name. */
+static int64_t dsdt_sleep(const uint8_t *t, const char *name)
 {
 	const uint8_t *aml = t + 36, *end = t + rd32(t + 4), *p, *pkg_end;
 	uint32_t pkglen, first = 0;
 	unsigned int i, follow, count;
 
 	for (p = aml; p + 4 <= end; p++)
-		if (!memcmp(p, "_S5_", 4))
+		if (!memcmp(p, name, 4))
 			break;
-	ck_assert_msg(p + 4 <= end, "no _S5_ in the DSDT");
+	if (p + 4 > end)
+		return -1;
 	/* NameOp, then the name (root-relative or not) */
 	if (p > aml && p[-1] == '\\')
 		ck_assert(p - 1 > aml && p[-2] == 0x08);
@@ -312,7 +313,7 @@ static uint32_t dsdt_s5(const uint8_t *t)
 /* Everything a guest with nr_cpus vCPUs reads, from the scan on. */
 static void check_tables(unsigned int nr_cpus)
 {
-	const uint8_t *r, *xsdt, *rsdt, *fadt = NULL, *madt = NULL;
+	const uint8_t *r, *xsdt, *rsdt, *fadt = NULL, *madt = NULL, *dsdt;
 	uint64_t rsdp;
 	uint32_t i, n;
 
@@ -346,7 +347,12 @@ static void check_tables(unsigned int nr_cpus)
 	}
 	ck_assert_ptr_nonnull(fadt);
 	ck_assert_ptr_nonnull(madt);
-	ck_assert_uint_eq(dsdt_s5(table(check_fadt(fadt), "DSDT")), ACPI_S5_SLP_TYP);
+	dsdt = table(check_fadt(fadt), "DSDT");
+	ck_assert_int_eq(dsdt_sleep(dsdt, "_S5_"), ACPI_S5_SLP_TYP);
+	/* S3 for one vCPU only: lkvm does not park and restart APs (x86/sleep.c). */
+	ck_assert_int_eq(dsdt_sleep(dsdt, "_S3_"), nr_cpus == 1 ? ACPI_S3_SLP_TYP : -1);
+	/* sleep.c reads the waking vector where the layout puts the FACS. */
+	ck_assert_uint_eq(rd32(fadt + 36), ACPI_FACS_ADDR);
 	check_madt(madt, nr_cpus);
 }
 
