@@ -29,6 +29,7 @@ Suite *devices_suite(void);
 Suite *term_suite(void);
 Suite *guest_log_suite(void);
 Suite *virtio_9p_suite(void);
+Suite *virtio_blk_suite(void);
 Suite *acpi_aml_suite(void);
 Suite *sandbox_suite(void);
 Suite *vport_proto_suite(void);
