@@ -97,10 +97,16 @@ vmm_exec() {	# config
 }
 
 # Rss of the VMM outside guest RAM, kB.
-vmm_rss() {
-	awk -v lim=$((MEM * 1024)) '
-		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
-		/^Size:/ { big = ($2 >= lim) }
+vmm_rss() {	# pid [START-END: lkvm's guest RAM, `lkvm stat`'s ram_hva]
+	# Guest RAM: a mapping as large as it (QEMU's; lkvm's before it maps
+	# the kernel's pages over it), or whatever lies in lkvm's range.
+	awk -v lim=$((MEM * 1024)) -v range="${2:-}" '
+		function hex(s,  i, v) { sub(/^0x/, "", s); v = 0
+			for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v }
+		BEGIN { split(range, r, "-"); lo = hex(r[1]); hi = hex(r[2]) }
+		/^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); big = range != "" && hex(a[1]) >= lo && hex(a[2]) <= hi }
+		/^Size:/ { big = big || ($2 >= lim) }
 		/^Rss:/ { if (!big) s += $2 }
 		END { print s + 0 }' "/proc/$1/smaps"
 }
@@ -117,7 +123,7 @@ relay() {	# config dir
 }
 
 boot_one() {	# config round
-	local d=/tmp/bench pid t0 t end line exits user f rss
+	local d=/tmp/bench pid t0 t end line exits user f rss range
 	rm -rf $d
 	mkdir -p $d
 	mkfifo $d/marker
@@ -176,7 +182,14 @@ boot_one() {	# config round
 		echo "BENCH-L1: $1 round $2: exits by trap: $f"
 	fi
 	pid=$(cat $d/pid)
-	rss=$(vmm_rss "$pid")
+	range=
+	case "$1" in lkvm-*)
+		/lkvm stat --name bench >$d/stat 2>&1
+		range=$(awk '/^ram_hva / { print $2 }' $d/stat)
+		echo "BENCH-L1: $1 round $2: $(grep -E '^(startup_us|load_mapped_bytes) ' $d/stat | tr '\n' ' ')"
+		;;
+	esac
+	rss=$(vmm_rss "$pid" "$range")
 	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
 	echo "BENCH-ROW $1 $2 $t $exits $user $rss"
 	relay "$1" $d

@@ -5,6 +5,7 @@
 #   lkvm      lkvm run -d io.img                        (virtio-mmio, ACPI)
 #   qemu-pc   qemu -M pc, virtio-blk-pci                (PCI)
 #   microvm   qemu -M microvm, virtio-blk-device        (virtio-mmio, ACPI)
+#   lkvm-base BENCH_LKVM_BASE's lkvm, as lkvm (bench/vmm-bed.sh)
 # QEMU's drive: raw, read-write, its default cache (writeback: the L1 page
 # cache, as lkvm's preadv/pwritev). Each run prints
 #   BENCH-IO-ROW config round seq_mbps write_mbps rand_iops vmm_rss_kb
@@ -19,6 +20,7 @@ now() { cut -d' ' -f1 /proc/uptime; }
 vmm_exec() {	# config
 	case "$1" in
 	lkvm) exec /lkvm run -k $K -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" -d $IMG ;;
+	lkvm-base) exec /lkvm-base run -k $K -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" -d $IMG ;;
 	qemu-pc) exec /usr/bin/qemu-system-x86_64 -accel kvm -M pc -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $K -initrd $INITRD -append "$PARAMS" \
@@ -31,16 +33,22 @@ vmm_exec() {	# config
 	exit 2
 }
 
-vmm_rss() {	# pid: resident memory outside guest RAM, kB
-	awk -v lim=$((MEM * 1024)) '
-		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
-		/^Size:/ { big = ($2 >= lim) }
+vmm_rss() {	# pid [START-END: lkvm's guest RAM, `lkvm stat`'s ram_hva]
+	# Guest RAM: a mapping as large as it (QEMU's; lkvm's before it maps
+	# the kernel's pages over it), or whatever lies in lkvm's range.
+	awk -v lim=$((MEM * 1024)) -v range="${2:-}" '
+		function hex(s,  i, v) { sub(/^0x/, "", s); v = 0
+			for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return v }
+		BEGIN { split(range, r, "-"); lo = hex(r[1]); hi = hex(r[2]) }
+		/^[0-9a-f]+-[0-9a-f]+ / { split($1, a, "-"); big = range != "" && hex(a[1]) >= lo && hex(a[2]) <= hi }
+		/^Size:/ { big = big || ($2 >= lim) }
 		/^Rss:/ { if (!big) s += $2 }
 		END { print s + 0 }' "/proc/$1/smaps"
 }
 
 run_one() {	# config round
-	local d=/tmp/io pid i line
+	local d=/tmp/io pid i line range
 	rm -rf $d
 	mkdir -p $d
 	vmm_exec "$1" </dev/null >$d/out 2>$d/err &
@@ -53,7 +61,9 @@ run_one() {	# config round
 	line=$(grep -a 'BENCH-IO seq_mbps' $d/out | tr -d '\r' | head -n 1)
 	if [ -n "$line" ]; then
 		set -- "$1" "$2" $line
-		echo "BENCH-IO-ROW $1 $2 $5 $7 $9 $(vmm_rss $pid)"
+		range=
+		[ "$1" != lkvm ] || range=$(/lkvm stat --name bench 2>/dev/null | awk '/^ram_hva / { print $2 }')
+		echo "BENCH-IO-ROW $1 $2 $5 $7 $9 $(vmm_rss $pid "$range")"
 	else
 		echo "BENCH-IO-FAIL $1 $2: $(grep -a BENCH-IO-FAIL $d/out | head -n 1) $(tail -n 2 $d/err | tr '\n' ' ')"
 		tail -n 15 $d/out | sed "s/^/BENCH-IO-LOG $1 /"

@@ -12,7 +12,8 @@
 # median over the rounds, the VMM's RSS outside guest RAM with the disk
 # attached, and lkvm/QEMU ratios. Everything runs under QEMU's TCG: absolute
 # numbers are TCG's, the ratios are what compares.
-# Settings: BENCH_RUNS (3), BENCH_IO_CONFIGS ("lkvm qemu-pc microvm"), E2E_TIMEOUT.
+# Settings: BENCH_RUNS (3), BENCH_IO_CONFIGS ("lkvm qemu-pc microvm"; add
+# lkvm-base with BENCH_LKVM_BASE=path of another lkvm.static), E2E_TIMEOUT.
 set -eu -o pipefail
 export LC_ALL=C
 
@@ -61,7 +62,7 @@ for c in $CONFIGS; do
 		"$(median "$c" 3)" "$(median "$c" 4)" "$(median "$c" 5)" "$(median "$c" 6)"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
-for q in qemu-pc microvm; do
+for q in lkvm-base qemu-pc microvm; do
 	case " $CONFIGS " in *" lkvm "*) ;; *) continue ;; esac
 	case " $CONFIGS " in *" $q "*) ;; *) continue ;; esac
 	echo "lkvm / $q: sequential read $(ratio "$(median lkvm 3)" "$(median $q 3)"), sequential write $(ratio "$(median lkvm 4)" "$(median $q 4)"), random 4K $(ratio "$(median lkvm 5)" "$(median $q 5)"), VMM RSS $(ratio "$(median lkvm 6)" "$(median $q 6)")"

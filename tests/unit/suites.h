@@ -7,6 +7,7 @@
 
 /* Core suites: one per file in tests/unit/, all run by main.c. */
 Suite *mem_suite(void);
+Suite *mem_load_suite(void);
 Suite *run_opts_suite(void);
 Suite *ras_policy_suite(void);
 Suite *ras_event_suite(void);
