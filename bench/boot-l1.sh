@@ -84,6 +84,7 @@ vmm_exec() {	# config
 	case "$1" in *-bzimage) k=/l2/bzImage ;; *-image) k=/l2/Image ;; esac
 	case "$1" in
 	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
+	base-*) exec /lkvm-base run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
 	qemu-*) exec $QEMU -accel kvm -M $QEMU_M -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $k -initrd $INITRD -append "$QPARAMS" ;;
@@ -183,8 +184,10 @@ boot_one() {	# config round
 	fi
 	pid=$(cat $d/pid)
 	range=
-	case "$1" in lkvm-*)
-		/lkvm stat --name bench >$d/stat 2>&1
+	case "$1" in lkvm-* | base-*)
+		f=/lkvm
+		[ "${1%%-*}" = lkvm ] || f=/lkvm-base
+		$f stat --name bench >$d/stat 2>&1
 		range=$(awk '/^ram_hva / { print $2 }' $d/stat)
 		echo "BENCH-L1: $1 round $2: $(grep -E '^(startup_us|load_mapped_bytes) ' $d/stat | tr '\n' ' ')"
 		;;
