@@ -124,6 +124,7 @@ else
 	log "QEMU for L1 from $(echo $L1_COPIED | wc -w) $BED_DEB_ARCH packages"
 fi
 chmod 755 "$L1/lkvm"
+cp bench/vmm-rss.sh "$L1/vmm-rss.sh"
 # BENCH_LKVM_BASE: another static lkvm as /lkvm-base, for base-* configurations
 # (base-vmlinux, base-bzimage, base-image): before and after a change in one L1.
 if [ -n "${BENCH_LKVM_BASE:-}" ]; then

@@ -40,6 +40,7 @@ vmm_bed_l1() {	# dir job l2-cpio
 	bed_l1_root "$1" "$2"
 	cp "$C/lkvm.static" "$1/lkvm"
 	chmod 755 "$1/lkvm"
+	cp bench/vmm-rss.sh "$1/vmm-rss.sh"
 	# BENCH_LKVM_BASE: another static lkvm (the tree before a change) as
 	# /lkvm-base, for the lkvm-base configuration: before and after in one L1.
 	if [ -n "${BENCH_LKVM_BASE:-}" ]; then

@@ -22,6 +22,7 @@
 #include "lkvm/ras.h"
 #include "lkvm/vm.h"
 #include "suites.h"
+#include "vq-fixture.h"
 
 #define RAM	(4ULL << 20)
 #define DESC	0x1000ULL
@@ -99,18 +100,7 @@ static uint8_t request(uint32_t type, uint64_t sector, unsigned int n, const uin
 	d[nd][0] = STATUS;
 	d[nd][1] = 1;
 	d[nd++][2] = 1;
-	for (unsigned int i = 0; i < nd; i++) {
-		uint8_t *p = ram + DESC + 16 * i;
-
-		io_data_put(p, 8, d[i][0]);
-		io_data_put(p + 8, 4, d[i][1]);
-		io_data_put(p + 12, 2, (d[i][2] ? VRING_DESC_F_WRITE : 0) |
-				       (i + 1 < nd ? VRING_DESC_F_NEXT : 0));
-		io_data_put(p + 14, 2, i + 1);
-	}
-	io_data_put(ram + AVAIL + 4 + 2 * (idx % QSIZE), 2, 0);
-	idx++;
-	io_data_put(ram + AVAIL + 2, 2, idx);
+	vq_fixture_post(ram, DESC, AVAIL, QSIZE, &idx, nd, (const uint64_t(*)[3])d);
 	ck_assert_int_eq(vq_pop(&q, &chain), VQ_OK);
 	return blk_serve(&disk, &q, &chain, written);
 }
