@@ -126,10 +126,10 @@ CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubu
 endif
 # Unit tests: pure core code, and the arch's pure code with its suites in
 # tests/unit/$(ARCH_DIR)/ (run natively, or under qemu-user when cross-built).
-UNIT_CORE := mem.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
+UNIT_CORE := mem.c mem-load.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
-	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c \
+	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c hw/virtio-blk-req.c \
 	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c \
 	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c \
 	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c
@@ -225,7 +225,7 @@ clean:
 
 # Fuzz the kernel loaders with libFuzzer + ASan/UBSan (clang): make fuzz [FUZZ_SECONDS=60]
 FUZZ_SECONDS ?= 60
-tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c elf.c guard.c util.c
+tests/fuzz/fuzz-loaders: tests/fuzz/fuzz-loaders.c $(ARCH_FUZZ_SRCS) mem.c mem-load.c elf.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude $(ARCH_CPPFLAGS) \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 # The virtqueue walker: guest memory as input, seeds in tests/fuzz/virtq-corpus/.

@@ -115,8 +115,10 @@ void run_opts_usage(FILE *f)
 "                         (default guest-<pid>)\n"
 "      --console serial   guest console device (serial: %s)\n"
 "      --console virtio   the console is virtio-console (the guest's hvc0)\n"
-"  -d, --disk FILE[,ro]   a virtio-blk disk backed by FILE (repeatable, up to %d;\n"
-"                         ,ro: read-only)\n"
+"  -d, --disk FILE[,ro][,direct]\n"
+"                         a virtio-blk disk backed by FILE (repeatable, up to\n"
+"                         %d; ,ro: read-only; ,direct: O_DIRECT, past the\n"
+"                         host's page cache)\n"
 "      --rng              a virtio-rng entropy device (host getrandom)\n"
 "      --9p DIR,TAG[,ro]  share the host directory DIR with the guest over\n"
 "                         virtio-9p (repeatable, up to %d); the guest mounts it\n"
@@ -228,7 +230,7 @@ static int loglevel_parse(const char *s)
 	return -1;
 }
 
-/* -d FILE[,ro] */
+/* -d FILE[,ro][,direct]: the options after FILE, each at most once, in either order. */
 static int run_opts_disk(struct run_opts *o, const char *arg, char *err, size_t errlen)
 {
 	size_t n = strlen(arg);
@@ -236,11 +238,20 @@ static int run_opts_disk(struct run_opts *o, const char *arg, char *err, size_t 
 
 	if (o->nr_disks >= RUN_MAX_DISKS)
 		fail("too many --disk options: at most %d", RUN_MAX_DISKS);
-	d->ro = n > 3 && !strcmp(arg + n - 3, ",ro");
-	if (d->ro)
-		n -= 3;
+	d->ro = d->direct = false;
+	for (;;) {
+		if (!d->ro && n > 3 && !strncmp(arg + n - 3, ",ro", 3)) {
+			d->ro = true;
+			n -= 3;
+		} else if (!d->direct && n > 7 && !strncmp(arg + n - 7, ",direct", 7)) {
+			d->direct = true;
+			n -= 7;
+		} else {
+			break;
+		}
+	}
 	if (!n || memchr(arg, ',', n) || n >= sizeof(d->path))
-		fail("invalid --disk '%s': give FILE or FILE,ro (a path without commas, under %zu bytes)",
+		fail("invalid --disk '%s': give FILE, FILE,ro, FILE,direct or FILE,ro,direct (a path without commas, under %zu bytes)",
 		     arg, sizeof(d->path));
 	memcpy(d->path, arg, n);
 	d->path[n] = '\0';

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "lkvm/guest-log.h"
+#include "lkvm/mem-load.h"
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 
@@ -33,8 +34,10 @@ size_t vm_stats_format(struct vm *vm, char *buf, size_t n)
 			by[r] += c;
 			total += c;
 		}
-	o += (size_t)snprintf(buf + o, n - o, "startup_us %llu\nexits %llu\n",
+	o += (size_t)snprintf(buf + o, n - o, "startup_us %llu\nload_mapped_bytes %llu\nram_hva 0x%llx-0x%llx\nexits %llu\n",
 			      (unsigned long long)(__atomic_load_n(&vm->startup_ns, __ATOMIC_RELAXED) / 1000),
+			      (unsigned long long)mem_load_mapped(), (unsigned long long)(uintptr_t)vm->mem.base,
+			      (unsigned long long)((uintptr_t)vm->mem.base + vm->mem.base_size),
 			      (unsigned long long)total);
 	for (int r = 0; r < VCPU_EXIT_REASONS && o < n; r++)
 		if (by[r])

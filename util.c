@@ -158,6 +158,31 @@ int parse_size(const char *s, uint64_t *bytes)
 	return 0;
 }
 
+/*
+ * The files file_map() has mapped keep their descriptors here until
+ * file_unmap(), for file_map_fd() (zero-copy loading, mem-load.c). The
+ * loaders run on one thread at start-up: no lock. A file beyond FILE_MAPS
+ * is mapped all the same, and copied when loaded.
+ */
+#define FILE_MAPS	4
+static struct {
+	const uint8_t *buf;
+	size_t size;
+	int fd;
+} file_maps[FILE_MAPS];
+
+static void file_keep(const uint8_t *buf, size_t size, int fd)
+{
+	for (unsigned int i = 0; i < FILE_MAPS; i++)
+		if (!file_maps[i].buf) {
+			file_maps[i].buf = buf;
+			file_maps[i].size = size;
+			file_maps[i].fd = fd;
+			return;
+		}
+	close(fd);
+}
+
 int file_map(const char *path, const uint8_t **buf, size_t *size)
 {
 	struct stat st;
@@ -189,9 +214,11 @@ int file_map(const char *path, const uint8_t **buf, size_t *size)
 	 */
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	err = p == MAP_FAILED ? -errno : 0;
-	close(fd);
-	if (err)
+	if (err) {
+		close(fd);
 		return err;
+	}
+	file_keep(p, (size_t)st.st_size, fd);
 	*buf = p;
 	*size = (size_t)st.st_size;
 	return 0;
@@ -199,8 +226,29 @@ int file_map(const char *path, const uint8_t **buf, size_t *size)
 
 void file_unmap(const uint8_t *buf, size_t size)
 {
-	if (buf && size)
-		munmap((void *)buf, size);
+	if (!buf || !size)
+		return;
+	for (unsigned int i = 0; i < FILE_MAPS; i++)
+		if (file_maps[i].buf == buf) {
+			close(file_maps[i].fd);
+			file_maps[i].buf = NULL;
+		}
+	munmap((void *)buf, size);
+}
+
+int file_map_fd(const void *p, size_t len, uint64_t *off)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (unsigned int i = 0; i < FILE_MAPS; i++) {
+		uintptr_t b = (uintptr_t)file_maps[i].buf;
+
+		if (b && a >= b && a - b <= file_maps[i].size && len <= file_maps[i].size - (a - b)) {
+			*off = a - b;
+			return file_maps[i].fd;
+		}
+	}
+	return -1;
 }
 
 int file_map_input(const char *what, const char *path, const uint8_t **buf, size_t *size)

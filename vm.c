@@ -115,6 +115,7 @@ static int vm_map_ram(struct vm *vm)
 
 		if (ret)
 			return ret;
+		vm->mem.no_remap = true;
 	} else {
 		madvise(p, ram, MADV_HUGEPAGE);
 	}

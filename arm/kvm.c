@@ -18,6 +18,7 @@
 #include "lkvm/arch.h"
 #include "lkvm/dtb.h"
 #include "lkvm/guard.h"
+#include "lkvm/mem-load.h"
 #include "lkvm/util.h"
 
 /* arch_vm_type: the default 0 is the 40-bit IPA space, and RAM ends below 1 TiB. */
@@ -101,17 +102,17 @@ struct arm_load {
 	struct arm_image img;
 };
 
-/* Copy kernel and initrd into guest RAM; runs under guard_call(). */
+/* Kernel and initrd into guest RAM (mapped where they can be: mem-load.h); under guard_call(). */
 static int arm_load_guarded(void *arg)
 {
 	struct arm_load *l = arg;
 	struct arm_vm *a = arm_vm(l->vm);
 	int err;
 
-	err = mem_write(&l->vm->mem, a->entry, l->kernel, l->kernel_size, "kernel loader");
+	err = mem_load(&l->vm->mem, a->entry, l->kernel, l->kernel_size, "kernel loader", NULL);
 	if (!err && l->initrd_size)
-		err = mem_write(&l->vm->mem, a->initrd_gpa, l->initrd, l->initrd_size,
-				"kernel loader");
+		err = mem_load(&l->vm->mem, a->initrd_gpa, l->initrd, l->initrd_size,
+			       "kernel loader", NULL);
 	return err;
 }
 

@@ -84,6 +84,7 @@ vmm_exec() {	# config
 	case "$1" in *-bzimage) k=/l2/bzImage ;; *-image) k=/l2/Image ;; esac
 	case "$1" in
 	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
+	base-*) exec /lkvm-base run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
 	qemu-*) exec $QEMU -accel kvm -M $QEMU_M -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $k -initrd $INITRD -append "$QPARAMS" ;;
@@ -96,14 +97,7 @@ vmm_exec() {	# config
 	exit 2
 }
 
-# Rss of the VMM outside guest RAM, kB.
-vmm_rss() {
-	awk -v lim=$((MEM * 1024)) '
-		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
-		/^Size:/ { big = ($2 >= lim) }
-		/^Rss:/ { if (!big) s += $2 }
-		END { print s + 0 }' "/proc/$1/smaps"
-}
+. /vmm-rss.sh
 
 # ppc64: the exits in the trace buffer by trap (where they come from).
 trace_tally() {
@@ -117,7 +111,7 @@ relay() {	# config dir
 }
 
 boot_one() {	# config round
-	local d=/tmp/bench pid t0 t end line exits user f rss
+	local d=/tmp/bench pid t0 t end line exits user f rss range
 	rm -rf $d
 	mkdir -p $d
 	mkfifo $d/marker
@@ -176,7 +170,16 @@ boot_one() {	# config round
 		echo "BENCH-L1: $1 round $2: exits by trap: $f"
 	fi
 	pid=$(cat $d/pid)
-	rss=$(vmm_rss "$pid")
+	range=
+	case "$1" in lkvm-* | base-*)
+		f=/lkvm
+		[ "${1%%-*}" = lkvm ] || f=/lkvm-base
+		$f stat --name bench >$d/stat 2>&1
+		range=$(awk '/^ram_hva / { print $2 }' $d/stat)
+		echo "BENCH-L1: $1 round $2: $(grep -E '^(startup_us|load_mapped_bytes) ' $d/stat | tr '\n' ' ')"
+		;;
+	esac
+	rss=$(vmm_rss "$pid" "$range")
 	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
 	echo "BENCH-ROW $1 $2 $t $exits $user $rss"
 	relay "$1" $d

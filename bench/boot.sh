@@ -124,6 +124,13 @@ else
 	log "QEMU for L1 from $(echo $L1_COPIED | wc -w) $BED_DEB_ARCH packages"
 fi
 chmod 755 "$L1/lkvm"
+cp bench/vmm-rss.sh "$L1/vmm-rss.sh"
+# BENCH_LKVM_BASE: another static lkvm as /lkvm-base, for base-* configurations
+# (base-vmlinux, base-bzimage, base-image): before and after a change in one L1.
+if [ -n "${BENCH_LKVM_BASE:-}" ]; then
+	cp "$BENCH_LKVM_BASE" "$L1/lkvm-base"
+	chmod 755 "$L1/lkvm-base"
+fi
 mkcpio "$L1" "$C/bench-l1-initrd.cpio"
 log "L1 and L2 $KPKG, L1 image $(($(stat -c %s "$C/bench-l1-initrd.cpio") >> 20)) MiB, ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG)"
 

@@ -1,13 +1,14 @@
 #!/bin/busybox sh
 # L1's job in `make bench-io` (bench/io.sh): the same L2 (Debian kernel,
-# 256 MiB, 1 vCPU) reads the same raw image through virtio-blk with each
-# VMM, BENCH_RUNS rounds taking turns:
-#   lkvm      lkvm run -d io.img,ro                     (virtio-mmio, ACPI)
+# 256 MiB, 1 vCPU) reads and writes the same raw image through virtio-blk
+# with each VMM, BENCH_RUNS rounds taking turns:
+#   lkvm      lkvm run -d io.img                        (virtio-mmio, ACPI)
 #   qemu-pc   qemu -M pc, virtio-blk-pci                (PCI)
 #   microvm   qemu -M microvm, virtio-blk-device        (virtio-mmio, ACPI)
-# QEMU's drive: raw, read-only, its default cache (writeback: the L1 page
-# cache, as lkvm's pread). Each run prints
-#   BENCH-IO-ROW config round seq_mbps rand_iops vmm_rss_kb
+#   lkvm-base BENCH_LKVM_BASE's lkvm, as lkvm (bench/vmm-bed.sh)
+# QEMU's drive: raw, read-write, its default cache (writeback: the L1 page
+# cache, as lkvm's preadv/pwritev). Each run prints
+#   BENCH-IO-ROW config round seq_mbps write_mbps rand_iops vmm_rss_kb
 RUNS=${BENCH_RUNS:-3}
 MEM=256
 K=/l2/bzImage
@@ -18,29 +19,24 @@ now() { cut -d' ' -f1 /proc/uptime; }
 
 vmm_exec() {	# config
 	case "$1" in
-	lkvm) exec /lkvm run -k $K -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" -d $IMG,ro ;;
+	lkvm) exec /lkvm run -k $K -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" -d $IMG ;;
+	lkvm-base) exec /lkvm-base run -k $K -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" -d $IMG ;;
 	qemu-pc) exec /usr/bin/qemu-system-x86_64 -accel kvm -M pc -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $K -initrd $INITRD -append "$PARAMS" \
-		-drive file=$IMG,if=none,id=d0,format=raw,readonly=on -device virtio-blk-pci,drive=d0 ;;
+		-drive file=$IMG,if=none,id=d0,format=raw -device virtio-blk-pci,drive=d0 ;;
 	microvm) exec /usr/bin/qemu-system-x86_64 -accel kvm -M microvm -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $K -initrd $INITRD -append "$PARAMS" \
-		-drive file=$IMG,if=none,id=d0,format=raw,readonly=on -device virtio-blk-device,drive=d0 ;;
+		-drive file=$IMG,if=none,id=d0,format=raw -device virtio-blk-device,drive=d0 ;;
 	esac
 	exit 2
 }
 
-vmm_rss() {	# pid: resident memory outside guest RAM, kB
-	awk -v lim=$((MEM * 1024)) '
-		/^[0-9a-f]+-[0-9a-f]+ / { big = 0 }
-		/^Size:/ { big = ($2 >= lim) }
-		/^Rss:/ { if (!big) s += $2 }
-		END { print s + 0 }' "/proc/$1/smaps"
-}
+. /vmm-rss.sh
 
 run_one() {	# config round
-	local d=/tmp/io pid i line
+	local d=/tmp/io pid i line range
 	rm -rf $d
 	mkdir -p $d
 	vmm_exec "$1" </dev/null >$d/out 2>$d/err &
@@ -53,7 +49,9 @@ run_one() {	# config round
 	line=$(grep -a 'BENCH-IO seq_mbps' $d/out | tr -d '\r' | head -n 1)
 	if [ -n "$line" ]; then
 		set -- "$1" "$2" $line
-		echo "BENCH-IO-ROW $1 $2 $5 $7 $(vmm_rss $pid)"
+		range=
+		[ "$1" != lkvm ] || range=$(/lkvm stat --name bench 2>/dev/null | awk '/^ram_hva / { print $2 }')
+		echo "BENCH-IO-ROW $1 $2 $5 $7 $9 $(vmm_rss $pid "$range")"
 	else
 		echo "BENCH-IO-FAIL $1 $2: $(grep -a BENCH-IO-FAIL $d/out | head -n 1) $(tail -n 2 $d/err | tr '\n' ' ')"
 		tail -n 15 $d/out | sed "s/^/BENCH-IO-LOG $1 /"

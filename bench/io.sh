@@ -6,12 +6,14 @@
 # vCPU) with lkvm (-d, virtio-mmio), QEMU -M pc (virtio-blk-pci) and QEMU -M
 # microvm (virtio-blk-device on virtio-mmio), BENCH_RUNS rounds taking turns.
 # L2 (bench/io-l2-init, bench/iotest.c) reads a 64 MiB raw image of random
-# bytes with O_DIRECT: sequentially in 1 MiB requests (MB/s), then 4 KiB
-# requests at random offsets for 3 s (IOPS). Printed: per configuration the
+# bytes with O_DIRECT: sequentially in 1 MiB requests (MB/s), writes it over
+# the same way (MB/s, the fdatasync included), then 4 KiB reads at random
+# offsets for 3 s (IOPS). Printed: per configuration the
 # median over the rounds, the VMM's RSS outside guest RAM with the disk
 # attached, and lkvm/QEMU ratios. Everything runs under QEMU's TCG: absolute
 # numbers are TCG's, the ratios are what compares.
-# Settings: BENCH_RUNS (3), BENCH_IO_CONFIGS ("lkvm qemu-pc microvm"), E2E_TIMEOUT.
+# Settings: BENCH_RUNS (3), BENCH_IO_CONFIGS ("lkvm qemu-pc microvm"; add
+# lkvm-base with BENCH_LKVM_BASE=path of another lkvm.static), E2E_TIMEOUT.
 set -eu -o pipefail
 export LC_ALL=C
 
@@ -44,7 +46,7 @@ bed_line() {
 	BENCH-IO-ROW\ *)
 		echo "${1#BENCH-IO-ROW }" >>"$ROWS"
 		set -- ${1#BENCH-IO-ROW }
-		log "$1 round $2: sequential $3 MB/s, random 4 KiB $4 IOPS, VMM RSS $5 kB"
+		log "$1 round $2: sequential read $3 MB/s, write $4 MB/s, random 4 KiB $5 IOPS, VMM RSS $6 kB"
 		;;
 	BENCH-IO-FAIL\ * | BENCH-IO-LOG\ *) log "$1" ;;
 	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
@@ -54,15 +56,15 @@ APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUN
 bed_boot_l1 "$C/bench-io-l1-initrd.cpio" "$APPEND" "$C/bench-io-console.log" </dev/null
 
 median() { vmm_bed_median "$ROWS" "$@"; }	# config column
-printf '\n%-10s %6s %14s %16s %12s\n' config runs "seq MB/s" "rand 4K IOPS" "VMM RSS kB"
+printf '\n%-10s %6s %14s %16s %16s %12s\n' config runs "seq read MB/s" "seq write MB/s" "rand 4K IOPS" "VMM RSS kB"
 for c in $CONFIGS; do
-	printf '%-10s %6s %14s %16s %12s\n' "$c" "$(awk -v c="$c" '$1 == c' "$ROWS" | wc -l)" \
-		"$(median "$c" 3)" "$(median "$c" 4)" "$(median "$c" 5)"
+	printf '%-10s %6s %14s %16s %16s %12s\n' "$c" "$(awk -v c="$c" '$1 == c' "$ROWS" | wc -l)" \
+		"$(median "$c" 3)" "$(median "$c" 4)" "$(median "$c" 5)" "$(median "$c" 6)"
 done
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "-" }'; }
-for q in qemu-pc microvm; do
+for q in lkvm-base qemu-pc microvm; do
 	case " $CONFIGS " in *" lkvm "*) ;; *) continue ;; esac
 	case " $CONFIGS " in *" $q "*) ;; *) continue ;; esac
-	echo "lkvm / $q: sequential $(ratio "$(median lkvm 3)" "$(median $q 3)"), random 4K $(ratio "$(median lkvm 4)" "$(median $q 4)"), VMM RSS $(ratio "$(median lkvm 5)" "$(median $q 5)")"
+	echo "lkvm / $q: sequential read $(ratio "$(median lkvm 3)" "$(median $q 3)"), sequential write $(ratio "$(median lkvm 4)" "$(median $q 4)"), random 4K $(ratio "$(median lkvm 5)" "$(median $q 5)"), VMM RSS $(ratio "$(median lkvm 6)" "$(median $q 6)")"
 done
 [ -s "$ROWS" ]

@@ -4,8 +4,9 @@
 #                                 lkvm.static and each FILE are built in $C
 #   vmm_bed_l2 DIR INIT FILE...   L2's root: busybox, INIT as /init, each
 #                                 FILE at its top
-#   vmm_bed_l1 DIR JOB L2CPIO     L1's root: JOB, lkvm, L2's kernel and
-#                                 initrd, QEMU x86 with its firmware
+#   vmm_bed_l1 DIR JOB L2CPIO     L1's root: JOB, lkvm (and BENCH_LKVM_BASE
+#                                 as lkvm-base), L2's kernel and initrd,
+#                                 QEMU x86 with its firmware
 #   vmm_bed_median ROWS CONFIG COLUMN   the median of a column over the rounds
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh
@@ -39,6 +40,13 @@ vmm_bed_l1() {	# dir job l2-cpio
 	bed_l1_root "$1" "$2"
 	cp "$C/lkvm.static" "$1/lkvm"
 	chmod 755 "$1/lkvm"
+	cp bench/vmm-rss.sh "$1/vmm-rss.sh"
+	# BENCH_LKVM_BASE: another static lkvm (the tree before a change) as
+	# /lkvm-base, for the lkvm-base configuration: before and after in one L1.
+	if [ -n "${BENCH_LKVM_BASE:-}" ]; then
+		cp "$BENCH_LKVM_BASE" "$1/lkvm-base"
+		chmod 755 "$1/lkvm-base"
+	fi
 	cp "$BZIMAGE" "$1/l2/bzImage"
 	cp "$3" "$1/l2/initrd"
 	bed_l1_copy "$1" "$QEMU"

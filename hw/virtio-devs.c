@@ -10,7 +10,7 @@ int virtio_devices_create(struct vm *vm)
 	int err;
 
 	for (unsigned int i = 0; i < o->nr_disks; i++) {
-		err = virtio_blk_create(vm, o->disks[i].path, o->disks[i].ro, i);
+		err = virtio_blk_create(vm, &o->disks[i], i);
 		if (err)
 			return err;
 	}

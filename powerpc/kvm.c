@@ -17,6 +17,7 @@
 #include "lkvm/dtb.h"
 #include "lkvm/elf.h"
 #include "lkvm/guard.h"
+#include "lkvm/mem-load.h"
 #include "lkvm/term.h"
 #include "lkvm/util.h"
 #include "ppc.h"
@@ -153,7 +154,7 @@ struct ppc_load {
 	size_t initrd_size;
 };
 
-/* Copy the segments and the initrd into guest RAM; runs under guard_call(). */
+/* The segments and the initrd into guest RAM (mapped where they can be: mem-load.h); under guard_call(). */
 static int ppc_load_guarded(void *arg)
 {
 	static const uint8_t zero[65536];
@@ -166,14 +167,15 @@ static int ppc_load_guarded(void *arg)
 	while (!err && (r = elf_next_load(&l->elf, &it, &s)) > 0) {
 		uint64_t pa = s.paddr & ~0xc000000000000000ULL;
 
-		err = mem_write(&l->vm->mem, pa, l->elf.buf + s.offset, s.filesz, "kernel loader");
+		err = mem_load(&l->vm->mem, pa, l->elf.buf + s.offset, s.filesz, "kernel loader",
+			       NULL);
 		for (uint64_t o = s.filesz; !err && o < s.memsz; o += sizeof(zero))
 			err = mem_write(&l->vm->mem, pa + o, zero, MIN(sizeof(zero), s.memsz - o),
 					"kernel loader");
 	}
 	if (!err && l->initrd_size)
-		err = mem_write(&l->vm->mem, p->initrd_gpa, l->initrd, l->initrd_size,
-				"kernel loader");
+		err = mem_load(&l->vm->mem, p->initrd_gpa, l->initrd, l->initrd_size,
+			       "kernel loader", NULL);
 	return err;
 }
 

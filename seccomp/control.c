@@ -87,7 +87,8 @@ const struct sc_rule sc_control_rules[] = {
 	{ "timer_settime", SC_ANY },
 	{ "timer_delete", SC_ANY },
 	{ "openat2", SC_ANY },		/* 9p: files below a share (seccomp/9p.c) */
-	{ "preadv", SC_ANY },		/* 9p: Tread into the guest's pages */
+	{ "preadv", SC_ANY },		/* 9p: Tread into the guest's pages; virtio-blk */
+	{ "pwritev", SC_ANY },		/* virtio-blk: from the guest's pages */
 	{ "mkdirat", SC_ANY },
 	{ "mknodat", SC_ANY },
 	{ "symlinkat", SC_ANY },

@@ -13,6 +13,8 @@ const struct sc_rule sc_io_rules[] = {
 	{ "read", SC_ANY },		/* the kick counter, the irqfd's resample eventfd */
 	{ "pread64", SC_ANY },		/* virtio-blk: the disk image */
 	{ "pwrite64", SC_ANY },
+	{ "preadv", SC_ANY },		/* virtio-blk: straight between the image and the guest's pages */
+	{ "pwritev", SC_ANY },
 	{ "fdatasync", SC_ANY },	/* virtio-blk flush; the memory-error log */
 	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
 	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lkvm/mem-load.h"
 #include "lkvm/mem.h"
 
 /*
@@ -67,15 +68,18 @@ struct x86_seg {
 };
 
 /* Copy checked segments into guest RAM; the part past filesz is zeroed (bss). */
-static inline void x86_segs_copy(struct mem_map *m, const uint8_t *k, const struct x86_seg *s,
-				 int n)
+static inline int x86_segs_copy(struct mem_map *m, const uint8_t *k, const struct x86_seg *s,
+				int n)
 {
 	for (int i = 0; i < n; i++) {
 		uint8_t *d = mem_gpa_to_hva(m, s[i].addr, s[i].memsz);
+		int err = mem_load(m, s[i].addr, k + s[i].off, s[i].filesz, "kernel loader", NULL);
 
-		memcpy(d, k + s[i].off, s[i].filesz);
+		if (err)
+			return err;
 		memset(d + s[i].filesz, 0, s[i].memsz - s[i].filesz);
 	}
+	return 0;
 }
 
 /* In a loader with (char *err, size_t errlen): say why, return -1. */

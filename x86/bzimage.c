@@ -84,7 +84,7 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 	uint16_t version;
 	struct e820_entry e820[BP_E820_MAX];
 	uint8_t *bp, *dst;
-	int i, ne;
+	int i, ne, ret;
 
 	if (!bzimage_probe(k, n))
 		loader_fail("%s: not a Linux bzImage (no HdrS header)", f->kernel_name);
@@ -124,7 +124,9 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 	dst = mem_gpa_to_hva(m, X86_KERNEL_ADDR, pm_size);
 	if (!dst)
 		loader_fail("%s: kernel does not fit in guest RAM; raise --mem", f->kernel_name);
-	memcpy(dst, k + setup_size, pm_size);
+	ret = mem_load(m, X86_KERNEL_ADDR, k + setup_size, pm_size, "kernel loader", NULL);
+	if (ret)
+		return ret;	/* -EIO, -EHWPOISON: the caller says which */
 
 	if (f->initrd) {
 		uint64_t top = MIN(low_end, initrd_max + 1);
@@ -139,7 +141,9 @@ int bzimage_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *
 		dst = mem_gpa_to_hva(m, initrd_addr, f->initrd_size);
 		if (!dst)
 			loader_fail("initrd %s does not fit in guest RAM; raise --mem", f->initrd_name);
-		memcpy(dst, f->initrd, f->initrd_size);
+		ret = mem_load(m, initrd_addr, f->initrd, f->initrd_size, "kernel loader", NULL);
+		if (ret)
+			return ret;
 	}
 
 	bp = mem_gpa_to_hva(m, X86_BOOT_PARAMS_ADDR, 0x1000);

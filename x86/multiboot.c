@@ -147,7 +147,7 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 	uint64_t entry = 0, kend = 0, info, mod = 0, low_end, upper = 0;
 	uint32_t flags;
 	size_t cmdlen, namelen, modnamelen, info_len;
-	int ns = 0, i, ne;
+	int ns = 0, i, ne, ret;
 	long hoff;
 	uint8_t *mbi;
 	static const uint64_t info_cand[] = { 0x9000, 0x1000, 0x70000, 0x90000 };
@@ -213,9 +213,11 @@ int multiboot_load(struct mem_map *m, const struct x86_files *f, struct x86_boot
 		loader_fail("%s: no free low memory for the multiboot information", f->kernel_name);
 
 	/* Everything checked: now write guest memory. */
-	x86_segs_copy(m, k, s, ns);
-	if (f->initrd)
-		memcpy(mem_gpa_to_hva(m, mod, f->initrd_size), f->initrd, f->initrd_size);
+	ret = x86_segs_copy(m, k, s, ns);
+	if (!ret && f->initrd)
+		ret = mem_load(m, mod, f->initrd, f->initrd_size, "kernel loader", NULL);
+	if (ret)
+		return ret;	/* -EIO, -EHWPOISON: the caller says which */
 
 	memset(mbi, 0, info_len);
 	ne = x86_e820_build(m, e820, E820_MAX);

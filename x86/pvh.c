@@ -101,10 +101,12 @@ int pvh_load(struct mem_map *m, const struct x86_files *f, struct x86_boot *b,
 		loader_fail("guest RAM too small for boot data; raise --mem");
 
 	/* Everything checked: write guest memory. */
-	x86_segs_copy(m, k, s, ns);
+	ret = x86_segs_copy(m, k, s, ns);
+	if (!ret && f->initrd)
+		ret = mem_load(m, initrd, f->initrd, f->initrd_size, "kernel loader", NULL);
+	if (ret)
+		return ret;	/* -EIO, -EHWPOISON: the caller says which */
 	memcpy(p, f->params ? f->params : "", cmdlen + 1);
-	if (f->initrd)
-		memcpy(mem_gpa_to_hva(m, initrd, f->initrd_size), f->initrd, f->initrd_size);
 
 	/* hvm_start_info (56 bytes), one modlist entry (32), then the memory map. */
 	memset(si, 0, 0x1000);

@@ -10,9 +10,13 @@
  */
 struct vm;
 struct run_share;
+struct run_disk;
 
-/* A disk image: opened, locked (shared when ro, exclusive when rw). 0 or exit status. */
-int virtio_blk_create(struct vm *vm, const char *path, bool ro, unsigned int index);
+/*
+ * A -d disk image: opened (and again with O_DIRECT for ,direct), locked
+ * (shared when ro, exclusive when rw). 0 or exit status.
+ */
+int virtio_blk_create(struct vm *vm, const struct run_disk *rd, unsigned int index);
 int virtio_rng_create(struct vm *vm);
 /* The guest console: the terminal's output and input (its hvc0). */
 int virtio_console_create(struct vm *vm);

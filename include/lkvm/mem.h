@@ -26,6 +26,7 @@ struct mem_map {
 	uint8_t *base;		/* the whole host mapping (regions live inside) */
 	uint64_t base_size;
 	uint64_t ram_size;	/* sum of region sizes */
+	bool no_remap;		/* hugetlbfs RAM: nothing may be mapped over it (mem-load.h) */
 };
 
 /* One piece of a host extent that falls in guest RAM. */

@@ -29,8 +29,9 @@ enum ras_policy {
 #define RUN_MAX_TEST_VPORTS	8	/* --test-vport (test only), VPORT_MAX */
 
 struct run_disk {
-	char path[1024];		/* -d FILE[,ro]: FILE */
+	char path[1024];		/* -d FILE[,ro][,direct]: FILE */
 	bool ro;
+	bool direct;			/* O_DIRECT: the host's page cache left out */
 };
 
 struct run_share {

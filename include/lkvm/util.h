@@ -79,6 +79,11 @@ int parse_size(const char *s, uint64_t *bytes);
 int file_map(const char *path, const uint8_t **buf, size_t *size);
 void file_unmap(const uint8_t *buf, size_t size);
 /*
+ * Does [p, p + len) lie in a file_map() mapping? Its file's descriptor
+ * (open until file_unmap()) and *off, p's offset in the file; else -1.
+ */
+int file_map_fd(const void *p, size_t len, uint64_t *off);
+/*
  * file_map() for a loader: what ("kernel", "initrd") and path name it in
  * the one line printed when it fails. 0, or LKVM_EXIT_USAGE.
  */

@@ -67,11 +67,13 @@ bench-9p: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/fstest
 	./bench/9p.sh
 
 # What CI leaves out to stay within its time (.ci/run): the boot benchmark on
-# all three architectures and the virtio-blk one, ~14 min with 3 rounds.
+# all three architectures and the virtio-blk one, ~14 min with 3 rounds,
+# then one table of every lkvm/peer ratio with its spread (bench/summary.sh).
 ci-bench:
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=x86
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=arm64
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=powerpc
 	$(MAKE) bench-io ARCH=x86
+	./bench/summary.sh
 
 .PHONY: e2e e2e-clean bench-boot bench-io bench-9p bench-sandbox ci-bench

@@ -41,6 +41,8 @@ int main(void)
 	srunner_add_suite(sr, p9_path_suite());
 	srunner_add_suite(sr, p9_ops_suite());
 	srunner_add_suite(sr, virtio_9p_suite());
+	srunner_add_suite(sr, virtio_blk_suite());
+	srunner_add_suite(sr, mem_load_suite());
 	srunner_add_suite(sr, acpi_aml_suite());
 	srunner_add_suite(sr, vport_proto_suite());
 	srunner_add_suite(sr, virtio_ports_suite());

@@ -7,6 +7,7 @@
 
 /* Core suites: one per file in tests/unit/, all run by main.c. */
 Suite *mem_suite(void);
+Suite *mem_load_suite(void);
 Suite *run_opts_suite(void);
 Suite *ras_policy_suite(void);
 Suite *ras_event_suite(void);
@@ -29,6 +30,7 @@ Suite *devices_suite(void);
 Suite *term_suite(void);
 Suite *guest_log_suite(void);
 Suite *virtio_9p_suite(void);
+Suite *virtio_blk_suite(void);
 Suite *acpi_aml_suite(void);
 Suite *sandbox_suite(void);
 Suite *vport_proto_suite(void);

@@ -23,6 +23,7 @@
 #include "lkvm/vm.h"
 #include "p9-client.h"
 #include "suites.h"
+#include "vq-fixture.h"
 
 static struct run_opts o;
 static char err[512];
@@ -235,18 +236,7 @@ static void post(unsigned int n, const uint64_t (*d)[3])
 {
 	static uint16_t idx;
 
-	for (unsigned int i = 0; i < n; i++) {
-		uint8_t *p = ram + DESC + 16 * i;
-
-		io_data_put(p, 8, d[i][0]);
-		io_data_put(p + 8, 4, d[i][1]);
-		io_data_put(p + 12, 2, (d[i][2] ? VRING_DESC_F_WRITE : 0) |
-				       (i + 1 < n ? VRING_DESC_F_NEXT : 0));
-		io_data_put(p + 14, 2, i + 1);
-	}
-	io_data_put(ram + AVAIL + 4 + 2 * (idx % QSIZE), 2, 0);
-	idx++;
-	io_data_put(ram + AVAIL + 2, 2, idx);
+	vq_fixture_post(ram, DESC, AVAIL, QSIZE, &idx, n, d);
 	ck_assert_int_eq(vq_pop(&q, &chain), VQ_OK);
 }
 

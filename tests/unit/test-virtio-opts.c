@@ -37,6 +37,21 @@ START_TEST(test_disks)
 	ck_assert_str_eq(o.disks[2].path, "c");
 	ck_assert(o.disks[2].ro);
 	ck_assert(!o.rng && !o.virtio_console);
+	ck_assert(!o.disks[0].direct && !o.disks[1].direct && !o.disks[2].direct);
+}
+END_TEST
+
+/* ,direct (O_DIRECT), kvmtool's spelling, with or without ,ro, in either order. */
+START_TEST(test_disk_direct)
+{
+	ck_assert_int_eq(PARSE("-d", "a.img,direct", "-d", "b,ro,direct", "-d", "c,direct,ro"), 0);
+	ck_assert_uint_eq(o.nr_disks, 3);
+	ck_assert_str_eq(o.disks[0].path, "a.img");
+	ck_assert(o.disks[0].direct && !o.disks[0].ro);
+	ck_assert_str_eq(o.disks[1].path, "b");
+	ck_assert(o.disks[1].direct && o.disks[1].ro);
+	ck_assert_str_eq(o.disks[2].path, "c");
+	ck_assert(o.disks[2].direct && o.disks[2].ro);
 }
 END_TEST
 
@@ -47,6 +62,9 @@ static const struct bad_row {
 	{ "", "invalid --disk ''" },
 	{ "a,rw", "invalid --disk 'a,rw'" },
 	{ "a,b,ro", "invalid --disk 'a,b,ro'" },
+	{ "a,direct,direct", "invalid --disk 'a,direct,direct'" },
+	{ "a,ro,ro", "invalid --disk 'a,ro,ro'" },
+	{ ",direct", "invalid --disk ',direct'" },
 };
 
 START_TEST(test_bad_disk)
@@ -84,6 +102,7 @@ Suite *virtio_opts_suite(void)
 	TCase *tc = tcase_create("options");
 
 	tcase_add_test(tc, test_disks);
+	tcase_add_test(tc, test_disk_direct);
 	tcase_add_loop_test(tc, test_bad_disk, 0, (int)(sizeof(bad_rows) / sizeof(bad_rows[0])));
 	tcase_add_test(tc, test_too_many_disks);
 	tcase_add_test(tc, test_rng_console);
