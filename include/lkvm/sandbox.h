@@ -95,6 +95,17 @@ int kver_from_image(const uint8_t *img, size_t len, char *out, size_t outlen);
  */
 int sandbox_kernel_default(const char *release, char *out, size_t outlen);
 
+/*
+ * The kernel file to boot instead of kernel (release: its version), when
+ * lkvm can unpack it (arch_kernel_unpack(): an x86 bzImage with an xz
+ * vmlinux): $XDG_CACHE_HOME/lkvm (else $HOME/.cache/lkvm)/vmlinux-<release>-
+ * <the file's device, inode, size and mtime>, made on the first run (older
+ * entries of the release removed), reused after. 0 with its path in out;
+ * 1 to boot kernel as it is (not such an image, no cache directory, any
+ * failure). Prints nothing: the fallback always boots.
+ */
+int sandbox_kernel_unpacked(const char *kernel, const char *release, char *out, size_t outlen);
+
 /* Module load plans from modules.dep and modules.builtin (sandbox-kmod.c). */
 #define KMOD_PLAN_MAX	32
 struct kmod_plan {
