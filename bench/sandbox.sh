@@ -30,10 +30,6 @@ cp "$C/lkvm.static" "$L1/lkvm"
 chmod 755 "$L1/lkvm"
 cp "$L2_KERNEL" "$L1/l2/$L2_KNAME"
 bed_l1_sandbox "$L1"
-if [ "${BENCH_PROFILE:-0}" = 1 ]; then
-	cp "$VMLINUX" "$L1/l2/vmlinux"
-	python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); o=((d[0x1f1] or 4)+1)*512; po,pl=struct.unpack("<II",d[0x248:0x250]); sys.stdout.buffer.write(d[o+po:o+po+pl])' "$L2_KERNEL" >"$L1/l2/payload.xz"
-fi
 # virtio_pci for QEMU's pc machine, with its dependencies.
 mroot=${MODDIR%/kernel}
 line=$(grep -E '(^|/)virtio_pci\.ko[^:]*:' "$mroot/modules.dep")
