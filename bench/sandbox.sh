@@ -6,7 +6,8 @@
 # one QEMU TCG boot of L1 (Debian kernel, nested KVM), BENCH_RUNS rounds
 # (default 5) in which the two take turns; medians of all rounds.
 # QEMU runs inside L1 from the host's own package, copied with its
-# libraries and firmware as in bench/boot.sh.
+# libraries and firmware as in bench/boot.sh. BENCH_PROFILE=1: one profiled
+# run of each instead of the rounds (bench/sandbox-l1.sh, docs/sandbox.md).
 set -eu -o pipefail
 export LC_ALL=C
 
