@@ -122,7 +122,9 @@ int sandbox_kernel_unpacked(const char *kernel, const char *release, char *out, 
 			 sizeof(name)) ||
 	    (size_t)snprintf(out, outlen, "%s/%s", dir, name) >= outlen)
 		return 1;
-	return !stat(out, &st) && S_ISREG(st.st_mode) && st.st_size > 0 ? 0 : 2;
+	/* Only an entry of the user's own that nobody else may have changed is booted. */
+	return !stat(out, &st) && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	       st.st_uid == geteuid() && !(st.st_mode & 022) ? 0 : 2;
 }
 
 int sandbox_kernel_unpack(const char *kernel, const char *release)

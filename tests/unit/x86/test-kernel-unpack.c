@@ -186,6 +186,10 @@ START_TEST(test_kcache)
 	snprintf(out, sizeof(out), "%s/lkvm", cache);
 	ck_assert_int_eq(stat(out, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 0777, 0700);
+	/* An entry others may write is not booted (a miss: made again). */
+	ck_assert_int_eq(chmod(first, 0622), 0);
+	ck_assert_int_eq(sandbox_kernel_unpacked(kpath, "6.1.0-t", out, sizeof(out)), 2);
+	ck_assert_int_eq(chmod(first, 0600), 0);
 	/* A new build of the release (another mtime): a miss, and its entry replaces the old. */
 	ck_assert_int_eq(utimensat(AT_FDCWD, kpath, ts, 0), 0);
 	ck_assert_int_eq(sandbox_kernel_unpacked(kpath, "6.1.0-t", out, sizeof(out)), 2);
