@@ -34,3 +34,13 @@ __attribute__((weak)) int arch_irq_claim(struct vm *vm, unsigned int irq)
 	(void)irq;
 	return 0;	/* lines exist as soon as the irqchip does */
 }
+
+__attribute__((weak)) int arch_kernel_unpack(const uint8_t *k, size_t n, uint8_t **out,
+					     size_t *outlen)
+{
+	(void)k;
+	(void)n;
+	(void)out;
+	(void)outlen;
+	return 1;	/* arm64's Image and ppc64's vmlinux are not compressed */
+}

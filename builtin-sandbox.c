@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,35 +57,37 @@ static void sandbox_usage(FILE *f)
 		SANDBOX_EXIT_PANIC, SANDBOX_EXIT_TIMEOUT, SANDBOX_EXIT_LKVM, LKVM_EXIT_RAS_STOP);
 }
 
-/* /lib/modules/<the release read from the kernel image>. */
-static int sandbox_moddir(const char *kernel, char *moddir, size_t mn, char *err, size_t errlen)
+/* The release read from the kernel image (for /lib/modules/<release>). */
+static int sandbox_release(const char *kernel, char *release, size_t rn, char *err, size_t errlen)
 {
-	char release[80];
 	size_t size;
 	uint8_t *img = sandbox_file_read(kernel, SANDBOX_KERNEL_MAX, &size);
 	int ret;
 
 	if (!img) {
-		snprintf(err, errlen, "sandbox: cannot read kernel %s: %s", kernel, strerror(errno));
+		snprintf(err, errlen, "sandbox: cannot read kernel %.300s: %s", kernel, strerror(errno));
 		return -1;
 	}
-	ret = kver_from_image(img, size, release, sizeof(release));
+	ret = kver_from_image(img, size, release, rn);
 	free(img);
 	if (ret) {
-		snprintf(err, errlen, "sandbox: no version found in kernel %s (a compressed image?): give its modules with --modules DIR",
+		snprintf(err, errlen, "sandbox: no version found in kernel %.300s (a compressed image?): give its modules with --modules DIR",
 			 kernel);
 		return -1;
 	}
-	snprintf(moddir, mn, "/lib/modules/%s", release);
 	return 0;
 }
 
-/* The kernel (-k or the host's) and the modules it needs, in load order. */
+/*
+ * The kernel (-k or the host's; its unpacked vmlinux when lkvm has one,
+ * sandbox_kernel_unpacked()) and the modules it needs, in load order.
+ */
 static int sandbox_kernel(struct run_opts *o, const struct sandbox_opts *so, char *kpath,
-			  size_t kn, char *moddir, size_t mn, struct kmod_plan *plan, char *err,
-			  size_t errlen)
+			  size_t kn, char *moddir, size_t mn, struct kmod_plan *plan, int *unpack_fd,
+			  char *err, size_t errlen)
 {
-	char path[1200];
+	static char vmlinux[PATH_MAX + 256];
+	char path[1200], release[80] = "";
 	struct utsname u;
 	size_t dlen, blen = 0;
 	char *dep, *builtin;
@@ -98,10 +101,24 @@ static int sandbox_kernel(struct run_opts *o, const struct sandbox_opts *so, cha
 		}
 		o->kernel = kpath;
 	}
+	if (sandbox_release(o->kernel, release, sizeof(release), err, errlen)) {
+		if (!so->modules)
+			return -1;
+		release[0] = '\0';	/* --modules: the release only names the cache entry */
+	}
 	if (so->modules)
 		snprintf(moddir, mn, "%s", so->modules);
-	else if (sandbox_moddir(o->kernel, moddir, mn, err, errlen))
-		return -1;
+	else
+		snprintf(moddir, mn, "/lib/modules/%s", release);
+	/* Unpacked by lkvm, the guest skips its decompressor; the first run makes the entry. */
+	switch (sandbox_kernel_unpacked(o->kernel, release, vmlinux, sizeof(vmlinux))) {
+	case 0:
+		o->kernel = vmlinux;
+		break;
+	case 2:
+		*unpack_fd = sandbox_kernel_unpack_start(o->kernel, release);
+		break;
+	}
 	snprintf(path, sizeof(path), "%s/modules.dep", moddir);
 	dep = sandbox_file_read(path, 64 * MiB, &dlen);
 	if (!dep) {
@@ -269,7 +286,7 @@ int cmd_sandbox(int argc, char **argv)
 	struct run_opts o;
 	struct kmod_plan plan;
 	struct vport_spec ports[SANDBOX_NR_PORTS];
-	int run_argc, initrd_fd, console_fd = -1, st, ret;
+	int run_argc, initrd_fd, console_fd = -1, unpack_fd = -1, st, ret;
 
 	if (!run_argv)
 		return SANDBOX_EXIT_LKVM;
@@ -285,8 +302,8 @@ int cmd_sandbox(int argc, char **argv)
 		return LKVM_EXIT_OK;
 	}
 	so.no_stdin = isatty(STDIN_FILENO);
-	if (sandbox_kernel(&o, &so, kpath, sizeof(kpath), moddir, sizeof(moddir), &plan, err,
-			   sizeof(err)) ||
+	if (sandbox_kernel(&o, &so, kpath, sizeof(kpath), moddir, sizeof(moddir), &plan,
+			   &unpack_fd, err, sizeof(err)) ||
 	    (initrd_fd = sandbox_initrd_fd(&so, moddir, &plan, initrd, sizeof(initrd), err,
 					   sizeof(err))) < 0 ||
 	    run_opts_9p(&o, "/," SANDBOX_ROOT_TAG ",ro", err, sizeof(err))) {
@@ -296,8 +313,9 @@ int cmd_sandbox(int argc, char **argv)
 	}
 	o.shares[o.nr_shares - 1].xdev = true;
 	o.initrd = initrd;
-	snprintf(params, sizeof(params), "%s panic=-1 rdinit=/init%s%s%s", sandbox_console(),
-		 so.verbose ? "" : " quiet", o.params ? " " : "", o.params ? o.params : "");
+	/* cryptomgr.notests: no crypto self-tests at each boot (docs/sandbox.md, "Kernel command line"). */
+	snprintf(params, sizeof(params), "%s panic=-1 rdinit=/init cryptomgr.notests%s%s%s",
+		 sandbox_console(), so.verbose ? "" : " quiet", o.params ? " " : "", o.params ? o.params : "");
 	o.params = params;
 	/* CMD's stderr is lkvm's: only errors, unless asked (--loglevel, --verbose). */
 	if (o.loglevel < 0)
@@ -321,6 +339,7 @@ int cmd_sandbox(int argc, char **argv)
 		return SANDBOX_EXIT_LKVM;
 	}
 	ret = sandbox_run(&o, &so, st, console_fd);
+	sandbox_kernel_unpack_wait(unpack_fd);	/* a cache entry half made helps nobody */
 	close(initrd_fd);
 	free(run_argv);
 	return ret;

@@ -6,7 +6,8 @@
 # one QEMU TCG boot of L1 (Debian kernel, nested KVM), BENCH_RUNS rounds
 # (default 5) in which the two take turns; medians of all rounds.
 # QEMU runs inside L1 from the host's own package, copied with its
-# libraries and firmware as in bench/boot.sh.
+# libraries and firmware as in bench/boot.sh. BENCH_PROFILE=1: one profiled
+# run of each instead of the rounds (bench/sandbox-l1.sh, docs/sandbox.md).
 set -eu -o pipefail
 export LC_ALL=C
 
@@ -56,8 +57,10 @@ bed_line() {
 	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
 	esac
 }
-bed_boot_l1 "$C/bench-sandbox-l1.cpio" "console=$L1_CONSOLE panic=-1 quiet BENCH_RUNS=$RUNS" \
+bed_boot_l1 "$C/bench-sandbox-l1.cpio" "console=$L1_CONSOLE panic=-1 quiet BENCH_RUNS=$RUNS BENCH_PROFILE=${BENCH_PROFILE:-0}" \
 	"$C/bench-sandbox-l1.log" </dev/null
+# BENCH_PROFILE=1: the profile's lines above are the result (bench/sandbox-l1.sh).
+[ "${BENCH_PROFILE:-0}" != 1 ] || exit 0
 
 awk -v kpkg="$KPKG" -v runs="$RUNS" '
 function median(list,    a, n, i, j, t) {

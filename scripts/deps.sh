@@ -8,7 +8,7 @@
 #   scripts/deps.sh        everything
 #   scripts/deps.sh qemu   QEMU for the beds only (tests/e2e/bed.sh calls it)
 set -eu
-pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev libseccomp-dev check cppcheck
+pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev libseccomp-dev liblzma-dev check cppcheck
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler
 	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross strace python3 acpica-tools"
 foreign="arm64 ppc64el"

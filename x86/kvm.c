@@ -49,6 +49,7 @@ int arch_mem_layout(uint64_t ram, struct arch_region *r, int max)
 
 static int x86_get_cpuid(struct vm *vm, struct x86_vm *x)
 {
+	int deadline = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER);
 	char vendor[13];
 	uint32_t i;
 
@@ -68,6 +69,15 @@ static int x86_get_cpuid(struct vm *vm, struct x86_vm *x)
 			vendor[12] = '\0';
 			x->amd = !strcmp(vendor, "AuthenticAMD") || !strcmp(vendor, "HygonGenuine");
 		}
+		/*
+		 * KVM emulates the local APIC's TSC-deadline mode with its
+		 * in-kernel irqchip but leaves the CPUID bit to the VMM.
+		 * Without it Linux calibrates the APIC timer against the PIT
+		 * (~0.2 s of ticks; under nested virtualization the check then
+		 * fails and the PIT drives every tick).
+		 */
+		if (e->function == 1 && deadline > 0)
+			e->ecx |= 1u << 24;
 	}
 	return 0;
 }

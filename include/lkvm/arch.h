@@ -163,5 +163,12 @@ const struct ras_ops *arch_ras_ops(void);
  * 4/16/64 KiB on arm64, 64 KiB on ppc64).
  */
 unsigned int arch_page_shift(void);
+/*
+ * (default) 1. The kernel image k as a file this arch boots without the
+ * guest decompressing it (x86: a bzImage's xz-packed vmlinux, which has a
+ * PVH entry): 0 with *out (malloc'ed) and *outlen; 1 when k is not such an
+ * image; -1 when it looks like one but does not unpack. Nothing printed.
+ */
+int arch_kernel_unpack(const uint8_t *k, size_t n, uint8_t **out, size_t *outlen);
 
 #endif

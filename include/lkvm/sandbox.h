@@ -95,6 +95,29 @@ int kver_from_image(const uint8_t *img, size_t len, char *out, size_t outlen);
  */
 int sandbox_kernel_default(const char *release, char *out, size_t outlen);
 
+/*
+ * The sandbox's cache of unpacked kernels (sandbox-kcache.c): for a kernel
+ * lkvm can unpack (arch_kernel_unpack(): an x86 bzImage with an xz vmlinux),
+ * $XDG_CACHE_HOME/lkvm (else $HOME/.cache/lkvm)/vmlinux-<release>-<the
+ * file's device, inode, size and mtime>. sandbox_kernel_unpacked(): 0 with
+ * the entry's path in out (boot that), 2 when the entry is not there yet
+ * (sandbox_kernel_unpack() makes it), 1 when there can be none (no cache
+ * directory, a release that is no file name). sandbox_kernel_unpack():
+ * unpack and store it (an older entry of the release removed): 0, or -1
+ * (not such an image, or it could not be written). Neither prints.
+ */
+int sandbox_kernel_unpacked(const char *kernel, const char *release, char *out, size_t outlen);
+int sandbox_kernel_unpack(const char *kernel, const char *release);
+/*
+ * sandbox_kernel_unpack() in a child process (niced, its stdio on
+ * /dev/null, killed with lkvm), while this run boots kernel as it is:
+ * the next run finds the entry. Returns a descriptor that
+ * sandbox_kernel_unpack_wait() reads to its end (the child's exit) and
+ * closes, or -1 (no child: nothing to wait for).
+ */
+int sandbox_kernel_unpack_start(const char *kernel, const char *release);
+void sandbox_kernel_unpack_wait(int fd);
+
 /* Module load plans from modules.dep and modules.builtin (sandbox-kmod.c). */
 #define KMOD_PLAN_MAX	32
 struct kmod_plan {
