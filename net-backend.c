@@ -102,13 +102,14 @@ static int passt_start(const struct run_net *n, struct net_backend *be)
 static int passt_connect(const struct run_net *n, struct net_backend *be)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), e;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		return -errno;
 	memcpy(sa.sun_path, n->socket, strlen(n->socket) + 1);
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		e = -errno;
+		int e = -errno;
+
 		close(fd);
 		return e;
 	}
@@ -138,13 +139,14 @@ static int tap_open(const struct run_net *n, struct net_backend *be)
 {
 	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
 	bool existed = n->tapif[0] && if_nametoindex(n->tapif);
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), e;
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", n->tapif);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		e = -errno;
+		int e = -errno;
+
 		close(fd);
 		return e;
 	}

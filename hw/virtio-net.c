@@ -245,23 +245,21 @@ static void net_tx(struct virtio_mmio *t)
 		enum net_drop why;
 		long n = net_tx_gather(q, c, d->buf + TX_PAD, &why);
 
-		/* Copied out: the guest has its buffer back before the backend sees the frame. */
-		virtio_complete(t, TXQ, c->head, 0);
 		if (n < 0) {
 			net_drop(d, why);
 			if (why == NET_DROP_TX_FAULT)
 				virtio_count_error(t);
-			continue;
-		}
-		if (be->down) {
+		} else if (be->down) {
 			net_drop(d, NET_DROP_BACKEND);
-			continue;
+		} else {
+			if (hl)
+				net_stream_hdr(p, (uint32_t)n);
+			stat_add(&d->st.tx_frames, 1);
+			stat_add(&d->st.tx_bytes, (uint64_t)n);
+			tx_send(d, p, (size_t)n + hl);
 		}
-		if (hl)
-			net_stream_hdr(p, (uint32_t)n);
-		stat_add(&d->st.tx_frames, 1);
-		stat_add(&d->st.tx_bytes, (uint64_t)n);
-		tx_send(d, p, (size_t)n + hl);
+		/* Copied out (or dropped, and counted): the guest has its buffer back. */
+		virtio_complete(t, TXQ, c->head, 0);
 	}
 	net_interest(d);
 }

@@ -34,6 +34,7 @@ Suite *sandbox_suite(void);
 Suite *vport_proto_suite(void);
 Suite *virtio_ports_suite(void);
 Suite *net_frame_suite(void);
+Suite *virtio_net_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print
