@@ -239,6 +239,10 @@ tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
 tests/fuzz/fuzz-vport: tests/fuzz/fuzz-vport.c hw/vport-proto.c hw/virtio-queue.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+# virtio-net's pure half: passt's stream, receive and transmit chains, MACs from the input.
+tests/fuzz/fuzz-net: tests/fuzz/fuzz-net.c hw/net-frame.c hw/virtio-queue.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 # The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
 # RTAS and hcall arguments, the device tree writers read back by libfdt),
 # compiled natively: they touch no KVM.
@@ -249,7 +253,7 @@ tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c
 tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
 		powerpc/devtree.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
-fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-net fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -266,7 +270,11 @@ fuzz-vport: tests/fuzz/fuzz-vport
 	mkdir -p .cache/fuzz-vport
 	./tests/fuzz/fuzz-vport -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-vport \
 		tests/fuzz/vport-corpus
+fuzz-net: tests/fuzz/fuzz-net
+	mkdir -p .cache/fuzz-net
+	./tests/fuzz/fuzz-net -max_total_time=$(FUZZ_SECONDS) -max_len=8192 .cache/fuzz-net \
+		tests/fuzz/net-corpus
 fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
 	mkdir -p .cache/fuzz-$*
 	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
-.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-net fuzz-arm64 fuzz-ppc64
