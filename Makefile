@@ -130,7 +130,7 @@ UNIT_CORE := mem.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c 
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
 	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c \
-	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c hw/net-frame.c hw/virtio-net.c run-opts-net.c \
+	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c hw/net-frame.c hw/virtio-net.c run-opts-net.c net-backend.c \
 	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c \
 	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
