@@ -28,12 +28,10 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 #include "suites.h"
+#include "vdriver.h"
 
-#define BASE		0xd0000000ULL
 #define RAM		0x100000ULL
-#define RINGS		0x10000ULL	/* queue qi: desc, avail, used at + qi * 0x1000 */
 #define BUFS		0x40000ULL
-#define QSIZE		16
 #define WAIT_MS		3000
 #define RXQ		0
 #define TXQ		1
@@ -42,31 +40,6 @@ static struct vm vm;
 static uint8_t *ram;
 static int peer = -1;			/* the backend's other end: "passt" or "the TAP" */
 static struct run_net net;
-static struct {
-	uint16_t avail, used, desc;
-	uint64_t gpa[QSIZE];
-} dq[2];
-
-static void wr(uint64_t off, uint32_t v)
-{
-	uint8_t d[4];
-
-	io_data_put(d, 4, v);
-	ck_assert(io_bus_dispatch(&vm.mmio, NULL, BASE + off, d, 4, true));
-}
-
-static uint32_t rd(uint64_t off, unsigned int len)
-{
-	uint8_t d[4] = { 0 };
-
-	ck_assert(io_bus_dispatch(&vm.mmio, NULL, BASE + off, d, len, false));
-	return (uint32_t)io_data_get(d, len);
-}
-
-static uint64_t ring(unsigned int qi, unsigned int part)
-{
-	return RINGS + qi * 0x1000ULL + part * 0x400ULL;
-}
 
 /* A backend on one end of a socket pair of type; the device on it. */
 static void net_up(int type)
@@ -92,69 +65,12 @@ static void net_up(int type)
 /* The driver's probe: MAC, STATUS, MTU and VERSION_1, both queues, DRIVER_OK. */
 static void driver_init(void)
 {
-	memset(dq, 0, sizeof(dq));
-	memset(ram + RINGS, 0, 0x2000);
-	wr(0x070, 0);
-	wr(0x070, 1 | 2);
-	wr(0x014, 0);
-	ck_assert_uint_eq(rd(0x010, 4) & ~(1u << VIRTIO_RING_F_INDIRECT_DESC | 1u << VIRTIO_RING_F_EVENT_IDX), 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS |
-						 1u << VIRTIO_NET_F_MTU);
-	wr(0x024, 0);
-	wr(0x020, 1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS | 1u << VIRTIO_NET_F_MTU);
-	wr(0x024, 1);
-	wr(0x020, 1);
-	wr(0x070, 1 | 2 | 8);
-	ck_assert_uint_eq(rd(0x070, 4) & 8, 8);
-	for (unsigned int qi = 0; qi < 2; qi++) {
-		wr(0x030, qi);
-		wr(0x038, QSIZE);
-		wr(0x080, (uint32_t)ring(qi, 0));
-		wr(0x090, (uint32_t)ring(qi, 1));
-		wr(0x0a0, (uint32_t)ring(qi, 2));
-		wr(0x044, 1);
-	}
-	wr(0x070, 1 | 2 | 8 | 4);
-}
-
-/* One chain of n buffers (gpa, len, device-writable) on qi, and the notify. */
-static void post(unsigned int qi, unsigned int n, const uint64_t (*b)[3])
-{
-	uint16_t head = dq[qi].desc;
-
-	for (unsigned int i = 0; i < n; i++) {
-		uint16_t d = (uint16_t)((head + i) % QSIZE);
-		uint8_t *p = ram + ring(qi, 0) + 16 * d;
-
-		io_data_put(p, 8, b[i][0]);
-		io_data_put(p + 8, 4, b[i][1]);
-		io_data_put(p + 12, 2, (b[i][2] ? VRING_DESC_F_WRITE : 0) |
-				       (i + 1 < n ? VRING_DESC_F_NEXT : 0));
-		io_data_put(p + 14, 2, (head + i + 1) % QSIZE);
-	}
-	dq[qi].desc = (uint16_t)((head + n) % QSIZE);
-	dq[qi].gpa[head] = b[0][0];
-	io_data_put(ram + ring(qi, 1) + 4 + 2 * (dq[qi].avail % QSIZE), 2, head);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	dq[qi].avail++;
-	io_data_put(ram + ring(qi, 1) + 2, 2, dq[qi].avail);
-	wr(0x050, qi);
-}
-
-/* The next used entry of qi within WAIT_MS (or within ms): its first buffer and length. */
-static bool used_within(unsigned int qi, int wait, uint64_t *gpa, uint32_t *len)
-{
-	for (int ms = 0; __atomic_load_n((uint16_t *)(ram + ring(qi, 2) + 2), __ATOMIC_ACQUIRE) ==
-			 dq[qi].used; ms++) {
-		if (ms > wait)
-			return false;
-		usleep(1000);
-	}
-	uint8_t *e = ram + ring(qi, 2) + 4 + 8 * (dq[qi].used % QSIZE);
-
-	dq[qi].used++;
-	*gpa = dq[qi].gpa[io_data_get(e, 4) % QSIZE];
-	*len = (uint32_t)io_data_get(e + 4, 4);
-	return true;
+	vd_wr(0x070, 0);
+	vd_wr(0x014, 0);
+	ck_assert_uint_eq(vd_rd(0x010, 4) & ~(1u << VIRTIO_RING_F_INDIRECT_DESC | 1u << VIRTIO_RING_F_EVENT_IDX),
+			  1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS | 1u << VIRTIO_NET_F_MTU);
+	vd_features(1u << VIRTIO_NET_F_MAC | 1u << VIRTIO_NET_F_STATUS | 1u << VIRTIO_NET_F_MTU);
+	vd_queues(2);
 }
 
 static void setup(void)
@@ -164,6 +80,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(ram);
 	memset(ram, 0, RAM);
 	ck_assert_int_eq(mem_map_add(&vm.mem, 0, RAM, ram), 0);
+	vd_attach(&vm, ram);
 }
 
 static void teardown(void)
@@ -197,7 +114,7 @@ static void tx_frame(uint64_t gpa, size_t len, unsigned int seed)
 	memset(ram + gpa, 0, NET_HDR_LEN);
 	for (size_t i = 0; i < len; i++)
 		ram[gpa + NET_HDR_LEN + i] = (uint8_t)(i * 31 + seed);
-	post(TXQ, 1, (const uint64_t[][3]){ { gpa, NET_HDR_LEN + len, 0 } });
+	vd_post(TXQ, 1, (const uint64_t[][3]){ { gpa, NET_HDR_LEN + len, 0 } });
 }
 
 static void read_all(int fd, uint8_t *b, size_t n)
@@ -230,14 +147,14 @@ START_TEST(test_config_space)
 	uint8_t mac[6];
 
 	net_up(SOCK_STREAM);
-	ck_assert_uint_eq(rd(0x008, 4), VIRTIO_ID_NET);
+	ck_assert_uint_eq(vd_rd(0x008, 4), VIRTIO_ID_NET);
 	net_mac_from_name("guest-1", mac);
 	for (unsigned int i = 0; i < 6; i++)
-		ck_assert_uint_eq(rd(0x100 + i, 1), mac[i]);
-	ck_assert_uint_eq(rd(0x106, 2), VIRTIO_NET_S_LINK_UP);
-	ck_assert_uint_eq(rd(0x10a, 2), NET_MTU);
+		ck_assert_uint_eq(vd_rd(0x100 + i, 1), mac[i]);
+	ck_assert_uint_eq(vd_rd(0x106, 2), VIRTIO_NET_S_LINK_UP);
+	ck_assert_uint_eq(vd_rd(0x10a, 2), NET_MTU);
 	driver_init();
-	ck_assert_uint_eq(rd(0x070, 4), 1 | 2 | 8 | 4);
+	ck_assert_uint_eq(vd_rd(0x070, 4), 1 | 2 | 8 | 4);
 }
 END_TEST
 
@@ -255,13 +172,13 @@ START_TEST(test_tx_stream)
 	memset(ram + BUFS + 0x3000, 0, NET_HDR_LEN);
 	for (size_t i = 0; i < 100; i++)
 		ram[(i < 40 ? BUFS + 0x3100 : BUFS + 0x3200 - 40) + i] = (uint8_t)(i * 31 + 3);
-	post(TXQ, 3, (const uint64_t[][3]){ { BUFS + 0x3000, NET_HDR_LEN, 0 },
+	vd_post(TXQ, 3, (const uint64_t[][3]){ { BUFS + 0x3000, NET_HDR_LEN, 0 },
 					     { BUFS + 0x3100, 40, 0 }, { BUFS + 0x3200, 60, 0 } });
 	expect_stream_frame(60, 1);
 	expect_stream_frame(NET_FRAME_MAX, 2);
 	expect_stream_frame(100, 3);
 	for (unsigned int i = 0; i < 3; i++) {
-		ck_assert(used_within(TXQ, WAIT_MS, &g, &len));
+		ck_assert(vd_used(TXQ, WAIT_MS, &g, &len));
 		ck_assert_uint_eq(len, 0);
 	}
 	STAT("virtio-net0.tx_frames 3");
@@ -291,10 +208,10 @@ static size_t put_frame(uint8_t *b, size_t flen, unsigned int seed)
 static void post_rx(unsigned int n)
 {
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t g = BUFS + 0x10000 + (uint64_t)(dq[RXQ].avail % QSIZE) * 0x800;
+		uint64_t g = BUFS + 0x10000 + (uint64_t)(vd_q[RXQ].avail % VD_QSIZE) * 0x800;
 
 		memset(ram + g, 0xee, 0x800);
-		post(RXQ, 1, (const uint64_t[][3]){ { g, NET_HDR_LEN + NET_FRAME_MAX, 1 } });
+		vd_post(RXQ, 1, (const uint64_t[][3]){ { g, NET_HDR_LEN + NET_FRAME_MAX, 1 } });
 	}
 }
 
@@ -316,25 +233,25 @@ START_TEST(test_rx_stream)
 	n = put_frame(b, 60, 1);
 	n += put_frame(b + n, NET_FRAME_MAX, 2);
 	ck_assert_int_eq(write(peer, b, n), (ssize_t)n);
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, 60, 1);
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, NET_FRAME_MAX, 2);
 	n = put_frame(b, 1000, 3);
 	ck_assert_int_eq(write(peer, b, 7), 7);
 	usleep(20000);
-	ck_assert(!used_within(RXQ, 0, &g, &len));	/* 3 bytes of frame: nothing yet */
+	ck_assert(!vd_used(RXQ, 0, &g, &len));	/* 3 bytes of frame: nothing yet */
 	ck_assert_int_eq(write(peer, b + 7, n - 7), (ssize_t)(n - 7));
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, 1000, 3);
 	/* No buffer left: the frame waits in lkvm, then goes to the next buffer given. */
 	n = put_frame(b, NET_FRAME_MAX + 1, 4);
 	n += put_frame(b + n, 200, 5);
 	ck_assert_int_eq(write(peer, b, n), (ssize_t)n);
 	usleep(50000);
-	ck_assert(!used_within(RXQ, 0, &g, &len));
+	ck_assert(!vd_used(RXQ, 0, &g, &len));
 	post_rx(1);
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, 200, 5);
 	STAT("virtio-net0.rx_frames 4");
 	STAT("virtio-net0.rx_bytes 2778");
@@ -352,7 +269,7 @@ START_TEST(test_tap)
 	net_up(SOCK_DGRAM);
 	driver_init();
 	tx_frame(BUFS, 98, 7);
-	ck_assert(used_within(TXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(TXQ, WAIT_MS, &g, &len));
 	ck_assert_int_eq(read(peer, b, sizeof(b)), 98);
 	for (size_t i = 0; i < 98; i++)
 		ck_assert_uint_eq(b[i], (uint8_t)(i * 31 + 7));
@@ -361,9 +278,9 @@ START_TEST(test_tap)
 		b[i] = (uint8_t)(i * 17 + 8);
 	ck_assert_int_eq(write(peer, b, 300), 300);
 	ck_assert_int_eq(write(peer, b, 14), 14);
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, 300, 8);
-	ck_assert(used_within(RXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(RXQ, WAIT_MS, &g, &len));
 	expect_rx(g, len, 14, 8);
 }
 END_TEST
@@ -383,17 +300,17 @@ START_TEST(test_tx_bad)
 	tx_frame(BUFS + 0x1000, NET_FRAME_MAX + 1, 0);	/* above the MTU */
 	memset(ram + BUFS + 0x3000, 0, 80);
 	ram[BUFS + 0x3000] = 1;				/* NEEDS_CSUM, not offered */
-	post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x3000, 80, 0 } });
+	vd_post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x3000, 80, 0 } });
 	ram[BUFS + 0x3000] = 0;
 	ram[BUFS + 0x3001] = 4;				/* GSO TCPv6, not offered */
-	post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x3000, 80, 0 } });
+	vd_post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x3000, 80, 0 } });
 	/* Outside RAM: the walker refuses the chain (bad_requests), length 0. */
-	post(TXQ, 1, (const uint64_t[][3]){ { RAM - 8, 80, 0 } });
+	vd_post(TXQ, 1, (const uint64_t[][3]){ { RAM - 8, 80, 0 } });
 	/* A receive-only chain on the transmit queue: nothing readable. */
-	post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x4000, 80, 1 } });
+	vd_post(TXQ, 1, (const uint64_t[][3]){ { BUFS + 0x4000, 80, 1 } });
 	tx_frame(BUFS + 0x5000, 64, 9);
 	for (unsigned int i = 0; i < 7; i++) {
-		ck_assert(used_within(TXQ, WAIT_MS, &g, &len));
+		ck_assert(vd_used(TXQ, WAIT_MS, &g, &len));
 		ck_assert_uint_eq(len, 0);
 	}
 	expect_stream_frame(64, 9);
@@ -425,12 +342,12 @@ START_TEST(test_backend_down)
 	for (int ms = 0; !__atomic_load_n(&net.be->down, __ATOMIC_ACQUIRE) && ms < WAIT_MS; ms++)
 		usleep(1000);
 	tx_frame(BUFS, 60, 1);
-	ck_assert(used_within(TXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(TXQ, WAIT_MS, &g, &len));
 	STAT("virtio-net0.drop_backend 1");
 	STAT("virtio-net0.tx_frames 0");
-	ck_assert(!used_within(RXQ, 20, &g, &len));	/* nothing delivered */
+	ck_assert(!vd_used(RXQ, 20, &g, &len));	/* nothing delivered */
 	ck_assert(net.be->down);
-	ck_assert_uint_eq(rd(0x070, 4) & 0x40, 0);	/* no DEVICE_NEEDS_RESET: the guest is fine */
+	ck_assert_uint_eq(vd_rd(0x070, 4) & 0x40, 0);	/* no DEVICE_NEEDS_RESET: the guest is fine */
 }
 END_TEST
 
@@ -448,7 +365,7 @@ START_TEST(test_backend_hangup)
 		usleep(1000);
 	ck_assert(__atomic_load_n(&net.be->down, __ATOMIC_ACQUIRE));
 	tx_frame(BUFS, 60, 1);
-	ck_assert(used_within(TXQ, WAIT_MS, &g, &len));
+	ck_assert(vd_used(TXQ, WAIT_MS, &g, &len));
 	STAT("virtio-net0.drop_backend 1");
 }
 END_TEST
@@ -483,11 +400,11 @@ START_TEST(test_tx_backpressure)
 	driver_init();
 	ck_assert_int_eq(pthread_create(&reader, NULL, slow_reader, &frames), 0);
 	while (sent < frames) {
-		if ((uint16_t)(dq[TXQ].avail - dq[TXQ].used) >= QSIZE) {
-			ck_assert_msg(used_within(TXQ, WAIT_MS, &g, &len), "stuck after %u frames", sent);
+		if ((uint16_t)(vd_q[TXQ].avail - vd_q[TXQ].used) >= VD_QSIZE) {
+			ck_assert_msg(vd_used(TXQ, WAIT_MS, &g, &len), "stuck after %u frames", sent);
 			continue;
 		}
-		tx_frame(BUFS + (uint64_t)(dq[TXQ].avail % QSIZE) * 0x800, NET_FRAME_MAX - sent % 7, sent);
+		tx_frame(BUFS + (uint64_t)(vd_q[TXQ].avail % VD_QSIZE) * 0x800, NET_FRAME_MAX - sent % 7, sent);
 		sent++;
 	}
 	ck_assert_int_eq(pthread_join(reader, NULL), 0);
