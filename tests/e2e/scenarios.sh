@@ -1344,8 +1344,11 @@ scn_vport() {
 # gateway's address (passt maps it to L1's loopback): the sha256 must
 # match; L1 then reaches L2's port 7777 through the forwarded port 2222.
 # passt pivots into an empty root, which the kernel refuses to a process
-# whose root is the initramfs: lkvm (and so passt) runs chrooted in a tmpfs
-# holding the same files. First, without passt on the PATH: status 2, one line.
+# whose root is the initramfs, and makes a user namespace, which it refuses
+# to a chrooted process: lkvm (and so passt) runs as after switch_root, in a
+# mount namespace of its own whose / is a tmpfs holding the same files
+# (moved over the initramfs, then chroot into it: not "chrooted" to the
+# kernel). First, without passt on the PATH: status 2, one line.
 NR=/tmp/netroot
 net_root() {
 	[ -d $NR/l2 ] && return 0
@@ -1356,7 +1359,12 @@ net_root() {
 	echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >>$NR/etc/passwd
 	printf 'root:x:0:\nnogroup:x:65534:\n' >$NR/etc/group
 	mount --bind /dev $NR/dev && mount -t proc proc $NR/proc && mount -t sysfs sys $NR/sys &&
-		mount --bind /tmp $NR/tmp
+		mount --bind /tmp $NR/tmp || return 1
+	cat >/tmp/lkvm-net <<'EOS'
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'cd /tmp/netroot && mount --move . / && exec chroot . env PATH=/bin:/usr/bin LKVM_DIR=/tmp/netctl /lkvm "$@"' lkvm-net "$@"
+EOS
+	chmod 755 /tmp/lkvm-net
 }
 
 scn_net() {
@@ -1377,7 +1385,7 @@ scn_net() {
 	head -c 16777216 /dev/urandom >$W/blob
 	sum=$(sha256sum <$W/blob | cut -d' ' -f1)
 	httpd -p 127.0.0.1:8080 -h $W || { fail net "busybox httpd did not start"; return; }
-	LKVM="chroot $NR env PATH=/bin:/usr/bin /lkvm" vm_start net -n mode=user,hostfwd=tcp::2222-:7777
+	LKVM=/tmp/lkvm-net vm_start net -n mode=user,hostfwd=tcp::2222-:7777
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail net "L2 never reached its /init: $WHY"; return; }
 	send sh sh /virtio.sh load none
 	wait_for ' E2E-VIO-MODS' 120 || { fail net "L2 did not load the virtio modules: $WHY"; return; }
@@ -1392,7 +1400,7 @@ scn_net() {
 		{ fail net "L2's download's sha256 is not the file's ($sum)"; return; }
 	out=$(echo | nc -w 10 127.0.0.1 2222 2>&1)
 	[ "$out" = E2E-NET-HELLO-FROM-L2 ] || { fail net "L1's port 2222 (forwarded to L2's 7777) answered '$out'"; return; }
-	st=$(chroot $NR /lkvm stat --name net 2>&1 | grep -E '^virtio-net0\.')
+	st=$(LKVM_DIR=/tmp/netctl $LKVM stat --name net 2>&1 | grep -E '^virtio-net0\.')
 	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
 	echo "$st" | grep -q '^virtio-net0.drop_tx_fault 0$' && echo "$st" | grep -qE '^virtio-net0.rx_bytes (1[7-9]|[2-9][0-9])[0-9]{6}$' ||
 		{ fail net "lkvm stat does not show 16 MiB received: $st"; return; }
