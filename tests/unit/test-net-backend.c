@@ -95,6 +95,100 @@ START_TEST(test_passt_arp)
 }
 END_TEST
 
+/* The next frame from passt of ethertype type (others skipped): its length, or 0. */
+static size_t next_frame(int fd, uint8_t *r, uint16_t type)
+{
+	for (int i = 0; i < 16; i++) {
+		uint32_t len = 0;
+
+		if (!read_n(fd, r, NET_STREAM_HDR) ||
+		    net_stream_frame(r, NET_STREAM_HDR + NET_STREAM_FRAME_MAX, &len) != 1 ||
+		    !read_n(fd, r + NET_STREAM_HDR, len))
+			return 0;
+		if (len >= 14 && (r[4 + 12] << 8 | r[4 + 13]) == type)
+			return len;
+	}
+	return 0;
+}
+
+/* RFC 1071 over n bytes (n even). */
+static uint16_t ip_sum(const uint8_t *p, size_t n)
+{
+	uint32_t s = 0;
+
+	for (size_t i = 0; i < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/*
+ * DHCP as L2's udhcpc asks it: passt offers an address, with the MTU lkvm
+ * asked it to announce (1500, what VIRTIO_NET_F_MTU says).
+ */
+START_TEST(test_passt_dhcp)
+{
+	static const uint8_t mac[6] = { 0x02, 0x6c, 0x6b, 0, 0, 2 };
+	uint8_t f[NET_STREAM_HDR + 14 + 20 + 8 + 248] = { 0 };
+	uint8_t r[NET_STREAM_HDR + NET_STREAM_FRAME_MAX];
+	uint8_t *e = f + NET_STREAM_HDR, *ip = e + 14, *udp = ip + 20, *b = udp + 8;
+	const uint8_t *o, *bp;
+	struct run_opts opts;
+	int type = 0, mtu = 0;
+	size_t len;
+
+	if (skip_emulated("test_passt_dhcp", "passt is a host program (the native run covers this)"))
+		return;
+	if (!have_passt()) {
+		printf("SKIP test_passt_dhcp: passt is not installed (Debian package 'passt')\n");
+		return;
+	}
+	memset(&opts, 0, sizeof(opts));
+	opts.net.mode = RUN_NET_USER;
+	ck_assert_int_eq(run_net_open(&opts), 0);
+	net_stream_hdr(f, (uint32_t)(sizeof(f) - NET_STREAM_HDR));
+	memset(e, 0xff, 6);
+	memcpy(e + 6, mac, 6);
+	e[12] = 0x08;
+	ip[0] = 0x45;
+	ip[2] = (uint8_t)((20 + 8 + 248) >> 8);
+	ip[3] = (uint8_t)(20 + 8 + 248);
+	ip[8] = 64;
+	ip[9] = 17;
+	memset(ip + 16, 0xff, 4);			/* 0.0.0.0 -> 255.255.255.255 */
+	ip[10] = (uint8_t)(ip_sum(ip, 20) >> 8);
+	ip[11] = (uint8_t)ip_sum(ip, 20);
+	udp[1] = 68;
+	udp[3] = 67;
+	udp[4] = (uint8_t)((8 + 248) >> 8);
+	udp[5] = (uint8_t)(8 + 248);
+	b[0] = 1;					/* BOOTREQUEST, Ethernet, 6 */
+	b[1] = 1;
+	b[2] = 6;
+	memcpy(b + 4, "\x12\x34\x56\x78", 4);	/* xid */
+	memcpy(b + 28, mac, 6);				/* chaddr */
+	memcpy(b + 236, "\x63\x82\x53\x63\x35\x01\x01\xff", 8);	/* cookie, DISCOVER, end */
+	ck_assert_int_eq(write(opts.net.be->fd, f, sizeof(f)), (ssize_t)sizeof(f));
+	len = next_frame(opts.net.be->fd, r, 0x0800);
+	ck_assert_msg(len >= 14 + 20 + 8 + 240, "passt sent no IPv4 answer");
+	bp = r + NET_STREAM_HDR + 14 + 20 + 8;
+	ck_assert_uint_eq(bp[0], 2);			/* BOOTREPLY */
+	ck_assert_mem_eq(bp + 4, "\x12\x34\x56\x78", 4);
+	ck_assert_msg(bp[16] | bp[17] | bp[18] | bp[19], "no address offered");
+	for (o = bp + 240; o + 2 <= r + NET_STREAM_HDR + len && *o != 255; o += o[0] ? 2 + o[1] : 1) {
+		if (o[0] == 53)
+			type = o[2];
+		if (o[0] == 26)
+			mtu = o[2] << 8 | o[3];
+	}
+	ck_assert_int_eq(type, 2);			/* DHCPOFFER */
+	ck_assert_int_eq(mtu, NET_MTU);
+	printf("passt offered %u.%u.%u.%u, MTU %d\n", bp[16], bp[17], bp[18], bp[19], mtu);
+	run_net_close(&opts);
+}
+END_TEST
+
 /* socket=PATH: lkvm connects to the passt already listening there. */
 START_TEST(test_passt_socket)
 {
@@ -178,6 +272,7 @@ Suite *net_backend_suite(void)
 
 	tcase_set_timeout(tc, 15);
 	tcase_add_test(tc, test_passt_arp);
+	tcase_add_test(tc, test_passt_dhcp);
 	tcase_add_test(tc, test_passt_socket);
 	tcase_add_test(tc, test_tap_made);
 	suite_add_tcase(s, tc);
