@@ -18,6 +18,7 @@
 #   vport         find virtio-console ports 'in' and 'out' by name, copy in to out
 #   net           eth0 up, DHCP (udhcpc), download http://GATEWAY:8080/blob and print
 #                 its sha256, then answer one connection on port 7777
+#   tap           eth0 10.0.9.2/24; take one connection on port 7778, print its sha256
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -126,6 +127,14 @@ EOS
 	nc -l -p 7777 -e echo E2E-NET-HELLO-FROM-L2 &
 	sleep 0.5
 	echo E2E-NET-LISTEN
+	;;
+tap)
+	ip link set lo up
+	ip addr add 10.0.9.2/24 dev eth0
+	ip link set eth0 up
+	(nc -l -p 7778 | sha256sum | sed 's/ .*//; s/^/E2E-TAP-SUM /') &
+	sleep 0.5
+	echo E2E-TAP-LISTEN
 	;;
 p9r)
 	echo "E2E-9P-READ $(cat "/mnt/$2")"

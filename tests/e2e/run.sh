@@ -88,8 +88,8 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" net "*) VIRTIO_MODS="$VIRTIO_MODS virtio_net" ;; esac
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "* | *" vport "* | *" net "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" net "* | *" net-tap "*) VIRTIO_MODS="$VIRTIO_MODS virtio_net" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "* | *" vport "* | *" net "* | *" net-tap "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root

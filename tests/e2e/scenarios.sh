@@ -1410,6 +1410,44 @@ scn_net() {
 	result PASS net "no passt: status 2, one line; L2 leased 192.0.2.1/24 from passt, downloaded 16 MiB from L1's loopback (sha256 $(echo $sum | cut -c1-16)... matches), L1:2222 reached L2:7777; lkvm 0"
 }
 
+# virtio-net on a TAP (docs/net.md), in a network namespace the test makes
+# (busybox unshare --net=FILE keeps it, nsenter reaches it): lkvm makes the
+# TAP lkvmtap0 there (it may: L1's root), L1 gives it 10.0.9.1/24, L2 takes
+# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 of what
+# it got must be the file's.
+scn_net_tap() {
+	local NS=/tmp/tapns F=/tmp/tap.bin sum out i
+	T0=$(now)
+	touch $NS
+	cat >/tmp/lkvm-tap <<'EOS'
+#!/bin/sh
+exec unshare --net=/tmp/tapns /lkvm "$@"
+EOS
+	chmod 755 /tmp/lkvm-tap
+	head -c 1048576 /dev/urandom >$F
+	sum=$(sha256sum <$F | cut -d' ' -f1)
+	LKVM=/tmp/lkvm-tap vm_start net-tap -n mode=tap,tapif=lkvmtap0
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail net-tap "L2 never reached its /init: $WHY"; return; }
+	i=0
+	until nsenter --net=$NS ip link show lkvmtap0 >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	nsenter --net=$NS sh -c 'ip link set lo up && ip addr add 10.0.9.1/24 dev lkvmtap0 && ip link set lkvmtap0 up' ||
+		{ fail net-tap "no TAP lkvmtap0 in the test's network namespace: $(tail -n 1 "$D/err")"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail net-tap "L2 did not load the virtio modules: $WHY"; return; }
+	send sh sh /virtio.sh tap
+	wait_for ' E2E-TAP-LISTEN' 120 || { fail net-tap "L2 did not bring eth0 up: $WHY"; return; }
+	out=$(nsenter --net=$NS ping -c 3 -W 5 10.0.9.2 2>&1 | grep -E 'packets transmitted')
+	echo "ping: $out" | info
+	echo "$out" | grep -qE ' 3 (packets )?received' || { fail net-tap "L1 -> L2 ping: $out"; return; }
+	nsenter --net=$NS nc -w 10 10.0.9.2 7778 <$F
+	wait_for ' E2E-TAP-SUM' 120 || { fail net-tap "L2 did not report the transfer: $WHY"; return; }
+	grep -q " E2E-TAP-SUM $sum" "$D/out" || { fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail net-tap "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail net-tap "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB sent L1 -> L2 with nc, sha256 $(echo $sum | cut -c1-16)... matches; lkvm 0"
+}
+
 # seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
 # under its filter (the main thread one, every thread it started two: the
 # main thread's beneath its own), and the unit tests' seccomp suite runs
@@ -1501,6 +1539,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	console) scn_console ;;
 	vport) scn_vport ;;
 	net) scn_net ;;
+	net-tap) scn_net_tap ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;
 	smp-page) scn_smp_page ;;
