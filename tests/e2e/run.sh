@@ -115,14 +115,14 @@ case " $SCENARIOS " in *" sandbox"*)
 esac
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
 # net: Debian's passt (and the libraries it needs), the dummy interface's module.
-case " $SCENARIOS " in *" net "*)
-	bed_l1_copy_deb "$L1" passt /usr/bin/passt
-	m=$(find "$MODDIR" -name dummy.ko | sed -n 1p)
-	[ -n "$m" ] || die "module dummy missing from $KPKG"
+case " $SCENARIOS " in *" net "*) bed_l1_copy_deb "$L1" passt /usr/bin/passt ;; esac
+# net: the dummy interface passt needs; net-tap: /dev/net/tun (tun.ko).
+for m in $(case " $SCENARIOS " in *" net "*) echo dummy ;; esac) $(case " $SCENARIOS " in *" net-tap "*) echo tun ;; esac); do
+	p=$(find "$MODDIR" -name "$m.ko" | sed -n 1p)
+	[ -n "$p" ] || die "module $m missing from $KPKG"
 	mkdir -p "$L1/lib/modules/$KVER/kernel/drivers/net"
-	cp "$m" "$L1/lib/modules/$KVER/kernel/drivers/net/"
-	;;
-esac
+	cp "$p" "$L1/lib/modules/$KVER/kernel/drivers/net/"
+done
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
 

@@ -1418,6 +1418,9 @@ scn_net() {
 scn_net_tap() {
 	local NS=/tmp/tapns F=/tmp/tap.bin sum out i
 	T0=$(now)
+	m=$(find /lib/modules -name tun.ko | head -n 1)
+	[ -n "$m" ] && insmod "$m" 2>/dev/null
+	[ -c /dev/net/tun ] || { fail net-tap "no /dev/net/tun in L1 (tun.ko: '$m')"; return; }
 	touch $NS
 	cat >/tmp/lkvm-tap <<'EOS'
 #!/bin/sh
