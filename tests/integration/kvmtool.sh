@@ -79,7 +79,7 @@ badinput kvmtool-9p-missing-dir 2 "^lkvm: --9p $T/no-such-dir,share: cannot shar
 
 # --- kvmtool options lkvm cannot honour: one line naming why, status 2 ---
 badinput kvmtool-balloon 2 "kvmtool's option '--balloon' is not available" run --balloon
-badinput kvmtool-network-mode 2 "invalid --network 'mode=vde': mode is none, user (passt) or tap" \
+badinput kvmtool-network-mode 2 "invalid --network 'mode=vde': mode is none, user .passt. or tap" \
 	run --network mode=vde
 badinput kvmtool-console-hv 2 "invalid --console 'hv': valid consoles are 'serial' and 'virtio'" \
 	run --console hv
