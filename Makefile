@@ -74,7 +74,7 @@ CFLAGS += $(ARCH_CPPFLAGS)
 LDLIBS += $(ARCH_LDLIBS)
 
 # virtio-mmio and its devices: every machine has them (hw/virtio-*.c).
-VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c hw/vport-*.c))
+VIRTIO_SRCS := $(sort $(wildcard hw/virtio-*.c hw/vport-*.c hw/net-*.c))
 # The 9P2000.L file server behind virtio-9p (hw/9p-*.c, docs/9p.md).
 P9_SRCS := $(sort $(wildcard hw/9p-*.c))
 # The seccomp allow-lists, one per thread kind (seccomp.h), built into BPF
@@ -130,7 +130,7 @@ UNIT_CORE := mem.c mem-load.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ra
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
 	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c hw/virtio-blk-req.c \
-	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c \
+	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c hw/net-frame.c hw/virtio-net.c run-opts-net.c net-backend.c \
 	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c \
 	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c sandbox-kcache.c arch-default.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
@@ -240,6 +240,10 @@ tests/fuzz/fuzz-9p: tests/fuzz/fuzz-9p.c $(P9_SRCS)
 tests/fuzz/fuzz-vport: tests/fuzz/fuzz-vport.c hw/vport-proto.c hw/virtio-queue.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
+# virtio-net's pure half: passt's stream, receive and transmit chains, MACs from the input.
+tests/fuzz/fuzz-net: tests/fuzz/fuzz-net.c hw/net-frame.c hw/virtio-queue.c mem.c guard.c util.c
+	$(call Q,CLANG,$@)clang -g -O1 -std=gnu11 -D_GNU_SOURCE -Iinclude \
+		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o $@ $^
 # The arm64 and ppc64 builds' pure parsers (Image header, --ras-serror-esr,
 # RTAS and hcall arguments, the device tree writers read back by libfdt),
 # compiled natively: they touch no KVM.
@@ -250,7 +254,7 @@ tests/fuzz/fuzz-arm64: tests/fuzz/fuzz-arm64.c tests/fuzz/fuzz-fdt.h arm/image.c
 tests/fuzz/fuzz-ppc64: tests/fuzz/fuzz-ppc64.c tests/fuzz/fuzz-fdt.h tests/fuzz/ppc-native.h powerpc/rtas.c powerpc/hcall.c \
 		powerpc/devtree.c mem.c guard.c util.c
 	$(call Q,CLANG,$@)$(FUZZ_NATIVE) -Ipowerpc -include tests/fuzz/ppc-native.h -o $@ $(filter %.c,$^) -lfdt
-fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
+fuzz: fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-net fuzz-arm64 fuzz-ppc64
 fuzz-loaders: tests/fuzz/fuzz-loaders
 	mkdir -p .cache/fuzz-corpus
 	cp -n x86/guest/default.elf tests/guests/x86/*.elf .cache/fuzz-corpus/ 2>/dev/null || true
@@ -267,7 +271,11 @@ fuzz-vport: tests/fuzz/fuzz-vport
 	mkdir -p .cache/fuzz-vport
 	./tests/fuzz/fuzz-vport -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-vport \
 		tests/fuzz/vport-corpus
+fuzz-net: tests/fuzz/fuzz-net
+	mkdir -p .cache/fuzz-net
+	./tests/fuzz/fuzz-net -max_total_time=$(FUZZ_SECONDS) -max_len=8192 .cache/fuzz-net \
+		tests/fuzz/net-corpus
 fuzz-arm64 fuzz-ppc64: fuzz-%: tests/fuzz/fuzz-%
 	mkdir -p .cache/fuzz-$*
 	./tests/fuzz/fuzz-$* -max_total_time=$(FUZZ_SECONDS) -max_len=4096 .cache/fuzz-$*
-.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-arm64 fuzz-ppc64
+.PHONY: fuzz fuzz-loaders fuzz-virtq fuzz-9p fuzz-vport fuzz-net fuzz-arm64 fuzz-ppc64

@@ -164,6 +164,7 @@ int cmd_run(int argc, char **argv)
 	struct run_session rs = { .console_input = true };
 	char err[256];
 	struct run_opts o;
+	int ret;
 
 	if (run_opts_parse(&o, argc, argv, err, sizeof(err))) {
 		pr_err("%s", err);
@@ -178,7 +179,15 @@ int cmd_run(int argc, char **argv)
 		pr_err("%s", err);
 		return LKVM_EXIT_USAGE;
 	}
-	return run_session(&o, &rs);
+	/* The network's backend too: passt is started (fork, exec) before any filter. */
+	ret = run_net_open(&o);
+	if (ret) {
+		run_shares_close(&o);
+		return ret;
+	}
+	ret = run_session(&o, &rs);
+	run_net_close(&o);
+	return ret;
 }
 
 int run_session(struct run_opts *o, struct run_session *rs)

@@ -86,7 +86,7 @@ static const struct {
 	{ "virtio-transport", 0, "lkvm's virtio devices are always on virtio-mmio" },
 	{ "firmware", 'f', "lkvm boots kernels directly, without firmware" },
 	{ "flash", 'F', "lkvm has no flash device" },
-	{ "no-dhcp", 0, "lkvm has no network devices" },
+	{ "no-dhcp", 0, "lkvm's user mode is passt, which always answers DHCP" },
 	{ "vfio-pci", 0, "lkvm has no PCI and no device assignment" },
 	{ "iommufd", 0, "lkvm has no PCI and no device assignment" },
 	{ "debug-single-step", 0, "lkvm has no single-stepping" },
@@ -127,7 +127,14 @@ void run_opts_usage(FILE *f)
 "      --hugetlbfs DIR    back guest RAM with huge pages from a hugetlbfs mount\n"
 "      --loglevel LEVEL   error, warning, info (default) or debug\n"
 "      --nodefaults       pass the kernel command line unchanged (no pci=off)\n"
-"  -n, --network mode=none  no network devices (lkvm has none)\n"
+"  -n, --network SPEC     a virtio-net device (virtio-net0); SPEC is\n"
+"                         mode=user[,hostfwd=tcp::HOST-:GUEST...][,socket=PATH]:\n"
+"                         user-mode networking through passt (DHCP, DNS,\n"
+"                         outbound TCP/UDP; hostfwd: inbound), lkvm starts it\n"
+"                         or uses the one listening at PATH;\n"
+"                         mode=tap[,tapif=NAME]: a TAP interface;\n"
+"                         mode=none (default): no network device;\n"
+"                         ,guest_mac=MAC (default: derived from --name)\n"
 "      --debug            trace VM exits to stderr (also --debug-ioport,\n"
 "                         --debug-mmio)\n"
 "lkvm's own:\n"
@@ -278,10 +285,7 @@ static int run_opts_value(struct run_opts *o, int c, const char *arg, char *err,
 		o->cpus = (unsigned int)v;
 		break;
 	case 'n':
-		if (strcmp(arg, "mode=none") && strcmp(arg, "none"))
-			fail("invalid --network '%s': lkvm has no network devices; only 'mode=none' is accepted",
-			     arg);
-		break;
+		return run_opts_net(o, arg, err, errlen);
 	case OPT_NAME:
 		if (!vm_name_valid(arg))
 			fail("invalid --name '%s': use 1-%d letters, digits, '.', '_' or '-', not starting with '.'",

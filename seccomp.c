@@ -55,6 +55,7 @@ static const struct {
 	[SC_CONSOLE] = { "console", sc_console_rules },
 	[SC_9P] = { "9p", sc_9p_rules, sc_io_rules },
 	[SC_PORTS] = { "ports", sc_ports_rules, sc_io_rules },
+	[SC_NET] = { "net", sc_net_rules, sc_io_rules },
 };
 
 const struct sc_rule *sc_rules(enum sc_kind kind)

@@ -19,6 +19,8 @@ int virtio_devices_create(struct vm *vm)
 		if (err)
 			return err;
 	}
+	if (o->net.be && (err = virtio_net_create(vm, &o->net, o->name)))
+		return err;
 	if (o->rng && (err = virtio_rng_create(vm)))
 		return err;
 	if (o->virtio_console && (err = virtio_console_create(vm)))

@@ -10,7 +10,8 @@
 set -eu
 pkgs="gcc make binutils libc6-dev pkg-config libfdt-dev libseccomp-dev liblzma-dev check cppcheck
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user-static device-tree-compiler
-	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross strace python3 acpica-tools"
+	gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross strace python3 acpica-tools
+	passt"	# -n mode=user's backend (docs/net.md); its unit test SKIPs without it
 foreign="arm64 ppc64el"
 # The beds' L0 QEMU (x86, arm64, ppc64 L1s) and its firmware (qboot.rom,
 # vof.bin, seabios). Debian 12's own QEMU 7.2 froze L1 under multi-threaded

@@ -11,6 +11,7 @@
 struct vm;
 struct run_share;
 struct run_disk;
+struct run_net;
 
 /*
  * A -d disk image: opened (and again with O_DIRECT for ,direct), locked
@@ -23,6 +24,9 @@ int virtio_console_create(struct vm *vm);
 
 /* A --9p share (its directory open in sh->fd): virtio-9p<index>. 0 or exit status. */
 int virtio_9p_create(struct vm *vm, const struct run_share *sh, unsigned int index);
+
+/* -n: virtio-net0 on the backend run_net_open() opened, its MAC from n or vm_name. */
+int virtio_net_create(struct vm *vm, const struct run_net *n, const char *vm_name);
 
 /* Test only: --test-vport NAME,IN,OUT ports on files (hw/vport-test.c). 0 or exit status. */
 int virtio_ports_test_create(struct vm *vm);

@@ -42,6 +42,34 @@ struct run_share {
 	int fd;				/* DIR, opened by run_shares_open() */
 };
 
+/* -n/--network (run-opts-net.c): at most one network device, virtio-net0. */
+enum run_net_mode {
+	RUN_NET_NONE,
+	RUN_NET_USER,			/* mode=user: passt, started by lkvm or at socket= */
+	RUN_NET_TAP,			/* mode=tap[,tapif=NAME] */
+};
+
+#define RUN_MAX_HOSTFWD		8
+#define RUN_NET_PATH_MAX	108	/* sun_path */
+#define RUN_NET_IFNAME_MAX	16	/* IFNAMSIZ */
+
+struct run_hostfwd {
+	bool udp;
+	uint16_t host, guest;		/* hostfwd=tcp::HOST-:GUEST */
+};
+
+struct net_backend;
+struct run_net {
+	enum run_net_mode mode;
+	uint8_t mac[6];			/* guest_mac=, or derived from the VM name */
+	bool mac_given;
+	char socket[RUN_NET_PATH_MAX];	/* mode=user: a passt the user started ("": lkvm starts one) */
+	char tapif[RUN_NET_IFNAME_MAX];	/* mode=tap: the interface ("": the kernel names it) */
+	struct run_hostfwd fwd[RUN_MAX_HOSTFWD];
+	unsigned int nr_fwd;
+	struct net_backend *be;		/* run_net_open(): outlives each boot of the VM */
+};
+
 struct run_opts {
 	const char *kernel;		/* NULL: the built-in guest */
 	const char *initrd;
@@ -62,6 +90,7 @@ struct run_opts {
 	struct run_share shares[RUN_MAX_SHARES];	/* virtio-9p, in order */
 	unsigned int nr_shares;
 	bool rng;			/* --rng: virtio-rng */
+	struct run_net net;		/* -n/--network */
 	bool virtio_console;		/* --console virtio */
 	/* Test only, not in the help: --test-vport NAME,IN,OUT (hw/vport-test.c). */
 	const char *test_vports[RUN_MAX_TEST_VPORTS];
@@ -104,6 +133,19 @@ int run_opts_9p(struct run_opts *o, const char *arg, char *err, size_t errlen);
  */
 int run_shares_open(struct run_opts *o, char *err, size_t errlen);
 void run_shares_close(struct run_opts *o);
+/*
+ * -n/--network SPEC (run-opts-net.c), kvmtool's and QEMU's spelling:
+ * mode=none|user|tap, guest_mac=MAC, hostfwd=tcp::HOST-:GUEST (repeatable,
+ * udp too), socket=PATH (user), tapif=NAME (tap). 0, or -1 with the line in err.
+ */
+int run_opts_net(struct run_opts *o, const char *arg, char *err, size_t errlen);
+/*
+ * The network backend (net-backend.c), on the control thread before any
+ * filter: passt started (or its socket= connected) or the TAP opened. 0,
+ * or an exit status with one line printed (passt missing: usage, 2).
+ */
+int run_net_open(struct run_opts *o);
+void run_net_close(struct run_opts *o);
 int ras_policy_parse(const char *s, enum ras_policy *p);
 const char *ras_policy_name(enum ras_policy p);
 /* A VM name is [A-Za-z0-9._-]{1,64} and does not start with '.'. */

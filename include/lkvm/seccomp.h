@@ -27,6 +27,7 @@ enum sc_kind {
 	SC_CONSOLE,	/* guest console output to stdout */
 	SC_9P,		/* one per virtio-9p share: its queue, and files below the share */
 	SC_PORTS,	/* the virtio-ports device: its queues and its ports' fds */
+	SC_NET,		/* virtio-net: its queues and its backend's fd */
 	SC_NR_KINDS,
 };
 
@@ -57,7 +58,7 @@ struct sc_rule {
 };
 
 /* The lists, seccomp/<kind>.c, each ended by { NULL }. */
-extern const struct sc_rule sc_control_rules[], sc_vcpu_rules[], sc_io_rules[],
+extern const struct sc_rule sc_control_rules[], sc_vcpu_rules[], sc_io_rules[], sc_net_rules[],
 	sc_ras_rules[], sc_console_rules[], sc_9p_rules[], sc_ports_rules[];
 /*
  * A kind's filter allows its own list and its base's: the 9p thread is an

@@ -16,6 +16,9 @@
 #   p9w DIR       write a tree into /mnt/DIR; print its sha256s (E2E-9P-WSUM DIR)
 #   p9sum DIR     print the sha256s of /mnt/DIR's files (E2E-9P-XSUM DIR)
 #   vport         find virtio-console ports 'in' and 'out' by name, copy in to out
+#   net           eth0 up, DHCP (udhcpc), download http://GATEWAY:8080/blob and print
+#                 its sha256, then answer one connection on port 7777
+#   tap           eth0 10.0.9.2/24; take one connection on port 7778, print its sha256
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -99,6 +102,39 @@ vport)
 	cat "/dev/$in" >"/dev/$out"
 	echo "E2E-VPORT-COPIED rc=$?"
 	echo E2E-VPORT-END
+	;;
+net)
+	cat >/udhcpc.sh <<'EOS'
+#!/bin/busybox sh
+case "$1" in bound | renew)
+	ip addr flush dev "$interface"
+	ip addr add "$ip/$mask" dev "$interface"
+	[ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+	echo "E2E-NET-LEASE $ip/$mask router ${router%% *} dns $dns"
+	;;
+esac
+EOS
+	chmod 755 /udhcpc.sh
+	ip link set lo up
+	ip link set eth0 up
+	echo "E2E-NET-LINK $(cat /sys/class/net/eth0/address) mtu $(cat /sys/class/net/eth0/mtu)"
+	udhcpc -i eth0 -n -q -t 10 -T 2 -s /udhcpc.sh 2>&1 | sed 's/^/E2E-NET-DHCP /'
+	gw=$(ip route | sed -n 's/^default via \([0-9.]*\).*/\1/p')
+	echo "E2E-NET-ADDR $(ip -4 addr show dev eth0 | sed -n 's/.*inet \([0-9./]*\).*/\1/p') gw $gw"
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	sum=$(wget -q -O - "http://$gw:8080/blob" | sha256sum | cut -d' ' -f1)
+	echo "E2E-NET-SUM $sum in $(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { print b - a }') s"
+	nc -l -p 7777 -e echo E2E-NET-HELLO-FROM-L2 &
+	sleep 0.5
+	echo E2E-NET-LISTEN
+	;;
+tap)
+	ip link set lo up
+	ip addr add 10.0.9.2/24 dev eth0
+	ip link set eth0 up
+	(nc -l -p 7778 | sha256sum | sed 's/ .*//; s/^/E2E-TAP-SUM /') &
+	sleep 0.5
+	echo E2E-TAP-LISTEN
 	;;
 p9r)
 	echo "E2E-9P-READ $(cat "/mnt/$2")"

@@ -88,7 +88,8 @@ if [ -x "$MEMTEST" ]; then
 	cp "$MEMTEST" "$L2/memtest"
 	chmod 755 "$L2/memtest"
 fi
-case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "* | *" vport "*) virtio_l2_modules "$L2" ;; esac
+case " $SCENARIOS " in *" net "* | *" net-tap "*) VIRTIO_MODS="$VIRTIO_MODS virtio_net" ;; esac
+case " $SCENARIOS " in *" disk "* | *" disk-ro "* | *" disk-poison "* | *" 9p "* | *" 9p-poison "* | *" console "* | *" vport "* | *" net "* | *" net-tap "*) virtio_l2_modules "$L2" ;; esac
 mkcpio "$L2" "$C/l2-initrd.cpio"
 
 L1=$C/l1-root
@@ -113,6 +114,15 @@ case " $SCENARIOS " in *" sandbox"*)
 	;;
 esac
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
+# net: Debian's passt (and the libraries it needs), the dummy interface's module.
+case " $SCENARIOS " in *" net "*) bed_l1_copy_deb "$L1" passt /usr/bin/passt ;; esac
+# net: the dummy interface passt needs; net-tap: /dev/net/tun (tun.ko).
+for m in $(case " $SCENARIOS " in *" net "*) echo dummy ;; esac) $(case " $SCENARIOS " in *" net-tap "*) echo tun ;; esac); do
+	p=$(find "$MODDIR" -name "$m.ko" | sed -n 1p)
+	[ -n "$p" ] || die "module $m missing from $KPKG"
+	mkdir -p "$L1/lib/modules/$KVER/kernel/drivers/net"
+	cp "$p" "$L1/lib/modules/$KVER/kernel/drivers/net/"
+done
 mkcpio "$L1" "$C/l1-initrd.cpio"
 log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG, timeout $TIMEOUT s)"
 

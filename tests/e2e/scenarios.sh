@@ -1417,6 +1417,121 @@ scn_vport() {
 	result PASS vport "L2 found ports 'in' and 'out' by name, read $size random bytes (all 256 values) to EOF and wrote them back: identical on L1 (sha256 $(echo $insum | cut -c1-16)...), stat $size each way, lkvm 0"
 }
 
+# virtio-net with passt (docs/net.md): L1 has no network, so the test makes
+# one passt can use (a dummy interface with an address and a default route,
+# nothing behind it), serves 16 MiB of random bytes with busybox httpd on
+# L1's loopback, and runs lkvm with -n mode=user,hostfwd=tcp::2222-:7777.
+# L2 gets an address from passt's DHCP, downloads the file from the
+# gateway's address (passt maps it to L1's loopback): the sha256 must
+# match; L1 then reaches L2's port 7777 through the forwarded port 2222.
+# passt pivots into an empty root, which the kernel refuses to a process
+# whose root is the initramfs, and makes a user namespace, which it refuses
+# to a chrooted process: lkvm (and so passt) runs as after switch_root, in a
+# mount namespace of its own whose / is a tmpfs holding the same files
+# (moved over the initramfs, then chroot into it: not "chrooted" to the
+# kernel). First, without passt on the PATH: status 2, one line.
+NR=/tmp/netroot
+net_root() {
+	[ -d $NR/l2 ] && return 0
+	mkdir -p $NR && mount -t tmpfs netroot $NR || return 1
+	cp -a /bin /lib /l2 /lkvm $NR/ && { [ ! -d /lib64 ] || cp -a /lib64 $NR/; } && cp -a /usr $NR/ || return 1
+	mkdir -p $NR/etc $NR/dev $NR/proc $NR/sys $NR/tmp
+	echo 'root:x:0:0:root:/:/bin/sh' >$NR/etc/passwd
+	echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >>$NR/etc/passwd
+	printf 'root:x:0:\nnogroup:x:65534:\n' >$NR/etc/group
+	mount --bind /dev $NR/dev && mount -t proc proc $NR/proc && mount -t sysfs sys $NR/sys &&
+		mount --bind /tmp $NR/tmp || return 1
+	cat >/tmp/lkvm-net <<'EOS'
+#!/bin/sh
+exec unshare -m --propagation private sh -c 'cd /tmp/netroot && mount --move . / && exec chroot . env PATH=/bin:/usr/bin LKVM_DIR=/tmp/netctl /lkvm "$@"' lkvm-net "$@"
+EOS
+	chmod 755 /tmp/lkvm-net
+}
+
+scn_net() {
+	local W=/tmp/www sum st out rc m
+	T0=$(now)
+	[ -x /usr/bin/passt ] || { fail net "no /usr/bin/passt in L1 (the bed copies Debian's passt)"; return; }
+	out=$($LKVM run -k $KERNEL -i $INITRD -n mode=user 2>&1 </dev/null); rc=$?
+	[ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "install the Debian package 'passt'" ||
+		{ fail net "without passt on the PATH lkvm said '$out' with status $rc, want one line naming the package and 2"; return; }
+	echo "no passt: $out (status 2)" | info
+	m=$(find /lib/modules -name dummy.ko | head -n 1)
+	[ -n "$m" ] && insmod "$m" numdummies=1 2>/dev/null
+	ip link set lo up && ip link set dummy0 up && ip addr add 192.0.2.1/24 dev dummy0 &&
+		ip route add default via 192.0.2.254 dev dummy0 ||
+		{ fail net "cannot give L1 the dummy interface passt needs"; return; }
+	net_root || { fail net "cannot make the tmpfs root for lkvm and passt"; return; }
+	mkdir -p $W
+	head -c 16777216 /dev/urandom >$W/blob
+	sum=$(sha256sum <$W/blob | cut -d' ' -f1)
+	httpd -p 127.0.0.1:8080 -h $W || { fail net "busybox httpd did not start"; return; }
+	LKVM=/tmp/lkvm-net vm_start net -n mode=user,hostfwd=tcp::2222-:7777
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail net "L2 never reached its /init: $WHY"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail net "L2 did not load the virtio modules: $WHY"; return; }
+	grep -q ' E2E-VIO-INSMOD-FAIL' "$D/out" &&
+		{ fail net "insmod failed in L2: $(grep ' E2E-VIO-INSMOD-FAIL' "$D/out" | head -n 3 | tr '\n' ' ')"; return; }
+	send sh sh /virtio.sh net
+	wait_for ' E2E-NET-LISTEN' 600 || { fail net "L2 did not finish DHCP and the download: $WHY"; return; }
+	grep ' E2E-NET' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep -q ' E2E-NET-LEASE 192.0.2.1/24 router 192.0.2.254' "$D/out" ||
+		{ fail net "L2 got no lease 192.0.2.1/24 via 192.0.2.254 from passt's DHCP"; return; }
+	grep -q " E2E-NET-SUM $sum " "$D/out" ||
+		{ fail net "L2's download's sha256 is not the file's ($sum)"; return; }
+	out=$(echo | nc -w 10 127.0.0.1 2222 2>&1)
+	[ "$out" = E2E-NET-HELLO-FROM-L2 ] || { fail net "L1's port 2222 (forwarded to L2's 7777) answered '$out'"; return; }
+	st=$(LKVM_DIR=/tmp/netctl $LKVM stat --name net 2>&1 | grep -E '^virtio-net0\.')
+	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
+	echo "$st" | grep -q '^virtio-net0.drop_tx_fault 0$' && echo "$st" | grep -qE '^virtio-net0.rx_bytes (1[7-9]|[2-9][0-9])[0-9]{6}$' ||
+		{ fail net "lkvm stat does not show 16 MiB received: $st"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail net "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail net "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS net "no passt: status 2, one line; L2 leased 192.0.2.1/24 from passt, downloaded 16 MiB from L1's loopback (sha256 $(echo $sum | cut -c1-16)... matches), L1:2222 reached L2:7777; lkvm 0"
+}
+
+# virtio-net on a TAP (docs/net.md), in a network namespace the test makes
+# (busybox unshare --net=FILE keeps it, nsenter reaches it): lkvm makes the
+# TAP lkvmtap0 there (it may: L1's root), L1 gives it 10.0.9.1/24, L2 takes
+# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 of what
+# it got must be the file's.
+scn_net_tap() {
+	local NS=/tmp/tapns F=/tmp/tap.bin sum out i
+	T0=$(now)
+	m=$(find /lib/modules -name tun.ko | head -n 1)
+	[ -n "$m" ] && insmod "$m" 2>/dev/null
+	[ -c /dev/net/tun ] || { fail net-tap "no /dev/net/tun in L1 (tun.ko: '$m')"; return; }
+	touch $NS
+	cat >/tmp/lkvm-tap <<'EOS'
+#!/bin/sh
+exec unshare --net=/tmp/tapns /lkvm "$@"
+EOS
+	chmod 755 /tmp/lkvm-tap
+	head -c 1048576 /dev/urandom >$F
+	sum=$(sha256sum <$F | cut -d' ' -f1)
+	LKVM=/tmp/lkvm-tap vm_start net-tap -n mode=tap,tapif=lkvmtap0
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail net-tap "L2 never reached its /init: $WHY"; return; }
+	i=0
+	until nsenter --net=$NS ip link show lkvmtap0 >/dev/null 2>&1 || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+	nsenter --net=$NS sh -c 'ip link set lo up && ip addr add 10.0.9.1/24 dev lkvmtap0 && ip link set lkvmtap0 up' ||
+		{ fail net-tap "no TAP lkvmtap0 in the test's network namespace: $(tail -n 1 "$D/err")"; return; }
+	send sh sh /virtio.sh load none
+	wait_for ' E2E-VIO-MODS' 120 || { fail net-tap "L2 did not load the virtio modules: $WHY"; return; }
+	send sh sh /virtio.sh tap
+	wait_for ' E2E-TAP-LISTEN' 120 || { fail net-tap "L2 did not bring eth0 up: $WHY"; return; }
+	out=$(nsenter --net=$NS ping -c 3 -W 5 10.0.9.2 2>&1 | grep -E 'packets transmitted')
+	echo "ping: $out" | info
+	echo "$out" | grep -qE ' 3 (packets )?received' || { fail net-tap "L1 -> L2 ping: $out"; return; }
+	nsenter --net=$NS nc -w 10 10.0.9.2 7778 <$F
+	wait_for ' E2E-TAP-SUM' 120 || { fail net-tap "L2 did not report the transfer: $WHY"; return; }
+	grep -q " E2E-TAP-SUM $sum" "$D/out" || { fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	send poweroff
+	vm_wait_exit 60 || { fail net-tap "lkvm still runs 60 s after L2's poweroff"; return; }
+	[ "$RC" = 0 ] || { fail net-tap "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB sent L1 -> L2 with nc, sha256 $(echo $sum | cut -c1-16)... matches; lkvm 0"
+}
+
 # seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
 # under its filter (the main thread one, every thread it started two: the
 # main thread's beneath its own), and the unit tests' seccomp suite runs
@@ -1507,6 +1622,8 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	seccomp) scn_seccomp ;;
 	console) scn_console ;;
 	vport) scn_vport ;;
+	net) scn_net ;;
+	net-tap) scn_net_tap ;;
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;
 	smp-page) scn_smp_page ;;

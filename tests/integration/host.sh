@@ -59,5 +59,23 @@ mkdir -p "$T/mods" && printf 'kernel/fs/9p/9p.ko: kernel/net/9p/9pnet.ko\n' >"$T
 sandbox_bad sandbox-missing-module "^lkvm: sandbox: kernel module 'virtio_mmio' is neither in modules.dep nor built in" \
 	-k "$T/notakernel" --modules "$T/mods" -- true
 
+# -n mode=user without passt: one line naming the package, status 2, before
+# /dev/kvm is even opened (so this host can run it). Bad network specs too.
+net_bad() {	# name status regexp args...
+	local t=$1 want_st=$2 want=$3 st
+	shift 3
+	env PATH=/nonexistent-lkvm-test $LKVM run "$@" >"$T/out" 2>"$T/err" </dev/null; st=$?
+	if [ $st -ne $want_st ]; then bad $t "exit status $st, expected $want_st: $(cat "$T/err")"
+	elif [ -s "$T/out" ]; then bad $t "stdout: $(cat "$T/out")"
+	elif [ "$(wc -l <"$T/err")" -ne 1 ] || ! grep -qE "$want" "$T/err"; then bad $t "stderr: $(cat "$T/err")"
+	else ok $t; fi
+}
+net_bad net-no-passt 2 "^lkvm: --network mode=user needs passt, which is not installed: install the Debian package 'passt'\$" \
+	-n mode=user,hostfwd=tcp::8080-:80
+net_bad net-no-socket 2 "^lkvm: --network mode=user: cannot connect to passt at '$T/none.sock': No such file or directory\$" \
+	-n "mode=user,socket=$T/none.sock"
+net_bad net-bad-hostfwd 2 "^lkvm: invalid --network 'mode=user,hostfwd=tcp:10.0.0.1:80-:80': hostfwd is tcp::HOSTPORT-:GUESTPORT" \
+	-n mode=user,hostfwd=tcp:10.0.0.1:80-:80
+
 echo "$pass passed, $fail failed, $skip skipped"
 [ $fail -eq 0 ]

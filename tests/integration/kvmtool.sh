@@ -79,8 +79,8 @@ badinput kvmtool-9p-missing-dir 2 "^lkvm: --9p $T/no-such-dir,share: cannot shar
 
 # --- kvmtool options lkvm cannot honour: one line naming why, status 2 ---
 badinput kvmtool-balloon 2 "kvmtool's option '--balloon' is not available" run --balloon
-badinput kvmtool-network-user 2 "invalid --network 'mode=user': lkvm has no network devices" \
-	run --network mode=user
+badinput kvmtool-network-mode 2 "invalid --network 'mode=vde': mode is none, user .passt. or tap" \
+	run --network mode=vde
 badinput kvmtool-console-hv 2 "invalid --console 'hv': valid consoles are 'serial' and 'virtio'" \
 	run --console hv
 badinput kvmtool-loglevel 2 "invalid --loglevel 'chatty'" run --loglevel chatty

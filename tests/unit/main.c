@@ -46,6 +46,9 @@ int main(void)
 	srunner_add_suite(sr, acpi_aml_suite());
 	srunner_add_suite(sr, vport_proto_suite());
 	srunner_add_suite(sr, virtio_ports_suite());
+	srunner_add_suite(sr, net_frame_suite());
+	srunner_add_suite(sr, virtio_net_suite());
+	srunner_add_suite(sr, net_backend_suite());
 	srunner_add_suite(sr, devices_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());

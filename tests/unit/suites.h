@@ -35,6 +35,9 @@ Suite *acpi_aml_suite(void);
 Suite *sandbox_suite(void);
 Suite *vport_proto_suite(void);
 Suite *virtio_ports_suite(void);
+Suite *net_frame_suite(void);
+Suite *virtio_net_suite(void);
+Suite *net_backend_suite(void);
 
 /*
  * Under qemu-user (a cross build's run, LKVM_UNIT_EMULATED set): print

@@ -471,10 +471,15 @@ START_TEST(test_loglevel_network)
 
 	ck_assert_int_eq(PARSE("-n", "mode=none"), 0);
 	ck_assert_int_eq(PARSE("--network=none"), 0);
-	ck_assert_int_eq(PARSE("--network", "mode=user"), -1);
-	ck_assert_err_has("invalid --network 'mode=user': lkvm has no network devices");
-	ck_assert_int_eq(PARSE("-n", "mode=tap,tapif=tap0"), -1);
-	ck_assert_err_has("only 'mode=none'");
+	ck_assert_int_eq(o.net.mode, RUN_NET_NONE);
+	ck_assert_int_eq(PARSE("--network", "mode=user"), 0);
+	ck_assert_int_eq(o.net.mode, RUN_NET_USER);
+	ck_assert(!o.net.mac_given);
+	ck_assert_int_eq(PARSE("-n", "mode=tap,tapif=tap0"), 0);
+	ck_assert_int_eq(o.net.mode, RUN_NET_TAP);
+	ck_assert_str_eq(o.net.tapif, "tap0");
+	ck_assert_int_eq(PARSE("-n", "mode=bogus"), -1);
+	ck_assert_err_has("invalid --network 'mode=bogus': mode is none, user (passt) or tap");
 
 	/* kvmtool's finer debug switches are lkvm's --debug. */
 	ck_assert_int_eq(PARSE("--debug-ioport"), 0);

@@ -27,21 +27,15 @@
 #include "lkvm/util.h"
 #include "lkvm/vm.h"
 #include "suites.h"
+#include "vdriver.h"
 
-#define BASE		0xd0000000ULL
 #define RAM		0x100000ULL
-#define RINGS		0x10000ULL	/* queue qi: desc, avail, used at + qi * 0x1000 */
 #define BUFS		0x40000ULL
-#define QSIZE		16
 #define WAIT_MS		3000
 
 static struct vm vm;
 static uint8_t *ram;
 static uint64_t buf_next;
-static struct {
-	uint16_t avail, used, desc;
-	uint64_t gpa[QSIZE];	/* by head: the first buffer */
-} dq[2 * (VPORT_MAX + 1)];
 
 /* What ev() saw: "o0 c1 ..." and, at each close, the bytes waiting in its out pipe. */
 static pthread_mutex_t ev_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -61,51 +55,11 @@ static void on_event(void *opaque, unsigned int port, bool open)
 	pthread_mutex_unlock(&ev_lock);
 }
 
-static void wr(uint64_t off, uint32_t v)
-{
-	uint8_t d[4];
-
-	io_data_put(d, 4, v);
-	ck_assert(io_bus_dispatch(&vm.mmio, NULL, BASE + off, d, 4, true));
-}
-
-static uint32_t rd(uint64_t off, unsigned int len)
-{
-	uint8_t d[4] = { 0 };
-
-	ck_assert(io_bus_dispatch(&vm.mmio, NULL, BASE + off, d, len, false));
-	return (uint32_t)io_data_get(d, len);
-}
-
-static uint64_t ring(unsigned int qi, unsigned int part)
-{
-	return RINGS + qi * 0x1000ULL + part * 0x400ULL;
-}
-
 /* The driver's probe: features (MULTIPORT, VERSION_1), every queue, DRIVER_OK. */
 static void driver_init(unsigned int nq)
 {
-	memset(dq, 0, sizeof(dq));
-	memset(ram + RINGS, 0, 0x1000 * nq);
-	wr(0x070, 0);
-	wr(0x070, 1 | 2);
-	wr(0x024, 0);
-	wr(0x020, 1u << VIRTIO_CONSOLE_F_MULTIPORT);
-	wr(0x024, 1);
-	wr(0x020, 1);			/* VIRTIO_F_VERSION_1 */
-	wr(0x070, 1 | 2 | 8);
-	ck_assert_uint_eq(rd(0x070, 4) & 8, 8);	/* FEATURES_OK kept */
-	for (unsigned int qi = 0; qi < nq; qi++) {
-		wr(0x030, qi);
-		ck_assert_uint_eq(rd(0x034, 4), 256);
-		wr(0x038, QSIZE);
-		wr(0x080, (uint32_t)ring(qi, 0));
-		wr(0x090, (uint32_t)ring(qi, 1));
-		wr(0x0a0, (uint32_t)ring(qi, 2));
-		wr(0x044, 1);
-		ck_assert_uint_eq(rd(0x044, 4), 1);
-	}
-	wr(0x070, 1 | 2 | 8 | 4);
+	vd_features(1u << VIRTIO_CONSOLE_F_MULTIPORT);
+	vd_queues(nq);
 }
 
 static uint64_t buf_alloc(size_t len)
@@ -117,35 +71,11 @@ static uint64_t buf_alloc(size_t len)
 	return g;
 }
 
-/* One chain of n buffers (gpa, len, device-writable) on qi, and the notify. */
-static void post(unsigned int qi, unsigned int n, const uint64_t (*b)[3])
-{
-	uint16_t head = dq[qi].desc;
-
-	for (unsigned int i = 0; i < n; i++) {
-		uint16_t d = (uint16_t)((head + i) % QSIZE);
-		uint8_t *p = ram + ring(qi, 0) + 16 * d;
-
-		io_data_put(p, 8, b[i][0]);
-		io_data_put(p + 8, 4, b[i][1]);
-		io_data_put(p + 12, 2, (b[i][2] ? VRING_DESC_F_WRITE : 0) |
-				       (i + 1 < n ? VRING_DESC_F_NEXT : 0));
-		io_data_put(p + 14, 2, (head + i + 1) % QSIZE);
-	}
-	dq[qi].desc = (uint16_t)((head + n) % QSIZE);
-	dq[qi].gpa[head] = b[0][0];
-	io_data_put(ram + ring(qi, 1) + 4 + 2 * (dq[qi].avail % QSIZE), 2, head);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	dq[qi].avail++;
-	io_data_put(ram + ring(qi, 1) + 2, 2, dq[qi].avail);
-	wr(0x050, qi);
-}
-
 static uint64_t post_in(unsigned int qi, size_t len)
 {
 	uint64_t g = buf_alloc(len);
 
-	post(qi, 1, (const uint64_t[][3]){ { g, len, 1 } });
+	vd_post(qi, 1, (const uint64_t[][3]){ { g, len, 1 } });
 	return g;
 }
 
@@ -156,28 +86,7 @@ static void post_ctl(uint32_t id, uint16_t ev, uint16_t val, size_t len)
 	io_data_put(ram + g, 4, id);
 	io_data_put(ram + g + 4, 2, ev);
 	io_data_put(ram + g + 6, 2, val);
-	post(VPORT_CTL_TXQ, 1, (const uint64_t[][3]){ { g, len, 0 } });
-}
-
-static uint16_t used_idx(unsigned int qi)
-{
-	return __atomic_load_n((uint16_t *)(ram + ring(qi, 2) + 2), __ATOMIC_ACQUIRE);
-}
-
-/* The next used entry of qi within WAIT_MS: its buffer's gpa and length. */
-static bool used(unsigned int qi, uint64_t *gpa, uint32_t *len)
-{
-	for (int ms = 0; used_idx(qi) == dq[qi].used; ms++) {
-		if (ms > WAIT_MS)
-			return false;
-		usleep(1000);
-	}
-	uint8_t *e = ram + ring(qi, 2) + 4 + 8 * (dq[qi].used % QSIZE);
-
-	dq[qi].used++;
-	*gpa = dq[qi].gpa[io_data_get(e, 4) % QSIZE];
-	*len = (uint32_t)io_data_get(e + 4, 4);
-	return true;
+	vd_post(VPORT_CTL_TXQ, 1, (const uint64_t[][3]){ { g, len, 0 } });
 }
 
 /* The device's next control message is (id, event, value[, name]). */
@@ -186,7 +95,7 @@ static void expect_ctl(uint32_t id, uint16_t ev, uint16_t val, const char *name)
 	uint64_t g;
 	uint32_t len;
 
-	ck_assert_msg(used(VPORT_CTL_RXQ, &g, &len), "no control message (want event %u)", ev);
+	ck_assert_msg(vd_used(VPORT_CTL_RXQ, WAIT_MS, &g, &len), "no control message (want event %u)", ev);
 	ck_assert_uint_eq(len, VPORT_CTL_HDR + (name ? strlen(name) : 0));
 	ck_assert_uint_eq(io_data_get(ram + g, 4), id);
 	ck_assert_uint_eq(io_data_get(ram + g + 4, 2), ev);
@@ -200,7 +109,7 @@ static void expect_done(unsigned int qi)
 	uint64_t g;
 	uint32_t len;
 
-	ck_assert_msg(used(qi, &g, &len), "queue %u: the request was not completed", qi);
+	ck_assert_msg(vd_used(qi, WAIT_MS, &g, &len), "queue %u: the request was not completed", qi);
 }
 
 static void setup(void)
@@ -210,6 +119,7 @@ static void setup(void)
 	ck_assert_ptr_nonnull(ram);
 	memset(ram, 0, RAM);
 	ck_assert_int_eq(mem_map_add(&vm.mem, 0, RAM, ram), 0);
+	vd_attach(&vm, ram);
 	buf_next = BUFS;
 	ev_log[0] = '\0';
 }
@@ -258,10 +168,10 @@ START_TEST(test_ports_handshake_data_eof_close)
 	close(out[1]);
 	close(log[1]);
 	ck_assert_str_eq(vm.devices->name, "virtio-ports");
-	ck_assert_uint_eq(rd(0x008, 4), VIRTIO_ID_CONSOLE);
-	wr(0x014, 0);
-	ck_assert_uint_eq(rd(0x010, 4) & 7, 1u << VIRTIO_CONSOLE_F_MULTIPORT);	/* no SIZE, no EMERG_WRITE */
-	ck_assert_uint_eq(rd(0x104, 4), 2);		/* max_nr_ports */
+	ck_assert_uint_eq(vd_rd(0x008, 4), VIRTIO_ID_CONSOLE);
+	vd_wr(0x014, 0);
+	ck_assert_uint_eq(vd_rd(0x010, 4) & 7, 1u << VIRTIO_CONSOLE_F_MULTIPORT);	/* no SIZE, no EMERG_WRITE */
+	ck_assert_uint_eq(vd_rd(0x104, 4), 2);		/* max_nr_ports */
 	driver_init(6);
 
 	/* The handshake: DEVICE_READY, then a DEVICE_ADD per port. */
@@ -282,16 +192,16 @@ START_TEST(test_ports_handshake_data_eof_close)
 	expect_ctl(0, VPORT_PORT_NAME, 1, "data");
 	expect_ctl(0, VPORT_PORT_OPEN, 1, NULL);
 	usleep(100 * 1000);
-	ck_assert_uint_eq(used_idx(0), 0);
+	ck_assert_uint_eq(vd_used_idx(0), 0);
 	post_ctl(0, VPORT_PORT_OPEN, 1, VPORT_CTL_HDR);
-	ck_assert(used(0, &g, &len));
+	ck_assert(vd_used(0, WAIT_MS, &g, &len));
 	ck_assert_uint_eq(len, 256);
 	ck_assert_int_eq(memcmp(ram + g, all, 256), 0);
 
 	/* Guest bytes, in two buffers, out unchanged. */
 	tx = buf_alloc(256);
 	memcpy(ram + tx, rev, 256);
-	post(1, 2, (const uint64_t[][3]){ { tx, 100, 0 }, { tx + 100, 156, 0 } });
+	vd_post(1, 2, (const uint64_t[][3]){ { tx, 100, 0 }, { tx + 100, 156, 0 } });
 	read_all(out[0], got, 256);
 	ck_assert_int_eq(memcmp(got, rev, 256), 0);
 	expect_done(1);
@@ -304,7 +214,7 @@ START_TEST(test_ports_handshake_data_eof_close)
 	tx = buf_alloc(1000);
 	for (int i = 0; i < 1000; i++)
 		ram[tx + i] = (uint8_t)(i * 7);
-	post(5, 1, (const uint64_t[][3]){ { tx, 1000, 0 } });
+	vd_post(5, 1, (const uint64_t[][3]){ { tx, 1000, 0 } });
 	post_ctl(1, VPORT_PORT_OPEN, 0, VPORT_CTL_HDR);
 	for (int ms = 0; !strstr(ev_log, "c1") && ms < WAIT_MS; ms++)
 		usleep(1000);
@@ -318,7 +228,7 @@ START_TEST(test_ports_handshake_data_eof_close)
 	post_in(0, 4096);
 	ck_assert_int_eq(write(in[1], "tail", 4), 4);
 	close(in[1]);
-	ck_assert(used(0, &g, &len));
+	ck_assert(vd_used(0, WAIT_MS, &g, &len));
 	ck_assert_uint_eq(len, 4);
 	ck_assert_int_eq(memcmp(ram + g, "tail", 4), 0);
 	expect_ctl(0, VPORT_PORT_OPEN, 0, NULL);
@@ -359,7 +269,7 @@ START_TEST(test_ports_bad_control_and_reset)
 	for (int i = 0; i < 4; i++)
 		expect_done(VPORT_CTL_TXQ);
 	usleep(50 * 1000);
-	ck_assert_uint_eq(used_idx(VPORT_CTL_RXQ), 0);
+	ck_assert_uint_eq(vd_used_idx(VPORT_CTL_RXQ), 0);
 	STAT("virtio-ports.bad_control 4");
 	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
 	expect_ctl(0, VPORT_DEVICE_ADD, 1, NULL);
@@ -372,9 +282,9 @@ START_TEST(test_ports_bad_control_and_reset)
 
 	for (int ms = 0; !strstr(ev_log, "o0") && ms < WAIT_MS; ms++)
 		usleep(1000);
-	wr(0x070, 0);
+	vd_wr(0x070, 0);
 	ck_assert_str_eq(ev_log, "o0 c0 ");
-	ck_assert_uint_eq(rd(0x070, 4), 0);
+	ck_assert_uint_eq(vd_rd(0x070, 4), 0);
 
 	/* After the reset: the handshake again; a receive buffer too small for the name loses it. */
 	driver_init(4);
@@ -384,7 +294,7 @@ START_TEST(test_ports_bad_control_and_reset)
 	post_in(VPORT_CTL_RXQ, 10);				/* "only" needs 12 */
 	post_in(VPORT_CTL_RXQ, 256);
 	post_ctl(0, VPORT_PORT_READY, 1, VPORT_CTL_HDR);
-	ck_assert(used(VPORT_CTL_RXQ, &g, &len));
+	ck_assert(vd_used(VPORT_CTL_RXQ, WAIT_MS, &g, &len));
 	ck_assert_uint_eq(len, 0);
 	expect_ctl(0, VPORT_PORT_OPEN, 1, NULL);
 	STAT("virtio-ports.lost_control 1");
@@ -430,11 +340,11 @@ START_TEST(test_ports_out_full)
 	tx = buf_alloc(65536);
 	for (int i = 0; i < 65536; i++)
 		ram[tx + i] = (uint8_t)(i ^ (i >> 8));
-	post(1, 1, (const uint64_t[][3]){ { tx, 65536, 0 } });
+	vd_post(1, 1, (const uint64_t[][3]){ { tx, 65536, 0 } });
 	usleep(200 * 1000);
-	ck_assert_uint_eq(used_idx(1), 0);		/* held: not all out */
+	ck_assert_uint_eq(vd_used_idx(1), 0);		/* held: not all out */
 	t0 = mono_ns();
-	ck_assert_uint_eq(rd(0x070, 4), 15);		/* the lock is free */
+	ck_assert_uint_eq(vd_rd(0x070, 4), 15);		/* the lock is free */
 	ck_assert_uint_lt(mono_ns() - t0, 100000000ULL);
 	read_all(r, got, 65536);
 	for (int i = 0; i < 65536; i++)
@@ -481,14 +391,14 @@ START_TEST(test_ports_reset_keeps_staged)
 	tx = buf_alloc(65536);
 	for (int i = 0; i < 65536; i++)
 		ram[tx + i] = (uint8_t)(i * 13);
-	post(1, 1, (const uint64_t[][3]){ { tx, 65536, 0 } });
+	vd_post(1, 1, (const uint64_t[][3]){ { tx, 65536, 0 } });
 	for (int ms = 0; queued < 4096 && ms < WAIT_MS; ms++) {
 		usleep(1000);
 		ioctl(r, FIONREAD, &queued);
 	}
 	ck_assert_int_eq(queued, 4096);
 	usleep(100 * 1000);		/* the second 4 KiB copied out, waiting for room */
-	wr(0x070, 0);
+	vd_wr(0x070, 0);
 	ck_assert_uint_eq(drain(r, got, 65536, 500), 8192);
 	for (int i = 0; i < 8192; i++)
 		ck_assert_uint_eq(got[i], (uint8_t)(i * 13));
