@@ -30,6 +30,7 @@ static const struct {
 	{ "arm64", "ras-arm-notify" },
 	{ "arm64", "ras-arm-force" },
 	{ "arm64", "tables" },
+	{ "x86", "ras-amd-ao" },
 };
 
 bool run_opt_known(const char *arch, const char *name)

@@ -35,9 +35,8 @@
 #include <sys/mman.h>
 
 #include "arm.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/arch.h"
-#include "lkvm/io-bus.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "ras-plan.h"
@@ -83,35 +82,17 @@ static unsigned int ghes_source(const struct ras_error *e)
 }
 
 /* Has the guest acknowledged the source's last record (GHESv2 read ack)? */
-static int ghes_source_busy(struct vm *vm, unsigned int src, bool *busy)
+static int arm_ghes_busy(struct vm *vm, unsigned int src, bool *busy)
 {
-	uint8_t ack[8];
-	int err = mem_read(&vm->mem, arm_vm(vm)->ghes_gpa + GHES_ACK_REG(src), ack, sizeof(ack),
-			   "GHES read ack");
-
-	*busy = !err && !ghes_ack_done(io_data_get(ack, 8));
-	return err;
+	return ghes_source_busy(&vm->mem, arm_vm(vm)->ghes_gpa + GHES_ACK_REG(src), busy);
 }
 
-/*
- * The record into the source's block: the ack register cleared first (the
- * block is ours until the guest sets it again), the record's body, and
- * its block status last, the word that makes the guest read it.
- */
-static int ghes_deliver(struct vm *vm, unsigned int src, uint64_t gpa)
+/* The record into the source's block (ghes_deliver()). */
+static int arm_ghes_deliver(struct vm *vm, unsigned int src, uint64_t gpa)
 {
-	uint64_t base = arm_vm(vm)->ghes_gpa, block = base + GHES_BLOCK(src);
-	uint8_t rec[GHES_RECORD_SIZE], zero[8] = { 0 };
-	int err;
+	uint64_t base = arm_vm(vm)->ghes_gpa;
 
-	ghes_record(rec, gpa & ~0xfffULL);	/* the guest's 4 KiB page */
-	err = mem_write(&vm->mem, base + GHES_ACK_REG(src), zero, sizeof(zero), "GHES read ack");
-	if (!err)
-		err = mem_write(&vm->mem, block + 4, rec + 4, sizeof(rec) - 4, "GHES record");
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	if (!err)
-		err = mem_write(&vm->mem, block, rec, 4, "GHES record");
-	return err;
+	return ghes_deliver(&vm->mem, base + GHES_ACK_REG(src), base + GHES_BLOCK(src), gpa);
 }
 
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
@@ -131,7 +112,7 @@ static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_r
 	f->has_ext_dabt = a->has_ext_dabt;
 	if (a->ghes_gpa && ras_error_has_gpa(e)) {
 		f->ghes = true;		/* nothing else matters with GHES */
-		if (ghes_source_busy(v->vm, ghes_source(e), &f->ghes_busy)) {
+		if (arm_ghes_busy(v->vm, ghes_source(e), &f->ghes_busy)) {
 			snprintf(why, n, "cannot read the GHES read ack register");
 			return -1;
 		}
@@ -200,13 +181,13 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	memset(&ev, 0, sizeof(ev));
 	switch (how) {
 	case ARM_RAS_GHES_POLL:
-		if (ghes_deliver(v->vm, GHES_SRC_POLL, e->gpa))
+		if (arm_ghes_deliver(v->vm, GHES_SRC_POLL, e->gpa))
 			return -EIO;
 		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the polled source %u: the guest reads it within %u ms",
 			 (unsigned long long)(e->gpa & ~0xfffULL), GHES_SRC_POLL, GHES_POLL_MS);
 		return 0;
 	case ARM_RAS_GHES_SEA:
-		if (ghes_deliver(v->vm, GHES_SRC_SEA, e->gpa))
+		if (arm_ghes_deliver(v->vm, GHES_SRC_SEA, e->gpa))
 			return -EIO;
 		/* fall through */
 	case ARM_RAS_SEA:

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* What the help texts say about the x86 machine (arch.h: arch_info). */
+#include "arch-opts.h"
 #include "lkvm/arch.h"
 
 static const struct arch_info x86_info = {
@@ -9,6 +10,7 @@ static const struct arch_info x86_info = {
 	.console = "16550 UART at port 0x3f8, IRQ 4",
 	.guest_exit = "port 0xf4",
 	.crash = "triple fault",
+	.options = x86_options,
 };
 
 const struct arch_info *arch_info(void)

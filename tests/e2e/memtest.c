@@ -223,6 +223,27 @@ static int wait_memory_failure(uint64_t gpa)
 }
 
 /*
+ * The same, every 10 ms for 30 s, printing only "E2E-AO2-SEEN <pfn>" (L1
+ * timestamps the line) or "E2E-AO2-NOTSEEN <pfn>".
+ */
+static int watch_memory_failure(uint64_t gpa)
+{
+	char needle[64];
+
+	snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
+		 (unsigned long long)(gpa / PAGE));
+	for (int i = 0; i < 3000; i++) {
+		if (klog_has(needle)) {
+			printf("E2E-AO2-SEEN %#llx\n", (unsigned long long)(gpa / PAGE));
+			return 0;
+		}
+		usleep(10000);
+	}
+	printf("E2E-AO2-NOTSEEN %#llx\n", (unsigned long long)(gpa / PAGE));
+	return 1;
+}
+
+/*
  * The device drill: the page the host poisons goes to the disk with
  * O_DIRECT, so the guest kernel hands its guest physical address to the
  * device and never reads it itself; only the device's copy meets the
@@ -320,16 +341,21 @@ int main(int argc, char **argv)
 		p = page_new(&gpa, two, "E2E-GPA");
 		if (!two) {
 			/*
-			 * A second page, never touched: its AO may come while the
-			 * guest handles the first. A child holds it for good: an
-			 * AMD guest learns of a deferred error only at its next
-			 * poll, and a page freed before that (this process dies of
-			 * the first page) would be reused by the kernel itself.
+			 * A second page, never touched: L1 poisons it first, while
+			 * this process still owns it, then the first. Nothing holds
+			 * it beyond this process: the guest must isolate it before
+			 * this process dies of the first page and frees it. A
+			 * watcher (which maps neither page) says when the kernel
+			 * handled it: "E2E-AO2-SEEN".
 			 */
 			uint64_t gpa2;
+			uint8_t *p2 = page_new(&gpa2, false, "E2E-GPA2");
 
-			page_new(&gpa2, false, "E2E-GPA2");
-			hold_pages();
+			if (fork() == 0) {
+				munmap((void *)p, PAGE);
+				munmap(p2, PAGE);
+				return watch_memory_failure(gpa2);
+			}
 		}
 		if (two) {
 			pid_t child = fork();
