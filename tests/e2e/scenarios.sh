@@ -683,11 +683,17 @@ ev_field() { echo "$1" | sed -n "s/.*\"$2\":\"*\([^,\"]*\)\"*[,}].*/\1/p"; }
 # page) before the process dies of page A and frees it, or the kernel may
 # reuse it and die on it. On AMD that takes lkvm's GHES source (docs/ras.md
 # section 3): the time from B's poisoning to the watcher's line is
-# reported and must stay under E2E_AO_MAX_MS (1000). Repeated
-# E2E_RACE_RUNS times in one L2; the guest must survive every run.
+# reported and must stay under E2E_AO_MAX_MS (1000). L2 runs with
+# loglevel=E2E_RACE_LOGLEVEL (1): Linux prints the GHES record (KERN_ERR,
+# 7 lines) to its console before it queues the page, and each byte to the
+# bed's UART costs L2 an exit (~80 us): ~1 s per record at quiet's level 4.
+# Repeated E2E_RACE_RUNS times in one L2; the guest must survive every run.
 scn_race() {
+	local params=$PARAMS
 	T0=$(now)
+	PARAMS="$PARAMS loglevel=${E2E_RACE_LOGLEVEL:-1}"
 	vm_start race
+	PARAMS=$params
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail race "L2 never reached its /init: $WHY"; return; }
 	local i runs=${E2E_RACE_RUNS:-6} a b first evs ar_first=0 ao_first=0 ao_only=0 held=0 ev
 	local tb seen ms all_ms= max_ms=${E2E_AO_MAX_MS:-1000} ghes=0
