@@ -684,15 +684,17 @@ ev_field() { echo "$1" | sed -n "s/.*\"$2\":\"*\([^,\"]*\)\"*[,}].*/\1/p"; }
 # reuse it and die on it. On AMD that takes lkvm's GHES source (docs/ras.md
 # section 3): the time from B's poisoning to the watcher's line is
 # reported and must stay under E2E_AO_MAX_MS (1000). L2 runs with
-# loglevel=E2E_RACE_LOGLEVEL (1): Linux prints the GHES record (KERN_ERR,
-# 7 lines) to its console before it queues the page, and each byte to the
-# bed's UART costs L2 an exit (~80 us): ~1 s per record at quiet's level 4.
+# loglevel=E2E_RACE_LOGLEVEL (0: no kernel message on its console; dmesg
+# keeps them): Linux prints the GHES record (7 lines, KERN_ERR) before it
+# queues the page, and the reader's machine check 4 lines at KERN_EMERG,
+# and each byte to the bed's UART costs an exit (~80 us): ~0.1 s a line,
+# ~1 s per record at quiet's level 4.
 # Repeated E2E_RACE_RUNS times in one L2; the guest must survive every run.
 scn_race() {
 	local params=$PARAMS
 	T0=$(now)
-	PARAMS="$PARAMS loglevel=${E2E_RACE_LOGLEVEL:-1}"
-	vm_start race
+	PARAMS="$PARAMS loglevel=${E2E_RACE_LOGLEVEL:-0}"
+	vm_start race ${E2E_RACE_OPTS:-}
 	PARAMS=$params
 	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail race "L2 never reached its /init: $WHY"; return; }
 	local i runs=${E2E_RACE_RUNS:-6} a b first evs ar_first=0 ao_first=0 ao_only=0 held=0 ev

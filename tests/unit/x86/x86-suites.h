@@ -13,5 +13,6 @@ Suite *cmdline_suite(void);
 Suite *acpi_suite(void);
 Suite *pt_walk_suite(void);
 Suite *x86_opts_suite(void);
+Suite *x86_ghes_suite(void);
 
 #endif
