@@ -202,21 +202,30 @@ static int klog_has(const char *needle)
 }
 
 /*
- * Wait (60 s at most) for the kernel's "Memory failure: <pfn>:" line
- * (mm/memory-failure.c); 0 if seen.
+ * Look for the kernel's "Memory failure: <pfn>:" line (mm/memory-failure.c)
+ * every step_ms, tries times: the number of looks before it was there, or
+ * -1 (needle: the line's start, for the caller's message).
  */
+static int memory_failure_seen(uint64_t gpa, int step_ms, int tries, char needle[64])
+{
+	snprintf(needle, 64, "Memory failure: %#llx:", (unsigned long long)(gpa / PAGE));
+	for (int i = 0; i < tries; i++) {
+		if (klog_has(needle))
+			return i;
+		usleep((useconds_t)step_ms * 1000);
+	}
+	return -1;
+}
+
+/* Wait (60 s at most) for that line; 0 if seen. */
 static int wait_memory_failure(uint64_t gpa)
 {
 	char needle[64];
+	int i = memory_failure_seen(gpa, 100, 600, needle);
 
-	snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
-		 (unsigned long long)(gpa / PAGE));
-	for (int i = 0; i < 600; i++) {
-		if (klog_has(needle)) {
-			printf("E2E-AO-SEEN after %d.%d s\n", i / 10, i % 10);
-			return 0;
-		}
-		usleep(100000);
+	if (i >= 0) {
+		printf("E2E-AO-SEEN after %d.%d s\n", i / 10, i % 10);
+		return 0;
 	}
 	printf("E2E-AO-NOTSEEN: no '%s' in the kernel log after 60 s\n", needle);
 	return 1;
@@ -229,18 +238,10 @@ static int wait_memory_failure(uint64_t gpa)
 static int watch_memory_failure(uint64_t gpa)
 {
 	char needle[64];
+	bool seen = memory_failure_seen(gpa, 10, 3000, needle) >= 0;
 
-	snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
-		 (unsigned long long)(gpa / PAGE));
-	for (int i = 0; i < 3000; i++) {
-		if (klog_has(needle)) {
-			printf("E2E-AO2-SEEN %#llx\n", (unsigned long long)(gpa / PAGE));
-			return 0;
-		}
-		usleep(10000);
-	}
-	printf("E2E-AO2-NOTSEEN %#llx\n", (unsigned long long)(gpa / PAGE));
-	return 1;
+	printf("E2E-AO2-%s %#llx\n", seen ? "SEEN" : "NOTSEEN", (unsigned long long)(gpa / PAGE));
+	return !seen;
 }
 
 /*
