@@ -13,8 +13,7 @@
  *                 the guest kernel's log shows it handled a memory failure at
  *                 that page frame: prints "E2E-AO-SEEN" or "E2E-AO-NOTSEEN".
  *   memtest dwrite DEV
- *                 the device drill (disk-poison, 9p-poison): set the
- *                 machine-check poll to every 10 s (x86), fill a page, print
+ *                 the device drill (disk-poison, 9p-poison): fill a page, print
  *                 its address, wait for a line (the host poisons the page),
  *                 then write it to DEV (a block device, or a file on a 9p
  *                 share: Linux's 9p client hands a write of user memory over
@@ -166,30 +165,6 @@ static void wait_line(void)
 		;
 }
 
-/*
- * x86: the kernel's machine-check poll every secs seconds (an AMD guest
- * learns of deferred errors only there, see l2-init). Only before the page
- * is poisoned: the write restarts machine-check handling, which clears the
- * banks, and with them an error the host injected meanwhile.
- */
-static void mce_poll_every(const char *secs)
-{
-	char path[96];
-
-	for (int cpu = 0; cpu < 64; cpu++) {
-		int fd;
-
-		snprintf(path, sizeof(path),
-			 "/sys/devices/system/machinecheck/machinecheck%d/check_interval", cpu);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			break;
-		if (write(fd, secs, strlen(secs)) != (ssize_t)strlen(secs))
-			perror("memtest: check_interval");
-		close(fd);
-	}
-}
-
 static int klog_has(const char *needle)
 {
 	static char buf[1 << 18];
@@ -266,12 +241,6 @@ static int dwrite(const char *dev)
 		perror("memtest: open");
 		return 2;
 	}
-	/*
-	 * The first poll 10 s from now: the host's early-kill AO for the page
-	 * waits in its bank till then, long after the write (~1 s), so this
-	 * kernel does not act on the page first.
-	 */
-	mce_poll_every("10");
 	p = fill_page(&gpa);
 	wait_line();
 	r = pwrite(fd, p, PAGE, 64 << 10);
