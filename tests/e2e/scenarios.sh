@@ -678,17 +678,18 @@ ev_field() { echo "$1" | sed -n "s/.*\"$2\":\"*\([^,\"]*\)\"*[,}].*/\1/p"; }
 # An L2 process reads page A in a tight loop while L1 poisons it for real:
 # the AR (the read) and the early-kill AO race, in either order. Page B of
 # the same process, never touched and held by nothing else, is poisoned
-# first, while the process still owns it: the guest must isolate it (its
+# first, while the process still owns it; the guest must isolate it (its
 # "Memory failure: <pfn>" line, seen by an L2 watcher that maps neither
-# page) before the process dies of page A and frees it, or the kernel may
-# reuse it and die on it. On AMD that takes lkvm's GHES source (docs/ras.md
-# section 3): the time from B's poisoning to the watcher's line is
-# reported and must stay under E2E_AO_MAX_MS (1000). L2 runs with
-# loglevel=E2E_RACE_LOGLEVEL (0: no kernel message on its console; dmesg
-# keeps them): Linux prints the GHES record (7 lines, KERN_ERR) before it
-# queues the page, and the reader's machine check 4 lines at KERN_EMERG,
-# and each byte to the bed's UART costs an exit (~80 us): ~0.1 s a line,
-# ~1 s per record at quiet's level 4.
+# page) within E2E_AO_MAX_MS (1000) of its poisoning, and only then is A
+# poisoned: had the process died of A first, the kernel could have reused
+# B before it was told (poisoned back to back, that happened once in 3
+# runs: the AO's record was still unread after ~200 ms of a loaded bed and
+# L2 died on the reused page). On AMD that takes lkvm's GHES source
+# (docs/ras.md section 3a). L2 runs with loglevel=E2E_RACE_LOGLEVEL (0: no
+# kernel message on its console; dmesg keeps them): Linux prints the GHES
+# record (7 lines, KERN_ERR) before it queues the page, and the reader's
+# machine check 4 lines at KERN_EMERG, and each byte to the bed's UART
+# costs an exit (~80 us): ~0.1 s a line, ~1 s per record at quiet's level 4.
 # Repeated E2E_RACE_RUNS times in one L2; the guest must survive every run.
 scn_race() {
 	local params=$PARAMS
@@ -707,6 +708,12 @@ scn_race() {
 		tb=$(now)
 		$LKVM debug --name race --poison "$b" >"$D/debug2.out" 2>&1 ||
 			{ fail race "run $i: lkvm debug --poison $b: $(cat "$D/debug2.out")"; return; }
+		wait_for " E2E-AO2-(SEEN|NOTSEEN) $(printf '%#x' $((b >> PAGE_SHIFT)))" 40 ||
+			{ fail race "run $i: L2's watcher never reported on page $b: $WHY"; return; }
+		seen=$LINE
+		case "$seen" in *NOTSEEN*) fail race "run $i: L2 never handled page $b (no 'Memory failure' line in 30 s)"; return ;; esac
+		ms=$(awk -v a="$tb" -v b="${seen%% *}" 'BEGIN { printf "%d", (b - a) * 1000 }')
+		all_ms="$all_ms $ms"
 		poison "$a" || { fail race "run $i: $WHY"; return; }
 		wait_for ' E2E-L2-ALIVE' 120 $i || { fail race "run $i: L2 did not come back: $WHY"; return; }
 		[ "$(grep -c ' E2E-SIGBUS code=4 ' "$D/out")" = $i ] ||
@@ -728,12 +735,6 @@ scn_race() {
 		echo "$ev" | grep -q '"action":"injected"' || { fail race "run $i: the untouched page's AO was not injected: $ev"; return; }
 		echo "$ev" | grep -q 'GHES record' && ghes=$((ghes + 1))
 		[ "$(ev_field "$ev" held_us)" != 0.0 ] && held=$((held + 1))
-		wait_for " E2E-AO2-(SEEN|NOTSEEN) $(printf '%#x' $((b >> PAGE_SHIFT)))" 40 ||
-			{ fail race "run $i: L2's watcher never reported on page $b: $WHY"; return; }
-		seen=$LINE
-		case "$seen" in *NOTSEEN*) fail race "run $i: L2 never handled page $b (no 'Memory failure' line in 30 s)"; return ;; esac
-		ms=$(awk -v a="$tb" -v b="${seen%% *}" 'BEGIN { printf "%d", (b - a) * 1000 }')
-		all_ms="$all_ms $ms"
 		echo "run $i: page $a first $first; $(echo "$evs" | wc -l) event(s): $(echo "$evs" | sed -n 's/.*"kind":"\(A[OR]\)".*"action":"\([a-z]*\)".*"latency_us":\([0-9.]*\).*"held_us":\([0-9.]*\).*/\1 \2 latency \3 us held \4 us/p' | tr '\n' ';'); page $b: $(echo "$ev" | sed -n 's/.*"kind":"\(A[OR]\)".*"action":"\([a-z]*\)".*"held_us":\([0-9.]*\).*/\1 \2 held \3 us/p'), L2 handled it $ms ms after its poisoning" | info
 		[ "$ms" -le "$max_ms" ] || { fail race "run $i: L2 handled the untouched page $b only $ms ms after its poisoning (limit $max_ms)"; return; }
 	done
