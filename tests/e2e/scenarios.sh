@@ -682,9 +682,8 @@ ev_field() { echo "$1" | sed -n "s/.*\"$2\":\"*\([^,\"]*\)\"*[,}].*/\1/p"; }
 # "Memory failure: <pfn>" line, seen by an L2 watcher that maps neither
 # page) within E2E_AO_MAX_MS (1000) of its poisoning (MADV_HWPOISON
 # returned; the `lkvm debug` command around it takes ~0.3 s more in the
-# bed), and only then is A
-# poisoned: had the process died of A first, the kernel could have reused
-# B before it was told (poisoned back to back, that happened once in 3
+# bed), and only then is A poisoned: had the process died of A first, the
+# kernel could have reused B before it was told (poisoned back to back, that happened once in 3
 # runs: the AO's record was still unread after ~200 ms of a loaded bed and
 # L2 died on the reused page). On AMD that takes lkvm's GHES source
 # (docs/ras.md section 3a). L2 runs with loglevel=E2E_RACE_LOGLEVEL (0: no
