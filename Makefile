@@ -194,9 +194,10 @@ lint-ras:
 		exit 1; \
 	fi
 
-# Every `file.c: function()` the tour names exists (tests/doc-refs.sh).
+# Every `file.c: function()` and file the README and docs/ name exists
+# (tests/doc-refs.sh).
 lint-docs:
-	@tests/doc-refs.sh docs/tour.md
+	@tests/doc-refs.sh
 
 lint: lint-ras lint-docs
 	$(call Q,CPPCHECK,.)cppcheck --quiet --error-exitcode=1 --enable=warning,style,performance,portability \

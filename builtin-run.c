@@ -66,6 +66,8 @@ static bool run_signalled(struct vm *vm)
  */
 #define RUN_QUICK_RESET_NS	1000000000ULL
 #define RUN_QUICK_RESET_MAX	10
+/* How soon console input is tried again while the console device's FIFO is full. */
+#define RUN_INPUT_RETRY_MS	10
 
 /* Returns false (and sets *ret) when lkvm should give up. */
 static bool run_reboot_pace(uint64_t t_boot, unsigned int *quick, int boots, int *ret)
@@ -114,9 +116,14 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd, stru
 	for (;;) {
 		int n, nctl, timeout;
 
+		/* A console device with a full FIFO: leave the input in the pipe, look again soon. */
+		bool full = in_fd >= 0 && term_input_waits();
+
 		pfd[0] = (struct pollfd){ .fd = vm->wake_fd, .events = POLLIN };
-		pfd[1] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = full ? -1 : in_fd, .events = POLLIN };
 		nctl = ctl_pollfds(ctl, &pfd[2], &timeout);
+		if (full && (timeout < 0 || timeout > RUN_INPUT_RETRY_MS))
+			timeout = RUN_INPUT_RETRY_MS;
 		n = poll(pfd, (nfds_t)(2 + nctl), run_poll_timeout(timeout, rs->deadline_ns));
 		run_signalled(vm);
 		if (rs->deadline_ns && mono_ns() >= rs->deadline_ns && !vm_stopping(vm)) {
@@ -138,21 +145,13 @@ static void run_main_loop(struct vm *vm, struct ctl_server *ctl, int in_fd, stru
 		}
 		ctl_serve(ctl, vm, &pfd[2], nctl);
 		if (pfd[1].revents & (POLLIN | POLLHUP)) {
-			uint8_t buf[64];
-			ssize_t r = term_read(in_fd, buf, sizeof(buf));
 			bool quit;
 
-			if (r < 0) {
+			if (term_pump(in_fd, &quit) < 0)
 				in_fd = -1;	/* EOF: no more input, the guest runs on */
-			} else if (r) {
-				size_t k = term_filter(buf, (size_t)r, &quit);
-
-				if (k)
-					term_input(buf, k);
-				if (quit) {
-					ctl_stop_requested = 1;
-					vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
-				}
+			if (quit) {
+				ctl_stop_requested = 1;
+				vm_request_stop(vm, LKVM_EXIT_OK, "VM stopped from the console (Ctrl-A x)");
 			}
 		} else if (pfd[1].revents & POLLNVAL) {
 			in_fd = -1;

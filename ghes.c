@@ -74,6 +74,16 @@ void ghes_area_init(uint8_t *area, uint64_t base)
 	}
 }
 
+int ghes_pick_source(bool consumed, const uint64_t ack[GHES_NR_SOURCES])
+{
+	if (consumed)
+		return ghes_ack_done(ack[GHES_SRC_SEA]) ? (int)GHES_SRC_SEA : -1;
+	for (unsigned int i = GHES_SRC_POLL; i < GHES_SRC_POLL + GHES_NR_POLL; i++)
+		if (ghes_ack_done(ack[i]))
+			return (int)i;
+	return -1;
+}
+
 void ghes_record(uint8_t rec[GHES_RECORD_SIZE], uint64_t gpa)
 {
 	uint8_t *data = rec + GHES_STATUS_SIZE, *mem = data + GHES_DATA_SIZE;

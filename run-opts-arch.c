@@ -30,6 +30,9 @@ static const struct {
 	{ "arm64", "ras-arm-notify" },
 	{ "arm64", "ras-arm-force" },
 	{ "arm64", "tables" },
+	{ "arm64", "disable-sve" },
+	{ "arm64", "disable-ptrauth" },
+	{ "x86", "testdev" },
 	{ "x86", "ras-amd-ao" },
 };
 

@@ -12,6 +12,7 @@ static struct termios term_saved;
 static bool term_raw;
 static bool term_escape;
 static term_input_fn term_sink;
+static term_room_fn term_sink_room;
 static term_break_fn term_sink_break;
 static void *term_sink_opaque;
 
@@ -31,7 +32,23 @@ int term_input_break(void)
 void term_set_input(term_input_fn fn, void *opaque)
 {
 	term_sink = fn;
+	term_sink_room = NULL;
 	term_sink_opaque = opaque;
+}
+
+void term_set_room(term_room_fn fn)
+{
+	term_sink_room = fn;
+}
+
+size_t term_input_room(void)
+{
+	return term_sink && term_sink_room ? term_sink_room(term_sink_opaque) : SIZE_MAX;
+}
+
+bool term_input_waits(void)
+{
+	return !term_raw && !term_input_room();
 }
 
 void term_input(const uint8_t *buf, size_t n)
@@ -100,4 +117,22 @@ size_t term_filter(uint8_t *buf, size_t n, bool *quit)
 		buf[out++] = buf[i];
 	}
 	return out;
+}
+
+ssize_t term_pump(int fd, bool *quit)
+{
+	uint8_t buf[64];
+	size_t room = term_input_room(), k;
+	ssize_t r;
+
+	*quit = false;
+	if (term_input_waits())
+		return 0;
+	/* A terminal with a full FIFO: still read, for Ctrl-A x; the device drops the rest. */
+	r = term_read(fd, buf, room && room < sizeof(buf) ? room : sizeof(buf));
+	if (r <= 0)
+		return r;
+	k = term_filter(buf, (size_t)r, quit);
+	term_input(buf, k);
+	return (ssize_t)k;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The VM's run state: stop (first caller wins), pause and resume, kicks. */
+/* The VM's run state: stop (first caller wins), pause and resume, kicks, sleep (S3). */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -138,4 +138,33 @@ bool vcpu_pause_point(struct vcpu *v)
 	}
 	pthread_mutex_unlock(&vm->lock);
 	return asked;
+}
+
+int vm_sleep(struct vm *vm, int64_t wake_ns)
+{
+	struct timespec until = {
+		.tv_sec = (time_t)(wake_ns / 1000000000), .tv_nsec = (long)(wake_ns % 1000000000),
+	};
+	int ret = -1;
+
+	pthread_mutex_lock(&vm->lock);
+	vm->pause_req = true;
+	vm->nr_paused++;
+	pthread_cond_broadcast(&vm->cond);
+	while (!vm->stopping) {
+		if (!vm->pause_req) {
+			ret = 1;		/* lkvm resume */
+			break;
+		}
+		if (wake_ns < 0) {
+			pthread_cond_wait(&vm->cond, &vm->lock);
+		} else if (pthread_cond_timedwait(&vm->cond, &vm->lock, &until) == ETIMEDOUT) {
+			vm->pause_req = false;
+			ret = 0;
+			break;
+		}
+	}
+	vm->nr_paused--;
+	pthread_mutex_unlock(&vm->lock);
+	return ret;
 }

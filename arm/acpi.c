@@ -10,7 +10,7 @@
  *   machine powers off through PSCI, so there is no FACS and no \_S5_.
  * - MADT: GICC per vCPU (UID and MPIDR as KVM sets them, the PMU's PPI
  *   with --pmu), the GICD, and for GICv3 one GICR range covering every
- *   vCPU's redistributor; lkvm has no ITS.
+ *   vCPU's redistributor, and the ITS with --irqchip gicv3-its.
  * - GTDT: the four timer PPIs, level, active low and always on, as the
  *   device tree's "arm,armv8-timer" node says.
  * - SPCR: the 16550 at its MMIO base, byte access, 115200 8N1.
@@ -45,6 +45,8 @@
 #define MADT_GICD_SIZE		24
 #define MADT_GICR		0x0e
 #define MADT_GICR_SIZE		16
+#define MADT_GIC_ITS		0x0f
+#define MADT_GIC_ITS_SIZE	20
 #define GICC_ENABLED		1
 
 /* GTDT (revision 2), without platform timers */
@@ -87,7 +89,8 @@ static void layout(struct arm_acpi_layout *l, const struct arm_acpi_desc *d, siz
 
 	l->dsdt_len = (uint32_t)(ACPI_HDR_SIZE + aml_len);
 	l->madt_len = MADT_HDR_SIZE + d->nr_cpus * MADT_GICC_SIZE + MADT_GICD_SIZE +
-		      (d->gic == ARM_IRQCHIP_GICV3 ? MADT_GICR_SIZE : 0);
+		      (d->gic == ARM_IRQCHIP_GICV3 ? MADT_GICR_SIZE : 0) +
+		      (d->gic == ARM_IRQCHIP_GICV3 && d->gic_its ? MADT_GIC_ITS_SIZE : 0);
 	l->pptt_len = ACPI_HDR_SIZE + PPTT_NODE_SIZE * (1 + d->nr_cpus);
 	l->hest_len = HEST_HDR_SIZE + GHES_NR_SOURCES * HEST_GHES_V2_SIZE;
 	l->rsdp = place(&next, ACPI_RSDP_SIZE);
@@ -140,6 +143,13 @@ static void write_madt(uint8_t *t, const struct arm_acpi_desc *d, uint32_t len)
 		p[1] = MADT_GICR_SIZE;
 		acpi_put64(p + 4, d->gic_redist);
 		acpi_put32(p + 12, (uint32_t)d->gic_redist_size);
+		p += MADT_GICR_SIZE;
+	}
+	if (d->gic == ARM_IRQCHIP_GICV3 && d->gic_its) {
+		p[0] = MADT_GIC_ITS;
+		p[1] = MADT_GIC_ITS_SIZE;
+		acpi_put32(p + 4, 0);			/* GIC ITS ID */
+		acpi_put64(p + 8, d->gic_its);
 	}
 	acpi_table_seal(t);
 }

@@ -12,7 +12,7 @@
  * The ACPI tables an arm64 guest boots with under --tables acpi
  * (docs/arm64-acpi.md): RSDP, XSDT, FADT (hardware-reduced, PSCI over HVC),
  * DSDT (the UART as PNP0501, the virtio-mmio transports as LNRO0005), MADT
- * (a GICC per vCPU, the GICD, the GICv3 redistributor range), GTDT (the
+ * (a GICC per vCPU, the GICD, the GICv3 redistributor range, the ITS), GTDT (the
  * architected timer's PPIs, as the device tree gives them), SPCR (the
  * 16550), PPTT (one package, a leaf per vCPU) and HEST (the GHESv2 error
  * sources of lkvm/ghes.h).
@@ -21,6 +21,7 @@ struct arm_acpi_desc {
 	unsigned int nr_cpus;
 	enum arm_irqchip gic;		/* GICV2 or GICV3 */
 	uint64_t gic_dist, gic_redist, gic_redist_size, gic_cpui;
+	uint64_t gic_its;		/* GICv3: the ITS (a MADT GIC ITS entry); 0: none */
 	bool pmu;
 	const struct device *devices;	/* the registry: the DSDT's devices, the SPCR's UART */
 	uint64_t ghes_base;		/* guest address of the GHES area (lkvm/ghes.h) */

@@ -15,10 +15,9 @@ static int arm_opt_irqchip(struct arch_opts *a, const char *arg, char *err, size
 	} else if (!strcmp(arg, "gicv2")) {
 		a->irqchip = ARM_IRQCHIP_GICV2;
 	} else if (!strcmp(arg, "gicv3-its")) {
-		snprintf(err, errlen, "--irqchip gicv3-its: lkvm has no ITS (no MSIs); use gicv3");
-		return -1;
+		a->irqchip = ARM_IRQCHIP_GICV3_ITS;
 	} else {
-		snprintf(err, errlen, "invalid --irqchip '%s': use gicv3 or gicv2", arg);
+		snprintf(err, errlen, "invalid --irqchip '%s': use gicv3, gicv3-its or gicv2", arg);
 		return -1;
 	}
 	return 0;
@@ -70,10 +69,23 @@ static int arm_opt_fw_tables(struct arch_opts *a, const char *arg, char *err, si
 	return 0;
 }
 
+static int arm_opt_disable_sve(struct arch_opts *a, const char *arg, char *err, size_t errlen)
+{
+	a->disable_sve = true;
+	return 0;
+}
+
+static int arm_opt_disable_ptrauth(struct arch_opts *a, const char *arg, char *err,
+				   size_t errlen)
+{
+	a->disable_ptrauth = true;
+	return 0;
+}
+
 const struct arch_option arm_options[] = {
 	{ "irqchip", required_argument,
-"      --irqchip GIC      gicv3 or gicv2 (default: gicv3 when the host has it,\n"
-"                         else gicv2); gicv3-its is refused (no ITS)\n",
+"      --irqchip GIC      gicv3, gicv3-its (GICv3 with an ITS: MSIs) or gicv2\n"
+"                         (default: gicv3 when the host has it, else gicv2)\n",
 	  arm_opt_irqchip },
 	{ "pmu", no_argument,
 "      --pmu              give the guest a PMUv3 (PPI 23)\n",
@@ -99,5 +111,13 @@ const struct arch_option arm_options[] = {
 "                         of a bad page) behind a minimal UEFI hand-over;\n"
 "                         Linux Image kernels only\n",
 	  arm_opt_fw_tables },
+	{ "disable-sve", no_argument,
+"      --disable-sve      no SVE for the vCPUs (default: SVE at KVM's\n"
+"                         largest vector length when KVM offers it)\n",
+	  arm_opt_disable_sve },
+	{ "disable-ptrauth", no_argument,
+"      --disable-ptrauth  no pointer authentication for the vCPUs (default:\n"
+"                         address and generic keys when KVM offers both)\n",
+	  arm_opt_disable_ptrauth },
 	{ NULL, 0, NULL, NULL }
 };

@@ -12,6 +12,7 @@ enum arm_irqchip {
 	ARM_IRQCHIP_AUTO,	/* GICv3, else GICv2 */
 	ARM_IRQCHIP_GICV2,
 	ARM_IRQCHIP_GICV3,
+	ARM_IRQCHIP_GICV3_ITS,	/* GICv3 with an ITS: MSIs as LPIs */
 };
 
 enum arm_fw_tables {
@@ -28,6 +29,8 @@ struct arch_opts {
 	bool ras_sea;			/* --ras-arm-notify=sea */
 	bool ras_force;			/* --ras-arm-force: SErrors even without the RAS extension */
 	enum arm_fw_tables fw_tables;	/* --tables */
+	bool disable_sve;		/* --disable-sve: no SVE even when KVM offers it */
+	bool disable_ptrauth;		/* --disable-ptrauth: no pointer authentication */
 };
 
 /* The table arch_info()->options points to. */

@@ -14,7 +14,8 @@
  *
  *   0x01000000  16550 UART (8 bytes), SPI 0 (INTID 32)
  *   0x01010000  MMIO devices that ask for room (virtio), up to the GIC
- *   below 1 GiB GICv3 redistributors (128 KiB per vCPU) or GICv2 CPU interface
+ *   below 1 GiB GICv3 redistributors (128 KiB per vCPU) or GICv2 CPU interface,
+ *               with --irqchip gicv3-its the ITS's 128 KiB just below them
  *   0x3fff0000  GIC distributor (64 KiB)
  *   0x80000000  RAM: kernel at its text_offset, initrd and device tree at the top
  */
@@ -26,6 +27,7 @@
 #define ARM_GIC_REDIST_SIZE	0x20000ULL	/* per vCPU: RD_base + SGI_base */
 #define ARM_GIC_CPUI_SIZE	0x20000ULL	/* GICv2 CPU interface window */
 #define ARM_GIC_CPUI_BASE	(ARM_GIC_DIST_BASE - ARM_GIC_CPUI_SIZE)
+#define ARM_GIC_ITS_SIZE	0x20000ULL	/* control frame + GITS_TRANSLATER frame */
 #define ARM_RAM_BASE		0x80000000ULL
 #define ARM_MAX_RAM		(256ULL << 30)
 
@@ -54,6 +56,8 @@ struct arm_vm {
 	int gic_fd;
 	enum arm_irqchip gic;		/* what was created: V2 or V3 */
 	uint64_t redist_base;		/* GICv3 */
+	int its_fd;			/* --irqchip gicv3-its: the ITS; else -1 */
+	uint64_t its_base;		/* its frames; 0 without one */
 	uint64_t entry;			/* kernel entry (guest physical) */
 	uint64_t fdt_gpa;
 	uint64_t initrd_gpa, initrd_size;
@@ -62,6 +66,9 @@ struct arm_vm {
 	bool has_ext_dabt;		/* KVM_CAP_ARM_INJECT_EXT_DABT */
 	unsigned int vcpus_ready;	/* vCPUs through KVM_ARM_VCPU_INIT */
 	uint64_t ghes_gpa;		/* ACPI boots: the GHES area (ghes.h); 0 otherwise */
+	bool features_known;		/* sve and ptrauth decided (vcpu-features.c) */
+	bool sve;			/* the vCPUs have SVE */
+	bool ptrauth;			/* the vCPUs have pointer authentication */
 };
 
 static inline struct arm_vm *arm_vm(struct vm *vm)
@@ -86,6 +93,25 @@ int arm_acpi_describe(struct vm *vm);
 
 /* kvm-cpu.c */
 int arm_vcpus_finish(struct vm *vm);	/* vGIC init, then PMUs */
+
+/* vcpu-features.c: SVE and pointer authentication when KVM offers them */
+struct kvm_vcpu_init;
+struct strbuf;
+void arm_vcpu_features_add(struct vm *vm, struct kvm_vcpu_init *init);
+int arm_vcpu_features_finalize(struct vcpu *v);	/* after KVM_ARM_VCPU_INIT */
+void arm_vcpu_features_show(struct vcpu *v, struct strbuf *o);	/* lkvm debug --dump */
+
+/*
+ * The largest vector length in KVM_REG_ARM64_SVE_VLS's 512 bits, in
+ * quadwords (bit vq - 1 set: vq * 16 bytes offered); 0 for none.
+ */
+static inline unsigned int arm_sve_max_vq(const uint64_t vls[8])
+{
+	for (unsigned int vq = 512; vq > 0; vq--)
+		if (vls[(vq - 1) / 64] >> ((vq - 1) % 64) & 1)
+			return vq;
+	return 0;
+}
 
 extern const uint8_t lkvm_builtin_guest[], lkvm_builtin_guest_end[];
 

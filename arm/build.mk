@@ -26,11 +26,13 @@ $(B)/arm/builtin-guest.o: arm/builtin-guest.S
 # (like kvmtool) loads a raw binary: RAM base + 0x80000.
 FLAT_CFLAGS := -ffreestanding -fno-pic -fno-pie -fno-stack-protector -mgeneral-regs-only \
 	-nostdlib -O2 -std=gnu11 -Wall -Wextra -Werror
-$(B)/tests/guests/arm/flat.flat: tests/guests/arm/flat.c tests/guests/arm/flat-entry.S
+FLAT_SRCS := tests/guests/arm/flat-entry.S tests/guests/arm/flat.c tests/guests/arm/flat-sve.c \
+	tests/guests/arm/flat-its.c
+$(B)/tests/guests/arm/flat.flat: $(FLAT_SRCS) tests/guests/arm/flat.h
 	@mkdir -p $(dir $@)
 	$(call Q,CC,$@)$(CC) $(FLAT_CFLAGS) -static -no-pie -Wl,-Ttext=0x80080000 \
 		-Wl,--section-start=.text=0x80080000 -Wl,-e,_start -Wl,--build-id=none \
-		-o $(@:.flat=.elf) tests/guests/arm/flat-entry.S tests/guests/arm/flat.c
+		-o $(@:.flat=.elf) $(FLAT_SRCS)
 	$(CROSS_COMPILE)objcopy -O binary $(@:.flat=.elf) $@
 
 E2E_GUESTS := $(B)/tests/guests/arm/flat.flat

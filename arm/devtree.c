@@ -2,7 +2,8 @@
 /*
  * The arm64 machine's device tree, written with libfdt's sequential writer:
  * what a Linux or kvm-unit-tests guest needs to find its CPUs (PSCI), RAM,
- * interrupt controller, timer, console and command line.
+ * interrupt controller (and its ITS, the MSI controller), timer, console
+ * and command line.
  */
 #include <libfdt.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include "lkvm/dtb.h"
 
 #define GIC_PHANDLE		1
+#define ITS_PHANDLE		2
 #define FDT_IRQ_SPI		0
 #define FDT_IRQ_PPI		1
 #define IRQ_TYPE_LEVEL_HIGH	4
@@ -72,6 +74,22 @@ static int fdt_gic(void *fdt, const struct arm_fdt_desc *d)
 	DTB_TRY(fdt_property(fdt, "interrupt-controller", NULL, 0));
 	DTB_TRY(dtb_prop_u64s(fdt, "reg", reg, 4));
 	DTB_TRY(fdt_property_cell(fdt, "phandle", GIC_PHANDLE));
+	if (d->gic == ARM_IRQCHIP_GICV3 && d->gic_its) {
+		uint64_t its[2] = { d->gic_its, ARM_GIC_ITS_SIZE };
+
+		/* The ITS is the GIC's child: the GIC passes addresses through. */
+		DTB_TRY(fdt_property_cell(fdt, "#address-cells", 2));
+		DTB_TRY(fdt_property_cell(fdt, "#size-cells", 2));
+		DTB_TRY(fdt_property(fdt, "ranges", NULL, 0));
+		snprintf(name, sizeof(name), "msi-controller@%llx", (unsigned long long)d->gic_its);
+		DTB_TRY(fdt_begin_node(fdt, name));
+		DTB_TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3-its"));
+		DTB_TRY(fdt_property(fdt, "msi-controller", NULL, 0));
+		DTB_TRY(fdt_property_cell(fdt, "#msi-cells", 1));
+		DTB_TRY(dtb_prop_u64s(fdt, "reg", its, 2));
+		DTB_TRY(fdt_property_cell(fdt, "phandle", ITS_PHANDLE));
+		DTB_TRY(fdt_end_node(fdt));
+	}
 	return fdt_end_node(fdt);
 }
 

@@ -16,6 +16,7 @@ struct arm_fdt_desc {
 	uint64_t ram_base, ram_size;
 	enum arm_irqchip gic;		/* GICV2 or GICV3 */
 	uint64_t gic_dist, gic_redist, gic_redist_size, gic_cpui;
+	uint64_t gic_its;		/* GICv3: the ITS frames, a child MSI controller; 0: none */
 	const char *bootargs;		/* NULL: none */
 	uint64_t initrd_start, initrd_size;	/* size 0: none */
 	bool pmu;

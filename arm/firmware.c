@@ -32,6 +32,7 @@ int arm_acpi_describe(struct vm *vm)
 	struct arm_acpi_desc ad = {
 		.nr_cpus = vm->nr_vcpus, .gic = a->gic,
 		.gic_dist = ARM_GIC_DIST_BASE, .gic_redist = a->redist_base,
+		.gic_its = a->its_base,
 		.gic_redist_size = vm->nr_vcpus * ARM_GIC_REDIST_SIZE,
 		.gic_cpui = ARM_GIC_CPUI_BASE, .pmu = vm->opts->arch.pmu,
 		.devices = vm->devices, .ghes_base = ghes,

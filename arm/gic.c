@@ -2,7 +2,9 @@
 /*
  * The in-kernel vGIC: GICv3 (distributor + one redistributor per vCPU) or
  * GICv2 (distributor + CPU interface), created before the vCPUs, finished
- * (line count, KVM_DEV_ARM_VGIC_CTRL_INIT) after every vCPU is initialised.
+ * (line count, KVM_DEV_ARM_VGIC_CTRL_INIT) after every vCPU is initialised;
+ * with --irqchip gicv3-its a GICv3 ITS beside it, which KVM emulates whole
+ * (its registers, command queue, translation tables in guest RAM, LPIs).
  */
 #include <errno.h>
 #include <string.h>
@@ -63,9 +65,47 @@ static int gic_try(struct vm *vm, enum arm_irqchip g)
 	return 0;
 }
 
+/* The ITS frames just below the redistributors; the GICD_TYPER then says LPIs. */
+static int gic_its_create(struct vm *vm)
+{
+	struct arm_vm *a = arm_vm(vm);
+	struct kvm_create_device cd = { .type = KVM_DEV_TYPE_ARM_VGIC_ITS };
+	uint64_t base = a->redist_base - ARM_GIC_ITS_SIZE;
+	int err;
+
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &cd) < 0) {
+		err = errno;
+		pr_err("cannot create a GICv3 ITS for the guest: %s; use --irqchip gicv3",
+		       err == ENODEV ? "this host's KVM has none" : strerror(err));
+		return LKVM_EXIT_ERROR;
+	}
+	a->its_fd = (int)cd.fd;
+	err = gic_set_attr(a->its_fd, KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_ITS_ADDR_TYPE, &base);
+	if (!err)
+		err = gic_set_attr(a->its_fd, KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT,
+				   NULL);
+	if (err) {
+		pr_err("cannot set up the GICv3 ITS at 0x%llx: %s", (unsigned long long)base,
+		       strerror(-err));
+		return LKVM_EXIT_ERROR;
+	}
+	a->its_base = base;
+	return 0;
+}
+
 int gic_create(struct vm *vm, enum arm_irqchip want)
 {
 	int err;
+
+	if (want == ARM_IRQCHIP_GICV3_ITS) {
+		err = gic_try(vm, ARM_IRQCHIP_GICV3);
+		if (err) {
+			pr_err("cannot create a GICv3 for the guest (the ITS needs one): %s",
+			       strerror(-err));
+			return LKVM_EXIT_ERROR;
+		}
+		return gic_its_create(vm);
+	}
 
 	if (want == ARM_IRQCHIP_GICV2 && vm->nr_vcpus > 8) {
 		pr_err("--irqchip gicv2 takes at most 8 vCPUs; use gicv3 or fewer --cpus");

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * arm64 vCPUs: KVM_ARM_VCPU_INIT with PSCI 0.2 (secondaries start powered
- * off until the guest's PSCI CPU_ON), vCPU 0's entry registers, and the
- * exits only arm64 has (PSCI system events).
+ * off until the guest's PSCI CPU_ON) and SVE/ptrauth when KVM offers them,
+ * vCPU 0's entry registers, and the exits only arm64 has (PSCI system events).
  */
 #include <errno.h>
 #include <stddef.h>
@@ -53,11 +53,12 @@ static int arm_vcpu_features(struct vcpu *v)
 		}
 		init.features[0] |= 1u << KVM_ARM_VCPU_PMU_V3;
 	}
+	arm_vcpu_features_add(v->vm, &init);
 	if (ioctl(v->fd, KVM_ARM_VCPU_INIT, &init) < 0) {
 		pr_err("vCPU %u: KVM_ARM_VCPU_INIT failed: %s", v->id, strerror(errno));
 		return LKVM_EXIT_ERROR;
 	}
-	return 0;
+	return arm_vcpu_features_finalize(v);
 }
 
 static int arm_vcpu_entry(struct vcpu *v)

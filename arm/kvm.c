@@ -38,6 +38,7 @@ int arch_irqchip_init(struct vm *vm)
 		return LKVM_EXIT_ERROR;
 	vm->arch = a;
 	a->gic_fd = -1;
+	a->its_fd = -1;
 	if (vm->opts->mem_mib * MiB > ARM_MAX_RAM) {
 		pr_err("--mem %llu MiB is more than lkvm's arm64 machine holds (%llu GiB)",
 		       (unsigned long long)vm->opts->mem_mib, (unsigned long long)(ARM_MAX_RAM >> 30));
@@ -83,7 +84,8 @@ unsigned int arch_irq_gsi(unsigned int irq)
 void arch_dev_window(struct vm *vm, struct arch_dev_window *w)
 {
 	struct arm_vm *a = arm_vm(vm);
-	uint64_t end = a->gic == ARM_IRQCHIP_GICV3 ? a->redist_base : ARM_GIC_CPUI_BASE;
+	uint64_t end = a->its_base ? a->its_base :
+		       a->gic == ARM_IRQCHIP_GICV3 ? a->redist_base : ARM_GIC_CPUI_BASE;
 
 	*w = (struct arch_dev_window){
 		.mmio_base = ARM_MMIO_DEV_BASE,
@@ -191,6 +193,7 @@ int arch_describe(struct vm *vm)
 		.gic = a->gic,
 		.gic_dist = ARM_GIC_DIST_BASE,
 		.gic_redist = a->redist_base,
+		.gic_its = a->its_base,
 		.gic_redist_size = vm->nr_vcpus * ARM_GIC_REDIST_SIZE,
 		.gic_cpui = ARM_GIC_CPUI_BASE,
 		.bootargs = vm->opts->params,
@@ -211,6 +214,8 @@ void arch_vm_exit(struct vm *vm)
 
 	if (!a)
 		return;
+	if (a->its_fd >= 0)
+		close(a->its_fd);
 	if (a->gic_fd >= 0)
 		close(a->gic_fd);
 	free(a);

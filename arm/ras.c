@@ -29,6 +29,7 @@
  *   the VM; lkvm says so once at start.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -75,20 +76,28 @@ static size_t arm_ras_inject_caveat(struct vm *vm, char *buf, size_t n)
 	return len > 0 ? (size_t)len : 0;
 }
 
-/* The GHES source of an error: the abort's for a consumed one, else the polled one. */
-static unsigned int ghes_source(const struct ras_error *e)
+/*
+ * The source a record of this error would go to (ghes_pick_source), from
+ * the guest's read ack registers; -1 when it must wait for an ack.
+ */
+static int ghes_free_source(struct vm *vm, const struct ras_error *e, int *src)
 {
-	return ras_error_consumed(e) ? GHES_SRC_SEA : GHES_SRC_POLL;
-}
+	uint8_t raw[8 * GHES_NR_SOURCES];
+	uint64_t ack[GHES_NR_SOURCES];
+	int err = mem_read(&vm->mem, arm_vm(vm)->ghes_gpa + GHES_ACK_REG(0), raw, sizeof(raw),
+			   "GHES read ack");
 
-/* Has the guest acknowledged the source's last record (GHESv2 read ack)? */
-static int arm_ghes_busy(struct vm *vm, unsigned int src, bool *busy)
-{
-	return ghes_source_busy(&vm->mem, arm_vm(vm)->ghes_gpa + GHES_ACK_REG(src), busy);
+	*src = -1;
+	if (err)
+		return err;
+	for (unsigned int i = 0; i < GHES_NR_SOURCES; i++)
+		ack[i] = io_data_get(raw + 8 * i, 8);
+	*src = ghes_pick_source(ras_error_consumed(e), ack);
+	return 0;
 }
 
 /* The record into the source's block (ghes_deliver()). */
-static int arm_ghes_deliver(struct vm *vm, unsigned int src, uint64_t gpa)
+static int arm_ghes_deliver(struct vm *vm, int src, uint64_t gpa)
 {
 	uint64_t base = arm_vm(vm)->ghes_gpa;
 
@@ -97,7 +106,7 @@ static int arm_ghes_deliver(struct vm *vm, unsigned int src, uint64_t gpa)
 
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
 static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_ras_facts *f,
-			 char *why, size_t n)
+			 int *ghes_src, char *why, size_t n)
 {
 	struct arm_vm *a = arm_vm(v->vm);
 	const struct run_opts *o = v->vm->opts;
@@ -112,10 +121,11 @@ static int arm_ras_facts(struct vcpu *v, const struct ras_error *e, struct arm_r
 	f->has_ext_dabt = a->has_ext_dabt;
 	if (a->ghes_gpa && ras_error_has_gpa(e)) {
 		f->ghes = true;		/* nothing else matters with GHES */
-		if (arm_ghes_busy(v->vm, ghes_source(e), &f->ghes_busy)) {
-			snprintf(why, n, "cannot read the GHES read ack register");
+		if (ghes_free_source(v->vm, e, ghes_src)) {
+			snprintf(why, n, "cannot read the GHES read ack registers");
 			return -1;
 		}
+		f->ghes_busy = *ghes_src < 0;
 		return 0;
 	}
 	if (f->sea && f->consumed)
@@ -139,8 +149,9 @@ static enum ras_ready arm_ras_can_take(struct vcpu *v, const struct ras_error *e
 {
 	struct arm_ras_facts f;
 	uint32_t iss;
+	int src;
 
-	if (arm_ras_facts(v, e, &f, why, n))
+	if (arm_ras_facts(v, e, &f, &src, why, n))
 		return RAS_UNABLE;
 	switch (arm_ras_plan(&f, &iss, why, n)) {
 	case ARM_RAS_WAIT:
@@ -166,30 +177,52 @@ static const char *arm_ras_replace_page(struct vm *vm, const struct ras_error *e
 	return "guest page replaced with a zeroed one";
 }
 
+/*
+ * Picking a free GHES source and writing its record is one step: two vCPU
+ * threads dispatching at once must not pick the same block.
+ */
+static pthread_mutex_t ghes_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int arm_ras_deliver(struct vcpu *v, const struct ras_error *e, enum arm_ras_how *how,
+			   uint32_t *iss, int *src)
+{
+	struct arm_ras_facts f;
+	char why[256];
+	int err = 0;
+
+	pthread_mutex_lock(&ghes_lock);
+	if (arm_ras_facts(v, e, &f, src, why, sizeof(why))) {
+		err = -EIO;
+		goto out;
+	}
+	f.serror_pending = false;	/* checked by can_take; replaced only by our own */
+	*how = arm_ras_plan(&f, iss, why, sizeof(why));
+	if (*how == ARM_RAS_GHES_POLL || *how == ARM_RAS_GHES_SEA)
+		err = arm_ghes_deliver(v->vm, *src, e->gpa) ? -EIO : 0;
+	else if (*how == ARM_RAS_WAIT)
+		err = -EAGAIN;	/* another vCPU took the last free source meanwhile */
+out:
+	pthread_mutex_unlock(&ghes_lock);
+	return err;
+}
+
 static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what, size_t n)
 {
 	struct kvm_vcpu_events ev;
-	struct arm_ras_facts f;
-	char why[256];
-	uint32_t iss;
-	enum arm_ras_how how;
+	uint32_t iss = 0;
+	enum arm_ras_how how = ARM_RAS_CANNOT;
+	int src = -1, err;
 
-	if (arm_ras_facts(v, e, &f, why, sizeof(why)))
-		return -EIO;
-	f.serror_pending = false;	/* checked by can_take; replaced only by our own */
-	how = arm_ras_plan(&f, &iss, why, sizeof(why));
+	err = arm_ras_deliver(v, e, &how, &iss, &src);
+	if (err)
+		return err;
 	memset(&ev, 0, sizeof(ev));
 	switch (how) {
 	case ARM_RAS_GHES_POLL:
-		if (arm_ghes_deliver(v->vm, GHES_SRC_POLL, e->gpa))
-			return -EIO;
-		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the polled source %u: the guest reads it within %u ms",
-			 (unsigned long long)(e->gpa & ~0xfffULL), GHES_SRC_POLL, GHES_POLL_MS);
+		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the polled source %d: the guest reads it within %u ms",
+			 (unsigned long long)(e->gpa & ~0xfffULL), src, GHES_POLL_MS);
 		return 0;
 	case ARM_RAS_GHES_SEA:
-		if (arm_ghes_deliver(v->vm, GHES_SRC_SEA, e->gpa))
-			return -EIO;
-		/* fall through */
 	case ARM_RAS_SEA:
 		ev.exception.ext_dabt_pending = 1;
 		break;
@@ -206,8 +239,8 @@ static int arm_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 	if (ioctl(v->fd, KVM_SET_VCPU_EVENTS, &ev) < 0)
 		return -errno;
 	if (how == ARM_RAS_GHES_SEA)
-		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the SEA source %u, then a synchronous external data abort to vCPU %u at its faulting access",
-			 (unsigned long long)(e->gpa & ~0xfffULL), GHES_SRC_SEA, v->id);
+		snprintf(what, n, "arm64 GHES record (CPER memory error at 0x%llx) in the SEA source %d, then a synchronous external data abort to vCPU %u at its faulting access",
+			 (unsigned long long)(e->gpa & ~0xfffULL), src, v->id);
 	else if (how == ARM_RAS_SEA)
 		snprintf(what, n, "arm64 synchronous external data abort to vCPU %u at its faulting access; %s",
 			 v->id, arm_ras_replace_page(v->vm, e));

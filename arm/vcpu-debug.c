@@ -81,6 +81,7 @@ size_t arch_vcpu_show(struct vcpu *v, char *buf, size_t n)
 	for (unsigned int i = 0; i < 31; i++)
 		strbuf_printf(&o, "%sx%-2u 0x%016llx%s", i % 4 ? " " : "  ", i, (unsigned long long)x[i],
 		    i % 4 == 3 || i == 30 ? "\n" : "");
+	arm_vcpu_features_show(v, &o);
 	put_code(&o, v, pc);
 	return o.len;
 }

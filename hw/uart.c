@@ -206,6 +206,18 @@ static void uart_console_input(void *opaque, const uint8_t *buf, size_t n)
 	pthread_mutex_unlock(&u->lock);
 }
 
+/* The free room in the receive FIFO: console input waits for it (term_pump). */
+static size_t uart_console_room(void *opaque)
+{
+	struct uart *u = opaque;
+	size_t room;
+
+	pthread_mutex_lock(&u->lock);
+	room = UART_RX_FIFO - u->rx_count;
+	pthread_mutex_unlock(&u->lock);
+	return room;
+}
+
 /* A break arrives as a NUL with LSR.BI, in order with the other input. */
 static void uart_console_break(void *opaque)
 {
@@ -270,6 +282,7 @@ int uart_create(struct vm *vm, enum dev_bus bus, uint64_t base, int irq,
 	u->console = console;
 	if (console) {
 		term_set_input(uart_console_input, u);
+		term_set_room(uart_console_room);
 		term_set_break(uart_console_break);
 	}
 	return 0;

@@ -11,7 +11,9 @@
  *   hardware-reduced FADT would make Linux drop the PIC and PIT KVM has
  *   and power off through a sleep control register lkvm does not have.
  *   A full FADT needs a FACS (Linux installs its global-lock handler).
- * - DSDT: \_S5_ only, so that poweroff writes SLP_TYP 5 | SLP_EN.
+ * - DSDT: \_S5_, so that poweroff writes SLP_TYP 5 | SLP_EN; with one vCPU
+ *   also \_S3_ (SLP_TYP 1: suspend to RAM, x86/sleep.c), which lkvm does
+ *   not offer to SMP guests (it would have to park and restart the APs).
  * - HEST (AMD guests, unless --ras-amd-ao=deferred): one polled GHESv2
  *   source (acpi.h), so that an error nothing consumed reaches an AMD
  *   guest's memory_failure() at once (docs/ras.md section 3).
@@ -107,6 +109,7 @@ struct acpi_layout {
 	uint64_t rsdp, facs, rsdt, xsdt, fadt, dsdt, madt, hest, end;
 	uint32_t madt_len;
 	unsigned int nr_tables;		/* in the RSDT and XSDT */
+	size_t dsdt_aml;	/* lkvm's own AML: \_S5_, \_S3_ */
 };
 
 /*
@@ -119,6 +122,15 @@ static const uint8_t dsdt_aml[] = {
 	0x0a, ACPI_S5_SLP_TYP,			/* BytePrefix: SLP_TYPa */
 	0x0a, ACPI_S5_SLP_TYP,			/* BytePrefix: SLP_TYPb */
 	0x00, 0x00,				/* ZeroOp: reserved */
+};
+
+/* Name (\_S3_, Package (4) { 1, 1, 0, 0 }): one-vCPU guests only. */
+static const uint8_t dsdt_s3_aml[] = {
+	0x08, '\\', '_', 'S', '3', '_',
+	0x12, 0x08, 0x04,
+	0x0a, ACPI_S3_SLP_TYP,
+	0x0a, ACPI_S3_SLP_TYP,
+	0x00, 0x00,
 };
 
 static uint64_t acpi_place(uint64_t *next, uint64_t size, uint64_t align)
@@ -141,7 +153,8 @@ static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus, size_t extr
 	l->rsdt = acpi_place(&next, HDR_SIZE + l->nr_tables * 4, TABLE_ALIGN);
 	l->xsdt = acpi_place(&next, HDR_SIZE + l->nr_tables * 8, TABLE_ALIGN);
 	l->fadt = acpi_place(&next, FADT_SIZE, TABLE_ALIGN);
-	l->dsdt = acpi_place(&next, HDR_SIZE + sizeof(dsdt_aml) + extra, TABLE_ALIGN);
+	l->dsdt_aml = sizeof(dsdt_aml) + (nr_cpus == 1 ? sizeof(dsdt_s3_aml) : 0);
+	l->dsdt = acpi_place(&next, HDR_SIZE + l->dsdt_aml + extra, TABLE_ALIGN);
 	l->madt = acpi_place(&next, l->madt_len, TABLE_ALIGN);
 	l->hest = hest ? acpi_place(&next, HEST_SIZE, TABLE_ALIGN) : 0;
 	l->end = next;
@@ -269,7 +282,7 @@ int acpi_write_tables(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slo
 	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS || aml_len > ACPI_TABLES_END - ACPI_AREA_START)
 		return -1;
 	acpi_layout(&l, nr_cpus, aml_len, hest);
-	if (l.end > ACPI_TABLES_END)
+	if (l.end > ACPI_TABLES_END || l.facs != ACPI_FACS_ADDR)
 		return -1;
 	area = mem_gpa_to_hva(m, ACPI_AREA_START, l.end - ACPI_AREA_START);
 	if (!area)
@@ -286,10 +299,12 @@ int acpi_write_tables(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slo
 	wr32(t + 4, FACS_SIZE);
 	t[32] = 2;					/* version */
 
-	t = acpi_header(area, l.dsdt, "DSDT", (uint32_t)(HDR_SIZE + sizeof(dsdt_aml) + aml_len), 2);
+	t = acpi_header(area, l.dsdt, "DSDT", (uint32_t)(HDR_SIZE + l.dsdt_aml + aml_len), 2);
 	memcpy(t + HDR_SIZE, dsdt_aml, sizeof(dsdt_aml));
+	if (l.dsdt_aml > sizeof(dsdt_aml))
+		memcpy(t + HDR_SIZE + sizeof(dsdt_aml), dsdt_s3_aml, sizeof(dsdt_s3_aml));
 	if (aml_len)
-		memcpy(t + HDR_SIZE + sizeof(dsdt_aml), aml, aml_len);
+		memcpy(t + HDR_SIZE + l.dsdt_aml, aml, aml_len);
 	acpi_table_seal(t);
 
 	acpi_write_fadt(area, &l);

@@ -11,15 +11,17 @@
 
 /*
  * ACPI tables for x86 guests: RSDP, RSDT and XSDT, a full (not
- * hardware-reduced) FADT with its FACS, a DSDT holding only \_S5_, the
- * MADT, and for AMD guests a HEST. They live in the BIOS area that Linux
- * scans for the RSDP and that every memory map lkvm hands out (e820, PVH,
- * multiboot) marks reserved, below the MP table at 0xf0000, which stays
- * for guests without ACPI.
+ * hardware-reduced) FADT with its FACS (the S3 waking vector), a DSDT
+ * holding \_S5_ and, for one vCPU, \_S3_ (x86/sleep.c), the MADT, and for
+ * AMD guests a HEST. They live in the BIOS area that Linux scans for the
+ * RSDP and that every memory map lkvm hands out (e820, PVH, multiboot)
+ * marks reserved, below the MP table at 0xf0000, which stays for guests
+ * without ACPI.
  */
 #define ACPI_AREA_START		0xe0000ULL	/* the RSDP is first, 16-byte aligned */
 #define ACPI_AREA_END		0xf0000ULL	/* MPTABLE_ADDR */
 #define ACPI_RSDP_ADDR		ACPI_AREA_START
+#define ACPI_FACS_ADDR		0xe0040ULL	/* right after the RSDP, 64-byte aligned */
 
 /*
  * The GHES source of AMD guests (lkvm/ghes.h, docs/ras.md section 3): one
@@ -45,6 +47,8 @@
 #define ACPI_PM1_SLP_TYP_SHIFT	10		/* PM1_CNT bits 10-12 */
 #define ACPI_PM1_SLP_EN		(1u << 13)
 #define ACPI_S5_SLP_TYP		5		/* \_S5_'s value: SLP_TYP for soft-off */
+#define ACPI_S3_SLP_TYP		1		/* \_S3_'s (one-vCPU guests): suspend to RAM */
+#define ACPI_PM1_WAK_STS	(1u << 15)	/* PM1 status: woken from a sleep state */
 #define ACPI_SCI_IRQ		9
 #define ACPI_RESET_PORT		0x64		/* the i8042's command port */
 #define ACPI_RESET_VALUE	0xfe

@@ -7,6 +7,12 @@
 #include "arch-opts.h"
 #include "lkvm/arch.h"
 
+static int x86_opt_testdev(struct arch_opts *a, const char *arg, char *err, size_t errlen)
+{
+	a->testdev = true;
+	return 0;
+}
+
 static int x86_opt_ras_amd_ao(struct arch_opts *a, const char *arg, char *err, size_t errlen)
 {
 	if (!strcmp(arg, "ghes")) {
@@ -21,6 +27,12 @@ static int x86_opt_ras_amd_ao(struct arch_opts *a, const char *arg, char *err, s
 }
 
 const struct arch_option x86_options[] = {
+	{ "testdev", no_argument,
+"      --testdev          QEMU's pc-testdev for test kernels (kvm-unit-tests):\n"
+"                         ports 0x2000+N raise and lower interrupt line N,\n"
+"                         0xe0-0xe7 scratch, RAM-like MMIO at 0xff000000\n"
+"                         (64 KiB); not with --ras-test-port (port 0xe0)\n",
+	  x86_opt_testdev },
 	{ "ras-amd-ao", required_argument,
 "      --ras-amd-ao M     how an AMD guest is told of a memory error nothing\n"
 "                         consumed yet: ghes (default), a record in an ACPI\n"

@@ -28,6 +28,7 @@
 #define X86_COM1_PORT		0x3f8
 #define X86_COM1_IRQ		4
 #define X86_RTC_PORT		0x70
+#define X86_RTC_IRQ		8
 /* MMIO for devices that ask for room: below the I/O APIC, above RAM's 3 GiB. */
 #define X86_MMIO_DEV_BASE	0xd0000000ULL
 #define X86_MMIO_DEV_END	0xfec00000ULL
@@ -111,11 +112,15 @@ int arch_irqchip_init(struct vm *vm)
 
 int arch_devices_init(struct vm *vm)
 {
+	if (vm->opts->arch.testdev && vm->opts->ras_test_port) {
+		pr_err("--testdev and --ras-test-port both want port 0xe0; give one of them");
+		return LKVM_EXIT_USAGE;
+	}
 	/* COM1's ISA IRQ 4 is edge-triggered (MP table, MADT: conforms to the bus). */
 	if (uart_create(vm, DEV_BUS_PIO, X86_COM1_PORT, X86_COM1_IRQ, ARCH_IRQ_EDGE,
 			!vm->opts->virtio_console) ||
 	    fw_cfg_create(vm) || x86_platform_ports(vm) ||
-	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT)) {
+	    rtc_create(vm, DEV_BUS_PIO, X86_RTC_PORT, X86_RTC_IRQ) || x86_testdev_create(vm)) {
 		pr_err("cannot create platform devices");
 		return LKVM_EXIT_ERROR;
 	}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Small x86 platform ports: debug exit (0xf4), the ACPI PM1a event and
- * control blocks (0x600, 0x604: power off), keyboard-controller reset
+ * control blocks (0x600, 0x604: power off, S3), keyboard-controller reset
  * (0x64), the POST port (0x80), and the test-only memory-error request
  * port (0xe0-0xe8).
  */
@@ -39,11 +39,18 @@ static void debug_exit_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned 
 }
 
 /*
- * PM1a event block: status (0x600) reads 0, as nothing raises an ACPI
+ * PM1a event block: status (0x600) has only WAK_STS, set when the guest
+ * wakes from S3 and cleared by writing it 1, as nothing raises an ACPI
  * event; enable (0x602) keeps what the guest writes, since ACPICA reads
  * an enable bit back to see that it stuck (the global lock, the RTC).
  */
 static uint8_t pm1_enable[2];
+static uint8_t pm1_wak;		/* WAK_STS, bit 15: status byte 1, bit 7 */
+
+void x86_pm1_wake(void)
+{
+	__atomic_store_n(&pm1_wak, ACPI_PM1_WAK_STS >> 8, __ATOMIC_RELAXED);
+}
 
 static void pm_evt_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		      bool is_write, void *opaque)
@@ -57,28 +64,38 @@ static void pm_evt_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int 
 		uint8_t *en = reg >= 2 && reg < 4 ? &pm1_enable[reg - 2] : NULL;
 
 		if (!is_write)
-			data[i] = en ? __atomic_load_n(en, __ATOMIC_RELAXED) : 0;
+			data[i] = en ? __atomic_load_n(en, __ATOMIC_RELAXED) :
+				  reg == 1 ? __atomic_load_n(&pm1_wak, __ATOMIC_RELAXED) : 0;
 		else if (en)
 			__atomic_store_n(en, data[i], __ATOMIC_RELAXED);
+		else if (reg == 1 && (data[i] & (ACPI_PM1_WAK_STS >> 8)))
+			__atomic_store_n(&pm1_wak, 0, __ATOMIC_RELAXED);	/* write 1 to clear */
 	}
 }
 
 /*
- * PM1a control: SLP_EN powers off (\_S5_ is the only sleep state the DSDT
- * offers, and the built-in guest writes SLP_EN alone). Reads show SCI_EN:
- * with SMI_CMD 0 the machine is always in ACPI mode.
+ * PM1a control: SLP_EN with SLP_TYP 1 (\_S3_) suspends to RAM
+ * (x86/sleep.c); with any other SLP_TYP it powers off (\_S5_, and the
+ * built-in guest writes SLP_EN alone). Reads show SCI_EN: with SMI_CMD 0
+ * the machine is always in ACPI mode.
  */
 static void pm_io(struct vcpu *v, uint64_t off, uint8_t *data, unsigned int len,
 		  bool is_write, void *opaque)
 {
 	unsigned int shift = 8 * (unsigned int)off;	/* a byte access to 0x605 */
+	uint64_t val;
 
 	(void)opaque;
 	if (!is_write) {
 		io_data_put(data, len, ACPI_PM1_SCI_EN >> shift);
 		return;
 	}
-	if ((io_data_get(data, len) << shift) & ACPI_PM1_SLP_EN)
+	val = io_data_get(data, len) << shift;
+	if (!(val & ACPI_PM1_SLP_EN))
+		return;
+	if (((val >> ACPI_PM1_SLP_TYP_SHIFT) & 7) == ACPI_S3_SLP_TYP)
+		x86_sleep_s3(v);
+	else
 		vm_request_stop(v->vm, LKVM_EXIT_OK, lkvm_debug ? "guest powered off" : NULL);
 }
 
@@ -150,6 +167,7 @@ int x86_platform_ports(struct vm *vm)
 
 	err |= io_bus_register(&vm->pio, DEBUG_EXIT_PORT, 4, debug_exit_io, NULL, "debug-exit");
 	memset(pm1_enable, 0, sizeof(pm1_enable));
+	pm1_wak = 0;
 	err |= io_bus_register(&vm->pio, ACPI_PM1A_EVT_PORT, ACPI_PM1A_EVT_LEN, pm_evt_io, NULL,
 			       "pm1a-evt");
 	err |= io_bus_register(&vm->pio, ACPI_PM1A_CNT_PORT, ACPI_PM1A_CNT_LEN, pm_io, NULL,

@@ -72,6 +72,14 @@ uint64_t x86_pt_walk(const struct mem_map *m, uint64_t cr3, bool la57, uint64_t 
 /* Platform devices, each registering itself (devices.h). */
 int fw_cfg_create(struct vm *vm);
 int x86_platform_ports(struct vm *vm);
+/* testdev.c: --testdev's ports and MMIO window (nothing without the option). */
+#define TESTDEV_MEM_BASE	0xff000000ULL
+#define TESTDEV_MEM_LEN		0x10000ULL
+int x86_testdev_create(struct vm *vm);
+/* sleep.c: the guest wrote SLP_TYP 1 | SLP_EN (ACPI S3); on v's thread, in the PIO exit. */
+void x86_sleep_s3(struct vcpu *v);
+/* platform.c: set PM1 status WAK_STS (the guest woke from S3). */
+void x86_pm1_wake(void);
 /* The built-in guest image, linked into lkvm. */
 extern const uint8_t lkvm_builtin_guest[];
 extern const uint8_t lkvm_builtin_guest_end[];

@@ -20,20 +20,27 @@ struct mem_map;
  *                    guest address of its error status block (fixed)
  *   +0x100 + 8 * i   read ack register of source i: bit 0 is 1 when the
  *                    guest has acknowledged the last record (GHESv2)
- *   +0x1000 * (1+i)  error status block of source i, GHES_BLOCK_SIZE bytes
+ *   +0x1000 + GHES_BLOCK_SIZE * i
+ *                    error status block of source i, GHES_BLOCK_SIZE bytes
  *
  * Source GHES_SRC_SEA is notified by a synchronous external abort (errors
- * a vCPU consumed); GHES_SRC_POLL is polled by the guest every
- * GHES_POLL_MS (errors nothing consumed yet).
+ * a vCPU consumed). Sources GHES_SRC_POLL .. GHES_SRC_POLL + GHES_NR_POLL - 1
+ * are polled by the guest every GHES_POLL_MS (errors nothing consumed
+ * yet): each holds one record until the guest acknowledges it, so several
+ * sources let a burst (16 guest pages of one 64 KiB host page) reach the
+ * guest in one poll instead of one record per poll. Linux starts their
+ * timers one after the other at probe and re-arms each for the same
+ * interval, so they expire in the same tick: one wake-up per period.
  */
 #define GHES_AREA_SIZE		0x10000ULL
-#define GHES_NR_SOURCES		2
+#define GHES_NR_POLL		16u
+#define GHES_NR_SOURCES		(1 + GHES_NR_POLL)
 #define GHES_SRC_SEA		0u
 #define GHES_SRC_POLL		1u
 #define GHES_ADDR_REG(i)	(0x000ULL + 8 * (i))
 #define GHES_ACK_REG(i)		(0x100ULL + 8 * (i))
-#define GHES_BLOCK(i)		(0x1000ULL * (1 + (i)))
-#define GHES_BLOCK_SIZE		0x1000U
+#define GHES_BLOCK_SIZE		0x800U
+#define GHES_BLOCK(i)		(0x1000ULL + (uint64_t)GHES_BLOCK_SIZE * (i))
 #define GHES_POLL_MS		100u
 
 /* HEST notification types (ACPI 6.x table 18.14). */
@@ -89,5 +96,13 @@ int ghes_source_busy(const struct mem_map *m, uint64_t ack_gpa, bool *busy);
  * its block status last, the word that makes the guest read it.
  */
 int ghes_deliver(const struct mem_map *m, uint64_t ack_gpa, uint64_t block_gpa, uint64_t gpa);
+
+/*
+ * The source a new record goes to, from every source's read ack register
+ * (ack[i], GHES_NR_SOURCES of them): the SEA source for an error a vCPU
+ * consumed, else the lowest polled source the guest has acknowledged;
+ * -1 while that source (or every polled one) still holds an unread record.
+ */
+int ghes_pick_source(bool consumed, const uint64_t ack[GHES_NR_SOURCES]);
 
 #endif

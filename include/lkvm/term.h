@@ -52,6 +52,30 @@ void term_set_input(term_input_fn fn, void *opaque);
 /* Hand input bytes (after term_filter) to the sink. */
 void term_input(const uint8_t *buf, size_t n);
 /*
+ * How many bytes the sink can take now (a UART: the free room in its
+ * receive FIFO), set after term_set_input (which clears it). Without one,
+ * no limit. A device that drops what it has no room for needs it: the
+ * input loop then leaves a long line in the pipe and hands it over as the
+ * guest reads, instead of overrunning the FIFO.
+ */
+typedef size_t (*term_room_fn)(void *opaque);
+void term_set_room(term_room_fn fn);
+size_t term_input_room(void);
+/*
+ * True while input must stay unread: the sink has no room and stdin is
+ * not a terminal in raw mode (a terminal is always read, so that Ctrl-A x
+ * works; what the full device cannot take is lost, as a real UART's
+ * overrun would lose it).
+ */
+bool term_input_waits(void);
+/*
+ * One round of console input: read from fd no more than the sink has room
+ * for (64 bytes at most), filter it and hand it over. Returns the bytes
+ * handed over, 0 for none now (nothing to read, or no room yet: poll
+ * again soon), -1 when input has ended; *quit on Ctrl-A x.
+ */
+ssize_t term_pump(int fd, bool *quit);
+/*
  * A break condition on the console line, as a serial terminal sends it:
  * Linux takes the next character as a magic sysrq key. The sink's device
  * registers it; returns -ENODEV when the console has no line to break.

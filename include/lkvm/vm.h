@@ -98,6 +98,13 @@ bool vm_paused(struct vm *vm);
  * it left for a debug request (vcpu-debug.c) with the VM still paused.
  */
 bool vcpu_pause_point(struct vcpu *v);
+/*
+ * A guest asleep (x86 ACPI S3), on the vCPU's own thread: the VM counts as
+ * paused (`lkvm list` says so) until `lkvm resume` (returns 1), the host
+ * CLOCK_REALTIME time wake_ns when it is not -1 (returns 0), or a stop
+ * (returns -1). One-vCPU VMs only: the other vCPUs are not parked.
+ */
+int vm_sleep(struct vm *vm, int64_t wake_ns);
 
 /*
  * vm-state.c: get v out of KVM_RUN (or keep it from entering): sets

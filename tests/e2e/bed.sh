@@ -411,7 +411,7 @@ bed_boot_l1() {	# cpio append console
 			if [ $st -gt 128 ]; then
 				log "L1 printed nothing for $IDLE s: it froze; CPU state in $C/l1-frozen.regs; stopping QEMU"
 				touch "$C/l1-frozen"
-				bed_monitor "info registers" "info lapic" "info registers" "info lapic" >"$C/l1-frozen.regs" 2>&1
+				bed_monitor "info registers -a" "info lapic" "info registers -a" "info lapic" >"$C/l1-frozen.regs" 2>&1
 				kill "$(cat "$C/qemu.pid")" 2>/dev/null
 				continue
 			elif [ $st -ne 0 ]; then

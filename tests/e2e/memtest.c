@@ -12,6 +12,13 @@
  *                 line, never touch the page again, and wait (bounded) until
  *                 the guest kernel's log shows it handled a memory failure at
  *                 that page frame: prints "E2E-AO-SEEN" or "E2E-AO-NOTSEEN".
+ *   memtest burst N
+ *                 fill N pages (N <= 64) and print each address as "ao"
+ *                 does, wait for a line (the host poisons them all), never
+ *                 touch them again, and wait (bounded) until the kernel's
+ *                 log has "Memory failure: <pfn>:" for every one: prints
+ *                 "E2E-BURST-SEEN n=N after S s" or "E2E-BURST-NOTSEEN
+ *                 K of N".
  *   memtest dwrite DEV
  *                 the device drill (disk-poison, 9p-poison): fill a page, print
  *                 its address, wait for a line (the host poisons the page),
@@ -206,6 +213,35 @@ static int wait_memory_failure(uint64_t gpa)
 	return 1;
 }
 
+/* memtest burst: n pages told at once, every one must be handled. */
+static int burst(int n)
+{
+	uint64_t gpa[64];
+	char needle[64];
+	int seen = 0;
+
+	if (n < 1 || n > 64)
+		return 2;
+	for (int k = 0; k < n; k++)
+		fill_page(&gpa[k]);
+	wait_line();
+	for (int i = 0; i < 600; i++) {
+		seen = 0;
+		for (int k = 0; k < n; k++) {
+			snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
+				 (unsigned long long)(gpa[k] / PAGE));
+			seen += klog_has(needle);
+		}
+		if (seen == n) {
+			printf("E2E-BURST-SEEN n=%d after %d.%d s\n", n, i / 10, i % 10);
+			return 0;
+		}
+		usleep(100000);
+	}
+	printf("E2E-BURST-NOTSEEN %d of %d after 60 s\n", seen, n);
+	return 1;
+}
+
 /*
  * The same, every 10 ms for 30 s, printing only "E2E-AO2-SEEN <pfn>" (L1
  * timestamps the line) or "E2E-AO2-NOTSEEN <pfn>".
@@ -363,6 +399,8 @@ int main(int argc, char **argv)
 		sigaction(SIGBUS, &sa, NULL);
 		return dwrite(argv[2]);
 	}
+	if (!strcmp(argv[1], "burst") && argc > 2)
+		return burst(atoi(argv[2]));
 	if (!strcmp(argv[1], "ao")) {
 		p = fill_page(&gpa);
 		(void)p;
@@ -391,6 +429,6 @@ int main(int argc, char **argv)
 	}
 #endif
 usage:
-	fprintf(stderr, "usage: memtest ar|ao|idle|loop|loop2|dwrite DEV|off|exit N\n");
+	fprintf(stderr, "usage: memtest ar|ao|burst N|idle|loop|loop2|dwrite DEV|off|exit N\n");
 	return 2;
 }

@@ -48,7 +48,7 @@ ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-pag
 # in the nested bed"); on QEMU 10, unpinned, one was seen in poweroff, so the
 # pinning stays (README.md, "The QEMU under the beds").
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut disk disk-ro 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
 [ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
@@ -122,7 +122,7 @@ L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
 APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
 # Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_RACE_LOGLEVEL E2E_RACE_OPTS E2E_AO_MAX_MS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
+for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_RACE_LOGLEVEL E2E_RACE_OPTS E2E_AO_MAX_MS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_BURST E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
 	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 done
 bed_line() {

@@ -316,6 +316,7 @@ scn_boot() {	# [name]: boot-pvh boots the uncompressed vmlinux instead
 	result PASS "$sname" "L2 Linux ($KERNEL, -c $VM_CPUS, sees $cpus CPUs) printed its /init marker ${t} s after lkvm started$fwnmi; reboot -f ended lkvm with 0"
 }
 
+
 # arm64 --tables acpi: L2 boots the same Image through lkvm's EFI
 # hand-over and ACPI tables (docs/arm64-acpi.md): it must come up on ACPI
 # (not the device tree), load the HEST and its GHES sources, log no ACPI or
@@ -343,6 +344,15 @@ scn_acpi() {
 	result PASS acpi "L2 Linux (-c $VM_CPUS, sees $cpus CPUs) booted on lkvm's ACPI tables (HEST taken, no ACPI error or warning), reached /init ${t} s after lkvm started, powered off with 0"
 }
 
+# What an ACPI drill checks in L2's output (the caller's locals mt, rec,
+# hex, hw): memtest's end, the recovery of $PFN, the CPER record of $GPA.
+ghes_lines() {
+	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
+	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
+	hex=$(printf '%016x' $((GPA)))
+	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+}
+
 # arm64 --tables acpi: a page an L2 process reads is poisoned for
 # real. The guest learns its address through GHES (the polled source for
 # the early-kill AO, the SEA source then the abort for the read): L2 logs the
@@ -357,10 +367,7 @@ scn_acpi_ar() {
 	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ar "L2 did not come back after the poisoned read: $WHY"; return; }
 	local sig mt rec hw hex paths
 	sig=$(grep -E ' E2E-SIGBUS code=4 ' "$D/out" | head -n 1)
-	mt=$(grep ' E2E-L2-MEMTEST rc=' "$D/out" | head -n 1)
-	rec=$(grep -E "E2E-L2-KLOG .*Memory failure: $PFN: .*[Rr]ecovered" "$D/out" | head -n 1)
-	hex=$(printf '%016x' $((GPA)))
-	hw=$(grep -E "E2E-L2-KLOG .*physical_address: 0x$hex" "$D/out" | head -n 1)
+	ghes_lines
 	send alive
 	wait_for ' E2E-L2-ALIVE uptime=' 60 || { fail acpi-ar "L2's shell stopped answering after the error: $WHY"; return; }
 	send poweroff
@@ -377,6 +384,80 @@ scn_acpi_ar() {
 	paths=$(grep -o 'in the [A-Za-z]* source' "$D/ras.json" | sort | uniq -c | tr -s ' ' | tr '\n' ';')
 	[ -n "$paths" ] || { fail acpi-ar "lkvm's log names no GHES source"; return; }
 	result PASS acpi-ar "page $GPA poisoned for real, told through GHES ($paths); L2 logged the CPER record, recovered pfn $PFN, the reader got SIGBUS BUS_MCEERR_AR; powered off with 0, page not replaced"
+}
+
+# arm64 --tables acpi: a page no L2 process touches again is poisoned for
+# real. The early-kill AO reaches L2 as a CPER record in a polled GHES
+# source: L2 logs the record with the address and recovers the page before
+# anything reads it; no process is killed, no AR is logged, L2 powers off
+# with status 0 and lkvm never replaced the page.
+scn_acpi_ao() {
+	T0=$(now)
+	vm_start acpi-ao --tables acpi
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi-ao "L2 never reached its /init: $WHY"; return; }
+	l2_page ao || { fail acpi-ao "$WHY"; return; }
+	poison "$GPA" || { fail acpi-ao "$WHY"; return; }
+	send go
+	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-ao "L2 did not answer after the error: $WHY"; return; }
+	local seen mt rec hw hex
+	seen=$(grep -E ' E2E-AO-(SEEN|NOTSEEN)' "$D/out" | head -n 1)
+	ghes_lines
+	send poweroff
+	vm_wait_exit 120 || { fail acpi-ao "lkvm did not exit after L2's poweroff"; return; }
+	grep -E ' E2E-SIGBUS| E2E-L2-MEMTEST| E2E-AO-| E2E-L2-KLOG' "$D/out" | sed 's/^[0-9.]* //' | info
+	grep 'lkvm: memory error' "$D/err" | info
+	case "$seen" in *E2E-AO-SEEN*) ;; *) fail acpi-ao "L2's kernel did not log a memory failure at pfn $PFN (${seen#* })"; return ;; esac
+	[ -n "$rec" ] || { fail acpi-ao "L2's kernel log has no 'Memory failure: $PFN: ... Recovered'"; return; }
+	[ -n "$hw" ] || { fail acpi-ao "L2's kernel log has no GHES record with physical_address 0x$hex"; return; }
+	grep -q ' E2E-SIGBUS' "$D/out" && { fail acpi-ao "an L2 process got SIGBUS though nothing touched the page"; return; }
+	case "$mt" in *rc=0*) ;; *) fail acpi-ao "memtest did not end normally (${mt#* })"; return ;; esac
+	[ -n "$(ras_event AO "$GPA" injected)" ] || { fail acpi-ao "no AO/$GPA/injected event in lkvm's log"; return; }
+	grep -q '"kind":"AR"' "$D/ras.json" && { fail acpi-ao "an AR was logged though nothing touched the page"; return; }
+	grep -q 'in the polled source' "$D/ras.json" || { fail acpi-ao "lkvm's log names no polled GHES source"; return; }
+	grep -q 'replaced' "$D/err" "$D/ras.json" && { fail acpi-ao "lkvm replaced the guest page"; return; }
+	[ "$RC" = 0 ] || { fail acpi-ao "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS acpi-ao "untouched page $GPA poisoned: the AO went to a polled GHES source, L2 recovered pfn $PFN ${seen##*E2E-AO-SEEN } with no process killed and no AR; powered off with 0, page not replaced"
+}
+
+# arm64 --tables acpi: 16 pages of one L2 process poisoned one right after
+# the other (as the 16 guest pages of one 64 KiB host page would be): 16
+# records, delivered in the order the errors came, none dropped or held
+# out, every page recovered, L2 runs on and powers off with status 0.
+BURST=${E2E_BURST:-16}
+scn_acpi_burst() {
+	T0=$(now)
+	vm_start acpi-burst --tables acpi
+	wait_for ' E2E-L2-READY' $BOOT_TIMEOUT || { fail acpi-burst "L2 never reached its /init: $WHY"; return; }
+	send burst $BURST
+	wait_for ' E2E-GPA 0x' 60 $BURST || { fail acpi-burst "L2 did not print its $BURST page addresses: $WHY"; return; }
+	local gpas g t0 t1 got want seen missing=
+	gpas=$(grep -o ' E2E-GPA 0x[0-9a-f]*' "$D/out" | awk '{ print $2 }' | head -n $BURST)
+	t0=$(now)
+	for g in $gpas; do
+		poison "$g" || { fail acpi-burst "$WHY"; return; }
+	done
+	t1=$(now)
+	send go
+	wait_for ' E2E-L2-ALIVE' 120 || { fail acpi-burst "L2 did not answer after the errors: $WHY"; return; }
+	seen=$(grep -E ' E2E-BURST-(SEEN|NOTSEEN)' "$D/out" | head -n 1)
+	for g in $gpas; do
+		grep -qE "E2E-L2-KLOG .*Memory failure: $(printf '%#x' $((g >> PAGE_SHIFT))): .*[Rr]ecovered" "$D/out" || missing="$missing $g"
+	done
+	send poweroff
+	vm_wait_exit 120 || { fail acpi-burst "lkvm did not exit after L2's poweroff"; return; }
+	grep 'lkvm: memory error' "$D/err" | info
+	grep -E ' E2E-BURST-| E2E-L2-MEMTEST' "$D/out" | sed 's/^[0-9.]* //' | info
+	want=$(echo $gpas)
+	got=$(grep '"kind":"AO"' "$D/ras.json" | grep '"action":"injected"' | sed -n 's/.*"gpa":"\(0x[0-9a-f]*\)".*/\1/p' | tr '\n' ' ' | sed 's/ $//')
+	echo "order of the injected AOs: $got" | info
+	echo "sources: $(grep -o 'in the polled source [0-9]*' "$D/ras.json" | sed 's/.* //' | tr '\n' ' ')" | info
+	case "$seen" in *E2E-BURST-SEEN*) ;; *) fail acpi-burst "L2's kernel did not handle every page (${seen#* })"; return ;; esac
+	[ -z "$missing" ] || { fail acpi-burst "no 'Memory failure: ... Recovered' for$missing"; return; }
+	[ "$got" = "$want" ] || { fail acpi-burst "the injected AOs ($got) are not the poisoned pages in order ($want)"; return; }
+	grep -q '"action":"dropped"' "$D/ras.json" && { fail acpi-burst "lkvm dropped an error: $(grep '"action":"dropped"' "$D/ras.json" | head -n 1)"; return; }
+	grep -q ' E2E-SIGBUS' "$D/out" && { fail acpi-burst "an L2 process got SIGBUS though nothing touched the pages"; return; }
+	[ "$RC" = 0 ] || { fail acpi-burst "lkvm exited $RC after L2's poweroff, want 0"; return; }
+	result PASS acpi-burst "$BURST pages poisoned in $(secs "$t0" "$t1") s: $BURST AOs injected in that order through the polled GHES sources, none dropped; L2 recovered every page (${seen##*E2E-BURST-SEEN }), no process killed; powered off with 0"
 }
 
 # L2 runs `poweroff` (not -f, not reboot): its kernel powers off through the
@@ -1428,7 +1509,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 			T0=$(now)
 			result SKIP "$s" "a ppc64 scenario"
 		fi ;;
-	serror | sea | bad-esr | kut | builtin | acpi | acpi-ar)
+	serror | sea | bad-esr | kut | builtin | acpi | acpi-ar | acpi-ao | acpi-burst)
 		if [ $ARCH = arm64 ]; then
 			scn_$(echo $s | tr - _)
 		else

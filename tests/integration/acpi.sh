@@ -11,13 +11,14 @@ acpi_expected() { # vCPUs [nohest]
 	local hest=
 	host_amd && [ -z "${2:-}" ] && hest=1
 	# MADT: 44-byte header, 8 per local APIC, I/O APIC 12, SCI override 10, NMI 6
+	# DSDT: 36-byte header, \_S5_ 15, \_S3_ 15 for one vCPU
 	cat <<EOF2
 acpi: RSDP at 0xe0000 revision 2 checksum ok extended checksum ok
 acpi: XSDT length $((52 + ${hest:-0} * 8)) checksum ok
 acpi: XSDT -> FACP length 276 checksum ok
 acpi: XSDT -> APIC length $((72 + 8 * $1)) checksum ok
 ${hest:+acpi: XSDT -> HEST length 132 checksum ok
-}acpi: FACP -> DSDT length 51 checksum ok
+}acpi: FACP -> DSDT length $(( $1 == 1 ? 66 : 51 )) checksum ok
 acpi: FACP -> FACS length 64
 acpi: MADT local APICs $1 (fw_cfg cpus $1)
 acpi: \_S5_ SLP_TYP 5

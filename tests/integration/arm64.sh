@@ -39,13 +39,49 @@ run run -k $G/flat.flat -p 'a b=c'
 expect_status $t 0 && expect_out $t out 'flat: bootargs=\[a b=c\]' &&
 	expect_out $t out 'flat: initrd 0x0000000000000000\.\.0x0000000000000000' && ok $t
 
+# --- SVE and pointer authentication: on when KVM offers them, off when told ---
+# The host CPU's features (arm64 KVM gives guests SVE and ptrauth when the
+# host kernel uses them) say what the guest must see.
+t=cpufeat
+hf=" $(grep -m1 '^Features' /proc/cpuinfo | cut -d: -f2) "
+want_sve=0 want_pac=0
+case "$hf" in *" sve "*) want_sve=1 ;; esac
+case "$hf" in *" paca "*) case "$hf" in *" pacg "*) want_pac=1 ;; esac ;; esac
+run run -k $G/flat.flat -p cpufeat
+if expect_status $t 0 && expect_out $t out 'cpufeat: done'; then
+	f=$(grep -o 'cpufeat: sve=[01] ptrauth=[a-z0-9]*' "$T/out")
+	echo "# $t: host Features:$hf"
+	echo "# $t: host sve=$want_sve ptrauth=$want_pac; the guest sees ${f#cpufeat: };" \
+		"$(grep -m1 'cpufeat: sve vl' "$T/out" | tr -d '\r')"
+	if grep -q 'BAD' "$T/out"; then bad $t "$(grep BAD "$T/out" | head -2 | tr -d '\r')"
+	elif [ "$f" != "cpufeat: sve=$want_sve ptrauth=$want_pac" ]; then
+		bad $t "the guest sees ${f#cpufeat: }, the host has sve=$want_sve ptrauth=$want_pac"
+	elif [ $want_sve = 1 ] && ! grep -q 'cpufeat: sve vl=.* ok' "$T/out"; then bad $t "SVE seen but not checked"
+	elif [ $want_pac = 1 ] && ! grep -q 'cpufeat: pac ok' "$T/out"; then bad $t "ptrauth seen but not checked"
+	elif [ $want_sve$want_pac = 00 ]; then skip $t "this host has neither SVE nor pointer authentication"
+	else ok $t; fi
+fi
+t=cpufeat-disabled
+run run -k $G/flat.flat -p cpufeat --disable-sve --disable-ptrauth
+expect_status $t 0 && expect_out $t out 'cpufeat: sve=0 ptrauth=0' && ok $t
+
+# --- --irqchip gicv3-its: an MSI through the ITS, from the guest's own commands ---
+t=its
+run run -k $G/flat.flat -c 1 --irqchip=gicv3-its -p its
+if expect_status $t 0 && expect_out $t out 'its: GITS at'; then
+	if grep -q 'its: LPI 8192 taken ok' "$T/out"; then ok $t
+	else bad $t "$(grep -m1 'its: BAD' "$T/out" | tr -d '\r')"; fi
+fi
+t=its-absent
+run run -k $G/flat.flat -c 1 --irqchip=gicv3 -p its
+expect_status $t 0 && expect_out $t out 'its: BAD no arm,gic-v3-its node' && ok $t
+
 # --- bad input: one line, status 2, nothing on stdout ---
 : >"$T/empty"
 badinput bad-kernel-missing 2 "^lkvm: Fatal: Unable to open kernel /nonexistent: No such file" run -k /nonexistent
 badinput bad-kernel-empty 2 "empty kernel file" run -k "$T/empty"
 badinput bad-option 2 "unknown option '--frobnicate'" run --frobnicate
-badinput bad-irqchip 2 "invalid --irqchip 'vgic': use gicv3 or gicv2" run --irqchip=vgic
-badinput bad-irqchip-its 2 "--irqchip gicv3-its: lkvm has no ITS" run --irqchip gicv3-its
+badinput bad-irqchip 2 "invalid --irqchip 'vgic': use gicv3, gicv3-its or gicv2" run --irqchip=vgic
 badinput bad-pmu-value 2 "option '--pmu' takes no value" run --pmu=yes
 badinput bad-ras-notify 2 "invalid --ras-arm-notify 'nmi': use serror or sea" run --ras-arm-notify=nmi
 badinput bad-dump-dtb 2 "invalid --dump-dtb '': give a file name" run --dump-dtb=
@@ -61,6 +97,8 @@ pid=$!
 for i in $(seq 100); do grep -q 'flat: idle' "$T/ctl.out" 2>/dev/null && break; sleep 0.1; done
 l1=$($LKVM list 2>&1)
 stat=$($LKVM stat --name ctltest 2>&1)
+dump=$(timeout 20 $LKVM debug -n ctltest --dump 2>&1)
+echo "# $t: debug --dump says:$(echo "$dump" | grep -m1 '  sve:')"
 $LKVM pause --name ctltest >/dev/null 2>&1; p1=$?
 l2=$($LKVM list 2>&1)
 $LKVM resume --name ctltest >/dev/null 2>&1; r1=$?
@@ -69,6 +107,8 @@ $LKVM stop --name ctltest >/dev/null 2>&1; s1=$?
 wait $pid; st=$?
 if ! echo "$l1" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "list while running: $l1"
 elif ! echo "$stat" | grep -Eq '^startup_us [1-9][0-9]*$'; then bad $t "stat has no start-up time: $stat"
+elif ! echo "$dump" | grep -Eq '^  sve: (on, vector length [1-9][0-9]* bytes|off \(KVM offers none\)); ptrauth: '; then
+	bad $t "debug --dump lacks the sve/ptrauth line: $(echo "$dump" | head -3)"
 elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -Eq "^ *$pid ctltest +paused\$"; then bad $t "pause: rc $p1, list: $l2"
 elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "resume: rc $r1, list: $l3"
 elif [ $s1 -ne 0 ] || [ $st -ne 0 ]; then bad $t "stop: rc $s1, lkvm exit status $st: $(head -3 "$T/ctl.err")"

@@ -254,6 +254,7 @@ else ok $t; fi
 
 . tests/integration/ras.sh
 . tests/integration/acpi.sh
+. tests/integration/testdev.sh
 . tests/integration/kvmtool.sh
 . tests/integration/hard.sh
 . tests/integration/ctl.sh

@@ -36,6 +36,7 @@ $LKVM stop -n scon >/dev/null 2>&1; wait $pid; st=$?
 want="lkvm 2 1
 lkvm-console 2 2
 lkvm-ras 2 2
+lkvm-rtc 2 2
 vcpu0 2 2
 vcpu1 2 2
 virtio-blk0 2 2

@@ -4,13 +4,17 @@
  * runner gave it from the device tree (/chosen bootargs, the initrd holding
  * the environment), prints it on the UART kvmtool places at 0x1000000, prints
  * kvm-unit-tests' "EXIT: STATUS=" line and powers off with PSCI SYSTEM_OFF;
- * with bootargs exactly "idle" it waits for interrupts until stopped.
+ * with bootargs exactly "idle" it waits for interrupts until stopped, with
+ * "cpufeat" it checks SVE and pointer authentication (flat-sve.c), with "its"
+ * it sends itself an MSI through the GICv3 ITS (flat-its.c).
  * Freestanding: no libc, no MMU.
  */
 #include <stddef.h>
 #include <stdint.h>
 
-#define UART		((volatile uint8_t *)0x1000000)
+#include "flat.h"
+
+#define UART		FLAT_UART
 #define PSCI_SYSTEM_OFF	0x84000008u
 #define FDT_MAGIC	0xd00dfeedu
 #define FDT_BEGIN_NODE	1
@@ -32,6 +36,11 @@ static void puts0(const char *s)
 	puts_n(s, (size_t)-1);
 }
 
+void flat_puts(const char *s)
+{
+	puts0(s);
+}
+
 static uint32_t be32(const uint8_t *p)
 {
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -46,7 +55,16 @@ static int streq(const char *a, const char *b)
 	return *a == *b;
 }
 
-static void put_hex(uint64_t v)
+static int prefix(const char *s, const char *p)
+{
+	while (*p && *s == *p) {
+		s++;
+		p++;
+	}
+	return !*p;
+}
+
+void flat_hex(uint64_t v)
 {
 	char b[19] = "0x";
 
@@ -75,7 +93,8 @@ void flat_main(const uint8_t *fdt)
 	const char *bootargs = NULL;
 	uint32_t bootargs_len = 0;
 	uint64_t ird_s = 0, ird_e = 0;
-	int depth = 0, in_chosen = 0;
+	uint64_t gicd = 0, gicr = 0, its = 0;
+	int depth = 0, in_chosen = 0, in_gic = 0, in_its = 0;
 
 	puts0("flat: entered\r\n");
 	if (be32(fdt) != FDT_MAGIC) {
@@ -97,10 +116,12 @@ void flat_main(const uint8_t *fdt)
 				n++;
 			depth++;
 			in_chosen = depth == 2 && streq(name, "chosen");
+			in_gic = depth == 2 && prefix(name, "intc@");
+			in_its = depth == 3 && prefix(name, "msi-controller@");
 			p += (n + 4) & ~(size_t)3;
 		} else if (tok == FDT_END_NODE) {
 			depth--;
-			in_chosen = 0;
+			in_chosen = in_gic = in_its = 0;
 		} else if (tok == FDT_PROP) {
 			uint32_t len = be32(p), off = be32(p + 4);
 			const uint8_t *v = p + 8;
@@ -112,6 +133,11 @@ void flat_main(const uint8_t *fdt)
 				ird_s = prop_u64(v, len);
 			} else if (in_chosen && streq(strs + off, "linux,initrd-end")) {
 				ird_e = prop_u64(v, len);
+			} else if (in_gic && streq(strs + off, "reg") && len >= 32) {
+				gicd = prop_u64(v, 8);
+				gicr = prop_u64(v + 16, 8);
+			} else if (in_its && streq(strs + off, "reg") && len >= 8) {
+				its = prop_u64(v, 8);
 			}
 			p += 8 + ((len + 3) & ~3u);
 		} else if (tok != FDT_NOP) {
@@ -128,10 +154,22 @@ void flat_main(const uint8_t *fdt)
 		for (;;)
 			__asm__ volatile("wfi");
 	}
+	if (bootargs && streq(bootargs, "its")) {
+		flat_its(gicd, gicr, its);
+		puts0("EXIT: STATUS=1\r\n");
+		psci_off();
+		return;
+	}
+	if (bootargs && streq(bootargs, "cpufeat")) {
+		flat_cpufeat();
+		puts0("EXIT: STATUS=1\r\n");
+		psci_off();
+		return;
+	}
 	puts0("flat: initrd ");
-	put_hex(ird_s);
+	flat_hex(ird_s);
 	puts0("..");
-	put_hex(ird_e);
+	flat_hex(ird_e);
 	puts0("\r\n");
 	if (ird_e > ird_s && ird_e - ird_s < 4096) {
 		/* The environment, as kvm-unit-tests passes it: KEY=VALUE lines. */

@@ -119,18 +119,19 @@ START_TEST(test_rsdp_xsdt_fadt)
 }
 END_TEST
 
-static void check_madt(enum arm_irqchip gic, unsigned int cpus, bool pmu)
+static void check_madt_its(enum arm_irqchip gic, unsigned int cpus, bool pmu, uint64_t its)
 {
 	struct arm_acpi_desc d = desc(gic, cpus);
 	long len;
 	const uint8_t *m, *p;
 
 	d.pmu = pmu;
+	d.gic_its = its;
 	len = arm_acpi_build(&d, buf, GPA, sizeof(buf));
 	ck_assert_int_gt(len, 0);
 	m = xsdt_entry(len, 1, "APIC");
 	ck_assert_uint_eq(get(m + 4, 4),
-			  44 + 80 * cpus + 24 + (gic == ARM_IRQCHIP_GICV3 ? 16 : 0));
+			  44 + 80 * cpus + 24 + (gic == ARM_IRQCHIP_GICV3 ? 16 : 0) + (its ? 20 : 0));
 	ck_assert_uint_eq(m[8], 5);
 	p = m + 44;
 	for (unsigned int i = 0; i < cpus; i++, p += 80) {
@@ -151,6 +152,18 @@ static void check_madt(enum arm_irqchip gic, unsigned int cpus, bool pmu)
 		ck_assert_uint_eq(get(p + 4, 8), d.gic_redist);
 		ck_assert_uint_eq(get(p + 12, 4), cpus * ARM_GIC_REDIST_SIZE);
 	}
+	if (its) {
+		p += 16;
+		ck_assert_uint_eq(p[0], 0x0f);			/* GIC ITS */
+		ck_assert_uint_eq(p[1], 20);
+		ck_assert_uint_eq(get(p + 4, 4), 0);		/* ITS ID */
+		ck_assert_uint_eq(get(p + 8, 8), its);
+	}
+}
+
+static void check_madt(enum arm_irqchip gic, unsigned int cpus, bool pmu)
+{
+	check_madt_its(gic, cpus, pmu, 0);
 }
 
 START_TEST(test_madt)
@@ -158,6 +171,9 @@ START_TEST(test_madt)
 	check_madt(ARM_IRQCHIP_GICV3, 1, false);
 	check_madt(ARM_IRQCHIP_GICV3, 17, true);	/* MPIDR Aff1 from vCPU 16 */
 	check_madt(ARM_IRQCHIP_GICV2, 4, false);
+	/* --irqchip gicv3-its: the ITS below the redistributors, after the GICR. */
+	check_madt_its(ARM_IRQCHIP_GICV3, 2, false,
+		       ARM_GIC_DIST_BASE - 2 * ARM_GIC_REDIST_SIZE - ARM_GIC_ITS_SIZE);
 }
 END_TEST
 
@@ -205,9 +221,10 @@ START_TEST(test_hest)
 
 	ck_assert_int_gt(len, 0);
 	h = xsdt_entry(len, 5, "HEST");
-	ck_assert_uint_eq(get(h + 4, 4), 40 + 2 * 92);
-	ck_assert_uint_eq(get(h + 36, 4), 2);
-	for (unsigned int i = 0; i < 2; i++) {
+	ck_assert_uint_eq(GHES_NR_SOURCES, 17);		/* the SEA source, 16 polled */
+	ck_assert_uint_eq(get(h + 4, 4), 40 + 17 * 92);
+	ck_assert_uint_eq(get(h + 36, 4), 17);
+	for (unsigned int i = 0; i < 17; i++) {
 		e = h + 40 + 92 * i;
 		ck_assert_uint_eq(get(e, 2), 10);		/* GHESv2 */
 		ck_assert_uint_eq(get(e + 2, 2), i);
@@ -216,7 +233,7 @@ START_TEST(test_hest)
 		ck_assert_uint_eq(get(e + 24, 8), GHES_GPA + GHES_ADDR_REG(i));
 		ck_assert_uint_eq(e[32], i == GHES_SRC_SEA ? 8 : 0);	/* SEA, polled */
 		ck_assert_uint_eq(e[33], 28);
-		ck_assert_uint_eq(get(e + 36, 4), i == GHES_SRC_POLL ? GHES_POLL_MS : 0);
+		ck_assert_uint_eq(get(e + 36, 4), i == GHES_SRC_SEA ? 0 : GHES_POLL_MS);
 		ck_assert_uint_eq(get(e + 60, 4), GHES_BLOCK_SIZE);
 		ck_assert_uint_eq(get(e + 68, 8), GHES_GPA + GHES_ACK_REG(i));
 		ck_assert_uint_eq(get(e + 76, 8), ~1ULL);

@@ -106,6 +106,37 @@ START_TEST(test_devtree_gicv3)
 	ck_assert_uint_eq(prop_u32(node, "interrupts", 1), 0);	/* INTID 32 */
 	ck_assert_uint_eq(prop_u32(node, "clock-frequency", 0), 1843200);
 	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "arm,armv8-pmuv3"), 0);
+	ck_assert_int_lt(fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3-its"), 0);
+}
+END_TEST
+
+/* --irqchip gicv3-its: the ITS as the GIC's child, an MSI controller (kvmtool's shape). */
+START_TEST(test_devtree_its)
+{
+	struct arm_fdt_desc d = desc(ARM_IRQCHIP_GICV3, 4);
+	uint64_t its = ARM_GIC_DIST_BASE - 4 * ARM_GIC_REDIST_SIZE - ARM_GIC_ITS_SIZE;
+	int gic, node;
+
+	d.gic_its = its;
+	uart_dev.next = NULL;
+	ck_assert_int_eq(arm_fdt_build(&d, blob, sizeof(blob)), 0);
+	gic = fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3");
+	ck_assert_int_ge(gic, 0);
+	ck_assert_uint_eq(prop_u32(gic, "#address-cells", 0), 2);
+	ck_assert_uint_eq(prop_u32(gic, "#size-cells", 0), 2);
+	ck_assert_ptr_nonnull(fdt_getprop(blob, gic, "ranges", NULL));
+	node = fdt_node_offset_by_compatible(blob, -1, "arm,gic-v3-its");
+	ck_assert_int_ge(node, 0);
+	ck_assert_int_eq(fdt_parent_offset(blob, node), gic);
+	ck_assert_str_eq(fdt_get_name(blob, node, NULL), "msi-controller@3ff50000");
+	ck_assert_ptr_nonnull(fdt_getprop(blob, node, "msi-controller", NULL));
+	ck_assert_uint_eq(prop_u32(node, "#msi-cells", 0), 1);
+	ck_assert_uint_eq(prop_u64(node, "reg", 0), its);
+	ck_assert_uint_eq(prop_u64(node, "reg", 1), 0x20000);
+	ck_assert_uint_ne(fdt_get_phandle(blob, node), 0);
+	ck_assert_uint_ne(fdt_get_phandle(blob, node), fdt_get_phandle(blob, gic));
+	/* The redistributors keep their place above it. */
+	ck_assert_uint_eq(prop_u64(gic, "reg", 2), its + ARM_GIC_ITS_SIZE);
 }
 END_TEST
 
@@ -207,6 +238,7 @@ Suite *arm_devtree_suite(void)
 
 	tcase_add_test(tc, test_devtree_gicv3);
 	tcase_add_test(tc, test_devtree_gicv2_pmu_no_initrd);
+	tcase_add_test(tc, test_devtree_its);
 	tcase_add_test(tc, test_devtree_mpidr_and_nospace);
 	tcase_add_test(tc, test_devtree_virtio);
 	suite_add_tcase(s, tc);

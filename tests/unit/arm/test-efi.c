@@ -136,7 +136,40 @@ START_TEST(test_ghes_area)
 		ck_assert(ghes_ack_done(get(buf + GHES_ACK_REG(i), 8)));	/* free */
 		ck_assert_uint_eq(get(buf + GHES_BLOCK(i), 4), 0);	/* no record */
 		ck_assert_uint_le(GHES_BLOCK(i) + GHES_BLOCK_SIZE, GHES_AREA_SIZE);
+		ck_assert_uint_ge(GHES_BLOCK(i), 0x1000);	/* past the registers */
+		if (i)
+			ck_assert_uint_ge(GHES_BLOCK(i), GHES_BLOCK(i - 1) + GHES_BLOCK_SIZE);
 	}
+	ck_assert_uint_ge(GHES_BLOCK_SIZE, GHES_RECORD_SIZE);
+	ck_assert_uint_le(GHES_ACK_REG(GHES_NR_SOURCES), 0x1000);
+}
+END_TEST
+
+/*
+ * Which source a record goes to: a consumed error only to the SEA source;
+ * others to the lowest acknowledged polled source, so 16 records (a 64 KiB
+ * host page's guest pages) are out at once; none while all are unread.
+ */
+START_TEST(test_ghes_pick_source)
+{
+	uint64_t ack[GHES_NR_SOURCES];
+
+	for (unsigned int i = 0; i < GHES_NR_SOURCES; i++)
+		ack[i] = 1;
+	ck_assert_int_eq(ghes_pick_source(true, ack), GHES_SRC_SEA);
+	ck_assert_int_eq(ghes_pick_source(false, ack), GHES_SRC_POLL);
+	for (unsigned int k = 0; k < 16; k++) {
+		int src = ghes_pick_source(false, ack);
+
+		ck_assert_int_eq(src, (int)(GHES_SRC_POLL + k));	/* one record each */
+		ack[src] = 0;					/* ghes_deliver clears it */
+	}
+	ck_assert_int_eq(ghes_pick_source(false, ack), -1);	/* the 17th waits */
+	ck_assert_int_eq(ghes_pick_source(true, ack), GHES_SRC_SEA);	/* not the SEA's */
+	ack[GHES_SRC_POLL + 5] = ~0ULL;				/* the guest read one */
+	ck_assert_int_eq(ghes_pick_source(false, ack), GHES_SRC_POLL + 5);
+	ack[GHES_SRC_SEA] = 0x2;				/* bit 0 clear: unread */
+	ck_assert_int_eq(ghes_pick_source(true, ack), -1);
 }
 END_TEST
 
@@ -172,6 +205,7 @@ Suite *arm_efi_suite(void)
 	tcase_add_test(tc, test_devtree_acpi_boot);
 	tcase_add_test(tc, test_ghes_area);
 	tcase_add_test(tc, test_ghes_record);
+	tcase_add_test(tc, test_ghes_pick_source);
 	suite_add_tcase(s, tc);
 	return s;
 }

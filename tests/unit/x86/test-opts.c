@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* x86's own `lkvm run` option (--ras-amd-ao); another machine's are refused by name. */
+/* x86's own `lkvm run` options (--testdev, --ras-amd-ao); another machine's are refused by name. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +20,7 @@ static const struct {
 	{ { "--ras-serror-esr", "0x811" }, "--ras-serror-esr is an arm64 option; lkvm for x86 has no such setting (see 'lkvm run --help')" },
 	{ { "--ras-arm-notify=sea" }, "--ras-arm-notify is an arm64 option; lkvm for x86 has no such setting (see 'lkvm run --help')" },
 	{ { "--ras-arm-force" }, "--ras-arm-force is an arm64 option; lkvm for x86 has no such setting (see 'lkvm run --help')" },
+	{ { "--disable-sve" }, "--disable-sve is an arm64 option; lkvm for x86 has no such setting (see 'lkvm run --help')" },
 	{ { "--dump-dtb", "x.dtb" }, "--dump-dtb: lkvm for x86 boots its guests without a device tree (see 'lkvm run --help')" },
 };
 
@@ -44,7 +45,8 @@ START_TEST(test_x86_help)
 	ck_assert_ptr_nonnull(arch_info()->options);
 	ck_assert(!arch_info()->device_tree);
 	ck_assert_ptr_null(strstr(buf, "--dump-dtb"));
-	ck_assert_ptr_nonnull(strstr(buf, "\nx86:\n      --ras-amd-ao M "));
+	ck_assert_ptr_nonnull(strstr(buf, "\nx86:\n      --testdev          QEMU's pc-testdev"));
+	ck_assert_ptr_nonnull(strstr(buf, "\n      --ras-amd-ao M "));
 	free(buf);
 }
 END_TEST
@@ -71,6 +73,24 @@ START_TEST(test_x86_ras_amd_ao)
 }
 END_TEST
 
+/* --testdev: off unless asked (kvm-unit-tests' results must not depend on it). */
+START_TEST(test_x86_testdev_opt)
+{
+	char run[] = "run", a1[] = "--testdev", a2[] = "--testdev=1";
+	char *argv[] = { run, a1, NULL };
+	struct run_opts o;
+	char err[256];
+
+	ck_assert_int_eq(run_opts_parse(&o, 1, argv, err, sizeof(err)), 0);
+	ck_assert(!o.arch.testdev);
+	ck_assert_int_eq(run_opts_parse(&o, 2, argv, err, sizeof(err)), 0);
+	ck_assert(o.arch.testdev);
+	argv[1] = a2;
+	ck_assert_int_eq(run_opts_parse(&o, 2, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "option '--testdev' takes no value; see 'lkvm run --help'");
+}
+END_TEST
+
 Suite *x86_opts_suite(void)
 {
 	Suite *s = suite_create("x86-opts");
@@ -80,6 +100,7 @@ Suite *x86_opts_suite(void)
 			    (int)(sizeof(refused) / sizeof(refused[0])));
 	tcase_add_test(tc, test_x86_help);
 	tcase_add_test(tc, test_x86_ras_amd_ao);
+	tcase_add_test(tc, test_x86_testdev_opt);
 	suite_add_tcase(s, tc);
 	return s;
 }

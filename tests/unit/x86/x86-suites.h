@@ -14,5 +14,6 @@ Suite *acpi_suite(void);
 Suite *pt_walk_suite(void);
 Suite *x86_opts_suite(void);
 Suite *x86_ghes_suite(void);
+Suite *rtc_suite(void);
 
 #endif
