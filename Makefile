@@ -131,7 +131,7 @@ UNIT_CORE := mem.c mem-load.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ra
 	$(P9_SRCS) \
 	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c hw/virtio-blk-req.c \
 	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c hw/net-frame.c hw/virtio-net.c run-opts-net.c net-backend.c \
-	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c \
+	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c ghes.c \
 	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c sandbox-kcache.c arch-default.c
 UNIT_SRCS := $(wildcard tests/unit/*.c tests/unit/$(ARCH_DIR)/*.c) $(UNIT_CORE) $(ARCH_UNIT_SRCS)
 UNIT_HDRS := $(wildcard include/lkvm/*.h include/hw/*.h $(ARCH_DIR)/*.h tests/unit/*.h tests/unit/$(ARCH_DIR)/*.h)

@@ -33,6 +33,7 @@ static const struct {
 	{ "arm64", "disable-sve" },
 	{ "arm64", "disable-ptrauth" },
 	{ "x86", "testdev" },
+	{ "x86", "ras-amd-ao" },
 };
 
 bool run_opt_known(const char *arch, const char *name)

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "acpi.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/acpi-table.h"
 #include "lkvm/util.h"
 

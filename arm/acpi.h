@@ -15,7 +15,7 @@
  * (a GICC per vCPU, the GICD, the GICv3 redistributor range, the ITS), GTDT (the
  * architected timer's PPIs, as the device tree gives them), SPCR (the
  * 16550), PPTT (one package, a leaf per vCPU) and HEST (the GHESv2 error
- * sources of arm/ghes.h).
+ * sources of lkvm/ghes.h).
  */
 struct arm_acpi_desc {
 	unsigned int nr_cpus;
@@ -24,7 +24,7 @@ struct arm_acpi_desc {
 	uint64_t gic_its;		/* GICv3: the ITS (a MADT GIC ITS entry); 0: none */
 	bool pmu;
 	const struct device *devices;	/* the registry: the DSDT's devices, the SPCR's UART */
-	uint64_t ghes_base;		/* guest address of the GHES area (arm/ghes.h) */
+	uint64_t ghes_base;		/* guest address of the GHES area (lkvm/ghes.h) */
 };
 
 /* The most vCPUs the MADT and PPTT are written for (KVM's arm64 maximum is 512). */

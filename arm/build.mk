@@ -8,7 +8,7 @@ ARCH_SRCS := $(sort $(wildcard arm/*.c))
 ARCH_HW := hw/uart.c
 ARCH_ASM := arm/builtin-guest.S
 ARCH_UNIT_SRCS := arm/arch-info.c arm/arch-opts.c arm/image.c arm/serror.c arm/devtree.c arm/ras-plan.c dtb.c \
-	arm/acpi.c arm/efi.c arm/ghes.c
+	arm/acpi.c arm/efi.c
 ARCH_FUZZ_SRCS :=
 ARCH_CPPFLAGS := -Iarm
 ARCH_LDLIBS := -lfdt

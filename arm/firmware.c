@@ -13,7 +13,7 @@
 #include "arm.h"
 #include "devtree.h"
 #include "efi.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/arch.h"
 #include "lkvm/dtb.h"
 #include "lkvm/util.h"

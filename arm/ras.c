@@ -36,9 +36,8 @@
 #include <sys/mman.h>
 
 #include "arm.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/arch.h"
-#include "lkvm/io-bus.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
 #include "ras-plan.h"
@@ -97,25 +96,12 @@ static int ghes_free_source(struct vm *vm, const struct ras_error *e, int *src)
 	return 0;
 }
 
-/*
- * The record into the source's block: the ack register cleared first (the
- * block is ours until the guest sets it again), the record's body, and
- * its block status last, the word that makes the guest read it.
- */
-static int ghes_deliver(struct vm *vm, int src, uint64_t gpa)
+/* The record into the source's block (ghes_deliver()). */
+static int arm_ghes_deliver(struct vm *vm, int src, uint64_t gpa)
 {
-	uint64_t base = arm_vm(vm)->ghes_gpa, block = base + GHES_BLOCK(src);
-	uint8_t rec[GHES_RECORD_SIZE], zero[8] = { 0 };
-	int err;
+	uint64_t base = arm_vm(vm)->ghes_gpa;
 
-	ghes_record(rec, gpa & ~0xfffULL);	/* the guest's 4 KiB page */
-	err = mem_write(&vm->mem, base + GHES_ACK_REG(src), zero, sizeof(zero), "GHES read ack");
-	if (!err)
-		err = mem_write(&vm->mem, block + 4, rec + 4, sizeof(rec) - 4, "GHES record");
-	__atomic_thread_fence(__ATOMIC_RELEASE);
-	if (!err)
-		err = mem_write(&vm->mem, block, rec, 4, "GHES record");
-	return err;
+	return ghes_deliver(&vm->mem, base + GHES_ACK_REG(src), base + GHES_BLOCK(src), gpa);
 }
 
 /* The facts arm_ras_plan() decides from: options, capabilities, vCPU state. */
@@ -212,7 +198,7 @@ static int arm_ras_deliver(struct vcpu *v, const struct ras_error *e, enum arm_r
 	f.serror_pending = false;	/* checked by can_take; replaced only by our own */
 	*how = arm_ras_plan(&f, iss, why, sizeof(why));
 	if (*how == ARM_RAS_GHES_POLL || *how == ARM_RAS_GHES_SEA)
-		err = ghes_deliver(v->vm, *src, e->gpa) ? -EIO : 0;
+		err = arm_ghes_deliver(v->vm, *src, e->gpa) ? -EIO : 0;
 	else if (*how == ARM_RAS_WAIT)
 		err = -EAGAIN;	/* another vCPU took the last free source meanwhile */
 out:

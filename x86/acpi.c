@@ -14,6 +14,9 @@
  * - DSDT: \_S5_, so that poweroff writes SLP_TYP 5 | SLP_EN; with one vCPU
  *   also \_S3_ (SLP_TYP 1: suspend to RAM, x86/sleep.c), which lkvm does
  *   not offer to SMP guests (it would have to park and restart the APs).
+ * - HEST (AMD guests, unless --ras-amd-ao=deferred): one polled GHESv2
+ *   source (acpi.h), so that an error nothing consumed reaches an AMD
+ *   guest's memory_failure() at once (docs/ras.md section 3).
  * - MADT: a Processor Local APIC per vCPU (APIC id = vCPU index), the
  *   in-kernel I/O APIC (id nr_cpus, as in the MP table) with GSI base 0,
  *   and NMI on LINT1. ISA IRQ n is GSI n (pin n): that is KVM's default
@@ -43,6 +46,7 @@
 #define MADT_LAPIC_NMI_SIZE	6
 #define TABLE_ALIGN		ACPI_TABLE_ALIGN
 #define ACPI_MAX_CPUS		255		/* 8-bit APIC ids, 0xff is broadcast */
+#define HEST_SIZE		(HDR_SIZE + 4 + HEST_GHES_V2_SIZE)	/* one source */
 
 /* FADT (ACPI 6.0, revision 6) field offsets. */
 #define FADT_FACS		36
@@ -102,8 +106,9 @@
 
 /* Where each table goes, in the order they are laid out. */
 struct acpi_layout {
-	uint64_t rsdp, facs, rsdt, xsdt, fadt, dsdt, madt, end;
+	uint64_t rsdp, facs, rsdt, xsdt, fadt, dsdt, madt, hest, end;
 	uint32_t madt_len;
+	unsigned int nr_tables;		/* in the RSDT and XSDT */
 	size_t dsdt_aml;	/* lkvm's own AML: \_S5_, \_S3_ */
 };
 
@@ -136,20 +141,22 @@ static uint64_t acpi_place(uint64_t *next, uint64_t size, uint64_t align)
 	return at;
 }
 
-static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus, size_t extra)
+static void acpi_layout(struct acpi_layout *l, unsigned int nr_cpus, size_t extra, bool hest)
 {
 	uint64_t next = ACPI_AREA_START;
 
+	l->nr_tables = hest ? 3 : 2;
 	l->madt_len = MADT_HDR_SIZE + nr_cpus * MADT_LAPIC_SIZE + MADT_IOAPIC_SIZE +
 		      MADT_ISO_SIZE + MADT_LAPIC_NMI_SIZE;
 	l->rsdp = acpi_place(&next, RSDP_SIZE, TABLE_ALIGN);
 	l->facs = acpi_place(&next, FACS_SIZE, FACS_ALIGN);
-	l->rsdt = acpi_place(&next, HDR_SIZE + 2 * 4, TABLE_ALIGN);
-	l->xsdt = acpi_place(&next, HDR_SIZE + 2 * 8, TABLE_ALIGN);
+	l->rsdt = acpi_place(&next, HDR_SIZE + l->nr_tables * 4, TABLE_ALIGN);
+	l->xsdt = acpi_place(&next, HDR_SIZE + l->nr_tables * 8, TABLE_ALIGN);
 	l->fadt = acpi_place(&next, FADT_SIZE, TABLE_ALIGN);
 	l->dsdt_aml = sizeof(dsdt_aml) + (nr_cpus == 1 ? sizeof(dsdt_s3_aml) : 0);
 	l->dsdt = acpi_place(&next, HDR_SIZE + l->dsdt_aml + extra, TABLE_ALIGN);
 	l->madt = acpi_place(&next, l->madt_len, TABLE_ALIGN);
+	l->hest = hest ? acpi_place(&next, HEST_SIZE, TABLE_ALIGN) : 0;
 	l->end = next;
 }
 
@@ -235,21 +242,47 @@ static void acpi_write_madt(uint8_t *area, const struct acpi_layout *l, unsigned
 	acpi_table_seal(t);
 }
 
+/* The HEST and, behind it, the GHES source's RAM: ack free, block empty. */
+static void acpi_write_hest(uint8_t *area, const struct acpi_layout *l, uint8_t *ack,
+			    uint8_t *block)
+{
+	uint8_t *t = acpi_header(area, l->hest, "HEST", HEST_SIZE, 1);
+
+	wr32(t + HDR_SIZE, 1);				/* error source count */
+	ghes_hest_entry_at(t + HDR_SIZE + 4, X86_GHES_SRC, HEST_NOTIFY_POLLED,
+			   X86_GHES_STATUS_REG, X86_GHES_ACK);
+	acpi_table_seal(t);
+	wr64(ack, GHES_ACK_FREE);
+	memset(block, 0, GHES_BLOCK_SIZE);
+}
+
 int acpi_write(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot)
 {
-	return acpi_write_dsdt(m, nr_cpus, rsdp_slot, NULL, 0);
+	return acpi_write_tables(m, nr_cpus, rsdp_slot, NULL, 0, false);
 }
 
 int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
 		    const uint8_t *aml, size_t aml_len)
 {
-	struct acpi_layout l;
-	uint8_t *area, *slot = NULL, *t;
+	return acpi_write_tables(m, nr_cpus, rsdp_slot, aml, aml_len, false);
+}
 
-	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS || aml_len > ACPI_AREA_END - ACPI_AREA_START)
+int acpi_write_tables(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
+		      const uint8_t *aml, size_t aml_len, bool hest)
+{
+	struct acpi_layout l;
+	uint8_t *area, *slot = NULL, *t, *ack = NULL, *block = NULL;
+
+	if (hest) {
+		ack = mem_gpa_to_hva(m, X86_GHES_ACK, 8);
+		block = mem_gpa_to_hva(m, X86_GHES_BLOCK, GHES_BLOCK_SIZE);
+		if (!ack || !block)
+			return -1;
+	}
+	if (nr_cpus == 0 || nr_cpus >= ACPI_MAX_CPUS || aml_len > ACPI_TABLES_END - ACPI_AREA_START)
 		return -1;
-	acpi_layout(&l, nr_cpus, aml_len);
-	if (l.end > ACPI_AREA_END || l.facs != ACPI_FACS_ADDR)
+	acpi_layout(&l, nr_cpus, aml_len, hest);
+	if (l.end > ACPI_TABLES_END || l.facs != ACPI_FACS_ADDR)
 		return -1;
 	area = mem_gpa_to_hva(m, ACPI_AREA_START, l.end - ACPI_AREA_START);
 	if (!area)
@@ -276,15 +309,21 @@ int acpi_write_dsdt(struct mem_map *m, unsigned int nr_cpus, uint64_t rsdp_slot,
 
 	acpi_write_fadt(area, &l);
 	acpi_write_madt(area, &l, nr_cpus);
+	if (hest)
+		acpi_write_hest(area, &l, ack, block);
 
-	t = acpi_header(area, l.rsdt, "RSDT", HDR_SIZE + 2 * 4, 1);
+	t = acpi_header(area, l.rsdt, "RSDT", HDR_SIZE + l.nr_tables * 4, 1);
 	wr32(t + HDR_SIZE, (uint32_t)l.fadt);
 	wr32(t + HDR_SIZE + 4, (uint32_t)l.madt);
+	if (hest)
+		wr32(t + HDR_SIZE + 8, (uint32_t)l.hest);
 	acpi_table_seal(t);
 
-	t = acpi_header(area, l.xsdt, "XSDT", HDR_SIZE + 2 * 8, 1);
+	t = acpi_header(area, l.xsdt, "XSDT", HDR_SIZE + l.nr_tables * 8, 1);
 	wr64(t + HDR_SIZE, l.fadt);
 	wr64(t + HDR_SIZE + 8, l.madt);
+	if (hest)
+		wr64(t + HDR_SIZE + 16, l.hest);
 	acpi_table_seal(t);
 
 	acpi_rsdp(area + (l.rsdp - ACPI_AREA_START), (uint32_t)l.rsdt, l.xsdt);

@@ -10,7 +10,7 @@ ARCH_SRCS := $(sort $(wildcard x86/*.c))
 ARCH_HW := hw/uart.c hw/rtc.c hw/rtc-clock.c
 ARCH_ASM := x86/builtin-guest.S
 ARCH_UNIT_SRCS := x86/arch-info.c x86/arch-opts.c x86/bzimage.c x86/multiboot.c x86/e820.c x86/mce.c x86/pvh.c x86/cmdline.c \
-	x86/acpi.c x86/pt-walk.c hw/rtc-clock.c x86/kernel-unpack.c
+	x86/acpi.c x86/pt-walk.c x86/ghes.c hw/rtc-clock.c x86/kernel-unpack.c
 ARCH_FUZZ_SRCS := x86/bzimage.c x86/multiboot.c x86/pvh.c x86/e820.c
 ARCH_CPPFLAGS := -Ix86
 ARCH_CORE_SKIP := dtb.c

@@ -18,6 +18,7 @@
 #include "lkvm/arch.h"
 #include "lkvm/guard.h"
 #include "lkvm/util.h"
+#include "ghes.h"
 #include "pc.h"
 #include "pvh.h"
 #include "x86.h"
@@ -196,11 +197,19 @@ int arch_describe(struct vm *vm)
 	}
 	/* The registry's virtio-mmio transports: LNRO0005 devices in the DSDT. */
 	aml_len = acpi_devices_aml(vm->devices, aml, sizeof(aml));
+	/* AMD guests get the GHES source for errors nothing consumed (docs/ras.md). */
+	x->ghes = x->amd && !vm->opts->arch.ras_amd_deferred;
 	if (aml_len < 0 ||
-	    acpi_write_dsdt(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot, aml, (size_t)aml_len)) {
+	    acpi_write_tables(&vm->mem, vm->nr_vcpus, x->boot.rsdp_slot, aml, (size_t)aml_len,
+			      x->ghes)) {
 		pr_err("no room for the ACPI tables at 0x%llx; raise --mem",
 		       (unsigned long long)ACPI_AREA_START);
 		return LKVM_EXIT_USAGE;
+	}
+	if (x->ghes && x86_ghes_init(vm)) {
+		pr_err("cannot claim the GHES register at 0x%llx",
+		       (unsigned long long)X86_GHES_STATUS_REG);
+		return LKVM_EXIT_ERROR;
 	}
 	return 0;
 }

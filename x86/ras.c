@@ -11,6 +11,12 @@
  * the broadcast companion (mce_plan), delivered on its own thread
  * (vcpu_pending), since Linux's Intel handler waits for every CPU
  * (docs/ras.md).
+ *
+ * An AMD guest finds an action-optional machine check (a deferred error)
+ * only at its bank poll, minutes later, and Linux's #MC handler leaves a
+ * deferred error for that poll: such an error goes instead, when the guest
+ * polls lkvm's GHES source (ghes.h), as a CPER record there, which Linux
+ * hands to memory_failure() within GHES_POLL_MS (x86_ras_plan()).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +27,8 @@
 #include "lkvm/arch.h"
 #include "lkvm/ras.h"
 #include "lkvm/util.h"
+#include "acpi.h"
+#include "ghes.h"
 #include "mce.h"
 #include "x86.h"
 
@@ -84,7 +92,7 @@ static int x86_read_msrs(struct vcpu *v, const uint32_t *idx, uint64_t *val, uns
  * KVM would drop an uncorrected error the guest disabled, and turn one it
  * cannot take (CR4.MCE clear, MCIP set) into a triple fault: check first.
  */
-static enum ras_ready x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
+static enum ras_ready x86_mce_can_take(struct vcpu *v, const struct ras_error *e, char *why,
 				       size_t n)
 {
 	struct x86_vm *x = x86_vm(v->vm);
@@ -130,6 +138,40 @@ static enum ras_ready x86_ras_can_take(struct vcpu *v, const struct ras_error *e
 	return RAS_READY;
 }
 
+/* The facts x86_ras_plan() decides from; the read ack only when it matters. */
+static int x86_ras_facts(struct vcpu *v, const struct ras_error *e, struct x86_ras_facts *f)
+{
+	struct x86_vm *x = x86_vm(v->vm);
+
+	*f = (struct x86_ras_facts){
+		.amd = x->amd, .consumed = ras_error_consumed(e), .has_gpa = ras_error_has_gpa(e),
+		.ghes = x->ghes, .polled = x86_ghes_polled(x, mono_ns()),
+	};
+	if (x86_ras_plan(f) == X86_RAS_MCE)
+		return 0;
+	return ghes_source_busy(&v->vm->mem, X86_GHES_ACK, &f->busy);
+}
+
+static enum ras_ready x86_ras_can_take(struct vcpu *v, const struct ras_error *e, char *why,
+				       size_t n)
+{
+	struct x86_ras_facts f;
+
+	if (x86_ras_facts(v, e, &f)) {
+		snprintf(why, n, "cannot read the GHES read ack register");
+		return RAS_UNABLE;
+	}
+	switch (x86_ras_plan(&f)) {
+	case X86_RAS_GHES_WAIT:
+		snprintf(why, n, "the guest has not acknowledged the last GHES record yet");
+		return RAS_BUSY;
+	case X86_RAS_GHES:
+		return RAS_READY;
+	default:
+		return x86_mce_can_take(v, e, why, n);
+	}
+}
+
 static int x86_set_mce(struct vcpu *v, const struct mce_delivery *d)
 {
 	struct kvm_x86_mce m;
@@ -147,9 +189,19 @@ static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 {
 	struct x86_vm *x = x86_vm(v->vm);
 	struct mce_delivery *plan;
+	struct x86_ras_facts f;
 	unsigned int nr;
 	int err, len;
 
+	if (x86_ras_facts(v, e, &f))
+		return -EIO;
+	if (x86_ras_plan(&f) == X86_RAS_GHES) {
+		if (ghes_deliver(&v->vm->mem, X86_GHES_ACK, X86_GHES_BLOCK, e->gpa))
+			return -EIO;
+		snprintf(what, n, "AMD GHES record (CPER memory error at 0x%llx) in the polled source %u: the guest reads it within %u ms",
+			 (unsigned long long)(e->gpa & ~0xfffULL), X86_GHES_SRC, GHES_POLL_MS);
+		return 0;
+	}
 	plan = calloc(v->vm->nr_vcpus, sizeof(*plan));
 	if (!plan)
 		return -ENOMEM;
@@ -161,10 +213,12 @@ static int x86_ras_inject(struct vcpu *v, const struct ras_error *e, char *what,
 		free(plan);
 		return err;
 	}
-	len = snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx",
+	len = snprintf(what, n, "%s machine check to vCPU %u, bank %u, MCi_STATUS 0x%llx, MCi_ADDR 0x%llx, MCG_STATUS 0x%llx%s",
 		       x->amd ? "AMD" : "Intel", v->id, plan[0].bank,
 		       (unsigned long long)plan[0].v.status, (unsigned long long)plan[0].v.addr,
-		       (unsigned long long)plan[0].v.mcg_status);
+		       (unsigned long long)plan[0].v.mcg_status,
+		       f.ghes && !f.consumed && !f.polled ?
+		       " (deferred error: the guest does not poll lkvm's GHES source)" : "");
 	if (nr > 1 && len > 0 && (size_t)len < n)
 		snprintf(what + len, n - (size_t)len, "; broadcast to %u other vCPU%s (bank %u, MCi_STATUS 0x%llx)",
 			 nr - 1, nr > 2 ? "s" : "", plan[1].bank,

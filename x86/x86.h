@@ -26,6 +26,13 @@ struct x86_vm {
 	unsigned int mce_banks;
 	int mce_error;			/* why set-up failed, as -errno; 0 ok */
 	/*
+	 * The GHES source of AMD guests (acpi.h, ghes.h): in the tables, and
+	 * when the guest last read its error status address register
+	 * (mono_ns(); 0 never), written by the vCPU thread of that MMIO exit.
+	 */
+	bool ghes;
+	uint64_t ghes_polled_ns;
+	/*
 	 * Broadcast companions waiting for their vCPU (Intel guests, see
 	 * mce_plan()): one slot per vCPU, filled by the vCPU that injected the
 	 * error, delivered by the slot's own vCPU thread before its next

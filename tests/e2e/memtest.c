@@ -20,8 +20,7 @@
  *                 "E2E-BURST-SEEN n=N after S s" or "E2E-BURST-NOTSEEN
  *                 K of N".
  *   memtest dwrite DEV
- *                 the device drill (disk-poison, 9p-poison): set the
- *                 machine-check poll to every 10 s (x86), fill a page, print
+ *                 the device drill (disk-poison, 9p-poison): fill a page, print
  *                 its address, wait for a line (the host poisons the page),
  *                 then write it to DEV (a block device, or a file on a 9p
  *                 share: Linux's 9p client hands a write of user memory over
@@ -173,30 +172,6 @@ static void wait_line(void)
 		;
 }
 
-/*
- * x86: the kernel's machine-check poll every secs seconds (an AMD guest
- * learns of deferred errors only there, see l2-init). Only before the page
- * is poisoned: the write restarts machine-check handling, which clears the
- * banks, and with them an error the host injected meanwhile.
- */
-static void mce_poll_every(const char *secs)
-{
-	char path[96];
-
-	for (int cpu = 0; cpu < 64; cpu++) {
-		int fd;
-
-		snprintf(path, sizeof(path),
-			 "/sys/devices/system/machinecheck/machinecheck%d/check_interval", cpu);
-		fd = open(path, O_WRONLY);
-		if (fd < 0)
-			break;
-		if (write(fd, secs, strlen(secs)) != (ssize_t)strlen(secs))
-			perror("memtest: check_interval");
-		close(fd);
-	}
-}
-
 static int klog_has(const char *needle)
 {
 	static char buf[1 << 18];
@@ -209,21 +184,30 @@ static int klog_has(const char *needle)
 }
 
 /*
- * Wait (60 s at most) for the kernel's "Memory failure: <pfn>:" line
- * (mm/memory-failure.c); 0 if seen.
+ * Look for the kernel's "Memory failure: <pfn>:" line (mm/memory-failure.c)
+ * every step_ms, tries times: the number of looks before it was there, or
+ * -1 (needle: the line's start, for the caller's message).
  */
+static int memory_failure_seen(uint64_t gpa, int step_ms, int tries, char needle[64])
+{
+	snprintf(needle, 64, "Memory failure: %#llx:", (unsigned long long)(gpa / PAGE));
+	for (int i = 0; i < tries; i++) {
+		if (klog_has(needle))
+			return i;
+		usleep((useconds_t)step_ms * 1000);
+	}
+	return -1;
+}
+
+/* Wait (60 s at most) for that line; 0 if seen. */
 static int wait_memory_failure(uint64_t gpa)
 {
 	char needle[64];
+	int i = memory_failure_seen(gpa, 100, 600, needle);
 
-	snprintf(needle, sizeof(needle), "Memory failure: %#llx:",
-		 (unsigned long long)(gpa / PAGE));
-	for (int i = 0; i < 600; i++) {
-		if (klog_has(needle)) {
-			printf("E2E-AO-SEEN after %d.%d s\n", i / 10, i % 10);
-			return 0;
-		}
-		usleep(100000);
+	if (i >= 0) {
+		printf("E2E-AO-SEEN after %d.%d s\n", i / 10, i % 10);
+		return 0;
 	}
 	printf("E2E-AO-NOTSEEN: no '%s' in the kernel log after 60 s\n", needle);
 	return 1;
@@ -259,6 +243,19 @@ static int burst(int n)
 }
 
 /*
+ * The same, every 10 ms for 30 s, printing only "E2E-AO2-SEEN <pfn>" (L1
+ * timestamps the line) or "E2E-AO2-NOTSEEN <pfn>".
+ */
+static int watch_memory_failure(uint64_t gpa)
+{
+	char needle[64];
+	bool seen = memory_failure_seen(gpa, 10, 3000, needle) >= 0;
+
+	printf("E2E-AO2-%s %#llx\n", seen ? "SEEN" : "NOTSEEN", (unsigned long long)(gpa / PAGE));
+	return !seen;
+}
+
+/*
  * The device drill: the page the host poisons goes to the disk with
  * O_DIRECT, so the guest kernel hands its guest physical address to the
  * device and never reads it itself; only the device's copy meets the
@@ -280,12 +277,6 @@ static int dwrite(const char *dev)
 		perror("memtest: open");
 		return 2;
 	}
-	/*
-	 * The first poll 10 s from now: the host's early-kill AO for the page
-	 * waits in its bank till then, long after the write (~1 s), so this
-	 * kernel does not act on the page first.
-	 */
-	mce_poll_every("10");
 	p = fill_page(&gpa);
 	wait_line();
 	r = pwrite(fd, p, PAGE, 64 << 10);
@@ -356,16 +347,21 @@ int main(int argc, char **argv)
 		p = page_new(&gpa, two, "E2E-GPA");
 		if (!two) {
 			/*
-			 * A second page, never touched: its AO may come while the
-			 * guest handles the first. A child holds it for good: an
-			 * AMD guest learns of a deferred error only at its next
-			 * poll, and a page freed before that (this process dies of
-			 * the first page) would be reused by the kernel itself.
+			 * A second page, never touched: L1 poisons it first, while
+			 * this process still owns it, then the first. Nothing holds
+			 * it beyond this process: the guest must isolate it before
+			 * this process dies of the first page and frees it. A
+			 * watcher (which maps neither page) says when the kernel
+			 * handled it: "E2E-AO2-SEEN".
 			 */
 			uint64_t gpa2;
+			uint8_t *p2 = page_new(&gpa2, false, "E2E-GPA2");
 
-			page_new(&gpa2, false, "E2E-GPA2");
-			hold_pages();
+			if (fork() == 0) {
+				munmap((void *)p, PAGE);
+				munmap(p2, PAGE);
+				return watch_memory_failure(gpa2);
+			}
 		}
 		if (two) {
 			pid_t child = fork();

@@ -30,13 +30,15 @@ fi
 # On an AMD guest the AO is a deferred error (MCi_STATUS.UC clear): KVM only
 # writes it into bank 8 and raises no #MC, as AMD hardware does. The payload
 # then finds it by polling the banks, as Linux does (exit 0x13, status 39).
+# It never reads lkvm's GHES source (docs/ras.md 3a): the deferred error is
+# the fallback, and the event says why.
 t=ras-inject-ao
 run run -k $M --ras-test-port --ras-log "$T/ao.json" -c 2 -p "mode=ao gpa=$GPA"
 S=$(vendor_status AO)
 if amd_guest; then
 	expect_status $t 39 && expect_out $t out '^mce: 0 machine checks$' &&
 	expect_out $t out "^mce: polled bank=8 status=$S addr=$GPA\$" &&
-	expect_out $t err "memory error AO \\(simulated\\): guest physical $GPA .*: injected: AMD machine check to vCPU 0, bank 8, MCi_STATUS $S, MCi_ADDR $GPA, MCG_STATUS 0x5" &&
+	expect_out $t err "memory error AO \\(simulated\\): guest physical $GPA .*: injected: AMD machine check to vCPU 0, bank 8, MCi_STATUS $S, MCi_ADDR $GPA, MCG_STATUS 0x5 \\(deferred error: the guest does not poll lkvm's GHES source\\)\$" &&
 	expect_out $t ao.json "\"vcpu\":null,\"kind\":\"AO\",.*\"gpa\":\"$GPA\".*\"action\":\"injected\"" && ok $t
 elif expect_status $t 33; then
 	expect_out $t out "^mce: cpu=0 bank=8 status=$S addr=$GPA misc=0x8c mcg_status=0x5 " &&

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The arm64 ACPI tables (arm/acpi.c), the EFI hand-over (arm/efi.c) and
- * the GHES sources and records (arm/ghes.c): each table's checksum and
+ * the GHES sources and records (ghes.c): each table's checksum and
  * length, the fields Linux decides from, and iasl's disassembly of every
  * table without an error.
  */
@@ -15,7 +15,7 @@
 #include "acpi.h"
 #include "arm-suites.h"
 #include "efi.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/acpi-table.h"
 #include "lkvm/io-bus.h"
 #include "suites.h"

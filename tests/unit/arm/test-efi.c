@@ -3,7 +3,7 @@
  * An ACPI boot's hand-over: the EFI system table, configuration tables and
  * memory map (arm/efi.c) as Linux's efi_init() reads them, the /chosen-only
  * device tree that points to them (arm/devtree.c), and the GHES area and
- * CPER memory-error record (arm/ghes.c) as ghes.c reads them.
+ * CPER memory-error record (ghes.c) as ghes.c reads them.
  */
 #include <check.h>
 #include <libfdt.h>
@@ -12,7 +12,7 @@
 #include "arm-suites.h"
 #include "devtree.h"
 #include "efi.h"
-#include "ghes.h"
+#include "lkvm/ghes.h"
 #include "lkvm/io-bus.h"
 
 #define RAM		ARM_RAM_BASE

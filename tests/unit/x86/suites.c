@@ -12,6 +12,7 @@ void arch_add_suites(SRunner *sr)
 	srunner_add_suite(sr, acpi_suite());
 	srunner_add_suite(sr, pt_walk_suite());
 	srunner_add_suite(sr, x86_opts_suite());
+	srunner_add_suite(sr, x86_ghes_suite());
 	srunner_add_suite(sr, rtc_suite());
 	srunner_add_suite(sr, kernel_unpack_suite());
 }

@@ -310,10 +310,56 @@ static int64_t dsdt_sleep(const uint8_t *t, const char *name)
 	return first;
 }
 
-/* Everything a guest with nr_cpus vCPUs reads, from the scan on. */
-static void check_tables(unsigned int nr_cpus)
+/* A Generic Address Structure in system memory, 64 bits wide. */
+static void check_gas_mem64(const uint8_t *g, uint64_t addr)
 {
-	const uint8_t *r, *xsdt, *rsdt, *fadt = NULL, *madt = NULL, *dsdt;
+	ck_assert_uint_eq(g[0], 0);		/* SystemMemory */
+	ck_assert_uint_eq(g[1], 64);
+	ck_assert_uint_eq(g[2], 0);
+	ck_assert_uint_eq(g[3], 4);		/* qword access */
+	ck_assert_uint_eq(rd64(g + 4), addr);
+}
+
+/*
+ * The HEST as Linux's hest.c and ghes.c read it (ACPI 6.x 18.3.2.8): one
+ * GHESv2 source (type 10, 92 bytes), enabled, polled every 100 ms; its
+ * error status address register is lkvm's MMIO register (not RAM), its
+ * read ack register and error status block reserved RAM in the BIOS area,
+ * the ack free (bit 0 set) and the block empty.
+ */
+static void check_hest(const uint8_t *t)
+{
+	const uint8_t *e = t + 40, *n = e + 32, *blk;
+
+	ck_assert_uint_eq(rd32(t + 4), 40 + 92);
+	ck_assert_uint_eq(rd32(t + 36), 1);		/* error source count */
+	ck_assert_uint_eq(rd16(e), 10);			/* GHESv2 */
+	ck_assert_uint_eq(rd16(e + 2), 1);		/* source id */
+	ck_assert_uint_eq(rd16(e + 4), 0xffff);		/* no related source */
+	ck_assert_uint_eq(e[7], 1);			/* enabled */
+	ck_assert_uint_ge(rd32(e + 8), 1);		/* records to pre-allocate */
+	ck_assert_uint_ge(rd32(e + 12), 1);		/* sections per record */
+	check_gas_mem64(e + 20, 0xcffff000);		/* error status address: MMIO */
+	ck_assert_uint_eq(n[0], 0);			/* notify: polled */
+	ck_assert_uint_eq(n[1], 28);
+	ck_assert_uint_eq(rd32(n + 4), 100);		/* poll interval, ms */
+	ck_assert_uint_eq(rd32(e + 60), 2048);		/* error block length */
+	check_gas_mem64(e + 64, 0xec108);		/* read ack register */
+	ck_assert_uint_eq(rd64(e + 76), ~1ULL);		/* read ack preserve */
+	ck_assert_uint_eq(rd64(e + 84), 1);		/* read ack write */
+	check_reserved(0xec108, 8, "GHES read ack");
+	ck_assert_uint_eq(rd64(at(0xec108, 8)), 1);	/* free for the first record */
+	check_reserved(0xed800, 2048, "GHES error status block");
+	blk = at(0xed800, 2048);
+	for (unsigned int i = 0; i < 2048; i++)
+		ck_assert_uint_eq(blk[i], 0);
+	ck_assert_ptr_null(mem_gpa_to_hva(&map, 0xcffff000, 8));	/* not RAM */
+}
+
+/* Everything a guest with nr_cpus vCPUs reads, from the scan on (with or without a HEST). */
+static void check_tables_hest(unsigned int nr_cpus, bool want_hest)
+{
+	const uint8_t *r, *xsdt, *rsdt, *fadt = NULL, *madt = NULL, *hest = NULL, *dsdt;
 	uint64_t rsdp;
 	uint32_t i, n;
 
@@ -341,6 +387,9 @@ static void check_tables(unsigned int nr_cpus)
 		} else if (!memcmp(h, "APIC", 4)) {
 			ck_assert_ptr_null(madt);
 			madt = table(gpa, "APIC");
+		} else if (want_hest && !memcmp(h, "HEST", 4)) {
+			ck_assert_ptr_null(hest);
+			hest = table(gpa, "HEST");
 		} else {
 			ck_abort_msg("unexpected table %.4s", (const char *)h);
 		}
@@ -354,6 +403,15 @@ static void check_tables(unsigned int nr_cpus)
 	/* sleep.c reads the waking vector where the layout puts the FACS. */
 	ck_assert_uint_eq(rd32(fadt + 36), ACPI_FACS_ADDR);
 	check_madt(madt, nr_cpus);
+	if (want_hest) {
+		ck_assert_ptr_nonnull(hest);
+		check_hest(hest);
+	}
+}
+
+static void check_tables(unsigned int nr_cpus)
+{
+	check_tables_hest(nr_cpus, false);
 }
 
 static const unsigned int cpu_counts[] = { 1, 2, 64 };
@@ -366,6 +424,24 @@ START_TEST(test_acpi_tables)
 	ck_assert_int_eq(acpi_write(&map, n, SLOT), 0);
 	check_tables(n);
 	ck_assert_uint_eq(rd64(buf + SLOT), find_rsdp());	/* the boot protocol's copy */
+}
+END_TEST
+
+/* AMD guests: the same tables and a HEST (x86/acpi.h, docs/ras.md section 3). */
+START_TEST(test_acpi_hest)
+{
+	unsigned int n = cpu_counts[_i];
+
+	ram_map(0, RAM_BYTES);
+	ck_assert_int_eq(acpi_write_tables(&map, n, SLOT, NULL, 0, true), 0);
+	check_tables_hest(n, true);
+	ck_assert_uint_eq(rd64(buf + SLOT), find_rsdp());
+	/* without the HEST, no table names it and its RAM is untouched */
+	ram_map(0, RAM_BYTES);
+	ck_assert_int_eq(acpi_write_tables(&map, n, SLOT, NULL, 0, false), 0);
+	check_tables(n);
+	ck_assert_uint_eq(buf[0xec108], JUNK);
+	ck_assert_uint_eq(buf[0xed800], JUNK);
 }
 END_TEST
 
@@ -415,6 +491,7 @@ Suite *acpi_suite(void)
 
 	tcase_add_checked_fixture(tc, NULL, acpi_teardown);
 	tcase_add_loop_test(tc, test_acpi_tables, 0, (int)ARRAY_SIZE(cpu_counts));
+	tcase_add_loop_test(tc, test_acpi_hest, 0, (int)ARRAY_SIZE(cpu_counts));
 	tcase_add_test(tc, test_acpi_no_slot);
 	tcase_add_test(tc, test_acpi_no_room);
 	suite_add_tcase(s, tc);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* x86's own `lkvm run` options (--testdev); another machine's are refused by name. */
+/* x86's own `lkvm run` options (--testdev, --ras-amd-ao); another machine's are refused by name. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,10 +42,34 @@ START_TEST(test_x86_help)
 {
 	char *buf = run_help_text();
 
+	ck_assert_ptr_nonnull(arch_info()->options);
 	ck_assert(!arch_info()->device_tree);
 	ck_assert_ptr_null(strstr(buf, "--dump-dtb"));
 	ck_assert_ptr_nonnull(strstr(buf, "\nx86:\n      --testdev          QEMU's pc-testdev"));
+	ck_assert_ptr_nonnull(strstr(buf, "\n      --ras-amd-ao M "));
 	free(buf);
+}
+END_TEST
+
+/* --ras-amd-ao: ghes (the default) or deferred; anything else one line, status 2's parse error. */
+START_TEST(test_x86_ras_amd_ao)
+{
+	char run[] = "run", k[] = "-k", kern[] = "bzImage", a1[48];
+	char *argv[] = { run, k, kern, a1, NULL };
+	struct run_opts o;
+	char err[256];
+
+	ck_assert_int_eq(run_opts_parse(&o, 3, argv, err, sizeof(err)), 0);
+	ck_assert(!o.arch.ras_amd_deferred);
+	snprintf(a1, sizeof(a1), "--ras-amd-ao=deferred");
+	ck_assert_int_eq(run_opts_parse(&o, 4, argv, err, sizeof(err)), 0);
+	ck_assert(o.arch.ras_amd_deferred);
+	snprintf(a1, sizeof(a1), "--ras-amd-ao=ghes");
+	ck_assert_int_eq(run_opts_parse(&o, 4, argv, err, sizeof(err)), 0);
+	ck_assert(!o.arch.ras_amd_deferred);
+	snprintf(a1, sizeof(a1), "--ras-amd-ao=mce");
+	ck_assert_int_eq(run_opts_parse(&o, 4, argv, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "invalid --ras-amd-ao 'mce': use ghes or deferred");
 }
 END_TEST
 
@@ -75,6 +99,7 @@ Suite *x86_opts_suite(void)
 	tcase_add_loop_test(tc, test_x86_refuses_other_arch, 0,
 			    (int)(sizeof(refused) / sizeof(refused[0])));
 	tcase_add_test(tc, test_x86_help);
+	tcase_add_test(tc, test_x86_ras_amd_ao);
 	tcase_add_test(tc, test_x86_testdev_opt);
 	suite_add_tcase(s, tc);
 	return s;

@@ -13,6 +13,7 @@ Suite *cmdline_suite(void);
 Suite *acpi_suite(void);
 Suite *pt_walk_suite(void);
 Suite *x86_opts_suite(void);
+Suite *x86_ghes_suite(void);
 Suite *rtc_suite(void);
 Suite *kernel_unpack_suite(void);
 

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * GHESv2 error sources for ACPI-booted arm64 guests (ghes.h): the HEST
- * entries, the registers and blocks behind them, and the CPER record of a
- * memory error. The layouts are ACPI 6.x 18.3.2.8 (GHESv2) and UEFI 2.x
+ * GHESv2 error sources for ACPI guests (lkvm/ghes.h): the HEST entries,
+ * the registers and blocks behind them, the CPER record of a memory error
+ * and its delivery. The layouts are ACPI 6.x 18.3.2.8 (GHESv2) and UEFI 2.x
  * appendix N (CPER); Linux reads them in drivers/acpi/apei/ghes.c.
  */
 #include <string.h>
 
-#include "ghes.h"
 #include "lkvm/acpi-table.h"
+#include "lkvm/ghes.h"
+#include "lkvm/io-bus.h"
+#include "lkvm/mem.h"
 
 #define HEST_TYPE_GHES_V2	10
 #define HEST_NOTIFY_SIZE	28
@@ -33,27 +35,34 @@ static const uint8_t cper_sec_platform_mem[16] = {
 	0xb8, 0x63, 0x3e, 0x83, 0xed, 0x7c, 0x83, 0xb1,
 };
 
-void ghes_hest_entry(uint8_t *p, unsigned int i, uint64_t base)
+void ghes_hest_entry_at(uint8_t *p, uint16_t id, uint8_t notify, uint64_t status_reg,
+			uint64_t ack_reg)
 {
 	uint8_t *n = p + 32;			/* the notification structure */
 
 	memset(p, 0, HEST_GHES_V2_SIZE);
 	acpi_put16(p, HEST_TYPE_GHES_V2);
-	acpi_put16(p + 2, (uint16_t)i);		/* source id */
+	acpi_put16(p + 2, id);			/* source id */
 	acpi_put16(p + 4, 0xffff);		/* related source: none */
 	p[7] = 1;				/* enabled */
 	acpi_put32(p + 8, 1);			/* records to pre-allocate */
 	acpi_put32(p + 12, 1);			/* max sections per record */
 	acpi_put32(p + 16, GHES_BLOCK_SIZE);	/* max raw data length */
-	acpi_gas(p + 20, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, base + GHES_ADDR_REG(i));
-	n[0] = i == GHES_SRC_SEA ? HEST_NOTIFY_SEA : HEST_NOTIFY_POLLED;
+	acpi_gas(p + 20, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, status_reg);
+	n[0] = notify;
 	n[1] = HEST_NOTIFY_SIZE;
-	if (i != GHES_SRC_SEA)
+	if (notify == HEST_NOTIFY_POLLED)
 		acpi_put32(n + 4, GHES_POLL_MS);
 	acpi_put32(p + 60, GHES_BLOCK_SIZE);
-	acpi_gas(p + 64, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, base + GHES_ACK_REG(i));
+	acpi_gas(p + 64, ACPI_GAS_MEMORY, 64, ACPI_ACCESS_QWORD, ack_reg);
 	acpi_put64(p + 76, READ_ACK_PRESERVE);
 	acpi_put64(p + 84, READ_ACK_WRITE);
+}
+
+void ghes_hest_entry(uint8_t *p, unsigned int i, uint64_t base)
+{
+	ghes_hest_entry_at(p, (uint16_t)i, i == GHES_SRC_SEA ? HEST_NOTIFY_SEA : HEST_NOTIFY_POLLED,
+			   base + GHES_ADDR_REG(i), base + GHES_ACK_REG(i));
 }
 
 void ghes_area_init(uint8_t *area, uint64_t base)
@@ -61,7 +70,7 @@ void ghes_area_init(uint8_t *area, uint64_t base)
 	memset(area, 0, GHES_AREA_SIZE);
 	for (unsigned int i = 0; i < GHES_NR_SOURCES; i++) {
 		acpi_put64(area + GHES_ADDR_REG(i), base + GHES_BLOCK(i));
-		acpi_put64(area + GHES_ACK_REG(i), READ_ACK_WRITE);	/* free for a record */
+		acpi_put64(area + GHES_ACK_REG(i), GHES_ACK_FREE);	/* free for a record */
 	}
 }
 
@@ -93,4 +102,28 @@ void ghes_record(uint8_t rec[GHES_RECORD_SIZE], uint64_t gpa)
 	acpi_put64(mem + 16, gpa);
 	acpi_put64(mem + 24, PAGE_MASK_4K);
 	mem[72] = CPER_MEM_MULTI_BIT_ECC;
+}
+
+int ghes_source_busy(const struct mem_map *m, uint64_t ack_gpa, bool *busy)
+{
+	uint8_t ack[8];
+	int err = mem_read(m, ack_gpa, ack, sizeof(ack), "GHES read ack");
+
+	*busy = !err && !ghes_ack_done(io_data_get(ack, 8));
+	return err;
+}
+
+int ghes_deliver(const struct mem_map *m, uint64_t ack_gpa, uint64_t block_gpa, uint64_t gpa)
+{
+	uint8_t rec[GHES_RECORD_SIZE], zero[8] = { 0 };
+	int err;
+
+	ghes_record(rec, gpa & ~0xfffULL);	/* the guest's 4 KiB page */
+	err = mem_write(m, ack_gpa, zero, sizeof(zero), "GHES read ack");
+	if (!err)
+		err = mem_write(m, block_gpa + 4, rec + 4, sizeof(rec) - 4, "GHES record");
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	if (!err)
+		err = mem_write(m, block_gpa, rec, 4, "GHES record");
+	return err;
 }

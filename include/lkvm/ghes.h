@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef LKVM_ARM_GHES_H
-#define LKVM_ARM_GHES_H
+/* GHESv2 error sources: HEST entries, their registers and blocks, CPER memory-error records. */
+#ifndef LKVM_GHES_H
+#define LKVM_GHES_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
+struct mem_map;
+
 /*
- * The GHESv2 error sources of an ACPI-booted arm64 guest and the guest
- * memory behind them (docs/arm64-acpi.md). The area is GHES_AREA_SIZE
- * bytes of RAM that the EFI memory map marks ACPI NVS (the guest maps it,
- * never allocates it):
+ * The GHESv2 error sources lkvm gives ACPI guests and the guest memory
+ * behind them: arm64's (docs/arm64-acpi.md) and x86's one polled source
+ * for AMD guests (docs/ras.md, section 3). On arm64 the area is
+ * GHES_AREA_SIZE bytes of RAM that the EFI memory map marks ACPI NVS (the
+ * guest maps it, never allocates it):
  *
  *   +0x000 + 8 * i   error status address register of source i: the
  *                    guest address of its error status block (fixed)
@@ -46,6 +50,13 @@
 /* The entry of HEST source i (GHESv2, 92 bytes) at p, for an area at base. */
 #define HEST_GHES_V2_SIZE	92
 void ghes_hest_entry(uint8_t *p, unsigned int i, uint64_t base);
+/*
+ * The same with the registers anywhere: the error status address register
+ * at status_reg (x86 puts it in MMIO, to see the guest poll), the read ack
+ * register at ack_reg; notify is HEST_NOTIFY_*, polled every GHES_POLL_MS.
+ */
+void ghes_hest_entry_at(uint8_t *p, uint16_t id, uint8_t notify, uint64_t status_reg,
+			uint64_t ack_reg);
 
 /* Fill a fresh area (GHES_AREA_SIZE bytes at area, guest address base). */
 void ghes_area_init(uint8_t *area, uint64_t base);
@@ -70,6 +81,21 @@ static inline bool ghes_ack_done(uint64_t ack)
 {
 	return ack & 1;
 }
+#define GHES_ACK_FREE		1ULL	/* what the read ack register starts as */
+
+/*
+ * In guest RAM (m), through the guarded copy: has the guest acknowledged
+ * the last record of the source whose read ack register is at ack_gpa?
+ * *busy is true while it has not. 0, or the copy's error.
+ */
+int ghes_source_busy(const struct mem_map *m, uint64_t ack_gpa, bool *busy);
+/*
+ * Report a memory error at guest physical gpa (its 4 KiB page) in the
+ * source's block at block_gpa: the read ack register cleared first (the
+ * block is ours until the guest sets it again), the record's body, and
+ * its block status last, the word that makes the guest read it.
+ */
+int ghes_deliver(const struct mem_map *m, uint64_t ack_gpa, uint64_t block_gpa, uint64_t gpa);
 
 /*
  * The source a new record goes to, from every source's read ack register
