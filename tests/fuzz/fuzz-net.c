@@ -21,6 +21,8 @@
 #include "hw/net-frame.h"
 #include "lkvm/mem.h"
 
+#include "fuzz-ram.h"
+
 #define RAM	0x10000u
 #define QS	16
 #define STAGE	(2 * (NET_STREAM_HDR + NET_STREAM_FRAME_MAX))
@@ -93,20 +95,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			o += len;
 			rx_frames(&rx, &have, &broken);
 			break;
-		case 1: {
-			size_t off;
-
-			if (n - o < 3)
+		case 1:
+			if (fuzz_ram_write(ram, RAM, data, n, &o))
 				return 0;
-			off = (size_t)(data[o] | data[o + 1] << 8) % RAM;
-			len = data[o + 2];
-			o += 3;
-			len = len < n - o ? len : n - o;
-			len = len < RAM - off ? len : RAM - off;
-			memcpy(ram + off, data + o, len);
-			o += len;
 			break;
-		}
 		case 2:
 			if (vq_pop(&tx, &chain) == VQ_OK) {
 				enum net_drop why;

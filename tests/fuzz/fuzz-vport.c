@@ -22,6 +22,8 @@
 #include "lkvm/io-bus.h"
 #include "lkvm/mem.h"
 
+#include "fuzz-ram.h"
+
 #define RAM	0x10000u
 #define QS	16
 
@@ -103,20 +105,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			if (o < n && vports_peek(&p, b, data[o++] % (sizeof(b) + 1)))
 				vports_drop(&p);
 			break;
-		case 4: {
-			size_t off, len;
-
-			if (n - o < 3)
+		case 4:
+			if (fuzz_ram_write(ram, RAM, data, n, &o))
 				return 0;
-			off = (size_t)(data[o] | data[o + 1] << 8) % RAM;
-			len = data[o + 2];
-			o += 3;
-			len = len < n - o ? len : n - o;
-			len = len < RAM - off ? len : RAM - off;
-			memcpy(ram + off, data + o, len);
-			o += len;
 			break;
-		}
 		case 5:
 			if (vq_pop(&tx, &chain) == VQ_OK) {
 				vports_ctl_chain(&p, &tx, &chain, &port);
