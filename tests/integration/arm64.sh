@@ -107,7 +107,7 @@ $LKVM stop --name ctltest >/dev/null 2>&1; s1=$?
 wait $pid; st=$?
 if ! echo "$l1" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "list while running: $l1"
 elif ! echo "$stat" | grep -Eq '^startup_us [1-9][0-9]*$'; then bad $t "stat has no start-up time: $stat"
-elif ! echo "$dump" | grep -Eq '^  sve: (on, vector length [1-9][0-9]* bytes|off \(KVM offers none\)); ptrauth: '; then
+elif ! echo "$dump" | grep -Eq '^  sve: (on, vector length [1-9][0-9]* bytes \([0-9]+ bits\)|off \(KVM offers none\)); ptrauth: '; then
 	bad $t "debug --dump lacks the sve/ptrauth line: $(echo "$dump" | head -3)"
 elif [ $p1 -ne 0 ] || ! echo "$l2" | grep -Eq "^ *$pid ctltest +paused\$"; then bad $t "pause: rc $p1, list: $l2"
 elif [ $r1 -ne 0 ] || ! echo "$l3" | grep -Eq "^ *$pid ctltest +running\$"; then bad $t "resume: rc $r1, list: $l3"
