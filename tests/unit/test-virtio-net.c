@@ -98,16 +98,6 @@ static void teardown(void)
 	free(ram);
 }
 
-static char *stats(void)
-{
-	static char s[4096];
-
-	devices_stats(&vm, s, sizeof(s));
-	return s;
-}
-
-#define STAT(line) ck_assert_msg(strstr(stats(), line "\n"), "no '%s' in:\n%s", line, stats())
-
 /* A frame of len bytes, a pattern from seed, as the guest sends it at gpa (header first). */
 static void tx_frame(uint64_t gpa, size_t len, unsigned int seed)
 {

@@ -130,16 +130,6 @@ static void teardown(void)
 	free(ram);
 }
 
-static char *stats(void)
-{
-	static char s[2048];
-
-	devices_stats(&vm, s, sizeof(s));
-	return s;
-}
-
-#define STAT(line) ck_assert_msg(strstr(stats(), line "\n"), "no '%s' in:\n%s", line, stats())
-
 static void read_all(int fd, uint8_t *b, size_t n)
 {
 	for (size_t o = 0; o < n;) {

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "hw/virtio-mmio.h"
+#include "lkvm/devices.h"
 #include "lkvm/io-bus.h"
 #include "lkvm/vm.h"
 #include "vdriver.h"
@@ -112,4 +113,12 @@ bool vd_used(unsigned int qi, int wait_ms, uint64_t *gpa, uint32_t *len)
 	*gpa = vd_q[qi].gpa[io_data_get(e, 4) % VD_QSIZE];
 	*len = (uint32_t)io_data_get(e + 4, 4);
 	return true;
+}
+
+const char *vd_stats(void)
+{
+	static char s[4096];
+
+	devices_stats(vd_vm, s, sizeof(s));
+	return s;
 }

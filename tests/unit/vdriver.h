@@ -38,6 +38,10 @@ void vd_queues(unsigned int nq);
 /* One chain of n buffers (gpa, len, device-writable) on qi, and the notify. */
 void vd_post(unsigned int qi, unsigned int n, const uint64_t (*b)[3]);
 uint16_t vd_used_idx(unsigned int qi);
+/* The attached VM's `lkvm stat` text (devices_stats), in a static buffer. */
+const char *vd_stats(void);
+/* That text has this whole line. */
+#define STAT(line) ck_assert_msg(strstr(vd_stats(), line "\n"), "no '%s' in:\n%s", line, vd_stats())
 /* The next used entry of qi within wait_ms: its first buffer's gpa and the length. */
 bool vd_used(unsigned int qi, int wait_ms, uint64_t *gpa, uint32_t *len);
 
