@@ -147,7 +147,11 @@ bed_boot_l1 "$C/l1-initrd.cpio" "$APPEND" "$CONSOLE"
 pass=0 fail=0 skip=0
 # Every scenario asked for gets exactly one line, even if L1 never said.
 for s in $SCENARIOS; do
-	r=$(tr -d '\r' <"$CONSOLE" | grep -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " | cut -d' ' -f2) || true
+	# -a: a guest may print any byte on the console (a reset's garbage, a
+	# binary file cat'ed by mistake); in a UTF-8 locale grep would then call
+	# the whole log binary and print no line (CI, 2026-12-08: 9 scenarios
+	# "without a result" that had reported PASS).
+	r=$(tr -d '\r' <"$CONSOLE" | LC_ALL=C grep -a -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " | cut -d' ' -f2) || true
 	# disk: L1's verdict, then the host reads the image back itself.
 	if [ "$s" = disk ] && [ "$r" = PASS ]; then
 		v=$(virtio_disk_host "$CONSOLE") || { r=; echo "FAIL disk: L1 passed it, but $v"; fail=$((fail + 1)); continue; }
