@@ -28,23 +28,12 @@ const char *net_drop_name(enum net_drop d)
 	return (unsigned int)d < NET_DROP_NR ? drop_names[d] : "?";
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int net_mac_parse(const char *s, uint8_t mac[6])
 {
 	uint8_t m[6];
 
 	for (unsigned int i = 0; i < 6; i++) {
-		int hi = hexval(s[0]), lo = hi < 0 ? -1 : hexval(s[1]);
+		int hi = hex_digit(s[0]), lo = hi < 0 ? -1 : hex_digit(s[1]);
 
 		if (lo < 0 || s[2] != (i == 5 ? '\0' : ':'))
 			return -1;

@@ -104,6 +104,18 @@ static inline bool range_within(uint64_t a, uint64_t alen, uint64_t b, uint64_t 
 	return a - b <= blen - alen;
 }
 
+/* The value of one hex digit (either case), or -1. */
+static inline int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 static inline bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
 	if (!alen || !blen)

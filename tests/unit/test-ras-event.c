@@ -10,6 +10,7 @@
 
 #include "lkvm/arch.h"
 #include "lkvm/ras-event.h"
+#include "lkvm/util.h"
 #include "suites.h"
 
 /*
@@ -25,17 +26,6 @@ static void jp_ws(struct jp *j)
 {
 	while (*j->p == ' ' || *j->p == '\t' || *j->p == '\n' || *j->p == '\r')
 		j->p++;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Parse a string at j->p into out (unescaped, NUL-terminated). */
@@ -67,7 +57,7 @@ static bool jp_string(struct jp *j, char *out, size_t n)
 				unsigned int u = 0;
 
 				for (int i = 0; i < 4; i++) {
-					int h = hexval(j->p[i]);
+					int h = hex_digit(j->p[i]);
 
 					if (h < 0)
 						return false;
