@@ -20,6 +20,8 @@
 #                    only (/dev/kvm, lkvm --version) and needs neither binary
 #   E2E_TIMEOUT      seconds for the whole QEMU run (default 1200)
 #   E2E_IDLE         seconds without L1 console output before L1 counts as frozen (240)
+#   E2E_RESUMES      new L1s for the scenarios without a result after L1 crashed
+#                    or froze (default 2; README.md, "When L1 itself dies")
 #   E2E_CPUS         vCPUs of L2 in the memory-error drills (default 1)
 #   E2E_SMP_CPUS     vCPUs of L2 in the boot scenario (default 2)
 #   E2E_BOOT_TIMEOUT seconds to wait for each L2 boot (default 180)
@@ -130,11 +132,15 @@ log "L1 $KPKG, images ready after $(elapsed "$T_START") s; booting L1 (QEMU TCG,
 CONSOLE=$C/l1-console.log
 L1_LOG=quiet
 [ -n "${E2E_DEBUG:-}" ] && L1_LOG=loglevel=7
-APPEND="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$SCENARIOS" | tr ' ' ,)"
-# Unknown name=value parameters reach L1's init as environment variables.
-for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_RACE_LOGLEVEL E2E_RACE_OPTS E2E_AO_MAX_MS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_BURST E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
-	[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
-done
+l1_append() {	# scenarios: L1's command line
+	local a v
+	a="console=$L1_CONSOLE panic=-1 $L1_LOG job=$(echo "$1" | tr ' ' ,) E2E_PART=$part"
+	# Unknown name=value parameters reach L1's init as environment variables.
+	for v in E2E_CPUS E2E_SMP_CPUS E2E_DEBUG E2E_L2_PARAMS E2E_BOOT_TIMEOUT E2E_KVM_AMD E2E_RACE_RUNS E2E_RACE_LOGLEVEL E2E_RACE_OPTS E2E_AO_MAX_MS E2E_LATENCY_RUNS E2E_DPOISON_TRIES E2E_BURST E2E_TRACE E2E_TRACE_KB E2E_TRACE_LINES E2E_THP E2E_PIN LKVM_DEBUG_TRIPLE; do
+		[ -n "${!v:-}" ] && a="$a $v=${!v}"
+	done
+	echo "$a"
+}
 bed_line() {
 	case "$1" in
 	E2E-RESULT:\ *) echo "${1#E2E-RESULT: }" ;;
@@ -142,19 +148,66 @@ bed_line() {
 	E2E-L1:*) log "${1#E2E-L1: }" ;;
 	esac
 }
-bed_boot_l1 "$C/l1-initrd.cpio" "$APPEND" "$CONSOLE"
+# A console as text: -a because a guest may print any byte (a reset's
+# garbage); in a UTF-8 locale grep would call the whole log binary and print
+# no line (CI, 2026-12-08: 9 scenarios "without a result" that had a PASS).
+console_text() { tr -d '\r\000' <"$1"; }
+result_of() {	# console scenario: PASS, FAIL, SKIP or nothing
+	console_text "$1" | LC_ALL=C grep -a -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $2: " | cut -d' ' -f2 || true
+}
+# L1's own kernel died (lines at the start of the console are L1's kernel;
+# everything from L2 or the jobs has a prefix): its first report line.
+l1_crash() {	# console
+	console_text "$1" | LC_ALL=C grep -a -m 1 -E '^\[ *[0-9.]+\] (BUG:|Oops|general protection|Kernel panic|kernel BUG)' |
+		sed 's/^\[ *[0-9.]*\] //' || true
+}
+l1_last_scenario() { console_text "$1" | sed -n 's/^E2E-L1: scenario \([^:]*\):.*/\1/p' | tail -n 1; }
+
+# L1 runs the scenarios in order. If its kernel crashes or it freezes before
+# every result is in, a new L1 runs the rest, beginning with the one it was
+# in (E2E_RESUMES times at most, default 2; 0: never). Both have been seen
+# under QEMU's TCG with nested SVM (README.md, "When L1 itself dies"): an L1
+# crash is the bed's, not lkvm's, and rerunning the whole suite for it costs
+# minutes. Every resume is announced with L1's own report line, and the
+# suite's results say how many there were.
+RESUMES=${E2E_RESUMES:-2}
+todo=$SCENARIOS part=1 consoles="" resumed=""
+while :; do
+	con=$CONSOLE
+	[ $part = 1 ] || con=$C/l1-console.$part.log
+	consoles="$consoles $con"
+	bed_boot_l1 "$C/l1-initrd.cpio" "$(l1_append "$todo")" "$con"
+	missing=""
+	for s in $todo; do [ -n "$(result_of "$con" "$s")" ] || missing="$missing $s"; done
+	missing=${missing# }
+	[ -n "$missing" ] || break
+	crash=$(l1_crash "$con")
+	where=$(l1_last_scenario "$con")
+	if [ -n "$crash" ]; then
+		what="L1's kernel crashed during '${where:-its start}': $crash"
+	elif [ -f "$C/l1-frozen" ]; then
+		what="L1 froze during '${where:-its start}' (no console output for $IDLE s)"
+	else
+		break	# no kvm, the time limit, a clean end: reported below
+	fi
+	[ "$part" -le "$RESUMES" ] || { log "$what; no resume left (E2E_RESUMES=$RESUMES)"; break; }
+	log "$what; see $con"
+	log "resume $part of $RESUMES: a new L1 runs the $(echo "$missing" | wc -w) scenarios without a result: $missing"
+	resumed="$resumed; $what"
+	todo=$missing
+	part=$((part + 1))
+done
+ALL_CONSOLE=$C/l1-console.all.log
+# shellcheck disable=SC2086
+cat $consoles >"$ALL_CONSOLE"
 
 pass=0 fail=0 skip=0
 # Every scenario asked for gets exactly one line, even if L1 never said.
 for s in $SCENARIOS; do
-	# -a: a guest may print any byte on the console (a reset's garbage, a
-	# binary file cat'ed by mistake); in a UTF-8 locale grep would then call
-	# the whole log binary and print no line (CI, 2026-12-08: 9 scenarios
-	# "without a result" that had reported PASS).
-	r=$(tr -d '\r' <"$CONSOLE" | LC_ALL=C grep -a -m 1 -E "^E2E-RESULT: (PASS|FAIL|SKIP) $s: " | cut -d' ' -f2) || true
+	r=$(result_of "$ALL_CONSOLE" "$s")
 	# disk: L1's verdict, then the host reads the image back itself.
 	if [ "$s" = disk ] && [ "$r" = PASS ]; then
-		v=$(virtio_disk_host "$CONSOLE") || { r=; echo "FAIL disk: L1 passed it, but $v"; fail=$((fail + 1)); continue; }
+		v=$(virtio_disk_host "$ALL_CONSOLE") || { r=; echo "FAIL disk: L1 passed it, but $v"; fail=$((fail + 1)); continue; }
 		echo "    disk: $v"
 	fi
 	case "$r" in
@@ -163,19 +216,22 @@ for s in $SCENARIOS; do
 	FAIL) fail=$((fail + 1)) ;;
 	*)
 		fail=$((fail + 1))
-		if grep -aq E2E-L1-NOKVM "$CONSOLE"; then
+		if grep -aq E2E-L1-NOKVM "$con"; then
 			why="L1 has no /dev/kvm ($NOKVM_WHY)"
+		elif [ -n "$(l1_crash "$con")" ]; then
+			why="no result: L1's kernel crashed during '$(l1_last_scenario "$con")': $(l1_crash "$con")"
 		elif [ -f "$C/l1-frozen" ]; then
-			why="no result: L1 froze during '$(tr -d '\r' <"$CONSOLE" | sed -n 's/^E2E-L1: scenario \([^:]*\):.*/\1/p' | tail -n 1)' (no console output for $IDLE s)"
+			why="no result: L1 froze during '$(l1_last_scenario "$con")' (no console output for $IDLE s)"
 		elif [ "$QRC" = 124 ] || [ "$QRC" = 137 ]; then
 			why="no result: QEMU hit the $TIMEOUT s time limit"
 		else
 			why="no result: L1 ended (QEMU status $QRC) before reporting it"
 		fi
-		echo "FAIL $s: $why; see $CONSOLE (0.0 s)"
+		echo "FAIL $s: $why; see $con (0.0 s)"
 		;;
 	esac
 done
-log "L1 console: $CONSOLE; total $(elapsed "$T_START") s"
+log "L1 console:$consoles; total $(elapsed "$T_START") s"
+[ -z "$resumed" ] || log "resumed after L1 died $((part - 1)) time(s)${resumed}"
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" = 0 ] && [ $((pass + skip)) -gt 0 ]

@@ -847,6 +847,21 @@ sigbus_ar_count() {	# file
 		END { print n + 0 }' "$1"
 }
 
+# l1-crash (opt-in: a test of the bed, not of lkvm): L1's kernel crashes on
+# purpose (sysrq c) in the suite's first L1; run.sh must then resume the
+# scenarios without a result in a new L1 (E2E_PART=2), where it passes.
+scn_l1_crash() {
+	T0=$(now)
+	echo "E2E-L1: scenario l1-crash: L1 number ${E2E_PART:-1}"
+	if [ "${E2E_PART:-1}" = 1 ]; then
+		echo c >/proc/sysrq-trigger
+		sleep 30
+		fail l1-crash "L1's kernel did not crash on sysrq c"
+		return
+	fi
+	result PASS l1-crash "run.sh resumed in L1 number $E2E_PART after L1's kernel crashed in the first"
+}
+
 scn_smp_page() {
 	T0=$(now)
 	vm_start smp-page
@@ -1656,6 +1671,7 @@ for s in ${*:-boot poweroff recovery stop ao guarded-read lkvm-hit reboot}; do
 	boot-pvh) KERNEL=/l2/vmlinux scn_boot boot-pvh ;;
 	race | latency) scn_$s ;;
 	smp-page) scn_smp_page ;;
+	l1-crash) scn_l1_crash ;;
 	lkvm-hit) scn_lkvm_hit ;;
 	guarded-read) scn_guarded_read ;;
 	*) T0=$(now); result SKIP "$s" "unknown scenario" ;;
