@@ -74,7 +74,7 @@ net_l1_link || echo "BENCH-NET-FAIL cannot give L1 the dummy interface passt nee
 net_root || echo "BENCH-NET-FAIL cannot make the tmpfs root for lkvm and passt"
 [ -e /lkvm-base ] && cp -a /lkvm-base $NR/lkvm-base
 /nettest server 5201 &
-echo "E2E-L1: $(/lkvm version 2>&1 | head -n 1); $(/usr/bin/qemu-system-x86_64 --version 2>&1 | head -n 1); $(/usr/bin/passt --version 2>&1 | head -n 1); $SECS s per test"
+echo "E2E-L1: $(/lkvm version 2>&1 | head -n 1); $(/usr/bin/qemu-system-x86_64 --version 2>&1 | head -n 1); $(/usr/bin/passt --version 2>/dev/null | head -n 1); $SECS s per test"
 for r in $(seq $RUNS); do
 	for c in ${*:-lkvm qemu-passt qemu-user}; do
 		run_one $c $r
