@@ -14,7 +14,9 @@
 # the rounds, then lkvm/QEMU ratios (higher is better for lkvm on every
 # row). Everything runs under QEMU's TCG: absolute numbers are TCG's, the
 # ratios are what compares.
-# Settings: BENCH_RUNS (3), BENCH_NET_SECS (5), BENCH_NET_CONFIGS ("lkvm
+# Each run also logs where the CPU time went in L1 (bench/net-l1.sh).
+# Settings: BENCH_RUNS (3), BENCH_NET_SECS (5), BENCH_NET_TESTS (tx,rx,rr:
+# some only, for a profile), BENCH_NET_CONFIGS ("lkvm
 # qemu-passt qemu-user"; add lkvm-base with BENCH_LKVM_BASE=path of another
 # lkvm.static), E2E_TIMEOUT.
 set -eu -o pipefail
@@ -59,11 +61,11 @@ bed_line() {
 		set -- ${1#BENCH-NET-ROW }
 		log "$1 round $2: guest->host $3 Mbit/s, host->guest $4 Mbit/s, request/response $5 /s"
 		;;
-	BENCH-NET-FAIL\ * | BENCH-NET-LOG\ *) log "$1" ;;
+	BENCH-NET-FAIL\ * | BENCH-NET-LOG\ * | BENCH-NET-CPU\ *) log "$1" ;;
 	E2E-L1:*) log "L1: ${1#E2E-L1: }" ;;
 	esac
 }
-APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_NET_SECS=$SECS"
+APPEND="console=ttyS0 panic=-1 quiet job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_NET_SECS=$SECS${BENCH_NET_TESTS:+ BENCH_NET_TESTS=$BENCH_NET_TESTS}"
 bed_boot_l1 "$C/bench-net-l1-initrd.cpio" "$APPEND" "$C/bench-net-console.log" </dev/null
 
 median() { vmm_bed_median "$ROWS" "$@"; }	# config column

@@ -5,8 +5,10 @@
  * loopback (the user-mode backends map the gateway's address there), so no
  * port forward is needed and each backend carries the same traffic:
  *   nettest server PORT                L1: one connection at a time, forever
- *   nettest client ADDR PORT SECONDS   L2: the three tests, then one line
- *     BENCH-NET tx_mbits X rx_mbits Y rr_tps Z
+ *   nettest client ADDR PORT SECONDS [TESTS]
+ *                                      L2: the tests named in TESTS (tx, rx,
+ *                                      rr; all three without it), one line
+ *     BENCH-NET tx_mbits X rx_mbits Y rr_tps Z      (0: not run)
  * The client's first byte names the test:
  *   'w'  guest -> host: the client writes for SECONDS, shuts its side; the
  *        server counts to end of file and answers the count (8 bytes, big
@@ -24,6 +26,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -215,18 +218,23 @@ int main(int argc, char **argv)
 	memset(buf, 0x5a, sizeof(buf));
 	if (argc == 3 && !strcmp(argv[1], "server"))
 		return server(atoi(argv[2]));
-	if (argc == 5 && !strcmp(argv[1], "client")) {
+	if ((argc == 5 || argc == 6) && !strcmp(argv[1], "client")) {
+		const char *tests = argc == 6 ? argv[5] : "tx,rx,rr";
 		int port = atoi(argv[3]);
 		unsigned int secs = (unsigned int)atoi(argv[4]);
-		double tx, rx, rr;
+		double tx = 0, rx = 0, rr = 0;
+		bool ok = true;
 
 		signal(SIGPIPE, SIG_IGN);
-		tx = test_tx(argv[2], port, secs);
-		rx = test_rx(argv[2], port, secs);
-		rr = test_rr(argv[2], port, secs);
+		if (strstr(tests, "tx"))
+			ok &= (tx = test_tx(argv[2], port, secs)) > 0;
+		if (strstr(tests, "rx"))
+			ok &= (rx = test_rx(argv[2], port, secs)) > 0;
+		if (strstr(tests, "rr"))
+			ok &= (rr = test_rr(argv[2], port, secs)) > 0;
 		printf("BENCH-NET tx_mbits %.1f rx_mbits %.1f rr_tps %.0f\n", tx, rx, rr);
-		return tx > 0 && rx > 0 && rr > 0 ? 0 : 1;
+		return ok ? 0 : 1;
 	}
-	fprintf(stderr, "usage: nettest server PORT | nettest client ADDR PORT SECONDS\n");
+	fprintf(stderr, "usage: nettest server PORT | nettest client ADDR PORT SECONDS [tx,rx,rr]\n");
 	return 2;
 }
