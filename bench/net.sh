@@ -44,6 +44,7 @@ vmm_bed_l1 "$L1" bench/net-l1.sh "$C/bench-net-l2-initrd.cpio"
 cp "$C/nettest" "$L1/nettest"
 cp tests/e2e/l1-net.sh "$L1/l1-net.sh"
 bed_l1_copy_deb "$L1" passt /usr/bin/passt
+log "passt for L1: $(basename "$(ls "$C"/dl/passt_*.deb | tail -n 1)" .deb)"
 # passt needs an interface with a default route: the dummy one (l1-net.sh).
 p=$(find "$MODDIR" -name dummy.ko | sed -n 1p)
 [ -n "$p" ] || die "module dummy missing from $KPKG"
