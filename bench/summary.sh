@@ -2,7 +2,7 @@
 #
 # bench/summary.sh (the end of make ci-bench): one table of every lkvm/peer
 # ratio the last benchmark runs left in .cache/e2e (bench-boot on x86,
-# arm64 and powerpc; bench-io): per round, lkvm's value over the peer's in
+# arm64 and powerpc; bench-io; bench-net): per round, lkvm's value over the peer's in
 # the same round (same L1, taking turns), then the median and the spread
 # (lowest-highest) over the rounds, so a regression shows at a glance.
 # Time and memory: lower is better for lkvm; I/O rows: higher is better.
@@ -23,11 +23,12 @@ ratios() {	# arch rows-file kind
 	}
 	kind == "boot" && $2 > 1 { v[$1, $2, 3] = $3; v[$1, $2, 6] = $6; cf[$1] = 1; rd[$2] = 1 }
 	kind == "io" { v[$1, $2, 3] = $3; v[$1, $2, 4] = $4; v[$1, $2, 5] = $5; v[$1, $2, 6] = $6; cf[$1] = 1; rd[$2] = 1 }
+	kind == "net" { v[$1, $2, 3] = $3; v[$1, $2, 4] = $4; v[$1, $2, 5] = $5; cf[$1] = 1; rd[$2] = 1 }
 	END {
 		for (c in cf) {
-			# lkvm itself (bench-io: "lkvm"; bench-boot: lkvm-FILE); every other one
-			# a peer, lkvm-base / base-FILE (BENCH_LKVM_BASE) included.
-			if (kind == "io" ? c != "lkvm" : c !~ /^lkvm-/) continue
+			# lkvm itself (bench-io, bench-net: "lkvm"; bench-boot: lkvm-FILE); every
+			# other one a peer, lkvm-base / base-FILE (BENCH_LKVM_BASE) included.
+			if (kind == "boot" ? c !~ /^lkvm-/ : c != "lkvm") continue
 			for (p in cf) {
 				if (p == c || p ~ /^lkvm-/ && kind == "boot") continue
 				if (kind == "boot") {
@@ -35,6 +36,11 @@ ratios() {	# arch rows-file kind
 					k = c; sub(/^lkvm-/, "", k)
 					if (p !~ ("-" k "$")) continue
 					for (r in rd) { put("boot-time", c, p, r, "lower", 3); put("VMM-RSS", c, p, r, "lower", 6) }
+				} else if (kind == "net") {
+					for (r in rd) {
+						put("net-to-host", c, p, r, "higher", 3); put("net-to-guest", c, p, r, "higher", 4)
+						put("net-req-resp", c, p, r, "higher", 5)
+					}
 				} else {
 					for (r in rd) {
 						put("seq-read", c, p, r, "higher", 3); put("seq-write", c, p, r, "higher", 4)
@@ -51,6 +57,7 @@ ratios() {	# arch rows-file kind
 	ratios arm64 "$C/arm64/bench-boot.rows" boot
 	ratios powerpc "$C/powerpc/bench-boot.rows" boot
 	ratios x86 "$C/bench-io.rows" io
+	ratios x86 "$C/bench-net.rows" net
 } | sort -k1,1 -k2,2 -k3,3 -k4,4 -k5,5n | awk '
 function flush(   i, j, t, med) {
 	if (!n) return
@@ -72,5 +79,5 @@ BEGIN {
 }
 END {
 	flush()
-	if (!rows) { print "no benchmark rows in the cache: run make bench-boot / make bench-io first"; exit 1 }
+	if (!rows) { print "no benchmark rows in the cache: run make bench-boot / make bench-io / make bench-net first"; exit 1 }
 }'

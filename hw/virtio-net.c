@@ -45,7 +45,7 @@ struct netdev {
 	int epfd;
 	uint32_t events;		/* the backend's interest in the epoll set now */
 	bool in_set;
-	bool rx_want;			/* nothing staged: read the backend when it has more */
+	bool rx_want;			/* room to read the backend into: wake when it has more */
 	struct net_stats st;
 	uint8_t buf[TX_PAD + NET_HDR_LEN + NET_FRAME_MAX];	/* a transmit chain's bytes */
 };
@@ -91,16 +91,63 @@ static void net_interest(struct netdev *d)
 }
 
 /*
- * The next frame from the backend, reading more when none is staged: true
- * with it at *f; false when none (d->rx_want says whether to wait for the fd).
+ * Room to read the backend into: a stream's bytes go behind what is
+ * staged (the staged bytes move to the front first when that frees
+ * enough), so passt's socket is drained while the guest has no buffer and
+ * passt never finds it full (it would drop the frame, and TCP recovers
+ * from the loss slowly); a TAP gives a frame per read, read when none is
+ * staged (its own queue holds the rest).
  */
+static bool rx_may_compact(const struct net_backend *be)
+{
+	/*
+	 * Move the staged bytes to the front when none are left, or when the
+	 * tail cannot take the longest frame whole and half the stage has been
+	 * handed over: at most one byte moved per byte delivered, and a
+	 * frame's start is never so deep that the frame cannot complete.
+	 */
+	return be->rx_off == be->rx_have ||
+	       (NET_RX_STAGE - be->rx_have < NET_STREAM_HDR + NET_STREAM_FRAME_MAX &&
+		be->rx_off >= NET_RX_STAGE / 2);
+}
+
+static size_t rx_room(const struct net_backend *be)
+{
+	if (!be->stream)
+		return be->rx_have == be->rx_off ? NET_RX_STAGE : 0;
+	return NET_RX_STAGE - be->rx_have + (rx_may_compact(be) ? be->rx_off : 0);
+}
+
+/* One read into the room: > 0 bytes, 0 when none now (or no room), -1 when the backend ended. */
+static ssize_t rx_read(struct netdev *d)
+{
+	struct net_backend *be = d->be;
+	ssize_t n;
+
+	if (be->down || !rx_room(be))
+		return 0;
+	if (rx_may_compact(be)) {
+		memmove(be->rx, be->rx + be->rx_off, be->rx_have - be->rx_off);
+		be->rx_have -= be->rx_off;
+		be->rx_off = 0;
+	}
+	n = read(be->fd, be->rx + be->rx_have, NET_RX_STAGE - be->rx_have);
+	if (n > 0) {
+		be->rx_have += (size_t)n;
+		return n;
+	}
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	net_down(d, n ? strerror(errno) : "closed its end");
+	return -1;
+}
+
+/* The next frame staged, reading more when none is: true with it at *f. */
 static bool rx_next(struct netdev *d, const uint8_t **f, uint32_t *flen)
 {
 	struct net_backend *be = d->be;
 
 	for (;;) {
-		ssize_t n;
-
 		if (be->stream) {
 			int r = net_stream_frame(be->rx + be->rx_off, be->rx_have - be->rx_off, flen);
 
@@ -117,23 +164,8 @@ static bool rx_next(struct netdev *d, const uint8_t **f, uint32_t *flen)
 			*flen = (uint32_t)(be->rx_have - be->rx_off);
 			return true;
 		}
-		if (be->down)
+		if (rx_read(d) <= 0)
 			return false;
-		memmove(be->rx, be->rx + be->rx_off, be->rx_have - be->rx_off);
-		be->rx_have -= be->rx_off;
-		be->rx_off = 0;
-		/* Room for the longest frame whole is always left: NET_RX_STAGE holds four. */
-		n = read(be->fd, be->rx + be->rx_have, NET_RX_STAGE - be->rx_have);
-		if (n > 0) {
-			be->rx_have += (size_t)n;
-			continue;
-		}
-		if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-			d->rx_want = true;
-			return false;
-		}
-		net_down(d, n ? strerror(errno) : "closed its end");
-		return false;
 	}
 }
 
@@ -153,7 +185,6 @@ static void net_rx(struct virtio_mmio *t)
 
 	unsigned int i;
 
-	d->rx_want = false;
 	for (i = 0; i < NET_RX_ROUND; i++) {
 		enum net_drop why;
 		const uint8_t *f;
@@ -185,6 +216,10 @@ static void net_rx(struct virtio_mmio *t)
 	/* NET_RX_ROUND frames: the rest next round (a spent round budget kicks by itself). */
 	if (i == NET_RX_ROUND && !virtio_stopping(t))
 		virtio_kick(t);
+	/* Drain the backend into the room left (bounded by it): woken again only for more. */
+	while (d->be->stream && rx_read(d) > 0)
+		;
+	d->rx_want = rx_room(d->be) > 0;
 	net_interest(d);
 }
 

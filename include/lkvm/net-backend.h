@@ -17,8 +17,12 @@
 
 #include "hw/net-frame.h"
 
-/* Stream bytes lkvm takes per read: several frames; at least one whole of the longest. */
-#define NET_RX_STAGE	(4 * (NET_STREAM_HDR + NET_STREAM_FRAME_MAX))
+/*
+ * Stream bytes lkvm holds for the guest (hw/virtio-net.c drains passt's
+ * socket into them while the guest has no buffer): 512 KiB, eight of the
+ * longest frames, so half of it always takes one whole.
+ */
+#define NET_RX_STAGE	(8 * (NET_STREAM_HDR + NET_STREAM_FRAME_MAX))
 
 struct net_backend {
 	int fd;				/* non-blocking, close-on-exec */

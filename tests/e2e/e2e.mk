@@ -66,14 +66,23 @@ $(E2E_CACHE)/fstest: bench/fstest.c
 bench-9p: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/fstest
 	./bench/9p.sh
 
+# virtio-net from L2: lkvm -n mode=user against QEMU on the same passt and on
+# slirp (bench/net.sh; x86).
+$(E2E_CACHE)/nettest: bench/nettest.c
+	@mkdir -p $(E2E_CACHE)
+	$(call Q,CC,$@)$(CC) -static -O2 -Wall -Wextra -Werror -o $@ $<
+bench-net: $(LKVM) $(E2E_CACHE)/lkvm.static $(E2E_CACHE)/nettest
+	./bench/net.sh
+
 # What CI leaves out to stay within its time (.ci/run): the boot benchmark on
-# all three architectures and the virtio-blk one, ~14 min with 3 rounds,
+# all three architectures, the virtio-blk and virtio-net ones, ~20 min with 3 rounds,
 # then one table of every lkvm/peer ratio with its spread (bench/summary.sh).
 ci-bench:
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=x86
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=arm64
 	BENCH_RUNS=$${BENCH_RUNS:-3} $(MAKE) bench-boot ARCH=powerpc
 	$(MAKE) bench-io ARCH=x86
+	$(MAKE) bench-net ARCH=x86
 	./bench/summary.sh
 
-.PHONY: e2e e2e-clean bench-boot bench-io bench-9p bench-sandbox ci-bench
+.PHONY: e2e e2e-clean bench-boot bench-io bench-9p bench-net bench-sandbox ci-bench

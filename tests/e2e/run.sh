@@ -116,8 +116,8 @@ case " $SCENARIOS " in *" sandbox"*)
 	;;
 esac
 case " $SCENARIOS " in *" disk "* | *" disk-ro "*) virtio_disk_image "$L1/l2/disk.img" ;; esac
-# net: Debian's passt (and the libraries it needs), the dummy interface's module.
-case " $SCENARIOS " in *" net "*) bed_l1_copy_deb "$L1" passt /usr/bin/passt ;; esac
+# net: Debian's passt (and the libraries it needs) and L1's side of it (l1-net.sh).
+case " $SCENARIOS " in *" net "*) bed_l1_copy_deb "$L1" passt /usr/bin/passt && cp "$E2E/l1-net.sh" "$L1/l1-net.sh" ;; esac
 # net: the dummy interface passt needs; net-tap: /dev/net/tun (tun.ko).
 for m in $(case " $SCENARIOS " in *" net "*) echo dummy ;; esac) $(case " $SCENARIOS " in *" net-tap "*) echo tun ;; esac); do
 	p=$(find "$MODDIR" -name "$m.ko" | sed -n 1p)

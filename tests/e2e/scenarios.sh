@@ -1468,44 +1468,20 @@ scn_vport() {
 # L2 gets an address from passt's DHCP, downloads the file from the
 # gateway's address (passt maps it to L1's loopback): the sha256 must
 # match; L1 then reaches L2's port 7777 through the forwarded port 2222.
-# passt pivots into an empty root, which the kernel refuses to a process
-# whose root is the initramfs, and makes a user namespace, which it refuses
-# to a chrooted process: lkvm (and so passt) runs as after switch_root, in a
-# mount namespace of its own whose / is a tmpfs holding the same files
-# (moved over the initramfs, then chroot into it: not "chrooted" to the
-# kernel). First, without passt on the PATH: status 2, one line.
-NR=/tmp/netroot
-net_root() {
-	[ -d $NR/l2 ] && return 0
-	mkdir -p $NR && mount -t tmpfs netroot $NR || return 1
-	cp -a /bin /lib /l2 /lkvm $NR/ && { [ ! -d /lib64 ] || cp -a /lib64 $NR/; } && cp -a /usr $NR/ || return 1
-	mkdir -p $NR/etc $NR/dev $NR/proc $NR/sys $NR/tmp
-	echo 'root:x:0:0:root:/:/bin/sh' >$NR/etc/passwd
-	echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >>$NR/etc/passwd
-	printf 'root:x:0:\nnogroup:x:65534:\n' >$NR/etc/group
-	mount --bind /dev $NR/dev && mount -t proc proc $NR/proc && mount -t sysfs sys $NR/sys &&
-		mount --bind /tmp $NR/tmp || return 1
-	cat >/tmp/lkvm-net <<'EOS'
-#!/bin/sh
-exec unshare -m --propagation private sh -c 'cd /tmp/netroot && mount --move . / && exec chroot . env PATH=/bin:/usr/bin LKVM_DIR=/tmp/netctl /lkvm "$@"' lkvm-net "$@"
-EOS
-	chmod 755 /tmp/lkvm-net
-}
-
+# passt's side of L1: tests/e2e/l1-net.sh (lkvm runs in /tmp/in-netroot).
+# First, without passt on the PATH: status 2, one line.
 scn_net() {
-	local W=/tmp/www sum st out rc m
+	local W=/tmp/www sum st out rc
 	T0=$(now)
 	[ -x /usr/bin/passt ] || { fail net "no /usr/bin/passt in L1 (the bed copies Debian's passt)"; return; }
 	out=$($LKVM run -k $KERNEL -i $INITRD -n mode=user 2>&1 </dev/null); rc=$?
 	[ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "install the Debian package 'passt'" ||
 		{ fail net "without passt on the PATH lkvm said '$out' with status $rc, want one line naming the package and 2"; return; }
 	echo "no passt: $out (status 2)" | info
-	m=$(find /lib/modules -name dummy.ko | head -n 1)
-	[ -n "$m" ] && insmod "$m" numdummies=1 2>/dev/null
-	ip link set lo up && ip link set dummy0 up && ip addr add 192.0.2.1/24 dev dummy0 &&
-		ip route add default via 192.0.2.254 dev dummy0 ||
-		{ fail net "cannot give L1 the dummy interface passt needs"; return; }
+	. /l1-net.sh
+	net_l1_link || { fail net "cannot give L1 the dummy interface passt needs"; return; }
 	net_root || { fail net "cannot make the tmpfs root for lkvm and passt"; return; }
+	printf '#!/bin/sh\nexec /tmp/in-netroot /lkvm "$@"\n' >/tmp/lkvm-net && chmod 755 /tmp/lkvm-net
 	mkdir -p $W
 	head -c 16777216 /dev/urandom >$W/blob
 	sum=$(sha256sum <$W/blob | cut -d' ' -f1)

@@ -6,7 +6,8 @@
  * backend: a stream one standing in for passt (4-byte big-endian lengths)
  * and a datagram one for a TAP. Features and config, frames both ways and
  * in order, frames split and batched in the stream, a frame waiting for
- * the guest's buffers, bad transmit chains (each dropped by reason, the
+ * the guest's buffers, passt's socket drained while the guest has none,
+ * bad transmit chains (each dropped by reason, the
  * device alive), a bad stream length and a backend that hangs up, stat.
  */
 #include <check.h>
@@ -249,6 +250,54 @@ START_TEST(test_rx_stream)
 }
 END_TEST
 
+/*
+ * passt's socket drained while the guest has no buffer: 330 frames (more
+ * than 256 KiB, less than the stage) go through a socket that holds 4 KiB,
+ * so passt's writes complete only if lkvm reads on; then every frame, in
+ * order, into the buffers the guest gives one by one.
+ */
+START_TEST(test_rx_drain)
+{
+	const unsigned int frames = 330;
+	const size_t one = NET_STREAM_HDR + NET_FRAME_MAX, total = frames * one;
+	uint8_t *b = malloc(total);
+	int small = 4096;
+	size_t o = 0;
+	uint64_t g;
+	uint32_t len;
+
+	ck_assert_ptr_nonnull(b);
+	ck_assert_uint_gt(total, 256 * 1024);
+	ck_assert_uint_lt(total, NET_RX_STAGE);
+	net_up(SOCK_STREAM);
+	ck_assert_int_eq(setsockopt(peer, SOL_SOCKET, SO_SNDBUF, &small, sizeof(small)), 0);
+	ck_assert_int_eq(fcntl(peer, F_SETFL, O_NONBLOCK), 0);
+	driver_init();
+	vd_wr(0x050, RXQ);	/* a kick with no buffer: the device looks at the backend */
+	for (unsigned int i = 0; i < frames; i++)
+		put_frame(b + i * one, NET_FRAME_MAX, i);
+	while (o < total) {
+		struct pollfd p = { .fd = peer, .events = POLLOUT };
+		ssize_t w;
+
+		ck_assert_msg(poll(&p, 1, WAIT_MS) == 1,
+			      "passt's socket full after %zu of %zu bytes: lkvm stopped reading it", o, total);
+		w = write(peer, b + o, total - o);
+		ck_assert_int_gt(w, 0);
+		o += (size_t)w;
+	}
+	ck_assert(!vd_used(RXQ, 0, &g, &len));
+	for (unsigned int i = 0; i < frames; i++) {
+		post_rx(1);
+		ck_assert_msg(vd_used(RXQ, WAIT_MS, &g, &len), "frame %u not delivered", i);
+		expect_rx(g, len, NET_FRAME_MAX, i);
+	}
+	STAT("virtio-net0.rx_frames 330");
+	STAT("virtio-net0.drop_rx_small 0");
+	free(b);
+}
+END_TEST
+
 /* A TAP's frames: one per datagram both ways, no length in front. */
 START_TEST(test_tap)
 {
@@ -412,6 +461,7 @@ Suite *virtio_net_suite(void)
 	tcase_add_test(tc, test_config_space);
 	tcase_add_test(tc, test_tx_stream);
 	tcase_add_test(tc, test_rx_stream);
+	tcase_add_test(tc, test_rx_drain);
 	tcase_add_test(tc, test_tap);
 	tcase_add_test(tc, test_tx_bad);
 	tcase_add_test(tc, test_backend_down);
