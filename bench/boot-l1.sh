@@ -80,11 +80,14 @@ fi
 # Run (exec) the VMM of a configuration: the same kernel file, initramfs,
 # RAM, one vCPU and command line for all.
 vmm_exec() {	# config
-	local k=/l2/vmlinux
+	local k=/l2/vmlinux t=
 	case "$1" in *-bzimage) k=/l2/bzImage ;; *-image) k=/l2/Image ;; esac
+	# arm64 lkvm-acpi-image / base-acpi-image: the same Image through lkvm's
+	# EFI hand-over and ACPI tables (--tables acpi) instead of a device tree.
+	case "$1" in *-acpi-*) t="--tables acpi" ;; esac
 	case "$1" in
-	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
-	base-*) exec /lkvm-base run -k $k -i $INITRD -m $MEM -c 1 --name bench -p "$PARAMS" ;;
+	lkvm-*) exec /lkvm run -k $k -i $INITRD -m $MEM -c 1 --name bench $t -p "$PARAMS" ;;
+	base-*) exec /lkvm-base run -k $k -i $INITRD -m $MEM -c 1 --name bench $t -p "$PARAMS" ;;
 	qemu-*) exec $QEMU -accel kvm -M $QEMU_M -cpu host -m $MEM -smp 1 \
 		-nodefaults -no-user-config -display none -serial stdio -no-reboot \
 		-kernel $k -initrd $INITRD -append "$QPARAMS" ;;
