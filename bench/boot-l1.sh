@@ -113,6 +113,19 @@ relay() {	# config dir
 	grep -v ' BENCH-L2-INIT$' $2/out | grep -v ' BENCH-DMESG' | head -n 30 | sed "s/^/BENCH-LOG $1 /"
 }
 
+# BENCH_IDLE=1: what the idle guest costs after /init (its timers, arm64
+# ACPI's polled GHES sources): exits per second over 3 s, from 1 s after the
+# marker (within the 5 s L2 waits before BENCH_DMESG's log).
+vm_exits() { local f n=0; for f in "$@"; do [ -r $KD/$f ] && n=$((n + $(cat $KD/$f))); done; echo $n; }
+idle_rate() {	# config round
+	local a u
+	sleep 1
+	a=$(vm_exits $KX)
+	u=$(vm_exits io_exits mmio_exits mmio_exit_user)
+	sleep 3
+	echo "BENCH-L1: $1 round $2: idle $((($(vm_exits $KX) - a) / 3)) exits/s ($((($(vm_exits io_exits mmio_exits mmio_exit_user) - u) / 3)) to the VMM)"
+}
+
 boot_one() {	# config round
 	local d=/tmp/bench pid t0 t end line exits user f rss range
 	rm -rf $d
@@ -186,6 +199,7 @@ boot_one() {	# config round
 	t=$(awk -v a="$t0" -v b="$line" 'BEGIN { printf "%.2f", b - a }')
 	echo "BENCH-ROW $1 $2 $t $exits $user $rss"
 	relay "$1" $d
+	[ -n "${BENCH_IDLE:-}" ] && idle_rate "$1" "$2"
 	if [ -n "${BENCH_DMESG:-}" ]; then
 		end=$(awk -v a="$(now)" 'BEGIN { print a + 60 }')
 		until grep -q BENCH-DMESG-END $d/out || awk -v a="$(now)" -v b="$end" 'BEGIN { exit !(a > b) }'; do

@@ -64,7 +64,9 @@
 # BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
 # qemu-bzimage microvm-vmlinux microvm-bzimage"; arm64: "lkvm-image
 # lkvm-acpi-image qemu-image"), BENCH_DMESG=1 (each L2 prints its kernel log after the
-# marker, not counted: .cache/e2e/bench-boot-console.log has it),
+# marker, not counted: .cache/e2e/bench-boot-console.log has it; with
+# initcall_debug in BENCH_L2_PARAMS, the initcalls of 1 ms or more),
+# BENCH_IDLE=1 (L1 logs the idle guest's exits per second after /init),
 # BENCH_L2_PARAMS (L2's command line, '+' for spaces), E2E_TIMEOUT.
 # Exit status: 0 when every configuration has at least one measured boot,
 # 1 otherwise (each failed boot is printed with its reason).
@@ -166,7 +168,7 @@ bed_line() {
 first=1
 for l1 in 1 2 3; do
 	APPEND="console=$L1_CONSOLE panic=-1 quiet ${E2E_L1_PARAMS:-} job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_FIRST=$first"
-	for v in BENCH_DMESG BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
+	for v in BENCH_DMESG BENCH_IDLE BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
 		[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 	done
 	rm -f "$C/bench-stuck"
