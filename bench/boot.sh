@@ -216,7 +216,7 @@ function median(list,    a, n, i, j, t) {
 }
 function label(c,    acpi) {
 	acpi = sub(/-acpi-image$/, "-image", c)
-	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
+	sub(/^lkvm-/, "lkvm     ", c); sub(/^base-/, "lkvm base ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
 	sub(/vmlinux$/, "vmlinux" pvh, c); sub(/bzimage$/, "bzImage", c); sub(/image$/, "Image", c)
 	if (acpi) c = c ", ACPI"
 	else if (hasacpi && c ~ /^(lkvm|base)/) c = c ", DT"
