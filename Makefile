@@ -129,7 +129,7 @@ endif
 UNIT_CORE := mem.c mem-load.c run-opts.c run-opts-arch.c run-opts-9p.c util.c ras-policy.c ras-event.c ras-log.c io-bus.c elf.c guard.c \
 	ras.c ras-thread.c ras-route.c ras-hold.c ras-poison.c ras-queue.c vm-state.c hw/virtio-queue.c irq-path.c seccomp.c $(SECCOMP_SRCS) \
 	$(P9_SRCS) \
-	devices.c irqfd.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c hw/virtio-blk-req.c \
+	devices.c irqfd.c hw/uart.c hw/virtio-mmio.c hw/virtio-transport.c hw/virtio-9p-req.c hw/virtio-9p.c hw/virtio-blk-req.c \
 	hw/virtio-ports.c hw/vport-io.c hw/vport-proto.c hw/net-frame.c hw/virtio-net.c run-opts-net.c net-backend.c \
 	term.c term-out.c guest-log.c hw/virtio-round.c acpi-table.c acpi-aml.c ghes.c \
 	sandbox-opts.c sandbox-cpio.c sandbox-kernel.c sandbox-initrd.c sandbox-kcache.c arch-default.c

@@ -21,8 +21,10 @@
 # a PCI bus and gets the command line as it is.
 #
 # E2E_ARCH=arm64 (make bench-boot ARCH=arm64): L1 and L2 are arm64 (the bed's
-# Debian arm64 kernel, an uncompressed Image, for both), two configurations:
-#   lkvm Image        lkvm run -k Image (16550 UART: console=ttyS0)
+# Debian arm64 kernel, an uncompressed Image, for both), three configurations:
+#   lkvm Image, DT    lkvm run -k Image (16550 UART: console=ttyS0)
+#   lkvm Image, ACPI  lkvm run -k Image --tables acpi (EFI hand-over, ACPI
+#                     tables, GHES sources: docs/arm64-acpi.md), same UART
 #   QEMU virt Image   qemu-system-aarch64 -accel kvm -M virt,gic-version=3
 #                     -cpu host -nodefaults -kernel Image (PL011 UART: the
 #                     command line's console=ttyS0 becomes console=ttyAMA0)
@@ -47,19 +49,24 @@
 # Printed, per configuration, medians over the rounds after the first (the
 # first round is a warm-up and is dropped):
 #   to /init   seconds from the VMM's start to the arrival of L2's first
-#              /init line on its stdout (L1's clock; see bench/boot-l1.sh)
+#              /init line on its stdout (L1's clock; see bench/boot-l1.sh),
+#              and its spread (lowest-highest over those rounds)
 #   exits      every exit of the VM up to then (L1's KVM statistics), and
 #              the ones that reached the VMM (io_exits + mmio_exits; ppc64:
 #              from L1's trace buffer, see bench/boot-l1.sh)
 #   VMM RSS    the VMM process's resident memory outside guest RAM
 # then lkvm/QEMU ratios: lkvm's best configuration against QEMU's best, and
-# each kernel format against the same format.
+# each kernel format against the same format; on arm64 also ACPI/DT: lkvm's
+# two ways of describing the machine, per round (the same L1, taking turns),
+# median and spread, against issue 25's goal (ACPI within 10% of DT).
 #
 # Settings (environment): BENCH_RUNS (5 rounds, the first dropped),
 # BENCH_CONFIGS (default "lkvm-vmlinux lkvm-bzimage qemu-vmlinux
 # qemu-bzimage microvm-vmlinux microvm-bzimage"; arm64: "lkvm-image
-# qemu-image"), BENCH_DMESG=1 (each L2 prints its kernel log after the
-# marker, not counted: .cache/e2e/bench-boot-console.log has it),
+# lkvm-acpi-image qemu-image"), BENCH_DMESG=1 (each L2 prints its kernel log after the
+# marker, not counted: .cache/e2e/bench-boot-console.log has it; with
+# initcall_debug in BENCH_L2_PARAMS, the initcalls of 1 ms or more),
+# BENCH_IDLE=1 (L1 logs the idle guest's exits per second after /init),
 # BENCH_L2_PARAMS (L2's command line, '+' for spaces), E2E_TIMEOUT.
 # Exit status: 0 when every configuration has at least one measured boot,
 # 1 otherwise (each failed boot is printed with its reason).
@@ -76,7 +83,7 @@ RUNS=${BENCH_RUNS:-5}
 . tests/e2e/bed.sh
 case "$E2E_ARCH" in
 x86) CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux lkvm-bzimage qemu-vmlinux qemu-bzimage microvm-vmlinux microvm-bzimage} ;;
-arm64) CONFIGS=${BENCH_CONFIGS:-lkvm-image qemu-image} ;;
+arm64) CONFIGS=${BENCH_CONFIGS:-lkvm-image lkvm-acpi-image qemu-image} ;;
 powerpc) CONFIGS=${BENCH_CONFIGS:-lkvm-vmlinux qemu-vmlinux} ;;
 esac
 die() { log "$*"; exit 1; }
@@ -161,7 +168,7 @@ bed_line() {
 first=1
 for l1 in 1 2 3; do
 	APPEND="console=$L1_CONSOLE panic=-1 quiet ${E2E_L1_PARAMS:-} job=$(echo "$CONFIGS" | tr ' ' ,) BENCH_RUNS=$RUNS BENCH_FIRST=$first"
-	for v in BENCH_DMESG BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
+	for v in BENCH_DMESG BENCH_IDLE BENCH_L2_PARAMS BENCH_BOOT_TIMEOUT E2E_KVM_AMD; do
 		[ -n "${!v:-}" ] && APPEND="$APPEND $v=${!v}"
 	done
 	rm -f "$C/bench-stuck"
@@ -199,7 +206,7 @@ x86) QM=pc ;;
 arm64) QM=virt ;;
 powerpc) QM=pseries ;;
 esac
-awk -v configs="$CONFIGS" -v kpkg="$KPKG" -v runs="$RUNS" -v qm="$QM" -v pvh="$([ "$E2E_ARCH" = x86 ] && echo " (PVH)")" '
+awk -v configs="$CONFIGS" -v hasacpi="$(case " $CONFIGS" in *-acpi-image*) echo 1 ;; esac)" -v kpkg="$KPKG" -v runs="$RUNS" -v qm="$QM" -v pvh="$([ "$E2E_ARCH" = x86 ] && echo " (PVH)")" '
 function median(list,    a, n, i, j, t) {
 	n = split(list, a, " ")
 	for (i = 2; i <= n; i++)
@@ -207,18 +214,29 @@ function median(list,    a, n, i, j, t) {
 	if (n == 0) return ""
 	return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
 }
-function label(c) {
-	sub(/^lkvm-/, "lkvm     ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
+function label(c,    acpi) {
+	acpi = sub(/-acpi-image$/, "-image", c)
+	sub(/^lkvm-/, "lkvm     ", c); sub(/^base-/, "lkvm base ", c); sub(/^qemu-/, sprintf("%-9s", "QEMU " qm " "), c); sub(/^microvm-/, "QEMU microvm ", c)
 	sub(/vmlinux$/, "vmlinux" pvh, c); sub(/bzimage$/, "bzImage", c); sub(/image$/, "Image", c)
+	if (acpi) c = c ", ACPI"
+	else if (hasacpi && c ~ /^(lkvm|base)/) c = c ", DT"
 	return c
+}
+function spread(list,    a, n, i, lo, hi) {
+	n = split(list, a, " ")
+	for (i = 1; i <= n; i++) {
+		if (i == 1 || a[i] + 0 < lo) lo = a[i] + 0
+		if (i == 1 || a[i] + 0 > hi) hi = a[i] + 0
+	}
+	return sprintf("%.2f-%.2f", lo, hi)
 }
 function kfile(c) { return c ~ /bzimage$/ ? "bzImage" : c ~ /image$/ ? "Image" : "vmlinux" }
 function ratio(a, b) { return (a == "" || b == "" || b == 0) ? "n/a" : sprintf("%.2f", a / b) }
-$2 > 1 { t[$1] = t[$1] " " $3; e[$1] = e[$1] " " $4; u[$1] = u[$1] " " $5; r[$1] = r[$1] " " $6; n[$1]++ }
+$2 > 1 { t[$1] = t[$1] " " $3; e[$1] = e[$1] " " $4; u[$1] = u[$1] " " $5; r[$1] = r[$1] " " $6; n[$1]++; tr[$1, $2] = $3; rd[$2] = 1 }
 END {
 	printf "make bench-boot: L2 = Debian %s, 256 MiB, 1 vCPU, nested KVM in QEMU TCG;\n", kpkg
 	printf "medians of rounds 2..%d (round 1 dropped)\n\n", runs
-	printf "%-28s %5s %12s %8s %16s %12s\n", "configuration", "boots", "to /init (s)", "exits", "to the VMM", "VMM RSS (MiB)"
+	printf "%-28s %5s %12s %11s %8s %16s %12s\n", "configuration", "boots", "to /init (s)", "spread", "exits", "to the VMM", "VMM RSS (MiB)"
 	nc = split(configs, cs, " ")
 	bad = 0
 	for (i = 1; i <= nc; i++) {
@@ -229,7 +247,7 @@ END {
 			continue
 		}
 		T[c] = median(t[c]); E[c] = median(e[c]); U[c] = median(u[c]); R[c] = median(r[c]) / 1024
-		printf "%-28s %5d %12.2f %8d %16d %12.1f\n", label(c), n[c], T[c], E[c], U[c], R[c]
+		printf "%-28s %5d %12.2f %11s %8d %16d %12.1f\n", label(c), n[c], T[c], spread(t[c]), E[c], U[c], R[c]
 		if (c ~ /^lkvm/ && (bl == "" || T[c] < T[bl])) bl = c
 		if (c ~ /^(qemu|microvm)-/ && (bq == "" || T[c] < T[bq])) bq = c
 	}
@@ -249,6 +267,19 @@ END {
 				printf "same kernel file, %-8s lkvm/QEMU microvm: time %s, exits %s, VMM RSS %s\n",
 					kfile(c) ":", ratio(T[c], T[q]), ratio(E[c], E[q]), ratio(R[c], R[q])
 		}
+	}
+	# ACPI against DT, the same VMM: per round, then median and spread.
+	for (i = 1; i <= nc; i++) {
+		c = cs[i]
+		if (c !~ /-acpi-image$/) continue
+		d = c; sub(/-acpi-image$/, "-image", d)
+		if (!n[c] || !n[d]) continue
+		pr = ""
+		for (x in rd)
+			if ((c, x) in tr && (d, x) in tr && tr[d, x] > 0)
+				pr = pr " " sprintf("%.3f", tr[c, x] / tr[d, x])
+		printf "%s ACPI / DT: time %s (medians; target <= 1.10), per round %s (median, spread), exits %s, to the VMM %s\n",
+			(c ~ /^base-/ ? "base" : "lkvm"), ratio(T[c], T[d]), pr == "" ? "n/a" : sprintf("%.2f", median(pr)) " " spread(pr), ratio(E[c], E[d]), ratio(U[c], U[d])
 	}
 	exit bad
 }' "$ROWS" || st=$?

@@ -30,6 +30,11 @@ ratios() {	# arch rows-file kind
 			# other one a peer, lkvm-base / base-FILE (BENCH_LKVM_BASE) included.
 			if (kind == "boot" ? c !~ /^lkvm-/ : c != "lkvm") continue
 			for (p in cf) {
+				# arm64: lkvm-acpi-image against lkvm-image, ACPI over DT (issue 25: <= 1.10)
+				if (kind == "boot" && c ~ /^lkvm-acpi-/ && p == "lkvm-" substr(c, 11)) {
+					for (r in rd) put("boot-ACPI/DT", c, p, r, "lower", 3)
+					continue
+				}
 				if (p == c || p ~ /^lkvm-/ && kind == "boot") continue
 				if (kind == "boot") {
 					# the same kernel file: lkvm-vmlinux against qemu-vmlinux, microvm-vmlinux, base-vmlinux
@@ -64,13 +69,13 @@ function flush(   i, j, t, med) {
 	for (i = 2; i <= n; i++)
 		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 	med = n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	printf "%-8s %-13s %-14s %-16s %6.2f  %5.2f-%-5.2f %6d  %s\n", K[1], K[2], K[3], K[4], med, a[1], a[n], n, better
+	printf "%-8s %-13s %-16s %-16s %6.2f  %5.2f-%-5.2f %6d  %s\n", K[1], K[2], K[3], K[4], med, a[1], a[n], n, better
 	rows++
 	n = 0
 }
 BEGIN {
 	printf "make ci-bench summary: lkvm / peer per round (same L1, taking turns); median, spread (lowest-highest), rounds\n"
-	printf "%-8s %-13s %-14s %-16s %6s  %-11s %6s  %s\n", "arch", "metric", "lkvm", "peer", "median", "spread", "rounds", "lkvm better when"
+	printf "%-8s %-13s %-16s %-16s %6s  %-11s %6s  %s\n", "arch", "metric", "lkvm", "peer", "median", "spread", "rounds", "lkvm better when"
 }
 {
 	key = $1 " " $2 " " $3 " " $4

@@ -50,6 +50,7 @@ int main(void)
 	srunner_add_suite(sr, virtio_net_suite());
 	srunner_add_suite(sr, net_backend_suite());
 	srunner_add_suite(sr, devices_suite());
+	srunner_add_suite(sr, uart_suite());
 	srunner_add_suite(sr, term_suite());
 	srunner_add_suite(sr, guest_log_suite());
 	srunner_add_suite(sr, sandbox_suite());

@@ -27,6 +27,7 @@ Suite *p9_wire_suite(void);
 Suite *p9_path_suite(void);
 Suite *p9_ops_suite(void);
 Suite *devices_suite(void);
+Suite *uart_suite(void);
 Suite *term_suite(void);
 Suite *guest_log_suite(void);
 Suite *virtio_9p_suite(void);
