@@ -43,7 +43,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console vport net sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console vport net net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6 min: too long
 # for CI). On QEMU 7.2 race, latency and smp-page met an L2 triple fault after
 # recovered errors unless lkvm was pinned to one L1 CPU (docs/ras.md, "Found

@@ -1514,10 +1514,11 @@ scn_net() {
 # virtio-net on a TAP (docs/net.md), in a network namespace the test makes
 # (busybox unshare --net=FILE keeps it, nsenter reaches it): lkvm makes the
 # TAP lkvmtap0 there (it may: L1's root), L1 gives it 10.0.9.1/24, L2 takes
-# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 of what
-# it got must be the file's.
+# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 and size
+# of what it got must be the file's; L2 sends it back, and L1's copy must be
+# the file too; lkvm stat counts the MiB each way.
 scn_net_tap() {
-	local NS=/tmp/tapns F=/tmp/tap.bin sum out i
+	local NS=/tmp/tapns F=/tmp/tap.bin sum out i t t1 back st m
 	T0=$(now)
 	m=$(find /lib/modules -name tun.ko | head -n 1)
 	[ -n "$m" ] && insmod "$m" 2>/dev/null
@@ -1543,13 +1544,25 @@ EOS
 	out=$(nsenter --net=$NS ping -c 3 -W 5 10.0.9.2 2>&1 | grep -E 'packets transmitted')
 	echo "ping: $out" | info
 	echo "$out" | grep -qE ' 3 (packets )?received' || { fail net-tap "L1 -> L2 ping: $out"; return; }
+	t=$(now)
 	nsenter --net=$NS nc -w 10 10.0.9.2 7778 <$F
 	wait_for ' E2E-TAP-SUM' 120 || { fail net-tap "L2 did not report the transfer: $WHY"; return; }
-	grep -q " E2E-TAP-SUM $sum" "$D/out" || { fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	grep -q " E2E-TAP-SUM $sum 1048576\$" "$D/out" ||
+		{ fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum, 1048576 bytes): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	t1=$(now)
+	nsenter --net=$NS nc -w 10 10.0.9.2 7779 </dev/null >$F.back
+	back=$(sha256sum <$F.back | cut -d' ' -f1)
+	[ "$back" = "$sum" ] ||
+		{ fail net-tap "L2 -> L1: $(wc -c <$F.back) bytes with sha256 $back, want 1048576 with $sum"; return; }
+	echo "1 MiB L1 -> L2 in $(secs "$t" "$t1") s, back L2 -> L1 in $(secs "$t1" "$(now)") s" | info
+	st=$($LKVM stat --name net-tap 2>&1 | grep -E '^virtio-net0\.')
+	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
+	echo "$st" | grep -qE '^virtio-net0.rx_bytes [0-9]{7,}$' && echo "$st" | grep -qE '^virtio-net0.tx_bytes [0-9]{7,}$' ||
+		{ fail net-tap "lkvm stat does not show 1 MiB each way: $st"; return; }
 	send poweroff
 	vm_wait_exit 60 || { fail net-tap "lkvm still runs 60 s after L2's poweroff"; return; }
 	[ "$RC" = 0 ] || { fail net-tap "lkvm exited $RC after L2's poweroff, want 0"; return; }
-	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB sent L1 -> L2 with nc, sha256 $(echo $sum | cut -c1-16)... matches; lkvm 0"
+	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB L1 -> L2 and back with nc, sha256 $(echo $sum | cut -c1-16)... both ways; lkvm 0"
 }
 
 # seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
