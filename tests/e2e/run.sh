@@ -50,7 +50,7 @@ ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-pag
 # in the nested bed"); on QEMU 10, unpinned, one was seen in poweroff, so the
 # pinning stays (README.md, "The QEMU under the beds").
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport net net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
 [ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
