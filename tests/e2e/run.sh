@@ -52,7 +52,9 @@ ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-pag
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
 [ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport net net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+# net is opt-in there: DHCP and the 16 MiB download pass, but L1's port 2222
+# never reached L2's 7777 through passt (2026-12-08, not understood yet).
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh
