@@ -18,7 +18,8 @@
 #   vport         find virtio-console ports 'in' and 'out' by name, copy in to out
 #   net           eth0 up, DHCP (udhcpc), download http://GATEWAY:8080/blob and print
 #                 its sha256, then answer one connection on port 7777
-#   tap           eth0 10.0.9.2/24; take one connection on port 7778, print its sha256
+#   tap           eth0 10.0.9.2/24; take one connection on port 7778, print the sha256
+#                 and size of what came, then send it back to one on port 7779
 # Every step prints an E2E-VIO-* line; the last is E2E-VIO-END.
 case "$1" in
 load)
@@ -129,10 +130,19 @@ EOS
 	echo E2E-NET-LISTEN
 	;;
 tap)
+	# Each transfer's end is the sender's: busybox nc quits as soon as the
+	# other side's half closes, so the side that only receives must keep
+	# its socket's sending half open (nc -e: a program that reads the
+	# socket to its end) or the sender's nc stops early.
 	ip link set lo up
 	ip addr add 10.0.9.2/24 dev eth0
 	ip link set eth0 up
-	(nc -l -p 7778 | sha256sum | sed 's/ .*//; s/^/E2E-TAP-SUM /') &
+	printf '#!/bin/busybox sh\ncat >/tap.bin\n' >/tap-rx.sh
+	printf '#!/bin/busybox sh\ncat /tap.bin\n' >/tap-tx.sh
+	chmod 755 /tap-rx.sh /tap-tx.sh
+	(nc -l -p 7778 -e /tap-rx.sh
+	 echo "E2E-TAP-SUM $(sha256sum </tap.bin | cut -d' ' -f1) $(wc -c </tap.bin)") &
+	nc -l -p 7779 -e /tap-tx.sh &
 	sleep 0.5
 	echo E2E-TAP-LISTEN
 	;;

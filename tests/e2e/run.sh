@@ -43,16 +43,18 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 C=$ROOT/.cache/e2e
 # boot (2 vCPUs) last: if L1 freezes there (see README.md) the drills are done.
-ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console vport net sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+ALL="seccomp poweroff recovery stop ao guarded-read lkvm-hit reboot race smp-page disk disk-ro disk-poison 9p 9p-poison console vport net net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # Opt-in (x86): latency (50 real errors and their timings, ~6 min: too long
 # for CI). On QEMU 7.2 race, latency and smp-page met an L2 triple fault after
 # recovered errors unless lkvm was pinned to one L1 CPU (docs/ras.md, "Found
 # in the nested bed"); on QEMU 10, unpinned, one was seen in poweroff, so the
 # pinning stays (README.md, "The QEMU under the beds").
 # arm64: recovery is the synchronous-abort one (sea); serror the default inject.
-[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+[ "${E2E_ARCH:-x86}" = arm64 ] && ALL="seccomp builtin poweroff recovery serror stop ao guarded-read lkvm-hit reboot bad-esr kut acpi acpi-ar acpi-ao acpi-burst disk disk-ro 9p 9p-poison console vport net net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 # powerpc: memory errors are FWNMI machine checks (recovery: the guest's handler).
-[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
+# net is opt-in there: DHCP and the 16 MiB download pass, but L1's port 2222
+# never reached L2's 7777 through passt (2026-12-08, not understood yet).
+[ "${E2E_ARCH:-x86}" = powerpc ] && ALL="seccomp poweroff recovery efault stop ao guarded-read lkvm-hit reboot panic fwnmi-guest disk disk-ro 9p console vport net-tap sandbox sandbox-panic sandbox-timeout sandbox-ras boot"
 SCENARIOS=$(echo "${E2E_SCENARIOS:-$ALL}" | tr ',' ' ')
 . tests/e2e/bed.sh
 . tests/e2e/virtio-bed.sh

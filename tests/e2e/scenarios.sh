@@ -1473,6 +1473,7 @@ scn_vport() {
 scn_net() {
 	local W=/tmp/www sum st out rc
 	T0=$(now)
+	NAME=net	# info's label before vm_start sets it
 	[ -x /usr/bin/passt ] || { fail net "no /usr/bin/passt in L1 (the bed copies Debian's passt)"; return; }
 	out=$($LKVM run -k $KERNEL -i $INITRD -n mode=user 2>&1 </dev/null); rc=$?
 	[ $rc = 2 ] && [ "$(echo "$out" | wc -l)" = 1 ] && echo "$out" | grep -q "install the Debian package 'passt'" ||
@@ -1499,9 +1500,10 @@ scn_net() {
 		{ fail net "L2 got no lease 192.0.2.1/24 via 192.0.2.254 from passt's DHCP"; return; }
 	grep -q " E2E-NET-SUM $sum " "$D/out" ||
 		{ fail net "L2's download's sha256 is not the file's ($sum)"; return; }
-	out=$(echo | nc -w 10 127.0.0.1 2222 2>&1)
-	[ "$out" = E2E-NET-HELLO-FROM-L2 ] || { fail net "L1's port 2222 (forwarded to L2's 7777) answered '$out'"; return; }
-	st=$(LKVM_DIR=/tmp/netctl $LKVM stat --name net 2>&1 | grep -E '^virtio-net0\.')
+	# Bounded: busybox nc's -w is the connect's only (passt accepts at once).
+	out=$(echo | timeout 60 nc -w 10 127.0.0.1 2222 2>&1)
+	[ "$out" = E2E-NET-HELLO-FROM-L2 ] || { fail net "L1's port 2222 (forwarded to L2's 7777) answered '$out' in 60 s (passt: $(pidof passt >/dev/null && echo running || echo gone))"; return; }
+	st=$(LKVM_DIR=/tmp/netctl timeout 30 $LKVM stat --name net 2>&1 | grep -E '^virtio-net0\.')
 	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
 	echo "$st" | grep -q '^virtio-net0.drop_tx_fault 0$' && echo "$st" | grep -qE '^virtio-net0.rx_bytes (1[7-9]|[2-9][0-9])[0-9]{6}$' ||
 		{ fail net "lkvm stat does not show 16 MiB received: $st"; return; }
@@ -1514,10 +1516,11 @@ scn_net() {
 # virtio-net on a TAP (docs/net.md), in a network namespace the test makes
 # (busybox unshare --net=FILE keeps it, nsenter reaches it): lkvm makes the
 # TAP lkvmtap0 there (it may: L1's root), L1 gives it 10.0.9.1/24, L2 takes
-# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 of what
-# it got must be the file's.
+# 10.0.9.2/24; L1 pings L2 and sends it 1 MiB with nc: L2's sha256 and size
+# of what it got must be the file's; L2 sends it back, and L1's copy must be
+# the file too; lkvm stat counts the MiB each way.
 scn_net_tap() {
-	local NS=/tmp/tapns F=/tmp/tap.bin sum out i
+	local NS=/tmp/tapns F=/tmp/tap.bin sum out i t t1 back st m
 	T0=$(now)
 	m=$(find /lib/modules -name tun.ko | head -n 1)
 	[ -n "$m" ] && insmod "$m" 2>/dev/null
@@ -1543,13 +1546,25 @@ EOS
 	out=$(nsenter --net=$NS ping -c 3 -W 5 10.0.9.2 2>&1 | grep -E 'packets transmitted')
 	echo "ping: $out" | info
 	echo "$out" | grep -qE ' 3 (packets )?received' || { fail net-tap "L1 -> L2 ping: $out"; return; }
-	nsenter --net=$NS nc -w 10 10.0.9.2 7778 <$F
+	t=$(now)
+	timeout 120 nsenter --net=$NS nc -w 10 10.0.9.2 7778 <$F
 	wait_for ' E2E-TAP-SUM' 120 || { fail net-tap "L2 did not report the transfer: $WHY"; return; }
-	grep -q " E2E-TAP-SUM $sum" "$D/out" || { fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	grep -q " E2E-TAP-SUM $sum 1048576\$" "$D/out" ||
+		{ fail net-tap "L2 got other bytes than L1 sent (want sha256 $sum, 1048576 bytes): $(grep ' E2E-TAP-SUM' "$D/out")"; return; }
+	t1=$(now)
+	timeout 120 nsenter --net=$NS nc -w 10 10.0.9.2 7779 </dev/null >$F.back
+	back=$(sha256sum <$F.back | cut -d' ' -f1)
+	[ "$back" = "$sum" ] ||
+		{ fail net-tap "L2 -> L1: $(wc -c <$F.back) bytes with sha256 $back, want 1048576 with $sum"; return; }
+	echo "1 MiB L1 -> L2 in $(secs "$t" "$t1") s, back L2 -> L1 in $(secs "$t1" "$(now)") s" | info
+	st=$(timeout 30 $LKVM stat --name net-tap 2>&1 | grep -E '^virtio-net0\.')
+	echo "stat: $(echo "$st" | tr '\n' ' ')" | info
+	echo "$st" | grep -qE '^virtio-net0.rx_bytes [0-9]{7,}$' && echo "$st" | grep -qE '^virtio-net0.tx_bytes [0-9]{7,}$' ||
+		{ fail net-tap "lkvm stat does not show 1 MiB each way: $st"; return; }
 	send poweroff
 	vm_wait_exit 60 || { fail net-tap "lkvm still runs 60 s after L2's poweroff"; return; }
 	[ "$RC" = 0 ] || { fail net-tap "lkvm exited $RC after L2's poweroff, want 0"; return; }
-	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB sent L1 -> L2 with nc, sha256 $(echo $sum | cut -c1-16)... matches; lkvm 0"
+	result PASS net-tap "TAP lkvmtap0 in the test's namespace: 3 of 3 pings answered, 1 MiB L1 -> L2 and back with nc, sha256 $(echo $sum | cut -c1-16)... both ways; lkvm 0"
 }
 
 # seccomp (docs/threat-model.md): while L2 Linux runs, every lkvm thread is
