@@ -50,7 +50,7 @@ scn_sandbox() {
 		{ sb_fail sandbox "out-err: stderr is not exactly 'err\\n'"; return; }
 	head -c 1048576 /dev/urandom >$SB/in
 	SB_IN=$SB/in sb_row cat-1MiB 0 -- cat || return
-	cmp -s $SB/in $SB/out || { sb_fail sandbox "cat-1MiB: $(wc -c <$SB/out) bytes came back, not the same 1048576"; return; }
+	cmp -s $SB/in $SB/out || { sb_fail sandbox "cat-1MiB: $(wc -c <$SB/out) bytes came back, not the same 1048576 ($(cmp $SB/in $SB/out 2>&1 | head -n 1); lkvm's stderr: $(tail -n 3 $SB/err | tr '\n' ' '))"; return; }
 	mkdir -p /etc && echo host >/etc/sandbox-host
 	ls -lA /etc >$SB/etc.before
 	sb_row touch-etc 0 -- sh -c 'touch /etc/x && ls /etc/x' || return
