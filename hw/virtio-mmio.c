@@ -208,6 +208,8 @@ void virtio_kick(struct virtio_mmio *t)
 
 static void virtio_reset(struct virtio_mmio *t)
 {
+	if (t->dev->before_reset && (t->status & S_DRIVER_OK))
+		t->dev->before_reset(t);
 	t->gen++;
 	t->status = 0;
 	t->guest_features = 0;

@@ -144,6 +144,23 @@ static void vp_poll_in(struct virtio_mmio *t)
 		port_service(t, d, i);
 }
 
+/*
+ * A vCPU is writing status 0 (a guest powering off resets its devices):
+ * what the guest wrote and lkvm's thread has not taken yet is still in the
+ * transmit rings, so it goes out now, or a sandbox CMD's last output would
+ * be lost (e2e sandbox, 2026-12-08: 978944 of 1048576 bytes came back; the
+ * I/O thread shares the vCPU's CPU in the bed). Bounded like the flush at
+ * exit: VPORT_FLUSH_WAIT_MS for slow readers in all.
+ */
+static void vp_before_reset(struct virtio_mmio *t)
+{
+	struct vpdev *d = virtio_dev(t)->priv;
+	uint64_t until = mono_ns() + (uint64_t)VPORT_FLUSH_WAIT_MS * 1000000;
+
+	for (unsigned int i = 0; i < d->p.n; i++)
+		vport_flush(t, &d->io[i], vport_rxq(i) + 1, until);
+}
+
 /* A vCPU wrote status 0: the driver's side is gone; host bytes staged are kept. */
 static void vp_reset(struct virtio_mmio *t)
 {
@@ -246,7 +263,7 @@ int virtio_ports_add(struct vm *vm, const struct vport_spec *ports, unsigned int
 		.name = "virtio-ports", .id = VIRTIO_ID_CONSOLE,
 		.features = 1ULL << VIRTIO_CONSOLE_F_MULTIPORT, .nr_queues = 2 * (n + 1),
 		.config = d->config, .config_len = CONFIG_LEN, .queue = vp_queue,
-		.poll_fd = d->epfd, .poll_in = vp_poll_in, .reset = vp_reset,
+		.poll_fd = d->epfd, .poll_in = vp_poll_in, .reset = vp_reset, .before_reset = vp_before_reset,
 		.destroy = vp_destroy, .stats = vp_stats, .sc_kind = SC_PORTS, .priv = d,
 	};
 	d->t = virtio_mmio_create(vm, &d->dev);

@@ -14,6 +14,8 @@ const struct sc_rule sc_vcpu_rules[] = {
 	{ "lseek", SC_ANY },		/* the memory-error log: where a record begins, */
 	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 	{ "madvise", SC_ANY },		/* arm64: drop a poisoned page; malloc; thread exit */
+	{ "poll", SC_ANY },		/* virtio-ports at the guest's reset: its last output */
+	{ "ppoll", SC_ANY },		/* out to a pipe that may be full (vp_before_reset) */
 
 	/* Other threads and signals */
 	{ "futex", SC_ANY },		/* locks, condition variables */

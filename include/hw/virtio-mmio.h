@@ -53,6 +53,12 @@ struct virtio_dev {
 	int poll_fd;
 	void (*poll_in)(struct virtio_mmio *t);
 	void (*reset)(struct virtio_mmio *t);	/* optional: the driver reset us */
+	/*
+	 * Optional: the driver is resetting us, its queues still valid (the
+	 * I/O thread locked out): take what the guest handed over and must
+	 * not lose, e.g. output a guest wrote just before powering off.
+	 */
+	void (*before_reset)(struct virtio_mmio *t);
 	void (*destroy)(struct virtio_mmio *t);	/* optional: free priv */
 	/* Optional: the device's own `lkvm stat` lines, after the transport's. */
 	size_t (*stats)(struct virtio_mmio *t, char *buf, size_t n);

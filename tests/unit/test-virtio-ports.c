@@ -398,6 +398,46 @@ START_TEST(test_ports_reset_keeps_staged)
 }
 END_TEST
 
+/*
+ * A guest powering off resets the device right after its last write, before
+ * lkvm's thread took it (in the bed the thread shares the vCPU's CPU): the
+ * bytes still in the transmit ring come out at the reset, none lost
+ * (a sandbox's 1 MiB cat lost 68 KiB that way, 2026-12-08).
+ */
+START_TEST(test_ports_reset_flushes_ring)
+{
+	uint8_t *got = malloc(16384);
+	uint64_t tx;
+	int p[2];
+
+	ck_assert_ptr_nonnull(got);
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	const struct vport_spec s[] = { { "out", -1, p[1] } };
+
+	ck_assert_int_eq(virtio_ports_add(&vm, s, 1, NULL, NULL), 0);
+	close(p[1]);
+	driver_init(4);
+	for (int i = 0; i < 4; i++)
+		post_in(VPORT_CTL_RXQ, 256);
+	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
+	post_ctl(0, VPORT_PORT_READY, 1, VPORT_CTL_HDR);
+	post_ctl(0, VPORT_PORT_OPEN, 1, VPORT_CTL_HDR);
+	expect_ctl(0, VPORT_DEVICE_ADD, 1, NULL);
+	tx = buf_alloc(16384);
+	for (int i = 0; i < 16384; i++)
+		ram[tx + i] = (uint8_t)(i * 7 + 1);
+	vd_post_quiet(1, 1, (const uint64_t[][3]){ { tx, 8192, 0 } });
+	vd_post_quiet(1, 1, (const uint64_t[][3]){ { tx + 8192, 8192, 0 } });
+	vd_wr(0x070, 0);
+	ck_assert_uint_eq(drain(p[0], got, 16384, 300), 16384);
+	for (int i = 0; i < 16384; i++)
+		ck_assert_uint_eq(got[i], (uint8_t)(i * 7 + 1));
+	STAT("virtio-ports.out.from_guest 16384");
+	close(p[0]);
+	free(got);
+}
+END_TEST
+
 /* Bad specs and a second device: refused with LKVM_EXIT_USAGE, nothing registered. */
 START_TEST(test_ports_refused)
 {
@@ -428,6 +468,7 @@ Suite *virtio_ports_suite(void)
 	tcase_add_test(tc, test_ports_bad_control_and_reset);
 	tcase_add_test(tc, test_ports_out_full);
 	tcase_add_test(tc, test_ports_reset_keeps_staged);
+	tcase_add_test(tc, test_ports_reset_flushes_ring);
 	tcase_add_test(tc, test_ports_refused);
 	suite_add_tcase(s, tc);
 	return s;

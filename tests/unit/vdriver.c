@@ -73,6 +73,12 @@ void vd_queues(unsigned int nq)
 
 void vd_post(unsigned int qi, unsigned int n, const uint64_t (*b)[3])
 {
+	vd_post_quiet(qi, n, b);
+	vd_wr(0x050, qi);
+}
+
+void vd_post_quiet(unsigned int qi, unsigned int n, const uint64_t (*b)[3])
+{
 	uint16_t head = vd_q[qi].desc;
 
 	for (unsigned int i = 0; i < n; i++) {
@@ -91,7 +97,6 @@ void vd_post(unsigned int qi, unsigned int n, const uint64_t (*b)[3])
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	vd_q[qi].avail++;
 	io_data_put(vd_ram + vd_ring(qi, 1) + 2, 2, vd_q[qi].avail);
-	vd_wr(0x050, qi);
 }
 
 uint16_t vd_used_idx(unsigned int qi)

@@ -37,6 +37,8 @@ void vd_features(uint32_t low);
 void vd_queues(unsigned int nq);
 /* One chain of n buffers (gpa, len, device-writable) on qi, and the notify. */
 void vd_post(unsigned int qi, unsigned int n, const uint64_t (*b)[3]);
+/* The same without the notify: a chain the device has not been told of. */
+void vd_post_quiet(unsigned int qi, unsigned int n, const uint64_t (*b)[3]);
 uint16_t vd_used_idx(unsigned int qi);
 /* The attached VM's `lkvm stat` text (devices_stats), in a static buffer. */
 const char *vd_stats(void);
