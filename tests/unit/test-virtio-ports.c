@@ -313,6 +313,17 @@ static int one_page_port(void)
 	return p[0];
 }
 
+/* The driver's side of port 0 ready and open (the handshake's first steps). */
+static void port0_open(void)
+{
+	for (int i = 0; i < 4; i++)
+		post_in(VPORT_CTL_RXQ, 256);
+	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
+	post_ctl(0, VPORT_PORT_READY, 1, VPORT_CTL_HDR);
+	post_ctl(0, VPORT_PORT_OPEN, 1, VPORT_CTL_HDR);
+	expect_ctl(0, VPORT_DEVICE_ADD, 1, NULL);
+}
+
 START_TEST(test_ports_out_full)
 {
 	uint8_t *got = malloc(65536);
@@ -321,12 +332,7 @@ START_TEST(test_ports_out_full)
 
 	ck_assert_ptr_nonnull(got);
 	r = one_page_port();
-	for (int i = 0; i < 4; i++)
-		post_in(VPORT_CTL_RXQ, 256);
-	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
-	post_ctl(0, VPORT_PORT_READY, 1, VPORT_CTL_HDR);
-	post_ctl(0, VPORT_PORT_OPEN, 1, VPORT_CTL_HDR);
-	expect_ctl(0, VPORT_DEVICE_ADD, 1, NULL);
+	port0_open();
 	tx = buf_alloc(65536);
 	for (int i = 0; i < 65536; i++)
 		ram[tx + i] = (uint8_t)(i ^ (i >> 8));
@@ -417,12 +423,7 @@ START_TEST(test_ports_reset_flushes_ring)
 	ck_assert_int_eq(virtio_ports_add(&vm, s, 1, NULL, NULL), 0);
 	close(p[1]);
 	driver_init(4);
-	for (int i = 0; i < 4; i++)
-		post_in(VPORT_CTL_RXQ, 256);
-	post_ctl(0, VPORT_DEVICE_READY, 1, VPORT_CTL_HDR);
-	post_ctl(0, VPORT_PORT_READY, 1, VPORT_CTL_HDR);
-	post_ctl(0, VPORT_PORT_OPEN, 1, VPORT_CTL_HDR);
-	expect_ctl(0, VPORT_DEVICE_ADD, 1, NULL);
+	port0_open();
 	tx = buf_alloc(16384);
 	for (int i = 0; i < 16384; i++)
 		ram[tx + i] = (uint8_t)(i * 7 + 1);
