@@ -152,7 +152,7 @@ static void vp_poll_in(struct virtio_mmio *t)
  * I/O thread shares the vCPU's CPU in the bed). Bounded like the flush at
  * exit: VPORT_FLUSH_WAIT_MS for slow readers in all.
  */
-static void vp_before_reset(struct virtio_mmio *t)
+static void vp_flush_tx(struct virtio_mmio *t)
 {
 	struct vpdev *d = virtio_dev(t)->priv;
 	uint64_t until = mono_ns() + (uint64_t)VPORT_FLUSH_WAIT_MS * 1000000;
@@ -179,10 +179,8 @@ static void vp_reset(struct virtio_mmio *t)
 static void vp_destroy(struct virtio_mmio *t)
 {
 	struct vpdev *d = virtio_dev(t)->priv;
-	uint64_t until = mono_ns() + (uint64_t)VPORT_FLUSH_WAIT_MS * 1000000;
 
-	for (unsigned int i = 0; i < d->p.n; i++)
-		vport_flush(t, &d->io[i], vport_rxq(i) + 1, until);
+	vp_flush_tx(t);
 	for (unsigned int i = 0; i < d->p.n; i++)
 		vport_io_free(&d->io[i]);
 	close(d->epfd);
@@ -263,7 +261,7 @@ int virtio_ports_add(struct vm *vm, const struct vport_spec *ports, unsigned int
 		.name = "virtio-ports", .id = VIRTIO_ID_CONSOLE,
 		.features = 1ULL << VIRTIO_CONSOLE_F_MULTIPORT, .nr_queues = 2 * (n + 1),
 		.config = d->config, .config_len = CONFIG_LEN, .queue = vp_queue,
-		.poll_fd = d->epfd, .poll_in = vp_poll_in, .reset = vp_reset, .before_reset = vp_before_reset,
+		.poll_fd = d->epfd, .poll_in = vp_poll_in, .reset = vp_reset, .before_reset = vp_flush_tx,
 		.destroy = vp_destroy, .stats = vp_stats, .sc_kind = SC_PORTS, .priv = d,
 	};
 	d->t = virtio_mmio_create(vm, &d->dev);

@@ -15,7 +15,7 @@ const struct sc_rule sc_vcpu_rules[] = {
 	{ "ftruncate", SC_ANY },	/* and a record cut short cut back (ras-log.c) */
 	{ "madvise", SC_ANY },		/* arm64: drop a poisoned page; malloc; thread exit */
 	{ "poll", SC_ANY },		/* virtio-ports at the guest's reset: its last output */
-	{ "ppoll", SC_ANY },		/* out to a pipe that may be full (vp_before_reset) */
+	{ "ppoll", SC_ANY },		/* out to a pipe that may be full (vp_flush_tx) */
 
 	/* Other threads and signals */
 	{ "futex", SC_ANY },		/* locks, condition variables */
